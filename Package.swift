@@ -1,0 +1,43 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Joule: energy-based training and uncertainty for classifiers, on a Swift tensor engine.
+///
+/// Layers point down only (see docs/ARCHITECTURE.md): the executable `joule` calls
+/// `JouleBench`, which calls the engine `Tensors`, which calls only the C libraries.
+let package = Package(
+    name: "Joule",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "joule", targets: ["joule"]),
+        .library(name: "Tensors", targets: ["Tensors"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries from Debian packages (see scripts/install-deps.sh).
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+        // The engine: tensors, primitives with their derivatives, autodiff, kernels.
+        .target(name: "Tensors", dependencies: ["COpenBLAS", "CDNNL"]),
+
+        // Benchmarks behind `joule bench`.
+        .target(name: "JouleBench", dependencies: ["Tensors", "COpenBLAS"]),
+
+        .executableTarget(name: "joule", dependencies: [
+            "JouleBench",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        .testTarget(name: "SystemLibrariesTests",
+                    dependencies: ["COpenBLAS", "CDNNL", "CPNG", "CZlib", "CSQLite"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

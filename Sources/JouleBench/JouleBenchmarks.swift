@@ -1,0 +1,2 @@
+/// Benchmarks behind `joule bench`.
+public enum JouleBenchmarks {}

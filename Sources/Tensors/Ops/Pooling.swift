@@ -1,0 +1,59 @@
+// Average pooling (primitive) and its adjoint; each is the other's derivative.
+
+extension Tensor {
+    /// Mean over `kernel × kernel` windows of an [N, C, H, W] tensor, moved by `stride`
+    /// (default: the kernel size), no padding.
+    public func averagePooled(kernel: Int, stride: Int? = nil) -> Tensor {
+        let s = stride ?? kernel
+        precondition(rank == 4, "averagePooled: needs [N, C, H, W], got shape \(shape)")
+        precondition(kernel >= 1 && s >= 1 && shape[2] >= kernel && shape[3] >= kernel,
+                     "averagePooled: kernel \(kernel), stride \(s) do not fit shape \(shape)")
+        let window = PoolWindow(inputShape: shape, kernel: kernel, stride: s)
+        let out = Tensor.zeros(window.outputShape)
+        window.forEachTap { i, o in out.storage.pointer[o] += storage.pointer[i] * window.weight }
+        return Tensor.record(out, operation: "averagePool", input: self) { g in g.averagePoolAdjoint(window) }
+    }
+
+    /// Mean over the spatial axes of an [N, C, H, W] tensor, giving [N, C].
+    public func globalAveragePooled() -> Tensor {
+        precondition(rank == 4, "globalAveragePooled: needs [N, C, H, W], got shape \(shape)")
+        return mean(squeezingAxes: [2, 3])
+    }
+
+    /// Spreads each output cotangent evenly over its window.
+    fileprivate func averagePoolAdjoint(_ window: PoolWindow) -> Tensor {
+        let out = Tensor.zeros(window.inputShape)
+        window.forEachTap { i, o in out.storage.pointer[i] += storage.pointer[o] * window.weight }
+        return Tensor.record(out, operation: "averagePoolAdjoint", input: self) { g in
+            g.averagePooled(kernel: window.kernel, stride: window.stride)
+        }
+    }
+}
+
+/// The windows of an average pool.
+private struct PoolWindow {
+    let inputShape: [Int]
+    let kernel: Int
+    let stride: Int
+    var outputShape: [Int] {
+        [inputShape[0], inputShape[1], (inputShape[2] - kernel) / stride + 1, (inputShape[3] - kernel) / stride + 1]
+    }
+    var weight: Float { 1 / Float(kernel * kernel) }
+
+    /// Calls `body(inputIndex, outputIndex)` for every input element of every window.
+    func forEachTap(_ body: (Int, Int) -> Void) {
+        let (h, w) = (inputShape[2], inputShape[3])
+        let (oh, ow) = (outputShape[2], outputShape[3])
+        for plane in 0..<(inputShape[0] * inputShape[1]) {
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    let o = (plane * oh + oy) * ow + ox
+                    for ky in 0..<kernel {
+                        let row = (plane * h + oy * stride + ky) * w + ox * stride
+                        for kx in 0..<kernel { body(row + kx, o) }
+                    }
+                }
+            }
+        }
+    }
+}

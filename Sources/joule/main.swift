@@ -1,0 +1,2 @@
+import Tensors
+print(Tensor([1, 2, 3]))
