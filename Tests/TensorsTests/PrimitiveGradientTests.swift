@@ -90,3 +90,43 @@ import Testing
         check.check("global average pool", [x]) { $0[0].globalAveragePooled() }
     }
 }
+
+/// The fused convolution + LeakyReLU equals the two operations in sequence, to any order.
+@Suite struct FusedConvolutionTests {
+    @Test func fusedEqualsSequential() {
+        let x = randomTensor([2, 3, 6, 6], seed: 1), w = randomTensor([5, 3, 3, 3], seed: 2, scale: 0.3)
+        let b = randomTensor([5], seed: 3)
+        let fused = conv2d(x, w, bias: b, stride: 2, padding: 1, activation: .leakyReLU(negativeSlope: 0.2))
+        let sequential = conv2d(x, w, bias: b, stride: 2, padding: 1).leakyReLU(negativeSlope: 0.2)
+        let worst = zip(fused.scalars, sequential.scalars).map { abs($0 - $1) }.max()!
+        #expect(worst < 1e-5)
+    }
+
+    @Test func fusedDerivativesMatchSequential() {
+        // Finite differences along a whole direction cross LeakyReLU's kinks somewhere in a
+        // convolution's output, so the fused op's first and second derivatives are compared
+        // with the sequential pair's (whose primitives are checked kink-free elsewhere).
+        let x = randomTensor([2, 3, 5, 5], seed: 4), w = randomTensor([4, 3, 3, 3], seed: 5, scale: 0.3)
+        let b = randomTensor([4], seed: 6, scale: 0.1), v = randomTensor([4, 3, 3, 3], seed: 7)
+        let r = randomTensor([2, 4, 5, 5], seed: 8)
+        func loss(_ fused: Bool) -> (Tensor, Tensor, Tensor) -> Tensor {
+            { x, w, b in
+                let y = fused ? conv2d(x, w, bias: b, padding: 1, activation: .leakyReLU(negativeSlope: 0.2))
+                    : conv2d(x, w, bias: b, padding: 1).leakyReLU(negativeSlope: 0.2)
+                return (y.silu() * r).sum()
+            }
+        }
+        func derivatives(_ fused: Bool) -> [Float] {
+            let f = loss(fused)
+            let (gx, gw) = gradient(at: x, w) { f($0, $1, b) }
+            let hv = gradient(at: [x, w, b]) { p in
+                (gradient(at: p[1]) { f(p[0], $0, p[2]) } * v).sum()
+            }
+            return gx.scalars + gw.scalars + hv.flatMap(\.scalars)
+        }
+        let a = derivatives(true), s = derivatives(false)
+        let worst = zip(a, s).map { abs($0 - $1) / (1 + abs($1)) }.max()!
+        #expect(worst < 1e-4, "fused vs sequential derivatives: worst relative difference \(worst)")
+        #expect(s.contains { abs($0) > 0.1 })
+    }
+}

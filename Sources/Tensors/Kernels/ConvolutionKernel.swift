@@ -19,7 +19,11 @@ struct ConvolutionGeometry: Hashable, Sendable {
 /// once per geometry: the primitive picks its layout (blocked for most layers), and the
 /// operands reorder between that and the engine's plain NCHW / OIHW.
 enum ConvolutionKernel {
-    enum Direction: Hashable { case forward(bias: Bool), backwardData, backwardWeights }
+    enum Direction: Hashable {
+        /// Forward pass, optionally with bias and a fused LeakyReLU (its negative slope's bits).
+        case forward(bias: Bool, leakyReLUSlopeBits: UInt32?)
+        case backwardData, backwardWeights
+    }
 
     private struct Key: Hashable { let geometry: ConvolutionGeometry; let direction: Direction }
 
@@ -37,11 +41,12 @@ enum ConvolutionKernel {
 
     nonisolated(unsafe) private static var plans: [Key: Plan] = [:]
 
-    /// y = conv(x, w) + b.
+    /// y = conv(x, w) + b, then LeakyReLU with `leakyReLUSlope` when given (fused into the
+    /// convolution as a oneDNN post-op: no extra pass over the output).
     static func forward(_ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
-                        output: UnsafeMutablePointer<Float>) {
+                        leakyReLUSlope: Float?, output: UnsafeMutablePointer<Float>) {
         DNNL.lock.withLock { _ in
-            let plan = self.plan(g, .forward(bias: bias != nil))
+            let plan = self.plan(g, .forward(bias: bias != nil, leakyReLUSlopeBits: leakyReLUSlope?.bitPattern))
             var pointers: [(UnsafeMutablePointer<Float>, TensorStorage?)] = [
                 (input.storage.pointer, nil), (weight.storage.pointer, weight.storage),
             ]
@@ -95,6 +100,18 @@ enum ConvolutionKernel {
         return plan
     }
 
+    /// Attributes with one post-op: LeakyReLU (oneDNN's ReLU with a negative slope).
+    private static func leakyReLUAttributes(slope: Float) -> dnnl_primitive_attr_t? {
+        var attributes: dnnl_primitive_attr_t?
+        var postOps: dnnl_post_ops_t?
+        DNNL.check(dnnl_primitive_attr_create(&attributes), "create attributes")
+        DNNL.check(dnnl_post_ops_create(&postOps), "create post-ops")
+        DNNL.check(dnnl_post_ops_append_eltwise(postOps, 1, dnnl_eltwise_relu, slope, 0), "append a LeakyReLU post-op")
+        DNNL.check(dnnl_primitive_attr_set_post_ops(attributes, postOps), "attach post-ops")
+        dnnl_post_ops_destroy(postOps)
+        return attributes
+    }
+
     private static func makePlan(_ g: ConvolutionGeometry, _ direction: Direction) -> Plan {
         let engine = DNNL.handles.engine
         let strides: [Int64] = [Int64(g.stride), Int64(g.stride)]
@@ -108,8 +125,13 @@ enum ConvolutionKernel {
         var b = plainB
 
         var forwardDesc = dnnl_convolution_desc_t()
-        let hasBias: Bool
-        if case .forward(let bias) = direction { hasBias = bias } else { hasBias = false }
+        var hasBias = false
+        var attributes: dnnl_primitive_attr_t?
+        if case .forward(let bias, let slopeBits) = direction {
+            hasBias = bias
+            if let slopeBits { attributes = leakyReLUAttributes(slope: Float(bitPattern: slopeBits)) }
+        }
+        defer { if let attributes { dnnl_primitive_attr_destroy(attributes) } }
         let forwardStatus = withUnsafePointer(to: &b) { biasPointer in
             dnnl_convolution_forward_desc_init(&forwardDesc, dnnl_forward_training, dnnl_convolution_direct,
                                                &x, &w, hasBias ? biasPointer : nil, &y, strides, padding, padding)
@@ -123,8 +145,7 @@ enum ConvolutionKernel {
         var layout: [(Int32, dnnl_memory_desc_t, dnnl_query_t, Bool)]
         switch direction {
         case .forward:
-            pd = forwardPD
-            forwardPD = nil
+            DNNL.check(dnnl_primitive_desc_create(&pd, &forwardDesc, attributes, engine, nil), "plan a convolution \(g)")
             layout = [(DNNL_ARG_SRC, plainX, dnnl_query_src_md, true), (DNNL_ARG_WEIGHTS, plainW, dnnl_query_weights_md, true)]
             if hasBias { layout.append((DNNL_ARG_BIAS, plainB, dnnl_query_weights_md, true)) }
             layout.append((DNNL_ARG_DST, plainY, dnnl_query_dst_md, false))

@@ -4,20 +4,37 @@
 //   convBackwardData(d, w):    d/dd → conv(·, w),               d/dw → convBackwardWeights(·, d)
 //   convBackwardWeights(x, d): d/dx → convBackwardData(d, ·),   d/dd → conv(x, ·)
 
+/// What follows a convolution inside the same kernel.
+public enum ConvolutionActivation: Sendable, Equatable {
+    /// Nothing: the convolution's output as it is.
+    case identity
+    /// LeakyReLU with this negative slope (0 ≤ α ≤ 1), fused into the convolution.
+    case leakyReLU(negativeSlope: Float)
+}
+
 /// 2-D convolution of `input` [N, C, H, W] with `weight` [O, C, kH, kW], plus an optional
-/// per-channel `bias` [O]; square `stride`, symmetric zero `padding`.
+/// per-channel `bias` [O]; square `stride`, symmetric zero `padding`; optionally followed
+/// by a fused `activation`, which equals applying it afterwards but saves a pass.
 public func conv2d(_ input: Tensor, _ weight: Tensor, bias: Tensor? = nil,
-                   stride: Int = 1, padding: Int = 0) -> Tensor {
+                   stride: Int = 1, padding: Int = 0, activation: ConvolutionActivation = .identity) -> Tensor {
     let g = convolutionGeometry(input.shape, weight.shape, stride: stride, padding: padding, op: "conv2d")
     if let bias {
         precondition(bias.shape == [g.outChannels],
                      "conv2d: bias shape \(bias.shape) does not match weight shape \(weight.shape) (expected [\(g.outChannels)])")
     }
+    var slope: Float?
+    if case .leakyReLU(let alpha) = activation {
+        precondition(alpha >= 0 && alpha <= 1, "conv2d: LeakyReLU slope \(alpha) is outside [0, 1]")
+        slope = alpha
+    }
     let out = Tensor.uninitialized(g.outputShape)
-    ConvolutionKernel.forward(g, input: input, weight: weight, bias: bias, output: out.storage.pointer)
+    ConvolutionKernel.forward(g, input: input, weight: weight, bias: bias, leakyReLUSlope: slope,
+                              output: out.storage.pointer)
     var inputs = [input, weight]
     if let bias { inputs.append(bias) }
-    return Tensor.record(out, operation: "conv2d", inputs: inputs) { dy, needed in
+    return Tensor.record(out, operation: "conv2d", inputs: inputs) { cotangent, needed in
+        // LeakyReLU keeps the sign, so its slope can be read off the output.
+        let dy = slope.map { cotangent.scaledByLeakyReLUSlope(at: out, negativeSlope: $0) } ?? cotangent
         var result: [Tensor?] = [
             needed[0] ? convolutionBackwardData(dy, weight, geometry: g) : nil,
             needed[1] ? convolutionBackwardWeights(input, dy, geometry: g) : nil,

@@ -1,0 +1,101 @@
+import Foundation
+
+/// One measured benchmark: the median of repeated timings.
+public struct BenchmarkResult: Codable, Sendable {
+    /// Stable name, e.g. `cnn-s.forward_input_gradient.b64`.
+    public var name: String
+    /// Median wall time of one repetition, in milliseconds.
+    public var medianMilliseconds: Double
+    /// Fastest repetition, in milliseconds.
+    public var minimumMilliseconds: Double
+    /// Number of timed repetitions.
+    public var repetitions: Int
+    /// Nominal floating-point rate at the median, when the work has a FLOP count.
+    public var gflops: Double?
+    /// Free-form detail (e.g. the oneDNN implementation used).
+    public var note: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name, repetitions, gflops, note
+        case medianMilliseconds = "median_ms"
+        case minimumMilliseconds = "min_ms"
+    }
+}
+
+/// A benchmark: a name, its work per repetition in FLOP (if any), and a body to time.
+public struct Benchmark: Sendable {
+    public var name: String
+    public var flops: Double?
+    public var note: String?
+    /// Divides each timing (e.g. per-op figures from a chain of many ops).
+    public var unitsPerRepetition: Double = 1
+    /// Prepares state and returns the closure to time.
+    public var setUp: @Sendable () -> (() -> Void)
+}
+
+/// Times benchmarks: warm-up, then repetitions until `minimumSeconds` have passed and at
+/// least `minimumRepetitions` were taken; reports medians, which resist the noise of a
+/// shared machine better than means.
+public struct BenchmarkRunner: Sendable {
+    public var minimumSeconds: Double
+    public var minimumRepetitions: Int
+    public var warmUpRepetitions: Int
+
+    public init(minimumSeconds: Double = 2, minimumRepetitions: Int = 10, warmUpRepetitions: Int = 3) {
+        self.minimumSeconds = minimumSeconds
+        self.minimumRepetitions = minimumRepetitions
+        self.warmUpRepetitions = warmUpRepetitions
+    }
+
+    public func run(_ benchmark: Benchmark) -> BenchmarkResult {
+        let body = benchmark.setUp()
+        for _ in 0..<warmUpRepetitions { body() }
+        var times: [Double] = []
+        let start = DispatchTime.now().uptimeNanoseconds
+        while times.count < minimumRepetitions
+                || Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < minimumSeconds {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6 / benchmark.unitsPerRepetition)
+            if times.count >= 10_000 { break }
+        }
+        times.sort()
+        let median = times.count % 2 == 1 ? times[times.count / 2]
+            : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+        return BenchmarkResult(name: benchmark.name, medianMilliseconds: median, minimumMilliseconds: times[0],
+                               repetitions: times.count,
+                               gflops: benchmark.flops.map { $0 / (median / 1e3) / 1e9 }, note: benchmark.note)
+    }
+}
+
+/// Output of `joule bench`.
+public enum BenchmarkReport {
+    /// `{"results": [...]}` with stable keys.
+    public static func json(_ results: [BenchmarkResult], metadata: [String: String]) throws -> String {
+        struct Document: Codable { var metadata: [String: String]; var results: [BenchmarkResult] }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try encoder.encode(Document(metadata: metadata, results: results)), as: UTF8.self)
+    }
+
+    /// One line per benchmark.
+    public static func tableHeader() -> String {
+        pad("benchmark", 40) + pad("median ms", 12, right: true) + pad("min ms", 12, right: true)
+            + pad("GFLOP/s", 10, right: true) + pad("reps", 7, right: true) + "  note"
+    }
+
+    public static func tableRow(_ r: BenchmarkResult) -> String {
+        pad(r.name, 40) + pad(format(r.medianMilliseconds), 12, right: true) + pad(format(r.minimumMilliseconds), 12, right: true)
+            + pad(r.gflops.map { String(format: "%.1f", $0) } ?? "-", 10, right: true)
+            + pad("\(r.repetitions)", 7, right: true) + "  " + (r.note ?? "")
+    }
+
+    static func format(_ ms: Double) -> String {
+        ms >= 100 ? String(format: "%.1f", ms) : ms >= 1 ? String(format: "%.3f", ms) : String(format: "%.5f", ms)
+    }
+
+    static func pad(_ s: String, _ width: Int, right: Bool = false) -> String {
+        let fill = String(repeating: " ", count: max(0, width - s.count))
+        return right ? fill + s : s + fill
+    }
+}

@@ -1,2 +1,0 @@
-/// Benchmarks behind `joule bench`.
-public enum JouleBenchmarks {}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `joule` command: trains classifiers as energy-based models and measures them.
+@main
+struct Joule: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "joule",
+        abstract: "Energy-based training and uncertainty for classifiers.",
+        subcommands: [BenchCommand.self]
+    )
+}

@@ -1,2 +1,0 @@
-import Tensors
-print(Tensor([1, 2, 3]))

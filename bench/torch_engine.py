@@ -1,0 +1,68 @@
+"""PyTorch timings of the computations `joule bench` measures, under the same names.
+
+Usage (after ../shared/bench/setup.sh):
+    /tmp/joule-reference-venv/bin/python bench/torch_engine.py --shared ../shared/bench --json /tmp/torch-engine.json
+Models come from the shared reference (torch_ref.make_mlp / make_cnn, identical to Joule's
+`mlp` and `cnn-s`); timings go through the shared contention guard.
+"""
+import argparse
+import json
+import statistics
+import sys
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--shared", default="../shared/bench")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--iters", type=int, default=20)
+    ap.add_argument("--json", default=None)
+    args = ap.parse_args()
+    sys.path.insert(0, args.shared)
+    import torch
+    import guard
+    import torch_ref
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    results = []
+
+    def record(name, fn, flops=None, iters=args.iters):
+        ts = [t for t, _ in guard.guarded_times(fn, iters, warmup=3)[0]]
+        med = statistics.median(ts)
+        results.append({"name": name, "median_ms": med * 1e3, "min_ms": min(ts) * 1e3,
+                        "gflops": flops / med / 1e9 if flops else None, "repetitions": len(ts)})
+        print(f"{name:40s} {med * 1e3:10.3f} ms" + (f" {flops / med / 1e9:8.1f} GFLOP/s" if flops else ""), flush=True)
+
+    for n in (256, 512, 1024):
+        a, b = torch.randn(n, n), torch.randn(n, n)
+        record(f"gemm.torch.{n}", lambda: torch.mm(a, b), 2.0 * n ** 3, iters=50)
+
+    x = torch.rand(64, 1, 28, 28) * 2 - 1
+    for name, make in (("cnn-s", torch_ref.make_cnn), ("mlp", torch_ref.make_mlp)):
+        model = make()
+        fl = torch_ref.forward_flops(model) * 64
+        for p in model.parameters():
+            p.requires_grad_(False)
+
+        def forward():
+            with torch.inference_mode():
+                return model(x)
+
+        def input_gradient():
+            xi = x.detach().requires_grad_(True)
+            return torch.autograd.grad(torch_ref.energy(model, xi).sum(), [xi])[0]
+
+        record(f"{name}.forward.b64", forward, fl)
+        record(f"{name}.forward_input_gradient.b64", input_gradient, 2 * fl)
+
+    big = torch.randn(10_000_000)
+    record("elementwise.leaky_relu.10M", lambda: torch.nn.functional.leaky_relu(big, 0.2))
+
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"metadata": {"torch": torch.__version__, "threads": args.threads}, "results": results}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
