@@ -4,7 +4,7 @@ import PackageDescription
 /// Joule: energy-based training and uncertainty for classifiers, on a Swift tensor engine.
 ///
 /// Layers point down only (see docs/ARCHITECTURE.md): the executable `joule` calls
-/// `JouleBench`, which calls the engine `Tensors`, which calls only the C libraries.
+/// `JouleBench`, which calls the engine `Tensors`, which calls only oneDNN.
 let package = Package(
     name: "Joule",
     platforms: [.macOS(.v15)],
@@ -25,7 +25,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // The engine: tensors, primitives with their derivatives, autodiff, kernels.
-        .target(name: "Tensors", dependencies: ["COpenBLAS", "CDNNL"]),
+        .target(name: "Tensors", dependencies: ["CDNNL"]),
 
         // Benchmarks behind `joule bench`.
         .target(name: "JouleBench", dependencies: ["Tensors", "COpenBLAS"]),
@@ -36,6 +36,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        .testTarget(name: "JouleBenchTests", dependencies: ["JouleBench", "Tensors"]),
         .testTarget(name: "SystemLibrariesTests",
                     dependencies: ["COpenBLAS", "CDNNL", "CPNG", "CZlib", "CSQLite"]),
     ],

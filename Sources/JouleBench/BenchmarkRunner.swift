@@ -49,7 +49,13 @@ public struct BenchmarkRunner: Sendable {
 
     public func run(_ benchmark: Benchmark) -> BenchmarkResult {
         let body = benchmark.setUp()
-        for _ in 0..<warmUpRepetitions { body() }
+        // Warm up by count and by time: thread pools, plans and the buffer pool settle.
+        let warmStart = DispatchTime.now().uptimeNanoseconds
+        var warmed = 0
+        while warmed < warmUpRepetitions || DispatchTime.now().uptimeNanoseconds - warmStart < 300_000_000 {
+            body()
+            warmed += 1
+        }
         var times: [Double] = []
         let start = DispatchTime.now().uptimeNanoseconds
         while times.count < minimumRepetitions

@@ -29,7 +29,7 @@ public enum EngineBenchmarks {
             let b = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
             let c = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
             for i in 0..<(n * n) { a[i] = Float(i % 7) - 3; b[i] = Float(i % 5) - 2 }
-            Kernels.prepare()
+            OpenBLASSetup.prepare()
             return {
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1,
                             a, Int32(n), b, Int32(n), 0, c, Int32(n))

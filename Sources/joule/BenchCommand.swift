@@ -34,7 +34,9 @@ struct BenchCommand: ParsableCommand {
             if !json { print(BenchmarkReport.tableRow(result)) }
         }
         if json {
-            print(try BenchmarkReport.json(results, metadata: ["threads": "\(Kernels.threadCount)"]))
+            print(try BenchmarkReport.json(results, metadata: [
+                "threads": "\(Kernels.threadCount)", "loop_threads": "\(Kernels.loopThreads)", "openblas_core": OpenBLASSetup.core,
+            ]))
         }
     }
 }

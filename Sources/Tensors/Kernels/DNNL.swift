@@ -25,10 +25,11 @@ enum DNNL {
         precondition(status == dnnl_success, "oneDNN: failed to \(what()) (status \(status.rawValue))")
     }
 
-    /// A plain row-major (`abcd…`) f32 memory descriptor.
-    static func plainDescriptor(_ dims: [Int]) -> dnnl_memory_desc_t {
+    /// A plain row-major (`abcd…`) f32 memory descriptor; for a matrix stored transposed
+    /// (`[dims[1], dims[0]]` in memory), the `ba` layout.
+    static func plainDescriptor(_ dims: [Int], transposed: Bool = false) -> dnnl_memory_desc_t {
         var md = dnnl_memory_desc_t()
-        let tags: [Int: dnnl_format_tag_t] = [1: dnnl_a, 2: dnnl_ab, 4: dnnl_abcd]
+        let tags: [Int: dnnl_format_tag_t] = [1: dnnl_a, 2: transposed ? dnnl_ba : dnnl_ab, 4: dnnl_abcd]
         check(dnnl_memory_desc_init_by_tag(&md, Int32(dims.count), dims.map(Int64.init), dnnl_f32, tags[dims.count]!),
               "describe a plain tensor of shape \(dims)")
         return md

@@ -5,7 +5,8 @@ extension Tensor {
     /// max(x, αx) for 0 ≤ α ≤ 1: x where x > 0, αx elsewhere. d/dx = 1 or α.
     public func leakyReLU(negativeSlope alpha: Float = 0.2) -> Tensor {
         let x = self
-        let y = ElementwiseKernel.map(x) { $0 > 0 ? $0 : $0 * alpha }
+        precondition(alpha >= 0 && alpha <= 1, "leakyReLU: negative slope \(alpha) is outside [0, 1]")
+        let y = LeakyReLUKernel.forward(x, slope: alpha)
         return Tensor.record(y, operation: "leakyReLU", input: x) { g in
             g.scaledByLeakyReLUSlope(at: withoutDerivative(at: x), negativeSlope: alpha)
         }
@@ -15,7 +16,7 @@ extension Tensor {
     /// `self`; piecewise constant in `x`, whose derivative is 0.
     func scaledByLeakyReLUSlope(at x: Tensor, negativeSlope alpha: Float) -> Tensor {
         precondition(shape == x.shape, "leakyReLU backward: shapes \(shape) and \(x.shape) differ")
-        let y = ElementwiseKernel.zip(self, x, op: "leakyReLU backward") { g, v in v > 0 ? g : g * alpha }
+        let y = LeakyReLUKernel.backward(self, at: x, slope: alpha)
         return Tensor.record(y, operation: "leakyReLUSlope", input: self) { g in
             g.scaledByLeakyReLUSlope(at: x, negativeSlope: alpha)
         }

@@ -1,0 +1,91 @@
+import CDNNL
+
+/// LeakyReLU and its backward scaling on large tensors through oneDNN's eltwise primitive
+/// (AVX-512 code on the OpenMP pool, which a Swift loop thread would otherwise fight);
+/// small tensors stay in a plain loop, where a primitive call costs more than the work.
+enum LeakyReLUKernel {
+    /// Below this many elements the Swift loop wins.
+    static let primitiveThreshold = 1 << 15
+
+    private enum Direction: Hashable { case forward, backward }
+    private struct Key: Hashable { let count: Int; let slopeBits: UInt32; let direction: Direction }
+
+    private final class Plan {
+        let primitive: dnnl_primitive_t
+        let operands: [(arg: Int32, operand: DNNLOperand)]
+        init(primitive: dnnl_primitive_t, operands: [(arg: Int32, operand: DNNLOperand)]) {
+            (self.primitive, self.operands) = (primitive, operands)
+        }
+    }
+
+    nonisolated(unsafe) private static var plans: [Key: Plan] = [:]
+
+    /// `x > 0 ? x : αx`.
+    static func forward(_ x: Tensor, slope: Float) -> Tensor {
+        guard x.scalarCount >= primitiveThreshold else {
+            return ElementwiseKernel.map(x) { $0 > 0 ? $0 : $0 * slope }
+        }
+        let out = Tensor.uninitialized(x.shape)
+        run(Key(count: x.scalarCount, slopeBits: slope.bitPattern, direction: .forward),
+            inputs: [x.storage.pointer], output: out.storage.pointer)
+        return out
+    }
+
+    /// `x > 0 ? g : αg` — the cotangent scaled by the slope at `x` (or at the output, which
+    /// has the same sign).
+    static func backward(_ g: Tensor, at x: Tensor, slope: Float) -> Tensor {
+        guard g.scalarCount >= primitiveThreshold else {
+            return ElementwiseKernel.zip(g, x, op: "leakyReLU backward") { g, v in v > 0 ? g : g * slope }
+        }
+        let out = Tensor.uninitialized(g.shape)
+        run(Key(count: g.scalarCount, slopeBits: slope.bitPattern, direction: .backward),
+            inputs: [x.storage.pointer, g.storage.pointer], output: out.storage.pointer)
+        return out
+    }
+
+    private static func run(_ key: Key, inputs: [UnsafeMutablePointer<Float>], output: UnsafeMutablePointer<Float>) {
+        DNNL.lock.withLock { _ in
+            let plan = plans[key] ?? makePlan(key)
+            plans[key] = plan
+            Threading.prepareForDNNL()
+            for (slot, pointer) in zip(plan.operands, inputs) { slot.operand.bindInput(pointer) }
+            plan.operands.last!.operand.bindOutput(output)
+            var args = plan.operands.map { dnnl_exec_arg_t(arg: $0.arg, memory: $0.operand.memory) }
+            DNNL.check(dnnl_primitive_execute(plan.primitive, DNNL.handles.stream, Int32(args.count), &args), "run LeakyReLU")
+            DNNL.check(dnnl_stream_wait(DNNL.handles.stream), "wait for LeakyReLU")
+        }
+    }
+
+    private static func makePlan(_ key: Key) -> Plan {
+        var data = DNNL.plainDescriptor([key.count])
+        let slope = Float(bitPattern: key.slopeBits)
+        var desc = dnnl_eltwise_desc_t()
+        var pd: dnnl_primitive_desc_t?
+        let engine = DNNL.handles.engine
+        var operands: [(arg: Int32, operand: DNNLOperand)]
+        func operand(_ isInput: Bool) -> DNNLOperand { DNNLOperand(plain: data, primitive: &data, isInput: isInput) }
+        switch key.direction {
+        case .forward:
+            DNNL.check(dnnl_eltwise_forward_desc_init(&desc, dnnl_forward_inference, dnnl_eltwise_relu, &data, slope, 0),
+                       "describe LeakyReLU")
+            DNNL.check(dnnl_primitive_desc_create(&pd, &desc, nil, engine, nil), "plan LeakyReLU")
+            operands = [(DNNL_ARG_SRC, operand(true)), (DNNL_ARG_DST, operand(false))]
+        case .backward:
+            // oneDNN wants the forward plan as a hint.
+            var forwardDesc = dnnl_eltwise_desc_t()
+            var hint: dnnl_primitive_desc_t?
+            DNNL.check(dnnl_eltwise_forward_desc_init(&forwardDesc, dnnl_forward_training, dnnl_eltwise_relu, &data, slope, 0),
+                       "describe LeakyReLU")
+            DNNL.check(dnnl_primitive_desc_create(&hint, &forwardDesc, nil, engine, nil), "plan LeakyReLU")
+            defer { dnnl_primitive_desc_destroy(hint) }
+            DNNL.check(dnnl_eltwise_backward_desc_init(&desc, dnnl_eltwise_relu, &data, &data, slope, 0),
+                       "describe LeakyReLU backward")
+            DNNL.check(dnnl_primitive_desc_create(&pd, &desc, nil, engine, hint), "plan LeakyReLU backward")
+            operands = [(DNNL_ARG_SRC, operand(true)), (DNNL_ARG_DIFF_DST, operand(true)), (DNNL_ARG_DIFF_SRC, operand(false))]
+        }
+        defer { dnnl_primitive_desc_destroy(pd) }
+        var primitive: dnnl_primitive_t?
+        DNNL.check(dnnl_primitive_create(&primitive, pd), "create LeakyReLU")
+        return Plan(primitive: primitive!, operands: operands)
+    }
+}
