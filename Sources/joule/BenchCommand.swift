@@ -33,6 +33,9 @@ struct BenchCommand: ParsableCommand {
             results.append(result)
             if !json { print(BenchmarkReport.tableRow(result)) }
         }
+        if ProcessInfo.processInfo.environment["JOULE_PRINT_IMPLEMENTATIONS"] != nil {
+            for line in Kernels.implementationReport() { print(line) }
+        }
         if json {
             print(try BenchmarkReport.json(results, metadata: [
                 "threads": "\(Kernels.threadCount)", "loop_threads": "\(Kernels.loopThreads)", "openblas_core": OpenBLASSetup.core,

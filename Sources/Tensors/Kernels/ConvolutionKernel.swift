@@ -76,9 +76,14 @@ enum ConvolutionKernel {
         }
     }
 
-    /// The implementation oneDNN picked for a geometry and direction (for benchmarks).
-    static func implementation(_ g: ConvolutionGeometry, _ direction: Direction) -> String {
-        DNNL.lock.withLock { _ in plan(g, direction).implementation }
+    /// One line per planned convolution: geometry, direction and oneDNN's implementation.
+    static func implementationReport() -> [String] {
+        DNNL.lock.withLock { _ in
+            plans.map { key, plan in
+                let g = key.geometry
+                return "conv \(g.batch)x\(g.inChannels)x\(g.height)x\(g.width) -> \(g.outChannels) k\(g.kernelHeight) s\(g.stride) p\(g.padding) \(key.direction): \(plan.implementation)"
+            }.sorted()
+        }
     }
 
     private static func execute(_ plan: Plan, _ pointers: [(UnsafeMutablePointer<Float>, TensorStorage?)]) {

@@ -26,4 +26,7 @@ enum Threading {
 extension Kernels {
     /// Sets up the thread pools now rather than at first use.
     public static func prepare() { Threading.prepareForDNNL() }
+
+    /// The oneDNN implementations planned so far, one line each (for benchmark reports).
+    public static func implementationReport() -> [String] { ConvolutionKernel.implementationReport() }
 }
