@@ -23,3 +23,43 @@ import Testing
         }
     }
 }
+
+/// Chains of convolutions hand their outputs on in oneDNN's blocked layout (layout twins);
+/// the numbers must equal the same chain forced through plain buffers between layers.
+@Suite struct LayoutTwinTests {
+    static func chain(_ x: Tensor, _ p: [Tensor], plainBetweenLayers: Bool) -> Tensor {
+        var h = x
+        for (layer, stride) in [1, 2, 1].enumerated() {
+            h = conv2d(h, p[2 * layer], bias: p[2 * layer + 1], stride: stride, padding: 1,
+                       activation: .leakyReLU(negativeSlope: 0.2))
+            if plainBetweenLayers { h = h * 1 }  // an engine loop: reads and writes plain
+        }
+        return h.globalAveragePooled().logSumExp(squeezingAxes: [1])
+    }
+
+    @Test func chainedConvolutionsMatchThePlainPath() {
+        let x = randomTensor([4, 16, 16, 16], seed: 1)
+        let p = [randomTensor([32, 16, 3, 3], seed: 2, scale: 0.15), randomTensor([32], seed: 3, scale: 0.1),
+                 randomTensor([32, 32, 3, 3], seed: 4, scale: 0.1), randomTensor([32], seed: 5, scale: 0.1),
+                 randomTensor([48, 32, 3, 3], seed: 6, scale: 0.1), randomTensor([48], seed: 7, scale: 0.1)]
+        func everything(_ plain: Bool) -> [Float] {
+            let (gx, gp) = gradient(at: x, p) { Self.chain($0, $1, plainBetweenLayers: plain).sum() }
+            return Self.chain(x, p, plainBetweenLayers: plain).scalars + gx.scalars + gp.flatMap(\.scalars)
+        }
+        let twin = everything(false), plain = everything(true)
+        let worst = zip(twin, plain).map { abs($0 - $1) / (1e-3 + abs($1)) }.max()!
+        #expect(worst < 1e-3, "layout twins vs plain path: worst relative difference \(worst)")
+        #expect(twin.count == plain.count && twin.contains { abs($0) > 1e-3 })
+    }
+
+    @Test func twinIsReadBackWhenThePlainValuesAreNeeded() {
+        let x = randomTensor([2, 16, 8, 8], seed: 8), w = randomTensor([16, 16, 3, 3], seed: 9, scale: 0.2)
+        let y = conv2d(x, w, padding: 1)
+        #expect(y.storage.twin != nil, "oneDNN picked a blocked layout for 16 channels, so the output has a twin")
+        let reference = ConvolutionReferenceTests.directConvolution(x, w, Tensor.zeros([16]), stride: 1, padding: 1)
+        var copy = y
+        copy.withUnsafeMutableBufferPointer { $0[0] += 1 }  // an in-place edit leaves the original alone
+        let worst = zip(y.scalars, reference).map { abs(Double($0) - $1) }.max()!
+        #expect(worst < 1e-4 && copy.scalars[0] == y.scalars[0] + 1)
+    }
+}

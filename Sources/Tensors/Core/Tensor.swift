@@ -52,6 +52,7 @@ public struct Tensor: @unchecked Sendable {
             copy.pointer.update(from: storage.pointer, count: storage.count)
             storage = copy
         }
+        storage.prepareForMutation()
         node = nil
         return try body(storage.buffer)
     }

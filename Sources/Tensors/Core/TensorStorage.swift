@@ -5,16 +5,50 @@ import Synchronization
 /// Buffers come from `BufferPool`, which keeps freed buffers by size: training repeats the
 /// same shapes every step, and reusing a buffer avoids the page faults of a fresh
 /// allocation (a new 40 MB array costs 30–40 ms of faults against 4 ms for the op itself).
+///
+/// A storage may also hold its values in a oneDNN layout (`LayoutTwin`), when a oneDNN
+/// primitive produced them there. The plain buffer is then filled only when something
+/// reads `pointer`; a following oneDNN primitive that wants that same layout takes the
+/// twin directly, so chains of convolutions skip the reorders to plain and back.
 public final class TensorStorage: @unchecked Sendable {
-    /// The first element.
-    public let pointer: UnsafeMutablePointer<Float>
+    private let base: UnsafeMutablePointer<Float>
     /// Number of elements.
     public let count: Int
+    /// The values in a oneDNN layout, when an operation produced them there.
+    private(set) var twin: LayoutTwin?
+    /// Whether the plain buffer still waits for the twin's values.
+    private var plainIsStale = false
+
+    /// The first element of the plain row-major buffer (filled from the twin on first use).
+    public var pointer: UnsafeMutablePointer<Float> {
+        if plainIsStale { materializePlain() }
+        return base
+    }
 
     /// Uninitialised storage for `count` elements.
     init(uninitializedCount count: Int) {
         self.count = count
-        self.pointer = BufferPool.shared.take(count: count)
+        self.base = BufferPool.shared.take(count: count)
+    }
+
+    /// Records that the values now live in `twin`; the plain buffer follows on demand.
+    func attach(_ twin: LayoutTwin) {
+        self.twin = twin
+        plainIsStale = true
+    }
+
+    /// Makes the plain buffer current and forgets the twin, before an in-place write.
+    func prepareForMutation() {
+        if plainIsStale { materializePlain() }
+        twin = nil
+    }
+
+    private func materializePlain() {
+        DNNL.lock.withLock {
+            guard plainIsStale, let twin else { return }
+            twin.copyToPlain(base)
+            plainIsStale = false
+        }
     }
 
     /// Storage filled with `value`.
@@ -23,7 +57,7 @@ public final class TensorStorage: @unchecked Sendable {
         pointer.update(repeating: value, count: count)
     }
 
-    deinit { BufferPool.shared.give(pointer, count: count) }
+    deinit { BufferPool.shared.give(base, count: count) }
 
     var buffer: UnsafeMutableBufferPointer<Float> { .init(start: pointer, count: count) }
 }

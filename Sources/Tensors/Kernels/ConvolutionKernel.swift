@@ -30,6 +30,7 @@ enum ConvolutionKernel {
     /// A planned primitive and its operands, in execution-argument order.
     final class Plan {
         let primitive: dnnl_primitive_t
+        /// Inputs in order, then the output.
         let operands: [(arg: Int32, operand: DNNLOperand, isInput: Bool)]
         let implementation: String
         init(primitive: dnnl_primitive_t, operands: [(Int32, DNNLOperand, Bool)], implementation: String) {
@@ -44,57 +45,52 @@ enum ConvolutionKernel {
     /// y = conv(x, w) + b, then LeakyReLU with `leakyReLUSlope` when given (fused into the
     /// convolution as a oneDNN post-op: no extra pass over the output).
     static func forward(_ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
-                        leakyReLUSlope: Float?, output: UnsafeMutablePointer<Float>) {
-        DNNL.lock.withLock { _ in
+                        leakyReLUSlope: Float?, output: Tensor) {
+        DNNL.lock.withLock {
             let plan = self.plan(g, .forward(bias: bias != nil, leakyReLUSlopeBits: leakyReLUSlope?.bitPattern))
-            var pointers: [(UnsafeMutablePointer<Float>, TensorStorage?)] = [
-                (input.storage.pointer, nil), (weight.storage.pointer, weight.storage),
-            ]
-            if let bias { pointers.append((bias.storage.pointer, nil)) }
-            pointers.append((output, nil))
-            execute(plan, pointers)
+            var inputs: [(TensorStorage, Bool)] = [(input.storage, false), (weight.storage, true)]
+            if let bias { inputs.append((bias.storage, false)) }
+            execute(plan, inputs: inputs, output: output.storage)
         }
     }
 
     /// dx = convᵀ(dy, w): the adjoint of the forward pass in its input.
-    static func backwardData(_ g: ConvolutionGeometry, outputGradient: Tensor, weight: Tensor,
-                             inputGradient: UnsafeMutablePointer<Float>) {
-        DNNL.lock.withLock { _ in
-            execute(plan(g, .backwardData), [
-                (outputGradient.storage.pointer, nil), (weight.storage.pointer, weight.storage), (inputGradient, nil),
-            ])
+    static func backwardData(_ g: ConvolutionGeometry, outputGradient: Tensor, weight: Tensor, inputGradient: Tensor) {
+        DNNL.lock.withLock {
+            execute(plan(g, .backwardData), inputs: [(outputGradient.storage, false), (weight.storage, true)],
+                    output: inputGradient.storage)
         }
     }
 
     /// dw = the adjoint of the forward pass in its weight, applied to dy.
-    static func backwardWeights(_ g: ConvolutionGeometry, input: Tensor, outputGradient: Tensor,
-                                weightGradient: UnsafeMutablePointer<Float>) {
-        DNNL.lock.withLock { _ in
-            execute(plan(g, .backwardWeights), [
-                (input.storage.pointer, nil), (outputGradient.storage.pointer, nil), (weightGradient, nil),
-            ])
+    static func backwardWeights(_ g: ConvolutionGeometry, input: Tensor, outputGradient: Tensor, weightGradient: Tensor) {
+        DNNL.lock.withLock {
+            execute(plan(g, .backwardWeights), inputs: [(input.storage, false), (outputGradient.storage, false)],
+                    output: weightGradient.storage)
         }
+    }
+
+    /// Runs a plan: inputs (storage, whether its reorder may be cached) in order, then the output.
+    private static func execute(_ plan: Plan, inputs: [(TensorStorage, Bool)], output: TensorStorage) {
+        Threading.prepareForDNNL()
+        for (slot, (storage, cacheable)) in zip(plan.operands, inputs) {
+            slot.operand.bindInput(storage, cacheable: cacheable)
+        }
+        let twin = plan.operands.last!.operand.bindOutput(output)
+        var args = plan.operands.map { dnnl_exec_arg_t(arg: $0.arg, memory: $0.operand.memory) }
+        DNNL.check(dnnl_primitive_execute(plan.primitive, DNNL.handles.stream, Int32(args.count), &args), "run a convolution")
+        DNNL.check(dnnl_stream_wait(DNNL.handles.stream), "wait for a convolution")
+        if let twin { output.attach(twin) }
     }
 
     /// One line per planned convolution: geometry, direction and oneDNN's implementation.
     static func implementationReport() -> [String] {
-        DNNL.lock.withLock { _ in
+        DNNL.lock.withLock {
             plans.map { key, plan in
                 let g = key.geometry
                 return "conv \(g.batch)x\(g.inChannels)x\(g.height)x\(g.width) -> \(g.outChannels) k\(g.kernelHeight) s\(g.stride) p\(g.padding) \(key.direction): \(plan.implementation)"
             }.sorted()
         }
-    }
-
-    private static func execute(_ plan: Plan, _ pointers: [(UnsafeMutablePointer<Float>, TensorStorage?)]) {
-        Threading.prepareForDNNL()
-        for (slot, (pointer, key)) in zip(plan.operands, pointers) {
-            if slot.isInput { slot.operand.bindInput(pointer, cacheKey: key) } else { slot.operand.bindOutput(pointer) }
-        }
-        var args = plan.operands.map { dnnl_exec_arg_t(arg: $0.arg, memory: $0.operand.memory) }
-        DNNL.check(dnnl_primitive_execute(plan.primitive, DNNL.handles.stream, Int32(args.count), &args), "run a convolution")
-        DNNL.check(dnnl_stream_wait(DNNL.handles.stream), "wait for a convolution")
-        for slot in plan.operands where !slot.isInput { slot.operand.finishOutput() }
     }
 
     private static func plan(_ g: ConvolutionGeometry, _ direction: Direction) -> Plan {

@@ -1,8 +1,9 @@
 import CDNNL
-import Synchronization
+import Foundation
 
 /// The oneDNN CPU engine and stream, created once. oneDNN calls are serialised through
-/// `DNNL.lock`: primitives and their memory objects are reused across calls.
+/// `DNNL.lock` (recursive: reading a tensor inside a kernel may fill its plain buffer
+/// from its layout twin): primitives and their memory objects are reused across calls.
 enum DNNL {
     struct Handles: @unchecked Sendable {
         let engine: dnnl_engine_t
@@ -18,7 +19,7 @@ enum DNNL {
         return Handles(engine: engine!, stream: stream!)
     }()
 
-    static let lock = Mutex(())
+    nonisolated(unsafe) static let lock = NSRecursiveLock()
 
     /// oneDNN failures here are programming errors (shapes are checked before any call).
     static func check(_ status: dnnl_status_t, _ what: @autoclosure () -> String) {
@@ -54,12 +55,16 @@ enum DNNL {
 }
 
 /// One tensor argument of a primitive: the caller's plain buffer, and when the primitive
-/// wants another layout, a private buffer in that layout plus the reorder between them.
+/// wants another layout, the reorder between the two. An input already held in the
+/// primitive's layout (a `LayoutTwin`) is used as it is; an output in another layout is
+/// left in a new twin, and reaches the plain buffer only when something reads it.
 final class DNNLOperand {
     private let plainMemory: dnnl_memory_t
     private let primitiveMemory: dnnl_memory_t
-    private let reorder: dnnl_primitive_t?
+    private let reorderPrimitive: dnnl_primitive_t?
     private let privateBuffer: UnsafeMutableRawPointer?
+    /// The layout the primitive reads or writes.
+    let primitiveDescriptor: dnnl_memory_desc_t
     /// For inputs that rarely change (weights): the storage last reordered, kept alive so
     /// its identity cannot be reused; the reorder is skipped while it is the same.
     private var cachedSource: TensorStorage?
@@ -67,13 +72,14 @@ final class DNNLOperand {
     /// `isInput`: data flows plain → primitive layout before execution; otherwise after.
     init(plain: dnnl_memory_desc_t, primitive: UnsafePointer<dnnl_memory_desc_t>, isInput: Bool) {
         var plainDesc = plain
+        primitiveDescriptor = primitive.pointee
         let engine = DNNL.handles.engine
         var memory: dnnl_memory_t?
         DNNL.check(dnnl_memory_create(&memory, &plainDesc, engine, nil), "create a plain memory")
         plainMemory = memory!
         if dnnl_memory_desc_equal(&plainDesc, primitive) != 0 {
             primitiveMemory = plainMemory
-            reorder = nil
+            reorderPrimitive = nil
             privateBuffer = nil
             return
         }
@@ -93,32 +99,66 @@ final class DNNLOperand {
         DNNL.check(dnnl_primitive_create(&prim, reorderPD), "create a reorder")
         dnnl_primitive_desc_destroy(reorderPD)
         primitiveMemory = blocked!
-        reorder = prim
-        privateBuffer = buffer
+        reorderPrimitive = prim
+        privateBuffer = isInput ? buffer : nil
+        if !isInput { buffer.deallocate() }
     }
 
     /// The memory the primitive reads or writes.
     var memory: dnnl_memory_t { primitiveMemory }
 
-    /// Points the operand at `pointer` and, for an input, brings the data into the
-    /// primitive's layout. `cacheKey`, when given, skips the reorder for unchanged storage.
-    func bindInput(_ pointer: UnsafeMutablePointer<Float>, cacheKey: TensorStorage? = nil) {
-        DNNL.check(dnnl_memory_set_data_handle(plainMemory, pointer), "bind a buffer")
-        guard let reorder else { return }
-        if let cacheKey, cacheKey === cachedSource { return }
-        run(reorder, from: plainMemory, to: primitiveMemory)
-        cachedSource = cacheKey
+    /// Points the operand at `storage`'s values in the primitive's layout: its twin when it
+    /// has the right one, otherwise a reorder of the plain values into a private buffer
+    /// (skipped for `cacheable` storage that is the same as last time).
+    func bindInput(_ storage: TensorStorage, cacheable: Bool = false) {
+        guard let reorderPrimitive, let privateBuffer else {
+            setHandle(plainMemory, storage.pointer)
+            return
+        }
+        if let twin = storage.twin, twin.matches(primitiveDescriptor) {
+            setHandle(primitiveMemory, twin.buffer)
+            return
+        }
+        setHandle(primitiveMemory, privateBuffer)
+        if cacheable && storage === cachedSource { return }
+        setHandle(plainMemory, storage.pointer)
+        run(reorderPrimitive, from: plainMemory, to: primitiveMemory)
+        cachedSource = cacheable ? storage : nil
     }
 
-    /// Points the operand at the output buffer `pointer`.
-    func bindOutput(_ pointer: UnsafeMutablePointer<Float>) {
-        DNNL.check(dnnl_memory_set_data_handle(plainMemory, pointer), "bind a buffer")
+    /// Points the operand at where the primitive writes `storage`'s values: the plain
+    /// buffer when the layouts agree, else a new twin, returned to be attached after the
+    /// primitive ran.
+    func bindOutput(_ storage: TensorStorage) -> LayoutTwin? {
+        guard reorderPrimitive != nil else {
+            setHandle(plainMemory, storage.pointer)
+            return nil
+        }
+        let twin = LayoutTwin(descriptor: primitiveDescriptor)
+        setHandle(primitiveMemory, twin.buffer)
+        return twin
     }
 
-    /// After execution, moves an output from the primitive's layout to the plain buffer.
-    func finishOutput() {
-        guard let reorder else { return }
-        run(reorder, from: primitiveMemory, to: plainMemory)
+    /// Points an operand whose layouts agree (no reorder) at a raw buffer.
+    func bindPlain(_ pointer: UnsafeMutableRawPointer) {
+        precondition(reorderPrimitive == nil, "DNNLOperand.bindPlain: the operand reorders")
+        setHandle(plainMemory, pointer)
+    }
+
+    /// Reorders `twin` (in this operand's primitive layout) into the plain buffer `plain`.
+    func reorder(from twin: LayoutTwin, into plain: UnsafeMutablePointer<Float>) {
+        guard let reorderPrimitive else { return }
+        setHandle(primitiveMemory, twin.buffer)
+        setHandle(plainMemory, plain)
+        run(reorderPrimitive, from: primitiveMemory, to: plainMemory)
+    }
+
+    private func setHandle(_ memory: dnnl_memory_t, _ pointer: UnsafeMutableRawPointer) {
+        DNNL.check(dnnl_memory_set_data_handle(memory, pointer), "bind a buffer")
+    }
+
+    private func setHandle(_ memory: dnnl_memory_t, _ pointer: UnsafeMutablePointer<Float>) {
+        setHandle(memory, UnsafeMutableRawPointer(pointer))
     }
 
     private func run(_ primitive: dnnl_primitive_t, from: dnnl_memory_t, to: dnnl_memory_t) {

@@ -25,10 +25,7 @@ enum LeakyReLUKernel {
         guard x.scalarCount >= primitiveThreshold else {
             return ElementwiseKernel.map(x) { $0 > 0 ? $0 : $0 * slope }
         }
-        let out = Tensor.uninitialized(x.shape)
-        run(Key(count: x.scalarCount, slopeBits: slope.bitPattern, direction: .forward),
-            inputs: [x.storage.pointer], output: out.storage.pointer)
-        return out
+        return run(.forward, slope: slope, inputs: [x], shape: x.shape)
     }
 
     /// `x > 0 ? g : αg` — the cotangent scaled by the slope at `x` (or at the output, which
@@ -37,23 +34,37 @@ enum LeakyReLUKernel {
         guard g.scalarCount >= primitiveThreshold else {
             return ElementwiseKernel.zip(g, x, op: "leakyReLU backward") { g, v in v > 0 ? g : g * slope }
         }
-        let out = Tensor.uninitialized(g.shape)
-        run(Key(count: g.scalarCount, slopeBits: slope.bitPattern, direction: .backward),
-            inputs: [x.storage.pointer, g.storage.pointer], output: out.storage.pointer)
-        return out
+        return run(.backward, slope: slope, inputs: [x, g], shape: g.shape)
     }
 
-    private static func run(_ key: Key, inputs: [UnsafeMutablePointer<Float>], output: UnsafeMutablePointer<Float>) {
-        DNNL.lock.withLock { _ in
+    /// Elementwise work is indifferent to layout: when every input holds its values in the
+    /// same oneDNN layout, the primitive runs over those twins and the result stays in that
+    /// layout too; otherwise over the plain buffers.
+    private static func run(_ direction: Direction, slope: Float, inputs: [Tensor], shape: [Int]) -> Tensor {
+        let out = Tensor.uninitialized(shape)
+        DNNL.lock.withLock {
+            var pointers: [UnsafeMutableRawPointer]
+            var count = out.scalarCount
+            var outputTwin: LayoutTwin?
+            if let first = inputs[0].storage.twin,
+               inputs.allSatisfy({ $0.storage.twin.map { $0.matches(first.descriptor) } ?? false }) {
+                outputTwin = LayoutTwin(descriptor: first.descriptor)
+                pointers = inputs.map { $0.storage.twin!.buffer } + [outputTwin!.buffer]
+                count = first.byteCount / 4
+            } else {
+                pointers = inputs.map { UnsafeMutableRawPointer($0.storage.pointer) } + [UnsafeMutableRawPointer(out.storage.pointer)]
+            }
+            let key = Key(count: count, slopeBits: slope.bitPattern, direction: direction)
             let plan = plans[key] ?? makePlan(key)
             plans[key] = plan
             Threading.prepareForDNNL()
-            for (slot, pointer) in zip(plan.operands, inputs) { slot.operand.bindInput(pointer) }
-            plan.operands.last!.operand.bindOutput(output)
+            for (slot, pointer) in zip(plan.operands, pointers) { slot.operand.bindPlain(pointer) }
             var args = plan.operands.map { dnnl_exec_arg_t(arg: $0.arg, memory: $0.operand.memory) }
             DNNL.check(dnnl_primitive_execute(plan.primitive, DNNL.handles.stream, Int32(args.count), &args), "run LeakyReLU")
             DNNL.check(dnnl_stream_wait(DNNL.handles.stream), "wait for LeakyReLU")
+            if let outputTwin { out.storage.attach(outputTwin) }
         }
+        return out
     }
 
     private static func makePlan(_ key: Key) -> Plan {

@@ -25,17 +25,17 @@ enum MatmulKernel {
     /// C[m×n] = op(A)·op(B), row-major, with A stored [m, k] (or [k, m] when transposed)
     /// and B stored [k, n] (or [n, k]).
     static func multiply(_ a: Tensor, transposeA: Bool, _ b: Tensor, transposeB: Bool,
-                         m: Int, n: Int, k: Int, into c: UnsafeMutablePointer<Float>) {
+                         m: Int, n: Int, k: Int, into c: Tensor) {
         guard m > 0 && n > 0 else { return }
-        guard k > 0 else { c.update(repeating: 0, count: m * n); return }
-        DNNL.lock.withLock { _ in
+        guard k > 0 else { c.storage.pointer.update(repeating: 0, count: m * n); return }
+        DNNL.lock.withLock {
             let key = Key(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB)
             let plan = plans[key] ?? makePlan(key)
             plans[key] = plan
             Threading.prepareForDNNL()
-            plan.a.bindInput(a.storage.pointer)
-            plan.b.bindInput(b.storage.pointer)
-            plan.c.bindOutput(c)
+            plan.a.bindInput(a.storage)
+            plan.b.bindInput(b.storage)
+            _ = plan.c.bindOutput(c.storage)  // plain layouts: no twin
             var args = [dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: plan.a.memory),
                         dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: plan.b.memory),
                         dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: plan.c.memory)]

@@ -28,8 +28,7 @@ public func conv2d(_ input: Tensor, _ weight: Tensor, bias: Tensor? = nil,
         slope = alpha
     }
     let out = Tensor.uninitialized(g.outputShape)
-    ConvolutionKernel.forward(g, input: input, weight: weight, bias: bias, leakyReLUSlope: slope,
-                              output: out.storage.pointer)
+    ConvolutionKernel.forward(g, input: input, weight: weight, bias: bias, leakyReLUSlope: slope, output: out)
     var inputs = [input, weight]
     if let bias { inputs.append(bias) }
     return Tensor.record(out, operation: "conv2d", inputs: inputs) { cotangent, needed in
@@ -49,7 +48,7 @@ func convolutionBackwardData(_ outputGradient: Tensor, _ weight: Tensor, geometr
     precondition(outputGradient.shape == g.outputShape && weight.shape == g.weightShape,
                  "conv2d backward-data: shapes \(outputGradient.shape) and \(weight.shape) do not match \(g)")
     let out = Tensor.uninitialized(g.inputShape)
-    ConvolutionKernel.backwardData(g, outputGradient: outputGradient, weight: weight, inputGradient: out.storage.pointer)
+    ConvolutionKernel.backwardData(g, outputGradient: outputGradient, weight: weight, inputGradient: out)
     return Tensor.record(out, operation: "conv2dBackwardData", inputs: [outputGradient, weight]) { c, needed in
         [needed[0] ? conv2d(c, weight, stride: g.stride, padding: g.padding) : nil,
          needed[1] ? convolutionBackwardWeights(c, outputGradient, geometry: g) : nil]
@@ -61,7 +60,7 @@ func convolutionBackwardWeights(_ input: Tensor, _ outputGradient: Tensor, geome
     precondition(input.shape == g.inputShape && outputGradient.shape == g.outputShape,
                  "conv2d backward-weights: shapes \(input.shape) and \(outputGradient.shape) do not match \(g)")
     let out = Tensor.uninitialized(g.weightShape)
-    ConvolutionKernel.backwardWeights(g, input: input, outputGradient: outputGradient, weightGradient: out.storage.pointer)
+    ConvolutionKernel.backwardWeights(g, input: input, outputGradient: outputGradient, weightGradient: out)
     return Tensor.record(out, operation: "conv2dBackwardWeights", inputs: [input, outputGradient]) { c, needed in
         [needed[0] ? convolutionBackwardData(outputGradient, c, geometry: g) : nil,
          needed[1] ? conv2d(input, c, stride: g.stride, padding: g.padding) : nil]

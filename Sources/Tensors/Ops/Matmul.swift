@@ -8,7 +8,7 @@ public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpose
     precondition(k == kb, "matmul: inner extents differ: shapes \(a.shape)\(transposeA ? "ᵀ" : "") and \(b.shape)\(transposeB ? "ᵀ" : "")")
     let out = Tensor.uninitialized([m, n])
     MatmulKernel.multiply(a, transposeA: transposeA, b, transposeB: transposeB, m: m, n: n, k: k,
-                          into: out.storage.pointer)
+                          into: out)
     return Tensor.record(out, operation: "matmul", inputs: [a, b]) { g, needed in
         let da: Tensor? = needed[0]
             ? (transposeA ? matmul(b, g, transposeA: transposeB, transposeB: true)

@@ -1,0 +1,50 @@
+import CDNNL
+
+/// A tensor's values in a oneDNN memory layout (e.g. nChw16c), owned by its storage.
+final class LayoutTwin: @unchecked Sendable {
+    /// The layout.
+    let descriptor: dnnl_memory_desc_t
+    /// The values, `byteCount` bytes, 64-byte aligned.
+    let buffer: UnsafeMutableRawPointer
+    let byteCount: Int
+
+    /// A twin with uninitialised values in `descriptor`'s layout.
+    init(descriptor: dnnl_memory_desc_t) {
+        var d = descriptor
+        self.descriptor = descriptor
+        byteCount = max(dnnl_memory_desc_get_size(&d), 64)
+        buffer = UnsafeMutableRawPointer(BufferPool.shared.take(count: byteCount / 4))
+    }
+
+    deinit { BufferPool.shared.give(buffer.assumingMemoryBound(to: Float.self), count: byteCount / 4) }
+
+    /// Whether the layout is exactly `other`.
+    func matches(_ other: dnnl_memory_desc_t) -> Bool {
+        var a = descriptor, b = other
+        return dnnl_memory_desc_equal(&a, &b) != 0
+    }
+
+    /// Writes the values, row-major, to `plain`. Call with `DNNL.lock` held.
+    func copyToPlain(_ plain: UnsafeMutablePointer<Float>) {
+        PlainReorders.toPlain(from: self, into: plain)
+    }
+}
+
+/// Cached reorders from oneDNN layouts to plain row-major, one per layout seen.
+enum PlainReorders {
+    nonisolated(unsafe) private static var operands: [DNNLOperand] = []
+
+    /// Call with `DNNL.lock` held.
+    static func toPlain(from twin: LayoutTwin, into plain: UnsafeMutablePointer<Float>) {
+        let operand = operands.first { twin.matches($0.primitiveDescriptor) } ?? {
+            var descriptor = twin.descriptor
+            let dims = withUnsafeBytes(of: descriptor.dims) {
+                Array($0.bindMemory(to: Int64.self).prefix(Int(descriptor.ndims))).map(Int.init)
+            }
+            let made = DNNLOperand(plain: DNNL.plainDescriptor(dims), primitive: &descriptor, isInput: false)
+            operands.append(made)
+            return made
+        }()
+        operand.reorder(from: twin, into: plain)
+    }
+}
