@@ -18,5 +18,5 @@ for n in $(seq 1 "$rounds"); do
   echo "round $n done" >&2
 done
 "$py" -c 'import torch; print("torch", torch.__version__)'
-echo "OpenBLAS core: $(grep -o '"blas_core" : "[^"]*"' "$out/joule-1.json" || true)"
+echo "OpenBLAS core: $(grep -o '"openblas_core" : "[^"]*"' "$out/joule-1.json" || true)"
 python3 bench/compare.py "$out"

@@ -39,6 +39,7 @@ struct BenchCommand: ParsableCommand {
         if json {
             print(try BenchmarkReport.json(results, metadata: [
                 "threads": "\(Kernels.threadCount)", "loop_threads": "\(Kernels.loopThreads)", "openblas_core": OpenBLASSetup.core,
+                "onednn": Kernels.oneDNNVersion,
             ]))
         }
     }

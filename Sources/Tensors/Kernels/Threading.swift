@@ -1,3 +1,4 @@
+import CDNNL
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,6 +27,12 @@ enum Threading {
 extension Kernels {
     /// Sets up the thread pools now rather than at first use.
     public static func prepare() { Threading.prepareForDNNL() }
+
+    /// oneDNN's version, e.g. `2.6.3`.
+    public static var oneDNNVersion: String {
+        guard let v = dnnl_version()?.pointee else { return "unknown" }
+        return "\(v.major).\(v.minor).\(v.patch)"
+    }
 
     /// The oneDNN implementations planned so far, one line each (for benchmark reports).
     public static func implementationReport() -> [String] { ConvolutionKernel.implementationReport() }
