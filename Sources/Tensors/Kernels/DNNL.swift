@@ -19,7 +19,7 @@ enum DNNL {
         return Handles(engine: engine!, stream: stream!)
     }()
 
-    nonisolated(unsafe) static let lock = NSRecursiveLock()
+    static let lock = NSRecursiveLock()
 
     /// oneDNN failures here are programming errors (shapes are checked before any call).
     static func check(_ status: dnnl_status_t, _ what: @autoclosure () -> String) {
