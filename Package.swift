@@ -27,6 +27,12 @@ let package = Package(
         // The engine: tensors, primitives with their derivatives, autodiff, kernels.
         .target(name: "Tensors", dependencies: ["CDNNL"]),
 
+        // Datasets: IDX, CSV, PNG folders, 2-D toy densities, splits, batching, transforms.
+        .target(name: "Datasets", dependencies: ["Tensors", "CZlib", "CPNG"]),
+
+        // safetensors files: validated reading, atomic writing.
+        .target(name: "Checkpoints", dependencies: ["Tensors"]),
+
         // Benchmarks behind `joule bench`.
         .target(name: "JouleBench", dependencies: ["Tensors", "COpenBLAS"]),
 
@@ -37,6 +43,8 @@ let package = Package(
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "JouleBenchTests", dependencies: ["JouleBench", "Tensors"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors", "CZlib", "CPNG"]),
+        .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "Tensors"]),
         .testTarget(name: "SystemLibrariesTests",
                     dependencies: ["COpenBLAS", "CDNNL", "CPNG", "CZlib", "CSQLite"]),
     ],

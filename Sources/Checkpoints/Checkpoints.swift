@@ -1,0 +1,2 @@
+/// safetensors checkpoints: validated reading and atomic writing.
+public enum Checkpoints {}
