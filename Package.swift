@@ -27,6 +27,12 @@ let package = Package(
         // The engine: tensors, primitives with their derivatives, autodiff, kernels.
         .target(name: "Tensors", dependencies: ["CDNNL"]),
 
+        // Layers and models (Module/Layer), PyTorch state_dict names and initialisation.
+        .target(name: "Layers", dependencies: ["Tensors"]),
+
+        // Optimisers (SGD, Adam, AdamW), learning-rate schedules, gradient clipping.
+        .target(name: "Optimizers", dependencies: ["Tensors"]),
+
         // Datasets: IDX, CSV, PNG folders, 2-D toy densities, splits, batching, transforms.
         .target(name: "Datasets", dependencies: ["Tensors", "CZlib", "CPNG"]),
 
@@ -43,6 +49,8 @@ let package = Package(
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "JouleBenchTests", dependencies: ["JouleBench", "Tensors"]),
+        .testTarget(name: "LayersTests", dependencies: ["Layers", "Tensors"]),
+        .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Tensors"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors", "CZlib", "CPNG"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "Tensors"]),
         .testTarget(name: "SystemLibrariesTests",

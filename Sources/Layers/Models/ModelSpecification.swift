@@ -1,0 +1,53 @@
+import Tensors
+
+/// A model named on the command line: `mlp`, `cnn-s` or `wrn-D-W` (e.g. `wrn-16-4`), plus
+/// the options that shape it.
+public struct ModelSpecification: Sendable, Equatable, Codable {
+    public enum Architecture: Sendable, Equatable, Codable {
+        case mlp
+        case cnnS
+        case wideResNet(depth: Int, widen: Int)
+    }
+
+    public var architecture: Architecture
+    /// Normalisation for the wide ResNet.
+    public var normalization: NormalizationKind
+    /// Dropout probability for the wide ResNet's blocks.
+    public var dropout: Float
+
+    /// Parses `mlp`, `cnn-s` or `wrn-D-W`; nil for anything else.
+    public init?(name: String, normalization: NormalizationKind = .none, dropout: Float = 0) {
+        switch name.lowercased() {
+        case "mlp": architecture = .mlp
+        case "cnn-s", "cnns", "cnn_s": architecture = .cnnS
+        default:
+            let parts = name.lowercased().split(separator: "-")
+            guard parts.count == 3, parts[0] == "wrn", let depth = Int(parts[1]), let widen = Int(parts[2]),
+                  depth >= 10, (depth - 4) % 6 == 0, widen >= 1 else { return nil }
+            architecture = .wideResNet(depth: depth, widen: widen)
+        }
+        self.normalization = normalization
+        self.dropout = dropout
+    }
+
+    /// The canonical name.
+    public var name: String {
+        switch architecture {
+        case .mlp: return "mlp"
+        case .cnnS: return "cnn-s"
+        case .wideResNet(let d, let w): return "wrn-\(d)-\(w)"
+        }
+    }
+
+    /// A freshly initialised model for inputs [N, channels, height, width] and `classes` outputs.
+    public func make(channels: Int, height: Int, width: Int, classes: Int,
+                     using generator: inout some RandomNumberGenerator) -> AnyLayer {
+        switch architecture {
+        case .mlp: return AnyLayer(StandardModels.mlp(inputSize: channels * height * width, classes: classes, using: &generator))
+        case .cnnS: return AnyLayer(StandardModels.cnnS(inputChannels: channels, classes: classes, using: &generator))
+        case .wideResNet(let depth, let widen):
+            return AnyLayer(WideResNet(depth: depth, widen: widen, inputChannels: channels, classes: classes,
+                                       normalization: normalization, dropout: dropout, using: &generator))
+        }
+    }
+}

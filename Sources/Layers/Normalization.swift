@@ -1,0 +1,125 @@
+import Tensors
+
+/// Normalises [N, C, …] over groups of channels (PyTorch's `nn.GroupNorm`):
+/// y = (x − mean) / √(var + ε) · γ + β, statistics per example and group. With one group
+/// this is the layer normalisation JEM's wide ResNet uses (`norm="layer"`).
+public struct GroupNorm: Layer {
+    public var weight: Tensor
+    public var bias: Tensor
+    public let groups: Int
+    public let epsilon: Float
+
+    public init(groups: Int, channels: Int, epsilon: Float = 1e-5) {
+        precondition(groups >= 1 && channels % groups == 0, "GroupNorm: \(channels) channels do not split into \(groups) groups")
+        weight = .ones([channels])
+        bias = .zeros([channels])
+        self.groups = groups
+        self.epsilon = epsilon
+    }
+
+    init(weight: Tensor, bias: Tensor, groups: Int, epsilon: Float) {
+        (self.weight, self.bias, self.groups, self.epsilon) = (weight, bias, groups, epsilon)
+    }
+
+    public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
+        let n = input.shape[0], c = input.shape[1]
+        precondition(c == weight.shape[0], "GroupNorm: input shape \(input.shape) does not have \(weight.shape[0]) channels")
+        let grouped = input.reshaped(to: [n, groups, -1])
+        let normalized = Normalization.standardize(grouped, axes: [2], epsilon: epsilon).reshaped(to: input.shape)
+        let affineShape = [1, c] + Array(repeating: 1, count: input.rank - 2)
+        return normalized * weight.reshaped(to: affineShape) + bias.reshaped(to: affineShape)
+    }
+
+    public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows -> GroupNorm {
+        GroupNorm(weight: try transform(.named("weight", in: prefix), weight),
+                  bias: try transform(.named("bias", in: prefix), bias), groups: groups, epsilon: epsilon)
+    }
+}
+
+/// Normalises over the last axis (PyTorch's `nn.LayerNorm(features)`), with γ and β.
+public struct LayerNorm: Layer {
+    public var weight: Tensor
+    public var bias: Tensor
+    public let epsilon: Float
+
+    public init(features: Int, epsilon: Float = 1e-5) {
+        weight = .ones([features])
+        bias = .zeros([features])
+        self.epsilon = epsilon
+    }
+
+    init(weight: Tensor, bias: Tensor, epsilon: Float) { (self.weight, self.bias, self.epsilon) = (weight, bias, epsilon) }
+
+    public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
+        Normalization.standardize(input, axes: [input.rank - 1], epsilon: epsilon) * weight + bias
+    }
+
+    public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows -> LayerNorm {
+        LayerNorm(weight: try transform(.named("weight", in: prefix), weight),
+                  bias: try transform(.named("bias", in: prefix), bias), epsilon: epsilon)
+    }
+}
+
+/// Batch normalisation over [N, C, H, W] (PyTorch's `nn.BatchNorm2d`), for baselines:
+/// batch statistics in training (running averages updated with `momentum`, the unbiased
+/// variance as PyTorch keeps it), running statistics in evaluation.
+public struct BatchNorm: Layer {
+    public var weight: Tensor
+    public var bias: Tensor
+    public var runningMean: Tensor
+    public var runningVariance: Tensor
+    public var batchesTracked: Tensor
+    public let momentum: Float
+    public let epsilon: Float
+
+    public init(channels: Int, momentum: Float = 0.1, epsilon: Float = 1e-5) {
+        weight = .ones([channels])
+        bias = .zeros([channels])
+        runningMean = .zeros([channels])
+        runningVariance = .ones([channels])
+        batchesTracked = Tensor(0)
+        self.momentum = momentum
+        self.epsilon = epsilon
+    }
+
+    public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
+        let c = weight.shape[0]
+        precondition(input.rank == 4 && input.shape[1] == c, "BatchNorm: input shape \(input.shape) does not have \(c) channels")
+        let perChannel = [1, c, 1, 1]
+        let mean: Tensor, variance: Tensor
+        if context.state.isTraining {
+            mean = input.mean(alongAxes: [0, 2, 3])
+            variance = (input - mean).squared().mean(alongAxes: [0, 2, 3])
+            let count = Float(input.scalarCount / c)
+            let unbiased = withoutDerivative(at: variance).reshaped(to: [c]) * (count / max(count - 1, 1))
+            let m = momentum
+            context.state.bufferUpdates[context.slotName("running_mean")] =
+                runningMean * (1 - m) + withoutDerivative(at: mean).reshaped(to: [c]) * m
+            context.state.bufferUpdates[context.slotName("running_var")] = runningVariance * (1 - m) + unbiased * m
+            context.state.bufferUpdates[context.slotName("num_batches_tracked")] = batchesTracked + 1
+        } else {
+            mean = runningMean.reshaped(to: perChannel)
+            variance = runningVariance.reshaped(to: perChannel)
+        }
+        let normalized = (input - mean) / (variance + epsilon).sqrt()
+        return normalized * weight.reshaped(to: perChannel) + bias.reshaped(to: perChannel)
+    }
+
+    public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows -> BatchNorm {
+        var copy = self
+        copy.weight = try transform(.named("weight", in: prefix), weight)
+        copy.bias = try transform(.named("bias", in: prefix), bias)
+        copy.runningMean = try transform(.named("running_mean", in: prefix, trainable: false), runningMean)
+        copy.runningVariance = try transform(.named("running_var", in: prefix, trainable: false), runningVariance)
+        copy.batchesTracked = try transform(.named("num_batches_tracked", in: prefix, trainable: false), batchesTracked)
+        return copy
+    }
+}
+
+enum Normalization {
+    /// (x − mean) / √(var + ε) over `axes` (biased variance, as PyTorch normalises).
+    static func standardize(_ x: Tensor, axes: [Int], epsilon: Float) -> Tensor {
+        let centered = x - x.mean(alongAxes: axes)
+        return centered / (centered.squared().mean(alongAxes: axes) + epsilon).sqrt()
+    }
+}

@@ -1,0 +1,31 @@
+import Tensors
+
+/// Layers applied in order, named by index as PyTorch's `nn.Sequential` names them
+/// (`0.weight`, `2.bias`, …). A `Conv2D` directly followed by a `LeakyReLU` runs as one
+/// fused kernel.
+public struct Sequential: Layer {
+    public var layers: [any Layer]
+
+    public init(_ layers: [any Layer]) { self.layers = layers }
+
+    public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
+        var h = input
+        var i = 0
+        while i < layers.count {
+            if let conv = layers[i] as? Conv2D, i + 1 < layers.count, let activation = layers[i + 1] as? LeakyReLU {
+                h = conv(h, activation: .leakyReLU(negativeSlope: activation.negativeSlope))
+                i += 2
+                continue
+            }
+            h = layers[i](h, context: context.child(String(i)))
+            i += 1
+        }
+        return h
+    }
+
+    public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows -> Sequential {
+        Sequential(try layers.enumerated().map { index, layer in
+            try layer.mapNamedTensors(prefix: prefix.isEmpty ? String(index) : "\(prefix).\(index)", transform)
+        })
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Tensors
+
+/// Adam (Kingma & Ba 2015) with PyTorch's semantics; `decoupledWeightDecay` gives AdamW
+/// (Loshchilov & Hutter 2019).
+///
+/// Adam:  g ← g + λp;  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;
+///        p ← p − η · (m / (1−β₁ᵗ)) / (√(v / (1−β₂ᵗ)) + ε)
+/// AdamW: p ← p(1 − ηλ) first, and no λp in g.
+public struct Adam: Optimizer {
+    public var beta1: Float
+    public var beta2: Float
+    public var epsilon: Float
+    public var weightDecay: Float
+    public var decoupledWeightDecay: Bool
+    public private(set) var step = 0
+    private var firstMoments = SlotState()
+    private var secondMoments = SlotState()
+
+    public init(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0,
+                decoupledWeightDecay: Bool = false) {
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.decoupledWeightDecay = decoupledWeightDecay
+    }
+
+    /// AdamW with PyTorch's default decay 0.01.
+    public static func adamW(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0.01) -> Adam {
+        Adam(beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay, decoupledWeightDecay: true)
+    }
+
+    public mutating func update(_ parameters: inout [Tensor], gradients: [Tensor], learningRate: Float) {
+        precondition(parameters.count == gradients.count, "Adam: \(parameters.count) parameters, \(gradients.count) gradients")
+        step += 1
+        let correction1 = 1 - Float(pow(Double(beta1), Double(step)))
+        let correction2Root = Float((1 - pow(Double(beta2), Double(step))).squareRoot())
+        withoutRecording {
+            for i in parameters.indices {
+                var g = gradients[i]
+                var p = parameters[i]
+                if weightDecay != 0 {
+                    if decoupledWeightDecay { p = p * (1 - learningRate * weightDecay) } else { g = g + p * weightDecay }
+                }
+                let m = (firstMoments.slots[i] ?? .zeros(g.shape)) * beta1 + g * (1 - beta1)
+                let v = (secondMoments.slots[i] ?? .zeros(g.shape)) * beta2 + g.squared() * (1 - beta2)
+                firstMoments.slots[i] = m
+                secondMoments.slots[i] = v
+                parameters[i] = p - m / (v.sqrt() / correction2Root + epsilon) * (learningRate / correction1)
+            }
+        }
+    }
+
+    public var state: [String: Tensor] {
+        firstMoments.named("exp_avg").merging(secondMoments.named("exp_avg_sq")) { a, _ in a }
+            .merging(["step": StepState.tensor(step)]) { a, _ in a }
+    }
+
+    public mutating func restore(_ state: [String: Tensor]) throws {
+        step = try StepState.restore(state)
+        firstMoments = try SlotState.restore("exp_avg", from: state)
+        secondMoments = try SlotState.restore("exp_avg_sq", from: state)
+    }
+}
