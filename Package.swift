@@ -14,6 +14,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // C libraries from Debian packages (see scripts/install-deps.sh).
@@ -39,11 +40,17 @@ let package = Package(
         // safetensors files: validated reading, atomic writing.
         .target(name: "Checkpoints", dependencies: ["Tensors"]),
 
+        // The trainer: configurations, checkpoints, the training loop, progress.
+        .target(name: "Training", dependencies: [
+            "Tensors", "Layers", "Optimizers", "Datasets", "Checkpoints",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+
         // Benchmarks behind `joule bench`.
         .target(name: "JouleBench", dependencies: ["Tensors", "COpenBLAS"]),
 
         .executableTarget(name: "joule", dependencies: [
-            "JouleBench",
+            "JouleBench", "Training",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -52,6 +59,7 @@ let package = Package(
         .testTarget(name: "LayersTests", dependencies: ["Layers", "Tensors"]),
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Tensors"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors", "CZlib", "CPNG"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Layers", "Datasets", "Tensors", "Checkpoints"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "Tensors"]),
         .testTarget(name: "SystemLibrariesTests",
                     dependencies: ["COpenBLAS", "CDNNL", "CPNG", "CZlib", "CSQLite"]),

@@ -6,6 +6,6 @@ struct Joule: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "joule",
         abstract: "Energy-based training and uncertainty for classifiers.",
-        subcommands: [BenchCommand.self]
+        subcommands: [TrainCommand.self, BenchCommand.self]
     )
 }

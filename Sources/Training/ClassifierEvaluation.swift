@@ -1,0 +1,43 @@
+import Datasets
+import Layers
+import Tensors
+
+/// Accuracy and mean cross-entropy of a classifier on a dataset, in evaluation mode.
+public struct ClassifierScore: Sendable, Codable, Equatable {
+    public var accuracy: Double
+    public var loss: Double
+    public var count: Int
+}
+
+public enum ClassifierEvaluation {
+    /// Scores `model` on `dataset` in batches, recording nothing.
+    public static func score(_ model: some Layer, on dataset: ImageDataset, batchSize: Int, limit: Int? = nil) -> ClassifierScore {
+        let n = min(dataset.count, limit ?? dataset.count)
+        var correct = 0
+        var lossSum = 0.0
+        var start = 0
+        while start < n {
+            let indices = Array(start..<min(start + batchSize, n))
+            let (images, labels) = dataset.batch(indices)
+            withoutRecording {
+                let logits = model(images)
+                correct += zip(predictions(logits), labels).filter { $0 == $1 }.count
+                lossSum += Double(crossEntropy(logits: logits, labels: labels).scalar) * Double(indices.count)
+            }
+            start += batchSize
+        }
+        return ClassifierScore(accuracy: n > 0 ? Double(correct) / Double(n) : 0, loss: n > 0 ? lossSum / Double(n) : 0, count: n)
+    }
+
+    /// The arg-max class of each row of [N, K] logits.
+    public static func predictions(_ logits: Tensor) -> [Int] {
+        let k = logits.shape[1]
+        return logits.withUnsafeBufferPointer { p in
+            (0..<logits.shape[0]).map { row in
+                var best = 0
+                for j in 1..<k where p[row * k + j] > p[row * k + best] { best = j }
+                return best
+            }
+        }
+    }
+}

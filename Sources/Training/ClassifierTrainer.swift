@@ -1,0 +1,176 @@
+import Datasets
+import Foundation
+import Layers
+import Optimizers
+import Tensors
+
+/// What a finished (or stopped) run reports.
+public struct TrainingSummary: Codable, Sendable {
+    public var runID: String
+    public var steps: Int
+    public var epochs: Double
+    public var seconds: Double
+    public var secondsPerEpoch: Double?
+    public var bestValidationAccuracy: Double?
+    public var finalValidationAccuracy: Double?
+    /// Test accuracy of the best-on-validation model (the final model without validation).
+    public var testAccuracy: Double?
+    public var finalTestAccuracy: Double?
+    public var lastCheckpoint: String?
+    public var bestCheckpoint: String?
+
+    enum CodingKeys: String, CodingKey {
+        case runID = "run_id", steps, epochs, seconds
+        case secondsPerEpoch = "seconds_per_epoch"
+        case bestValidationAccuracy = "best_validation_accuracy"
+        case finalValidationAccuracy = "final_validation_accuracy"
+        case testAccuracy = "test_accuracy"
+        case finalTestAccuracy = "final_test_accuracy"
+        case lastCheckpoint = "last_checkpoint"
+        case bestCheckpoint = "best_checkpoint"
+    }
+}
+
+/// Trains a classifier with cross-entropy: seeded batches from a `BatchSampler` whose
+/// state travels in the checkpoint (so a resumed run takes exactly the batches an
+/// uninterrupted one would), optional augmentation, validation each epoch, last and best
+/// checkpoints, test at the end.
+public struct ClassifierTrainer {
+    public var configuration: TrainingConfiguration
+    public var data: TrainingData
+    public var reporter: ProgressReporter?
+    /// Where `RUN_ID/last.safetensors` and `best.safetensors` go; nil writes nothing (dry run).
+    public var checkpointDirectory: URL?
+
+    public init(configuration: TrainingConfiguration, data: TrainingData, checkpointDirectory: URL?,
+                reporter: ProgressReporter? = nil) {
+        self.configuration = configuration
+        self.data = data
+        self.checkpointDirectory = checkpointDirectory
+        self.reporter = reporter
+    }
+
+    public var stepsPerEpoch: Int { (data.train.count + configuration.batchSize - 1) / configuration.batchSize }
+    public var totalSteps: Int { configuration.steps ?? configuration.epochs * stepsPerEpoch }
+
+    /// Runs from the start (`resume` nil) or from a checkpoint until the configured length,
+    /// or until `stopAfterSteps` more steps (then a checkpoint is written where it stopped).
+    public func run(runID: String, resume: TrainingCheckpoint? = nil, stopAfterSteps: Int? = nil) throws -> TrainingSummary {
+        let c = configuration
+        var initGenerator = SeededGenerator(seed: c.seed)
+        var model = c.modelSpecification.make(channels: data.train.channels, height: data.train.height,
+                                              width: data.train.width,
+                                              classes: max(data.train.classNames.count, (data.train.labels.max() ?? 0) + 1),
+                                              using: &initGenerator)
+        var optimizer = c.makeOptimizer()
+        var progress = TrainingProgress(runID: runID, trainingCount: data.train.count, batchSize: c.batchSize, seed: c.seed &+ 1)
+        if let resume {
+            model = try model.loading(resume.modelStateDict)
+            try optimizer.restore(resume.optimizerState)
+            progress = resume.progress
+        }
+        let schedule = c.makeSchedule(totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch)
+        let startStep = progress.step
+        let stopStep = min(totalSteps, stopAfterSteps.map { startStep + $0 } ?? totalSteps)
+        var runningLoss = 0.0, runningCorrect = 0, runningCount = 0
+        var lastValidation: ClassifierScore?
+        let clock = Date()
+        let secondsAtStart = progress.seconds
+
+        while progress.step < stopStep {
+            let epoch = progress.epoch
+            var (images, labels) = data.train.batch(progress.sampler.nextBatch())
+            images = augment(images, using: &progress.generator)
+            let state = ForwardState(isTraining: true, generator: progress.generator)
+            var logits = Tensor(0)
+            let (loss, gradient) = valueWithGradient(at: model) { m -> Tensor in
+                logits = m(images, context: ForwardContext(state: state))
+                return crossEntropy(logits: logits, labels: labels)
+            }
+            progress.generator = state.generator
+            guard loss.scalar.isFinite else { throw TrainingError.diverged(step: progress.step, loss: loss.scalar) }
+            var gradients = gradient.tensors
+            if let clip = c.clipNorm { clipGradientNorm(&gradients, maxNorm: clip) }
+            var parameters = model.tensors
+            let rate = schedule.rate(at: progress.step)
+            optimizer.update(&parameters, gradients: gradients, learningRate: rate)
+            model = model.replacingTensors(with: parameters).applyingBufferUpdates(from: state)
+
+            progress.step += 1
+            runningLoss += Double(loss.scalar) * Double(labels.count)
+            runningCorrect += zip(ClassifierEvaluation.predictions(logits), labels).filter { $0 == $1 }.count
+            runningCount += labels.count
+            reporter?.update(step: progress.step, startedAt: startStep, epoch: epoch,
+                             loss: runningLoss / Double(runningCount), accuracy: Double(runningCorrect) / Double(runningCount),
+                             learningRate: rate)
+
+            let epochDone = progress.epoch != epoch
+            if epochDone || progress.step == totalSteps {
+                lastValidation = validate(model)
+                let trainText = String(format: "train loss %.4f acc %.4f", runningLoss / Double(runningCount),
+                                       Double(runningCorrect) / Double(runningCount))
+                var isBest = false
+                if let v = lastValidation, v.accuracy > (progress.bestValidationAccuracy ?? -1) {
+                    progress.bestValidationAccuracy = v.accuracy
+                    progress.bestEpoch = epoch
+                    isBest = true
+                }
+                if epochDone { runningLoss = 0; runningCorrect = 0; runningCount = 0 }
+                progress.seconds = secondsAtStart + Date().timeIntervalSince(clock)
+                try saveCheckpoint(model, optimizer, progress, best: isBest)
+                reporter?.note("epoch \(epoch + 1) step \(progress.step): \(trainText)"
+                               + (lastValidation.map { String(format: "  validation loss %.4f acc %.4f", $0.loss, $0.accuracy) } ?? "")
+                               + (isBest ? "  (best)" : ""))
+            }
+        }
+        progress.seconds = secondsAtStart + Date().timeIntervalSince(clock)
+        if progress.sampler.position > 0 || progress.step < totalSteps { try saveCheckpoint(model, optimizer, progress, best: false) }
+        return try summarize(model: model, progress: progress, lastValidation: lastValidation)
+    }
+
+    func augment(_ images: Tensor, using generator: inout SeededGenerator) -> Tensor {
+        var x = images
+        let c = configuration
+        if c.cropPadding > 0 { x = Augmentation.randomCrop(x, padding: c.cropPadding, using: &generator) }
+        if c.flip { x = Augmentation.randomHorizontalFlip(x, using: &generator) }
+        if c.noise > 0 { x = Augmentation.addingGaussianNoise(x, standardDeviation: c.noise, using: &generator) }
+        return x
+    }
+
+    func validate(_ model: AnyLayer) -> ClassifierScore? {
+        data.validation.map { ClassifierEvaluation.score(model, on: $0, batchSize: configuration.evaluationBatchSize) }
+    }
+
+    func checkpointURL(_ runID: String, _ name: String) -> URL? {
+        checkpointDirectory?.appendingPathComponent(runID, isDirectory: true).appendingPathComponent("\(name).safetensors")
+    }
+
+    func saveCheckpoint(_ model: AnyLayer, _ optimizer: any Optimizer, _ progress: TrainingProgress, best: Bool) throws {
+        guard let last = checkpointURL(progress.runID, "last") else { return }
+        let checkpoint = TrainingCheckpoint(model: model, optimizerState: optimizer.state, configuration: configuration, progress: progress)
+        try checkpoint.write(to: last)
+        if best, let bestURL = checkpointURL(progress.runID, "best") { try checkpoint.write(to: bestURL) }
+    }
+
+    func summarize(model: AnyLayer, progress: TrainingProgress, lastValidation: ClassifierScore?) throws -> TrainingSummary {
+        var summary = TrainingSummary(runID: progress.runID, steps: progress.step,
+                                      epochs: Double(progress.step) / Double(stepsPerEpoch), seconds: progress.seconds)
+        summary.secondsPerEpoch = progress.step > 0 ? progress.seconds / summary.epochs : nil
+        summary.bestValidationAccuracy = progress.bestValidationAccuracy
+        summary.finalValidationAccuracy = lastValidation?.accuracy
+        summary.lastCheckpoint = checkpointURL(progress.runID, "last").map(\.path)
+        if let test = data.test, progress.step == totalSteps {
+            let batch = configuration.evaluationBatchSize
+            summary.finalTestAccuracy = ClassifierEvaluation.score(model, on: test, batchSize: batch).accuracy
+            summary.testAccuracy = summary.finalTestAccuracy
+            if let bestURL = checkpointURL(progress.runID, "best"), FileManager.default.fileExists(atPath: bestURL.path) {
+                let best = try model.loading(TrainingCheckpoint.read(from: bestURL).modelStateDict)
+                summary.testAccuracy = ClassifierEvaluation.score(best, on: test, batchSize: batch).accuracy
+                summary.bestCheckpoint = bestURL.path
+            }
+            reporter?.note(String(format: "test accuracy %.4f (best-on-validation model), %.4f (final model)",
+                                  summary.testAccuracy ?? 0, summary.finalTestAccuracy ?? 0))
+        }
+        return summary
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Layers
+import Yams
+
+/// Settings read from a YAML file: a flat mapping of setting names (`batch-size` or
+/// `batch_size`) to values, applied over the defaults. Unknown names and wrong types are
+/// errors naming the file and the setting.
+public enum ConfigurationFile {
+    /// The largest configuration file read (it is a handful of settings).
+    static let maximumBytes = 1 << 20
+
+    public static func apply(_ url: URL, to configuration: TrainingConfiguration) throws -> TrainingConfiguration {
+        let path = url.path
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        guard let size = attributes?[.size] as? Int else { throw ConfigurationError.unreadable(file: path, problem: "cannot read the file") }
+        guard size <= maximumBytes else { throw ConfigurationError.unreadable(file: path, problem: "larger than \(maximumBytes) bytes") }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ConfigurationError.unreadable(file: path, problem: "not UTF-8 text")
+        }
+        let parsed: Any?
+        do { parsed = try Yams.load(yaml: text) } catch {
+            throw ConfigurationError.unreadable(file: path, problem: "not valid YAML: \(error)")
+        }
+        guard let parsed else { return configuration }
+        guard let mapping = parsed as? [String: Any] else {
+            throw ConfigurationError.unreadable(file: path, problem: "expected a mapping of setting names to values")
+        }
+        var result = configuration
+        for (rawKey, value) in mapping.sorted(by: { $0.key < $1.key }) {
+            try set(rawKey.replacingOccurrences(of: "_", with: "-"), to: value, in: &result, file: path)
+        }
+        return result
+    }
+
+    /// Applies one setting by name (`file` names where it came from, for errors).
+    public static func set(_ key: String, to value: Any, in c: inout TrainingConfiguration, file: String) throws {
+        func string() throws -> String {
+            if let s = value as? String { return s }
+            throw ConfigurationError.wrongType(key: key, expected: "text", file: file)
+        }
+        func int() throws -> Int {
+            if let i = value as? Int { return i }
+            throw ConfigurationError.wrongType(key: key, expected: "a whole number", file: file)
+        }
+        func float() throws -> Float {
+            if let d = value as? Double { return Float(d) }
+            if let i = value as? Int { return Float(i) }
+            throw ConfigurationError.wrongType(key: key, expected: "a number", file: file)
+        }
+        func bool() throws -> Bool {
+            if let b = value as? Bool { return b }
+            throw ConfigurationError.wrongType(key: key, expected: "true or false", file: file)
+        }
+        switch key {
+        case "objective": c.objective = try string()
+        case "dataset": c.dataset = try string()
+        case "dataset-path": c.datasetPath = try string()
+        case "model": c.model = try string()
+        case "normalization", "norm":
+            guard let kind = NormalizationKind(rawValue: try string()) else {
+                throw ConfigurationError.wrongType(key: key, expected: "none, layer, group or batch", file: file)
+            }
+            c.normalization = kind
+        case "dropout": c.dropout = try float()
+        case "epochs": c.epochs = try int()
+        case "steps": c.steps = try int()
+        case "batch-size": c.batchSize = try int()
+        case "evaluation-batch-size": c.evaluationBatchSize = try int()
+        case "lr", "learning-rate": c.learningRate = try float()
+        case "optimizer": c.optimizer = try string()
+        case "momentum": c.momentum = try float()
+        case "nesterov": c.nesterov = try bool()
+        case "weight-decay": c.weightDecay = try float()
+        case "beta1": c.beta1 = try float()
+        case "beta2": c.beta2 = try float()
+        case "warmup", "warmup-steps": c.warmupSteps = try int()
+        case "schedule": c.schedule = try string()
+        case "step-every": c.stepEvery = try int()
+        case "milestones":
+            guard let list = value as? [Int] else { throw ConfigurationError.wrongType(key: key, expected: "a list of whole numbers", file: file) }
+            c.milestones = list
+        case "gamma": c.gamma = try float()
+        case "clip-norm": c.clipNorm = try float()
+        case "noise": c.noise = try float()
+        case "crop-padding": c.cropPadding = try int()
+        case "flip": c.flip = try bool()
+        case "seed":
+            let s = try int()
+            guard s >= 0 else { throw ConfigurationError.wrongType(key: key, expected: "a non-negative whole number", file: file) }
+            c.seed = UInt64(s)
+        case "validation-size": c.validationSize = try int()
+        case "checkpoint-dir", "checkpoint-directory": c.checkpointDirectory = try string()
+        default: throw ConfigurationError.unknownKey(key, file: file)
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Checkpoints
+import Datasets
+import Foundation
+import Layers
+import Tensors
+
+/// Where a run stands: enough, with the model and optimiser state, to continue it exactly.
+public struct TrainingProgress: Codable, Sendable, Equatable {
+    public var runID: String
+    /// Optimiser steps taken.
+    public var step = 0
+    /// Deals the training batches; its epoch counts completed passes.
+    public var sampler: BatchSampler
+    /// Randomness for augmentation and dropout.
+    public var generator: SeededGenerator
+    public var bestValidationAccuracy: Double?
+    public var bestEpoch: Int?
+    /// Training seconds so far (across resumes).
+    public var seconds: Double = 0
+
+    public init(runID: String, trainingCount: Int, batchSize: Int, seed: UInt64) {
+        self.runID = runID
+        sampler = BatchSampler(count: trainingCount, batchSize: batchSize, seed: seed)
+        generator = SeededGenerator(seed: seed &+ 1)
+    }
+
+    /// Completed passes over the training set.
+    public var epoch: Int { sampler.epoch }
+}
+
+/// A checkpoint file: one safetensors file holding the model's tensors under their
+/// PyTorch `state_dict` names, the optimiser's state under `optimizer.`, and the
+/// configuration and progress as JSON in the metadata. Written atomically.
+public struct TrainingCheckpoint {
+    public static let format = "joule-checkpoint-1"
+    public static let optimizerPrefix = "optimizer."
+
+    public var modelTensors: [(name: String, tensor: Tensor)]
+    public var optimizerState: [String: Tensor]
+    public var configuration: TrainingConfiguration
+    public var progress: TrainingProgress
+
+    public init(model: some Module, optimizerState: [String: Tensor], configuration: TrainingConfiguration,
+                progress: TrainingProgress) {
+        modelTensors = model.namedTensors.map { ($0.slot.name, $0.tensor) }
+        self.optimizerState = optimizerState
+        self.configuration = configuration
+        self.progress = progress
+    }
+
+    /// Writes the checkpoint atomically (temporary file, fsync, rename).
+    public func write(to url: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var file = try SafeTensors(modelTensors, metadata: [
+            "format": Self.format,
+            "configuration": String(decoding: try encoder.encode(configuration), as: UTF8.self),
+            "progress": String(decoding: try encoder.encode(progress), as: UTF8.self),
+        ])
+        for (name, tensor) in optimizerState.sorted(by: { $0.key < $1.key }) {
+            try file.append(tensor, named: Self.optimizerPrefix + name)
+        }
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try file.write(to: url)
+    }
+
+    /// Reads and validates a checkpoint.
+    public static func read(from url: URL) throws -> TrainingCheckpoint {
+        let file = try SafeTensors.read(from: url)
+        func fail(_ problem: String) -> TrainingError { .badCheckpoint(path: url.path, problem: problem) }
+        guard file.metadata["format"] == format else { throw fail("not a Joule checkpoint (metadata 'format' is not \(format))") }
+        let decoder = JSONDecoder()
+        guard let configurationText = file.metadata["configuration"],
+              let configuration = try? decoder.decode(TrainingConfiguration.self, from: Data(configurationText.utf8)) else {
+            throw fail("metadata 'configuration' is missing or malformed")
+        }
+        guard let progressText = file.metadata["progress"],
+              let progress = try? decoder.decode(TrainingProgress.self, from: Data(progressText.utf8)) else {
+            throw fail("metadata 'progress' is missing or malformed")
+        }
+        var checkpoint = TrainingCheckpoint(modelTensors: [], optimizerState: [:], configuration: configuration, progress: progress)
+        for (name, tensor) in file.entries {
+            if name.hasPrefix(optimizerPrefix) {
+                checkpoint.optimizerState[String(name.dropFirst(optimizerPrefix.count))] = tensor
+            } else {
+                checkpoint.modelTensors.append((name, tensor))
+            }
+        }
+        return checkpoint
+    }
+
+    private init(modelTensors: [(name: String, tensor: Tensor)], optimizerState: [String: Tensor],
+                 configuration: TrainingConfiguration, progress: TrainingProgress) {
+        self.modelTensors = modelTensors
+        self.optimizerState = optimizerState
+        self.configuration = configuration
+        self.progress = progress
+    }
+
+    /// The model tensors by name, for `Module.loading`.
+    public var modelStateDict: [String: Tensor] { Dictionary(modelTensors.map { ($0.name, $0.tensor) }) { a, _ in a } }
+}
+
+/// Failures of a training run that are not programming errors.
+public enum TrainingError: Error, CustomStringConvertible {
+    case badCheckpoint(path: String, problem: String)
+    case noCheckpoint(String)
+    case diverged(step: Int, loss: Float)
+    case dataset(String)
+
+    public var description: String {
+        switch self {
+        case .badCheckpoint(let path, let problem): return "\(path): \(problem)"
+        case .noCheckpoint(let what): return "no checkpoint to resume: \(what)"
+        case .diverged(let step, let loss): return "training diverged at step \(step) (loss \(loss))"
+        case .dataset(let problem): return problem
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import Layers
+import Optimizers
+
+/// Everything that defines a training run. Resolved from defaults, then a YAML file, then
+/// command-line options; stored with every checkpoint so a run can be resumed and
+/// reproduced exactly.
+public struct TrainingConfiguration: Codable, Sendable, Equatable {
+    /// Training objective: `ce` (cross-entropy). JEM, score matching and learned samplers
+    /// plug in here in later versions.
+    public var objective = "ce"
+    /// `fashion-mnist` (Debian package) or `png:PATH` (one folder per class).
+    public var dataset = "fashion-mnist"
+    /// Where the dataset's files are, when not the default.
+    public var datasetPath: String?
+    /// `mlp`, `cnn-s` or `wrn-D-W`.
+    public var model = "cnn-s"
+    /// Wide ResNet normalisation: none, layer, group, batch.
+    public var normalization = NormalizationKind.none
+    /// Wide ResNet dropout probability.
+    public var dropout: Float = 0
+    /// Passes over the training set (ignored when `steps` is set).
+    public var epochs = 10
+    /// Total optimiser steps, overriding `epochs`.
+    public var steps: Int?
+    public var batchSize = 64
+    /// Batch size for validation and test passes.
+    public var evaluationBatchSize = 1000
+    public var learningRate: Float = 1e-3
+    /// `adam`, `adamw` or `sgd`.
+    public var optimizer = "adam"
+    public var momentum: Float = 0.9
+    public var nesterov = false
+    public var weightDecay: Float = 0
+    public var beta1: Float = 0.9
+    public var beta2: Float = 0.999
+    /// Linear warm-up steps.
+    public var warmupSteps = 0
+    /// `constant`, `cosine` or `step`.
+    public var schedule = "constant"
+    /// For `step`: decay every this many epochs (`stepEvery`) or at these epochs (`milestones`).
+    public var stepEvery: Int?
+    public var milestones: [Int] = []
+    public var gamma: Float = 0.1
+    /// Global gradient-norm clip; none when nil.
+    public var clipNorm: Float?
+    /// Gaussian noise σ added to training inputs (JEM: 0.03).
+    public var noise: Float = 0
+    /// Zero padding before a random crop back to size (0: off).
+    public var cropPadding = 0
+    /// Random horizontal flips.
+    public var flip = false
+    public var seed: UInt64 = 1
+    /// Training images held out for validation (fixed split seed).
+    public var validationSize = 5000
+    public var checkpointDirectory = "checkpoints"
+
+    public init() {}
+
+    /// Checks ranges and names; the message names the setting.
+    public func validated() throws -> TrainingConfiguration {
+        func fail(_ key: String, _ problem: String) -> ConfigurationError { .invalid(key: key, problem: problem) }
+        guard objective == "ce" else { throw fail("objective", "'\(objective)' is not available yet (available: ce)") }
+        guard ModelSpecification(name: model) != nil else {
+            throw fail("model", "'\(model)' is not a model (mlp, cnn-s, wrn-D-W with D = 6n+4, e.g. wrn-16-4)")
+        }
+        guard ["adam", "adamw", "sgd"].contains(optimizer) else { throw fail("optimizer", "'\(optimizer)' is not adam, adamw or sgd") }
+        guard ["constant", "cosine", "step"].contains(schedule) else { throw fail("schedule", "'\(schedule)' is not constant, cosine or step") }
+        guard schedule != "step" || stepEvery != nil || !milestones.isEmpty else {
+            throw fail("schedule", "step decay needs step-every or milestones")
+        }
+        guard batchSize >= 1 else { throw fail("batch-size", "must be at least 1") }
+        guard evaluationBatchSize >= 1 else { throw fail("evaluation-batch-size", "must be at least 1") }
+        guard epochs >= 1 else { throw fail("epochs", "must be at least 1") }
+        if let steps, steps < 1 { throw fail("steps", "must be at least 1") }
+        guard learningRate > 0, learningRate.isFinite else { throw fail("lr", "must be a positive number") }
+        guard (0..<1).contains(dropout) else { throw fail("dropout", "must be in [0, 1)") }
+        guard noise >= 0, cropPadding >= 0, warmupSteps >= 0, validationSize >= 0 else {
+            throw fail(noise < 0 ? "noise" : cropPadding < 0 ? "crop-padding" : warmupSteps < 0 ? "warmup" : "validation-size",
+                       "must not be negative")
+        }
+        if let clipNorm, !(clipNorm > 0) { throw fail("clip-norm", "must be positive") }
+        return self
+    }
+
+    /// The model this configuration names.
+    public var modelSpecification: ModelSpecification {
+        ModelSpecification(name: model, normalization: normalization, dropout: dropout)!
+    }
+
+    /// The optimiser this configuration names.
+    public func makeOptimizer() -> any Optimizer {
+        switch optimizer {
+        case "sgd": return SGD(momentum: momentum, nesterov: nesterov, weightDecay: weightDecay)
+        case "adamw": return Adam(beta1: beta1, beta2: beta2, weightDecay: weightDecay, decoupledWeightDecay: true)
+        default: return Adam(beta1: beta1, beta2: beta2, weightDecay: weightDecay)
+        }
+    }
+
+    /// The learning-rate schedule over `totalSteps`, with epochs of `stepsPerEpoch` steps.
+    public func makeSchedule(totalSteps: Int, stepsPerEpoch: Int) -> LearningRateSchedule {
+        let decay: LearningRateSchedule.Decay
+        switch schedule {
+        case "cosine": decay = .cosine(totalSteps: totalSteps, minimum: 0)
+        case "step": decay = .step(every: stepEvery.map { $0 * stepsPerEpoch }, milestones: milestones.map { $0 * stepsPerEpoch }, gamma: gamma)
+        default: decay = .constant
+        }
+        return LearningRateSchedule(base: learningRate, decay: decay, warmupSteps: warmupSteps)
+    }
+}
+
+/// A setting that is missing, misspelt or out of range.
+public enum ConfigurationError: Error, CustomStringConvertible, Equatable {
+    case invalid(key: String, problem: String)
+    case unknownKey(String, file: String)
+    case wrongType(key: String, expected: String, file: String)
+    case unreadable(file: String, problem: String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let key, let problem): return "setting '\(key)': \(problem)"
+        case .unknownKey(let key, let file): return "\(file): unknown setting '\(key)'"
+        case .wrongType(let key, let expected, let file): return "\(file): setting '\(key)' must be \(expected)"
+        case .unreadable(let file, let problem): return "\(file): \(problem)"
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Datasets
+import Foundation
+
+/// The images a run trains, validates and tests on.
+public struct TrainingData: Sendable {
+    public var train: ImageDataset
+    public var validation: ImageDataset?
+    public var test: ImageDataset?
+
+    public init(train: ImageDataset, validation: ImageDataset?, test: ImageDataset?) {
+        self.train = train
+        self.validation = validation
+        self.test = test
+    }
+
+    /// The validation hold-out is fixed (this seed, not the run's), so runs with different
+    /// seeds are validated on the same images.
+    public static let holdOutSeed: UInt64 = 20_240_601
+
+    /// Loads the dataset a configuration names and splits off the validation images.
+    public static func load(_ configuration: TrainingConfiguration) throws -> TrainingData {
+        let name = configuration.dataset
+        let full: ImageDataset
+        var test: ImageDataset?
+        if name == "fashion-mnist" {
+            let directory = configuration.datasetPath.map { URL(fileURLWithPath: $0, isDirectory: true) }
+            full = try FashionMNIST.load(split: .train, directory: directory)
+            test = try FashionMNIST.load(split: .test, directory: directory)
+        } else if name.hasPrefix("png:") {
+            full = try PNGFolder.load(directory: URL(fileURLWithPath: String(name.dropFirst(4)), isDirectory: true))
+        } else {
+            throw ConfigurationError.invalid(key: "dataset", problem: "'\(name)' is not fashion-mnist or png:FOLDER")
+        }
+        return split(full, validationSize: configuration.validationSize, test: test)
+    }
+
+    /// Holds out `validationSize` images (at most a fifth of the set) for validation.
+    public static func split(_ full: ImageDataset, validationSize: Int, test: ImageDataset?) -> TrainingData {
+        let held = min(validationSize, full.count / 5)
+        guard held > 0 else { return TrainingData(train: full, validation: nil, test: test) }
+        let (train, validation) = DataSplit.holdOut(count: full.count, validationCount: held, seed: holdOutSeed)
+        return TrainingData(train: full.subset(train), validation: full.subset(validation), test: test)
+    }
+}

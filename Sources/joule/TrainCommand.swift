@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import Training
+
+/// `joule train`: trains a classifier and writes checkpoints under `checkpoints/RUN_ID/`.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a classifier (cross-entropy) on Fashion-MNIST or a PNG folder.",
+        discussion: """
+        Settings come from the defaults, then --config FILE.yaml (a mapping such as `model: cnn-s`, \
+        `batch-size: 64`), then the options given here. Checkpoints: CHECKPOINT_DIR/RUN_ID/last.safetensors \
+        and best.safetensors (best on validation).
+        """
+    )
+
+    @Option(help: "Training objective (ce).") var objective: String?
+    @Option(help: "fashion-mnist, or png:FOLDER (one subfolder per class).") var dataset: String?
+    @Option(help: "Directory holding the dataset's files, when not the default.") var datasetPath: String?
+    @Option(help: "mlp, cnn-s or wrn-D-W (e.g. wrn-16-4).") var model: String?
+    @Option(help: "Wide ResNet normalisation: none, layer, group, batch.") var norm: String?
+    @Option(help: "Wide ResNet dropout probability.") var dropout: Float?
+    @Option(help: "Passes over the training set.") var epochs: Int?
+    @Option(help: "Total optimiser steps (overrides --epochs).") var steps: Int?
+    @Option(help: "Examples per step.") var batchSize: Int?
+    @Option(help: "Learning rate.") var lr: Float?
+    @Option(help: "adam, adamw or sgd.") var optimizer: String?
+    @Option(help: "SGD momentum.") var momentum: Float?
+    @Flag(help: "Nesterov momentum (SGD).") var nesterov = false
+    @Option(help: "Weight decay (L2 for adam and sgd, decoupled for adamw).") var weightDecay: Float?
+    @Option(help: "Linear warm-up steps.") var warmup: Int?
+    @Option(help: "constant, cosine or step.") var schedule: String?
+    @Option(help: "Step schedule: decay every N epochs.") var stepEvery: Int?
+    @Option(help: "Step schedule: decay factor.") var gamma: Float?
+    @Option(help: "Clip the global gradient norm to this value.") var clipNorm: Float?
+    @Option(help: "Gaussian noise σ added to training inputs.") var noise: Float?
+    @Option(help: "Pad by N pixels, then crop back at random.") var cropPadding: Int?
+    @Flag(help: "Random horizontal flips.") var flip = false
+    @Option(help: "Random seed.") var seed: UInt64?
+    @Option(help: "Training images held out for validation.") var validationSize: Int?
+    @Option(help: "YAML file of settings; options given here override it.") var config: String?
+    @Option(help: "Where run folders go (default checkpoints).") var checkpointDir: String?
+    @Option(help: "Continue a run: its id (under the checkpoint directory) or a checkpoint file.") var resume: String?
+    @Flag(help: "Run a few batches to check the set-up; write nothing.") var dryRun = false
+    @Flag(help: "Print a JSON summary on standard output.") var json = false
+
+    func run() throws {
+        do {
+            try train()
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("joule train: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    private func train() throws {
+        var resumeFrom: TrainingCheckpoint?
+        var c = TrainingConfiguration()
+        if let resume {
+            let url = resumeURL(resume)
+            resumeFrom = try TrainingCheckpoint.read(from: url)
+            c = resumeFrom!.configuration
+        }
+        if let config { c = try ConfigurationFile.apply(URL(fileURLWithPath: config), to: c) }
+        c = try overriding(c).validated()
+        let data = try TrainingData.load(c)
+        let runID = resumeFrom?.progress.runID ?? RunIdentifier.make()
+        let directory = dryRun ? nil : URL(fileURLWithPath: c.checkpointDirectory, isDirectory: true)
+        let trainer = ClassifierTrainer(configuration: c, data: data, checkpointDirectory: directory,
+                                        reporter: ProgressReporter(totalSteps: dryRun ? 3 : c.steps ?? c.epochs * ((data.train.count + c.batchSize - 1) / c.batchSize)))
+        if resumeFrom == nil {
+            FileHandle.standardError.write(Data("run \(runID): \(c.model) on \(c.dataset) (\(data.train.count) training, \(data.validation?.count ?? 0) validation images)\n".utf8))
+        } else {
+            FileHandle.standardError.write(Data("resuming run \(runID) at step \(resumeFrom!.progress.step)\n".utf8))
+        }
+        let summary = try trainer.run(runID: runID, resume: resumeFrom, stopAfterSteps: dryRun ? 3 : nil)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+        } else {
+            print("run \(summary.runID): \(summary.steps) steps, \(String(format: "%.1f", summary.seconds)) s"
+                  + (summary.bestValidationAccuracy.map { String(format: ", best validation accuracy %.4f", $0) } ?? "")
+                  + (summary.testAccuracy.map { String(format: ", test accuracy %.4f", $0) } ?? ""))
+        }
+    }
+
+    private func resumeURL(_ value: String) -> URL {
+        if value.hasSuffix(".safetensors") { return URL(fileURLWithPath: value) }
+        return URL(fileURLWithPath: checkpointDir ?? "checkpoints", isDirectory: true)
+            .appendingPathComponent(value, isDirectory: true).appendingPathComponent("last.safetensors")
+    }
+
+    private func overriding(_ base: TrainingConfiguration) throws -> TrainingConfiguration {
+        var c = base
+        if let objective { c.objective = objective }
+        if let dataset { c.dataset = dataset }
+        if let datasetPath { c.datasetPath = datasetPath }
+        if let model { c.model = model }
+        if let norm {
+            try ConfigurationFile.set("normalization", to: norm, in: &c, file: "--norm")
+        }
+        if let dropout { c.dropout = dropout }
+        if let epochs { c.epochs = epochs; c.steps = nil }
+        if let steps { c.steps = steps }
+        if let batchSize { c.batchSize = batchSize }
+        if let lr { c.learningRate = lr }
+        if let optimizer { c.optimizer = optimizer }
+        if let momentum { c.momentum = momentum }
+        if nesterov { c.nesterov = true }
+        if let weightDecay { c.weightDecay = weightDecay }
+        if let warmup { c.warmupSteps = warmup }
+        if let schedule { c.schedule = schedule }
+        if let stepEvery { c.stepEvery = stepEvery }
+        if let gamma { c.gamma = gamma }
+        if let clipNorm { c.clipNorm = clipNorm }
+        if let noise { c.noise = noise }
+        if let cropPadding { c.cropPadding = cropPadding }
+        if flip { c.flip = true }
+        if let seed { c.seed = seed }
+        if let validationSize { c.validationSize = validationSize }
+        if let checkpointDir { c.checkpointDirectory = checkpointDir }
+        return c
+    }
+}

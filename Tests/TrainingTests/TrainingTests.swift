@@ -1,0 +1,122 @@
+import Checkpoints
+import Datasets
+import Foundation
+import Layers
+import Tensors
+import Testing
+@testable import Training
+
+/// The trainer on tiny synthetic data: exact resume, configuration files, checkpoints,
+/// dry runs, and the `joule train` command end to end.
+@Suite struct TrainingTests {
+    /// 240 images of 1×4×4 in three classes whose mean brightness differs.
+    static func tinyData() -> TrainingData {
+        var rng = SeededGenerator(seed: 11)
+        var pixels: [UInt8] = []
+        var labels: [Int] = []
+        for i in 0..<240 {
+            let label = i % 3
+            labels.append(label)
+            for _ in 0..<16 { pixels.append(UInt8(min(255, label * 80 + Int(rng.next() % 60)))) }
+        }
+        let full = ImageDataset(name: "tiny", pixels: pixels, labels: labels, channels: 1, height: 4, width: 4,
+                                classNames: ["a", "b", "c"])
+        return TrainingData.split(full, validationSize: 40, test: full.subset(Array(0..<30)))
+    }
+
+    static func configuration() -> TrainingConfiguration {
+        var c = TrainingConfiguration()
+        c.model = "mlp"
+        c.batchSize = 16
+        c.steps = 24
+        c.learningRate = 0.01
+        c.noise = 0.05
+        c.schedule = "cosine"
+        c.warmupSteps = 3
+        c.clipNorm = 5
+        return c
+    }
+
+    static func temporaryDirectory() -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("joule-training-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func resumedRunEqualsUninterruptedRun() throws {
+        let data = Self.tinyData(), directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for optimizer in ["adam", "sgd"] {
+            var c = Self.configuration()
+            c.optimizer = optimizer
+            let trainer = ClassifierTrainer(configuration: c, data: data, checkpointDirectory: directory)
+            let whole = try trainer.run(runID: "whole-\(optimizer)")
+            // Interrupted mid-epoch (13 steps of 13 per epoch… then 2 more), resumed from the file.
+            _ = try trainer.run(runID: "parts-\(optimizer)", stopAfterSteps: 15)
+            let saved = try TrainingCheckpoint.read(from: directory.appendingPathComponent("parts-\(optimizer)/last.safetensors"))
+            #expect(saved.progress.step == 15 && saved.progress.sampler.position > 0)
+            let resumed = try trainer.run(runID: "parts-\(optimizer)", resume: saved)
+            #expect(resumed.steps == whole.steps && resumed.testAccuracy == whole.testAccuracy)
+            let a = try TrainingCheckpoint.read(from: directory.appendingPathComponent("whole-\(optimizer)/last.safetensors"))
+            let b = try TrainingCheckpoint.read(from: directory.appendingPathComponent("parts-\(optimizer)/last.safetensors"))
+            #expect(a.modelTensors.map(\.name) == b.modelTensors.map(\.name))
+            #expect(a.modelTensors.map(\.tensor.scalars) == b.modelTensors.map(\.tensor.scalars), "\(optimizer): resumed weights differ")
+            #expect(a.optimizerState.keys.sorted() == b.optimizerState.keys.sorted())
+            #expect(a.progress.generator == b.progress.generator && a.progress.sampler == b.progress.sampler)
+        }
+    }
+
+    @Test func trainingLearnsTheTinyTask() throws {
+        var c = Self.configuration()
+        c.steps = 120
+        let summary = try ClassifierTrainer(configuration: c, data: Self.tinyData(), checkpointDirectory: nil).run(runID: "learn")
+        #expect((summary.bestValidationAccuracy ?? 0) > 0.9)
+        #expect(summary.lastCheckpoint == nil && summary.bestCheckpoint == nil)
+    }
+
+    @Test func checkpointsHoldModelOptimizerAndProgress() throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let c = Self.configuration()
+        _ = try ClassifierTrainer(configuration: c, data: Self.tinyData(), checkpointDirectory: directory).run(runID: "r")
+        let file = try SafeTensors.read(from: directory.appendingPathComponent("r/last.safetensors"))
+        #expect(file.names.prefix(6) == ["1.weight", "1.bias", "3.weight", "3.bias", "5.weight", "5.bias"])
+        #expect(file.names.contains("optimizer.exp_avg.0") && file.names.contains("optimizer.step"))
+        #expect(file.metadata["format"] == TrainingCheckpoint.format)
+        let checkpoint = try TrainingCheckpoint.read(from: directory.appendingPathComponent("r/best.safetensors"))
+        #expect(checkpoint.configuration == c && checkpoint.progress.runID == "r")
+        // A safetensors file that is not a Joule checkpoint is refused by name.
+        let stranger = directory.appendingPathComponent("stranger.safetensors")
+        try SafeTensors([("w", Tensor.zeros([2]))]).write(to: stranger)
+        #expect {
+            try TrainingCheckpoint.read(from: stranger)
+        } throws: { "\($0)".contains("stranger.safetensors") && "\($0)".contains("not a Joule checkpoint") }
+    }
+
+    @Test func configurationFilesApplyAndReject() throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let good = directory.appendingPathComponent("good.yaml")
+        try "model: wrn-16-2\nbatch_size: 32\nlr: 0.0001\nmilestones: [3, 6]\nschedule: step\nflip: true\nnorm: group\n"
+            .write(to: good, atomically: true, encoding: .utf8)
+        let c = try ConfigurationFile.apply(good, to: TrainingConfiguration()).validated()
+        #expect(c.model == "wrn-16-2" && c.batchSize == 32 && c.learningRate == 1e-4 && c.milestones == [3, 6] && c.flip)
+        #expect(c.normalization == .group)
+        let unknown = directory.appendingPathComponent("unknown.yaml")
+        try "batch-sise: 3\n".write(to: unknown, atomically: true, encoding: .utf8)
+        #expect(throws: ConfigurationError.unknownKey("batch-sise", file: unknown.path)) {
+            try ConfigurationFile.apply(unknown, to: TrainingConfiguration())
+        }
+        let wrongType = directory.appendingPathComponent("type.yaml")
+        try "epochs: many\n".write(to: wrongType, atomically: true, encoding: .utf8)
+        #expect(throws: ConfigurationError.wrongType(key: "epochs", expected: "a whole number", file: wrongType.path)) {
+            try ConfigurationFile.apply(wrongType, to: TrainingConfiguration())
+        }
+        let notMapping = directory.appendingPathComponent("list.yaml")
+        try "- 1\n- 2\n".write(to: notMapping, atomically: true, encoding: .utf8)
+        #expect { try ConfigurationFile.apply(notMapping, to: TrainingConfiguration()) } throws: { "\($0)".contains("mapping") }
+        var bad = TrainingConfiguration()
+        bad.model = "resnet-50"
+        #expect { try bad.validated() } throws: { "\($0)".contains("'resnet-50' is not a model") }
+    }
+}
