@@ -47,7 +47,7 @@ let package = Package(
         ]),
 
         // Benchmarks behind `joule bench`.
-        .target(name: "JouleBench", dependencies: ["Tensors", "COpenBLAS"]),
+        .target(name: "JouleBench", dependencies: ["Tensors", "Layers", "Optimizers", "COpenBLAS"]),
 
         .executableTarget(name: "joule", dependencies: [
             "JouleBench", "Training",

@@ -56,6 +56,13 @@ def main():
         record(f"{name}.forward.b64", forward, fl)
         record(f"{name}.forward_input_gradient.b64", input_gradient, 2 * fl)
 
+        # a) of the shared reference: forward + cross-entropy + backward + Adam.
+        for p in model.parameters():
+            p.requires_grad_(True)
+        opt = torch.optim.Adam(model.parameters(), lr=1e-4)
+        y = torch.arange(64) % 10
+        record(f"train_step.{name}.b64", lambda: torch_ref.plain_step(model, opt, x, y), 3 * fl)
+
     big = torch.randn(10_000_000)
     record("elementwise.leaky_relu.10M", lambda: torch.nn.functional.leaky_relu(big, 0.2))
 

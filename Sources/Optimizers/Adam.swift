@@ -36,19 +36,15 @@ public struct Adam: Optimizer {
         step += 1
         let correction1 = 1 - Float(pow(Double(beta1), Double(step)))
         let correction2Root = Float((1 - pow(Double(beta2), Double(step))).squareRoot())
-        withoutRecording {
-            for i in parameters.indices {
-                var g = gradients[i]
-                var p = parameters[i]
-                if weightDecay != 0 {
-                    if decoupledWeightDecay { p = p * (1 - learningRate * weightDecay) } else { g = g + p * weightDecay }
-                }
-                let m = (firstMoments.slots[i] ?? .zeros(g.shape)) * beta1 + g * (1 - beta1)
-                let v = (secondMoments.slots[i] ?? .zeros(g.shape)) * beta2 + g.squared() * (1 - beta2)
-                firstMoments.slots[i] = m
-                secondMoments.slots[i] = v
-                parameters[i] = p - m / (v.sqrt() / correction2Root + epsilon) * (learningRate / correction1)
-            }
+        for i in parameters.indices {
+            let (p, m, v) = UpdateKernels.adam(
+                parameter: parameters[i], gradient: gradients[i], firstMoment: firstMoments.slots[i],
+                secondMoment: secondMoments.slots[i], learningRate: learningRate, beta1: beta1, beta2: beta2,
+                epsilon: epsilon, weightDecay: weightDecay, decoupled: decoupledWeightDecay,
+                correction1: correction1, correction2Root: correction2Root)
+            parameters[i] = p
+            firstMoments.slots[i] = m
+            secondMoments.slots[i] = v
         }
     }
 

@@ -96,6 +96,15 @@ extension Tensor {
         self.init(shape: shape, storage: storage)
     }
 
+    /// A tensor of `shape` whose every element `initializer` writes — for kernels outside
+    /// the engine (optimiser updates) that fill a fresh buffer in one pass.
+    public init(shape: [Int], initializingWith initializer: (UnsafeMutableBufferPointer<Float>) throws -> Void) rethrows {
+        Shape.validate(shape, in: "Tensor(shape:initializingWith:)")
+        let storage = TensorStorage(uninitializedCount: shape.reduce(1, *))
+        try initializer(storage.buffer)
+        self.init(shape: shape, storage: storage)
+    }
+
     /// Uninitialised output storage for kernels.
     static func uninitialized(_ shape: [Int]) -> Tensor {
         Tensor(shape: shape, storage: TensorStorage(uninitializedCount: shape.reduce(1, *)))

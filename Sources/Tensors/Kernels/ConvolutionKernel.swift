@@ -22,7 +22,9 @@ enum ConvolutionKernel {
     enum Direction: Hashable {
         /// Forward pass, optionally with bias and a fused LeakyReLU (its negative slope's bits).
         case forward(bias: Bool, leakyReLUSlopeBits: UInt32?)
-        case backwardData, backwardWeights
+        case backwardData
+        /// Weight gradient, and the bias gradient from the same pass when `bias`.
+        case backwardWeights(bias: Bool)
     }
 
     private struct Key: Hashable { let geometry: ConvolutionGeometry; let direction: Direction }
@@ -63,24 +65,32 @@ enum ConvolutionKernel {
     }
 
     /// dw = the adjoint of the forward pass in its weight, applied to dy.
-    static func backwardWeights(_ g: ConvolutionGeometry, input: Tensor, outputGradient: Tensor, weightGradient: Tensor) {
+    /// With `biasGradient`, also db = Σ dy over batch and space, in the same pass.
+    static func backwardWeights(_ g: ConvolutionGeometry, input: Tensor, outputGradient: Tensor, weightGradient: Tensor,
+                                biasGradient: Tensor? = nil) {
         DNNL.lock.withLock {
-            execute(plan(g, .backwardWeights), inputs: [(input.storage, false), (outputGradient.storage, false)],
-                    output: weightGradient.storage)
+            execute(plan(g, .backwardWeights(bias: biasGradient != nil)),
+                    inputs: [(input.storage, false), (outputGradient.storage, false)],
+                    outputs: [weightGradient.storage] + (biasGradient.map { [$0.storage] } ?? []))
         }
     }
 
     /// Runs a plan: inputs (storage, whether its reorder may be cached) in order, then the output.
     private static func execute(_ plan: Plan, inputs: [(TensorStorage, Bool)], output: TensorStorage) {
+        execute(plan, inputs: inputs, outputs: [output])
+    }
+
+    /// Runs a plan: inputs (storage, whether its reorder may be cached) in order, then the outputs.
+    private static func execute(_ plan: Plan, inputs: [(TensorStorage, Bool)], outputs: [TensorStorage]) {
         Threading.prepareForDNNL()
         for (slot, (storage, cacheable)) in zip(plan.operands, inputs) {
             slot.operand.bindInput(storage, cacheable: cacheable)
         }
-        let twin = plan.operands.last!.operand.bindOutput(output)
+        let twins = zip(plan.operands.dropFirst(inputs.count), outputs).map { $0.operand.bindOutput($1) }
         var args = plan.operands.map { dnnl_exec_arg_t(arg: $0.arg, memory: $0.operand.memory) }
         DNNL.check(dnnl_primitive_execute(plan.primitive, DNNL.handles.stream, Int32(args.count), &args), "run a convolution")
         DNNL.check(dnnl_stream_wait(DNNL.handles.stream), "wait for a convolution")
-        if let twin { output.attach(twin) }
+        for (twin, output) in zip(twins, outputs) { if let twin { output.attach(twin) } }
     }
 
     /// One line per planned convolution: geometry, direction and oneDNN's implementation.
@@ -132,6 +142,7 @@ enum ConvolutionKernel {
             hasBias = bias
             if let slopeBits { attributes = leakyReLUAttributes(slope: Float(bitPattern: slopeBits)) }
         }
+        if case .backwardWeights(let bias) = direction { hasBias = bias }
         defer { if let attributes { dnnl_primitive_attr_destroy(attributes) } }
         let forwardStatus = withUnsafePointer(to: &b) { biasPointer in
             dnnl_convolution_forward_desc_init(&forwardDesc, dnnl_forward_training, dnnl_convolution_direct,
@@ -161,19 +172,22 @@ enum ConvolutionKernel {
                       (DNNL_ARG_DIFF_SRC, plainX, dnnl_query_diff_src_md, false)]
         case .backwardWeights:
             var desc = dnnl_convolution_desc_t()
-            DNNL.check(dnnl_convolution_backward_weights_desc_init(&desc, dnnl_convolution_direct, &x, &w, nil, &y,
-                                                                   strides, padding, padding),
-                       "describe a convolution backward-weights \(g)")
+            let status = withUnsafePointer(to: &b) { biasPointer in
+                dnnl_convolution_backward_weights_desc_init(&desc, dnnl_convolution_direct, &x, &w, hasBias ? biasPointer : nil,
+                                                            &y, strides, padding, padding)
+            }
+            DNNL.check(status, "describe a convolution backward-weights \(g)")
             DNNL.check(dnnl_primitive_desc_create(&pd, &desc, nil, engine, forwardPD), "plan a backward-weights \(g)")
             layout = [(DNNL_ARG_SRC, plainX, dnnl_query_src_md, true),
                       (DNNL_ARG_DIFF_DST, plainY, dnnl_query_diff_dst_md, true),
                       (DNNL_ARG_DIFF_WEIGHTS, plainW, dnnl_query_diff_weights_md, false)]
+            if hasBias { layout.append((DNNL_ARG_DIFF_BIAS, plainB, dnnl_query_diff_weights_md, false)) }
         }
         defer { dnnl_primitive_desc_destroy(pd) }
         var operands: [(Int32, DNNLOperand, Bool)] = []
         for (index, (arg, plain, query, isInput)) in layout.enumerated() {
             // The bias is the second weights-like argument of the forward primitive.
-            let queryIndex: Int32 = (arg == DNNL_ARG_BIAS) ? 1 : 0
+            let queryIndex: Int32 = (arg == DNNL_ARG_BIAS || arg == DNNL_ARG_DIFF_BIAS) ? 1 : 0
             guard let chosen = dnnl_primitive_desc_query_md(pd, query, queryIndex) else {
                 preconditionFailure("oneDNN: no layout for argument \(index) of a convolution \(g)")
             }

@@ -34,6 +34,13 @@ public func conv2d(_ input: Tensor, _ weight: Tensor, bias: Tensor? = nil,
     return Tensor.record(out, operation: "conv2d", inputs: inputs) { cotangent, needed in
         // LeakyReLU keeps the sign, so its slope can be read off the output.
         let dy = slope.map { cotangent.scaledByLeakyReLUSlope(at: out, negativeSlope: $0) } ?? cotangent
+        // At top level (nothing recorded) one oneDNN pass gives both weight and bias
+        // gradients; inside a nested differentiation they must stay differentiable ops.
+        if let bias, needed[1], needed[2], !RecordingContext.isRecording {
+            let dw = Tensor.uninitialized(g.weightShape), db = Tensor.uninitialized(bias.shape)
+            ConvolutionKernel.backwardWeights(g, input: input, outputGradient: dy, weightGradient: dw, biasGradient: db)
+            return [needed[0] ? convolutionBackwardData(dy, weight, geometry: g) : nil, dw, db]
+        }
         var result: [Tensor?] = [
             needed[0] ? convolutionBackwardData(dy, weight, geometry: g) : nil,
             needed[1] ? convolutionBackwardWeights(input, dy, geometry: g) : nil,
