@@ -1,2 +1,0 @@
-/// safetensors checkpoints: validated reading and atomic writing.
-public enum Checkpoints {}
