@@ -11,6 +11,7 @@ packages=(
   libpng-dev          # PNG images
   zlib1g-dev          # gzip (IDX datasets)
   libsqlite3-dev      # the run store
+  dataset-fashion-mnist  # Fashion-MNIST in /usr/share/datasets/fashion-mnist
 )
 
 if ! command -v swift >/dev/null 2>&1; then
@@ -39,5 +40,6 @@ fi
 
 echo "error: Joule needs these packages, which are not installed: ${missing[*]}" >&2
 echo "On Debian 12 / Ubuntu, as root: apt-get install ${missing[*]}" >&2
-echo "Elsewhere install the equivalents: OpenBLAS, oneDNN 2.x (DNNL), libpng, zlib, SQLite 3 (with headers) and pkg-config." >&2
+echo "Elsewhere install the equivalents: OpenBLAS, oneDNN 2.x (DNNL), libpng, zlib, SQLite 3 (with headers), pkg-config," >&2
+echo "and the Fashion-MNIST IDX files (then set JOULE_FASHION_MNIST_DIR)." >&2
 exit 1

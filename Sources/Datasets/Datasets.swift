@@ -1,2 +1,0 @@
-/// Datasets for Joule: images with labels, 2-D toy densities, splits, batching, transforms.
-public enum Datasets {}
