@@ -29,6 +29,22 @@ public struct TrainingSummary: Codable, Sendable {
         case lastCheckpoint = "last_checkpoint"
         case bestCheckpoint = "best_checkpoint"
     }
+
+    /// Every key is always present (`null` when not measured), so scripts can rely on them.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(runID, forKey: .runID)
+        try c.encode(steps, forKey: .steps)
+        try c.encode(epochs, forKey: .epochs)
+        try c.encode(seconds, forKey: .seconds)
+        try c.encode(secondsPerEpoch, forKey: .secondsPerEpoch)
+        try c.encode(bestValidationAccuracy, forKey: .bestValidationAccuracy)
+        try c.encode(finalValidationAccuracy, forKey: .finalValidationAccuracy)
+        try c.encode(testAccuracy, forKey: .testAccuracy)
+        try c.encode(finalTestAccuracy, forKey: .finalTestAccuracy)
+        try c.encode(lastCheckpoint, forKey: .lastCheckpoint)
+        try c.encode(bestCheckpoint, forKey: .bestCheckpoint)
+    }
 }
 
 /// Trains a classifier with cross-entropy: seeded batches from a `BatchSampler` whose
