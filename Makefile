@@ -15,6 +15,7 @@ release: deps
 	$(SWIFT) build -c release
 
 demo: release
+	.build/release/joule train --model cnn-s --epochs 1 --lr 1e-3 --checkpoint-dir checkpoints
 	.build/release/joule bench
 
 test: deps
