@@ -7,6 +7,7 @@ SWIFT ?= swift
 
 deps:
 	@scripts/install-deps.sh
+	@scripts/fetch-mnist5k.sh
 
 build: deps
 	$(SWIFT) build
