@@ -29,14 +29,18 @@ public struct TrainingProgress: Codable, Sendable, Equatable {
 }
 
 /// A checkpoint file: one safetensors file holding the model's tensors under their
-/// PyTorch `state_dict` names, the optimiser's state under `optimizer.`, and the
-/// configuration and progress as JSON in the metadata. Written atomically.
+/// PyTorch `state_dict` names, the optimiser's state under `optimizer.`, other training
+/// state (a replay buffer, a sampler's chains) under `state.`, and the configuration and
+/// progress as JSON in the metadata. Written atomically.
 public struct TrainingCheckpoint {
     public static let format = "joule-checkpoint-1"
     public static let optimizerPrefix = "optimizer."
+    public static let statePrefix = "state."
 
     public var modelTensors: [(name: String, tensor: Tensor)]
     public var optimizerState: [String: Tensor]
+    /// Objective-specific state, e.g. `replay_buffer` for JEM.
+    public var extraState: [String: Tensor] = [:]
     public var configuration: TrainingConfiguration
     public var progress: TrainingProgress
 
@@ -60,6 +64,9 @@ public struct TrainingCheckpoint {
         for (name, tensor) in optimizerState.sorted(by: { $0.key < $1.key }) {
             try file.append(tensor, named: Self.optimizerPrefix + name)
         }
+        for (name, tensor) in extraState.sorted(by: { $0.key < $1.key }) {
+            try file.append(tensor, named: Self.statePrefix + name)
+        }
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try file.write(to: url)
     }
@@ -82,6 +89,8 @@ public struct TrainingCheckpoint {
         for (name, tensor) in file.entries {
             if name.hasPrefix(optimizerPrefix) {
                 checkpoint.optimizerState[String(name.dropFirst(optimizerPrefix.count))] = tensor
+            } else if name.hasPrefix(statePrefix) {
+                checkpoint.extraState[String(name.dropFirst(statePrefix.count))] = tensor
             } else {
                 checkpoint.modelTensors.append((name, tensor))
             }

@@ -83,8 +83,15 @@ import Testing
         #expect(file.names.prefix(6) == ["1.weight", "1.bias", "3.weight", "3.bias", "5.weight", "5.bias"])
         #expect(file.names.contains("optimizer.exp_avg.0") && file.names.contains("optimizer.step"))
         #expect(file.metadata["format"] == TrainingCheckpoint.format)
-        let checkpoint = try TrainingCheckpoint.read(from: directory.appendingPathComponent("r/best.safetensors"))
+        var checkpoint = try TrainingCheckpoint.read(from: directory.appendingPathComponent("r/best.safetensors"))
         #expect(checkpoint.configuration == c && checkpoint.progress.runID == "r")
+        // Room for more state (a replay buffer), kept apart from the model's tensors.
+        checkpoint.extraState["replay_buffer"] = Tensor.ones([4, 1, 4, 4])
+        let withBuffer = directory.appendingPathComponent("r/buffer.safetensors")
+        try checkpoint.write(to: withBuffer)
+        let reread = try TrainingCheckpoint.read(from: withBuffer)
+        #expect(reread.extraState["replay_buffer"]?.shape == [4, 1, 4, 4])
+        #expect(reread.modelTensors.map(\.name) == checkpoint.modelTensors.map(\.name))
         // A safetensors file that is not a Joule checkpoint is refused by name.
         let stranger = directory.appendingPathComponent("stranger.safetensors")
         try SafeTensors([("w", Tensor.zeros([2]))]).write(to: stranger)
