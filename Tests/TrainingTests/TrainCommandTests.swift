@@ -18,8 +18,9 @@ import Testing
 
     /// Runs joule with `arguments`; returns exit status, standard output and standard error.
     static func joule(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+        let url: URL = try #require(executable)
         let process = Process()
-        process.executableURL = try #require(executable)
+        process.executableURL = url
         process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
