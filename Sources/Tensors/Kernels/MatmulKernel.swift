@@ -10,7 +10,7 @@ import CDNNL
 /// sizes. Running on oneDNN's OpenMP pool also keeps a second (OpenBLAS) pool from
 /// spinning against it. `joule bench` still times raw `cblas_sgemm` as the reference.
 enum MatmulKernel {
-    private struct Key: Hashable { let m, n, k: Int; let transposeA, transposeB: Bool }
+    private struct Key: Hashable { let m, n, k: Int; let transposeA, transposeB: Bool; let packsB: Bool }
 
     private final class Plan {
         let primitive: dnnl_primitive_t
@@ -29,12 +29,16 @@ enum MatmulKernel {
         guard m > 0 && n > 0 else { return }
         guard k > 0 else { c.storage.pointer.update(repeating: 0, count: m * n); return }
         DNNL.lock.withLock {
-            let key = Key(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB)
+            // A right operand that carries no derivative is usually a layer's weight held
+            // constant (SGLD, evaluation): let oneDNN keep it in its packed layout, reordered
+            // only when the storage changes.
+            let packsB = b.node == nil
+            let key = Key(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, packsB: packsB)
             let plan = plans[key] ?? makePlan(key)
             plans[key] = plan
             Threading.prepareForDNNL()
             plan.a.bindInput(a.storage)
-            plan.b.bindInput(b.storage)
+            plan.b.bindInput(b.storage, cacheable: packsB)
             _ = plan.c.bindOutput(c.storage)  // plain layouts: no twin
             var args = [dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: plan.a.memory),
                         dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: plan.b.memory),
@@ -47,17 +51,21 @@ enum MatmulKernel {
     private static func makePlan(_ key: Key) -> Plan {
         var a = DNNL.plainDescriptor([key.m, key.k], transposed: key.transposeA)
         var b = DNNL.plainDescriptor([key.k, key.n], transposed: key.transposeB)
+        var bChoice = key.packsB ? DNNL.anyDescriptor([key.k, key.n]) : b
         var c = DNNL.plainDescriptor([key.m, key.n])
         var desc = dnnl_matmul_desc_t()
-        DNNL.check(dnnl_matmul_desc_init(&desc, &a, &b, nil, &c), "describe a matmul \(key)")
+        DNNL.check(dnnl_matmul_desc_init(&desc, &a, &bChoice, nil, &c), "describe a matmul \(key)")
         var pd: dnnl_primitive_desc_t?
         DNNL.check(dnnl_primitive_desc_create(&pd, &desc, nil, DNNL.handles.engine, nil), "plan a matmul \(key)")
         defer { dnnl_primitive_desc_destroy(pd) }
         var primitive: dnnl_primitive_t?
         DNNL.check(dnnl_primitive_create(&primitive, pd), "create a matmul \(key)")
+        guard let packed = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0) else {
+            preconditionFailure("oneDNN: no weights layout for a matmul \(key)")
+        }
         return Plan(primitive: primitive!,
                     a: DNNLOperand(plain: a, primitive: &a, isInput: true),
-                    b: DNNLOperand(plain: b, primitive: &b, isInput: true),
+                    b: DNNLOperand(plain: b, primitive: packed, isInput: true),
                     c: DNNLOperand(plain: c, primitive: &c, isInput: false))
     }
 }
