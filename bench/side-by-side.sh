@@ -13,7 +13,7 @@ swift build -c release >/dev/null
 mkdir -p "$out"
 rm -f "$out"/joule-*.json "$out"/torch-*.json
 for n in $(seq 1 "$rounds"); do
-  "$py" "$shared/guard.py" --tries 5 -- .build/release/joule bench --json --seconds 3 | grep -v '^# guard' > "$out/joule-$n.json"
+  "$py" "$shared/guard.py" --tries 5 -- .build/release/joule bench --json --seconds 3 | grep -v -e '^# guard' -e '^ *\[guard\]' > "$out/joule-$n.json"
   "$py" bench/torch_engine.py --shared "$shared" --json "$out/torch-$n.json" > "$out/torch-$n.log" 2>&1
   echo "round $n done" >&2
 done
