@@ -22,13 +22,24 @@ enum UpdateKernels {
                         g.withUnsafeBufferPointer { gIn in
                             mIn.withUnsafeBufferPointer { mPrev in
                                 vIn.withUnsafeBufferPointer { vPrev in
-                                    for i in 0..<n {
-                                        let grad = gIn[i] + l2 * pIn[i]
-                                        let mi = mPrev[i] * beta1 + (1 - beta1) * grad
-                                        let vi = vPrev[i] * beta2 + (1 - beta2) * grad * grad
-                                        mOut[i] = mi
-                                        vOut[i] = vi
-                                        pOut[i] = pIn[i] * decay - stepSize * mi / (vi.squareRoot() / correction2Root + epsilon)
+                                    // Addresses cross into the worker threads; the chunks are disjoint.
+                                    let a = [pIn.baseAddress, gIn.baseAddress, mPrev.baseAddress, vPrev.baseAddress]
+                                        .map { UInt(bitPattern: $0) }
+                                    let o = [pOut.baseAddress, mOut.baseAddress, vOut.baseAddress].map { UInt(bitPattern: $0) }
+                                    Kernels.forEachChunk(of: n) { range in
+                                        guard let pIn = UnsafePointer<Float>(bitPattern: a[0]), let gIn = UnsafePointer<Float>(bitPattern: a[1]),
+                                              let mPrev = UnsafePointer<Float>(bitPattern: a[2]), let vPrev = UnsafePointer<Float>(bitPattern: a[3]),
+                                              let pOut = UnsafeMutablePointer<Float>(bitPattern: o[0]),
+                                              let mOut = UnsafeMutablePointer<Float>(bitPattern: o[1]),
+                                              let vOut = UnsafeMutablePointer<Float>(bitPattern: o[2]) else { return }
+                                        for i in range {
+                                            let grad = gIn[i] + l2 * pIn[i]
+                                            let mi = mPrev[i] * beta1 + (1 - beta1) * grad
+                                            let vi = vPrev[i] * beta2 + (1 - beta2) * grad * grad
+                                            mOut[i] = mi
+                                            vOut[i] = vi
+                                            pOut[i] = pIn[i] * decay - stepSize * mi / (vi.squareRoot() / correction2Root + epsilon)
+                                        }
                                     }
                                 }
                             }

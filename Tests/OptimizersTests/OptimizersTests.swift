@@ -104,3 +104,22 @@ import Tensors
         #expect(small[0].scalars == [0.3, 0.4])
     }
 }
+
+/// The fused update splits large parameters across threads; every chunk must agree with
+/// the formula.
+@Suite struct LargeParameterUpdateTests {
+    @Test func adamOnALargeParameterMatchesTheFormula() {
+        var rng = SeededGenerator(seed: 21)
+        let n = 300_001
+        let p = Tensor(randomNormal: [n], using: &rng), g = Tensor(randomNormal: [n], using: &rng)
+        var adam = Adam(weightDecay: 0.01, decoupledWeightDecay: true)
+        var params = [p]
+        adam.update(&params, gradients: [g], learningRate: 0.1)
+        let ps = p.scalars, gs = g.scalars, out = params[0].scalars
+        for i in Array(stride(from: 0, to: n, by: 997)) + [n - 1] {
+            // First step: m̂ = g, v̂ = g², so p ← p(1 − ηλ) − η g / (|g| + ε).
+            let expected = Double(ps[i]) * (1 - 0.001) - 0.1 * Double(gs[i]) / (abs(Double(gs[i])) + 1e-8)
+            #expect(abs(Double(out[i]) - expected) < 1e-5 * (1 + abs(expected)), "element \(i)")
+        }
+    }
+}

@@ -7,9 +7,9 @@ import Glibc
 /// enough to pay for waking another thread. Chunks are fixed by `count`, so results are
 /// deterministic whatever the timing.
 @inline(__always)
-func parallelChunks(_ count: Int, minimumPerChunk: Int = 1 << 16,
+func parallelChunks(_ count: Int, minimumPerChunk: Int = 1 << 16, threads: Int = Kernels.loopThreads,
                     _ body: @Sendable (Range<Int>) -> Void) {
-    let chunks = min(Kernels.loopThreads, max(1, count / minimumPerChunk))
+    let chunks = min(threads, max(1, count / minimumPerChunk))
     if chunks <= 1 {
         body(0..<count)
         return
@@ -33,6 +33,14 @@ public enum Kernels {
     /// `cnn-s` forward + input-gradient took 102 ms with 2 loop threads against 70 ms
     /// with 1. The elementwise loops are memory-bound, so one thread loses little.
     public static let loopThreads: Int = environmentCount("JOULE_LOOP_THREADS") ?? 1
+
+    /// Runs `body` over contiguous chunks of `0..<count` on up to `threads` threads — for
+    /// long single passes outside the engine (optimiser updates), where a second thread
+    /// pays off even against oneDNN's spinning workers.
+    public static func forEachChunk(of count: Int, threads: Int = threadCount, minimumPerChunk: Int = 1 << 16,
+                                    _ body: @Sendable (Range<Int>) -> Void) {
+        parallelChunks(count, minimumPerChunk: minimumPerChunk, threads: threads, body)
+    }
 
     private static func environmentCount(_ name: String) -> Int? {
         guard let text = getenv(name), let n = Int(String(cString: text)), n >= 1 else { return nil }
