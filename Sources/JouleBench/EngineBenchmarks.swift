@@ -8,10 +8,10 @@ public enum EngineBenchmarks {
     public static func all() -> [Benchmark] {
         var list: [Benchmark] = []
         for n in [256, 512, 1024] { list += gemm(n) }
-        list.append(modelForward(.cnnS, batch: 64))
-        list.append(modelInputGradient(.cnnS, batch: 64))
-        list.append(modelForward(.mlp, batch: 64))
-        list.append(modelInputGradient(.mlp, batch: 64))
+        for name in ["cnn-s", "mlp"] {
+            list.append(modelForward(name, batch: 64))
+            list.append(modelInputGradient(name, batch: 64))
+        }
         list.append(leakyReLU(count: 10_000_000))
         list.append(autodiffOverhead(operations: 2000))
         return list
@@ -43,21 +43,19 @@ public enum EngineBenchmarks {
         return Tensor(randomUniform: [size, 1, 28, 28], lower: -1, upper: 1, using: &rng)
     }
 
-    static func modelForward(_ kind: BenchmarkModel.Kind, batch size: Int) -> Benchmark {
-        let model = BenchmarkModel(kind)
-        return Benchmark(name: "\(kind.rawValue).forward.b\(size)", flops: model.forwardFLOPsPerImage * Double(size)) {
-            let x = batch(size)
-            return { _ = withoutRecording { model.logits(x) } }
+    static func modelForward(_ name: String, batch size: Int) -> Benchmark {
+        Benchmark(name: "\(name).forward.b\(size)", flops: BenchmarkModels.forwardFLOPsPerImage(name) * Double(size)) {
+            let model = BenchmarkModels.make(name), x = batch(size)
+            return { _ = withoutRecording { model(x) } }
         }
     }
 
     /// Forward plus ∇ₓ of the summed energy, weights held constant: SGLD's inner step.
-    static func modelInputGradient(_ kind: BenchmarkModel.Kind, batch size: Int) -> Benchmark {
-        let model = BenchmarkModel(kind)
-        return Benchmark(name: "\(kind.rawValue).forward_input_gradient.b\(size)",
-                         flops: 2 * model.forwardFLOPsPerImage * Double(size)) {
-            let x = batch(size)
-            return { _ = gradient(at: x) { model.energy($0).sum() } }
+    static func modelInputGradient(_ name: String, batch size: Int) -> Benchmark {
+        Benchmark(name: "\(name).forward_input_gradient.b\(size)",
+                  flops: 2 * BenchmarkModels.forwardFLOPsPerImage(name) * Double(size)) {
+            let model = BenchmarkModels.make(name), x = batch(size)
+            return { _ = gradient(at: x) { BenchmarkModels.energy(model, $0).sum() } }
         }
     }
 

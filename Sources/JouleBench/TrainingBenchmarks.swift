@@ -10,11 +10,10 @@ public enum TrainingBenchmarks {
     }
 
     static func trainStep(_ name: String, batch: Int) -> Benchmark {
-        let spec = ModelSpecification(name: name)!
-        let flops = 3 * BenchmarkModel(name == "mlp" ? .mlp : .cnnS, seed: 0).forwardFLOPsPerImage * Double(batch)
+        let flops = 3 * BenchmarkModels.forwardFLOPsPerImage(name) * Double(batch)
         return Benchmark(name: "train_step.\(name).b\(batch)", flops: flops) {
             var generator = SeededGenerator(seed: 4)
-            var model = spec.make(channels: 1, height: 28, width: 28, classes: 10, using: &generator)
+            var model = BenchmarkModels.make(name)
             var optimizer = Adam()
             let x = Tensor(randomUniform: [batch, 1, 28, 28], lower: -1, upper: 1, using: &generator)
             let labels = (0..<batch).map { $0 % 10 }

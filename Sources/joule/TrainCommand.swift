@@ -68,8 +68,8 @@ struct TrainCommand: ParsableCommand {
         let data = try TrainingData.load(c)
         let runID = resumeFrom?.progress.runID ?? RunIdentifier.make()
         let directory = dryRun ? nil : URL(fileURLWithPath: c.checkpointDirectory, isDirectory: true)
-        let trainer = ClassifierTrainer(configuration: c, data: data, checkpointDirectory: directory,
-                                        reporter: ProgressReporter(totalSteps: dryRun ? 3 : c.steps ?? c.epochs * ((data.train.count + c.batchSize - 1) / c.batchSize)))
+        var trainer = ClassifierTrainer(configuration: c, data: data, checkpointDirectory: directory)
+        trainer.reporter = ProgressReporter(totalSteps: dryRun ? 3 : trainer.totalSteps)
         if resumeFrom == nil {
             FileHandle.standardError.write(Data("run \(runID): \(c.model) on \(c.dataset) (\(data.train.count) training, \(data.validation?.count ?? 0) validation images)\n".utf8))
         } else {

@@ -83,8 +83,11 @@ final class DNNLOperand {
             privateBuffer = nil
             return
         }
-        let size = dnnl_memory_desc_get_size(primitive)
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(size, 64), alignment: 64)
+        // An input is reordered into a private buffer; an output is written into a new
+        // twin each time, so it needs no buffer of its own.
+        let buffer = isInput
+            ? UnsafeMutableRawPointer.allocate(byteCount: max(dnnl_memory_desc_get_size(primitive), 64), alignment: 64)
+            : nil
         var blocked: dnnl_memory_t?
         DNNL.check(dnnl_memory_create(&blocked, primitive, engine, buffer), "create a blocked memory")
         var reorderPD: dnnl_primitive_desc_t?
@@ -100,8 +103,7 @@ final class DNNLOperand {
         dnnl_primitive_desc_destroy(reorderPD)
         primitiveMemory = blocked!
         reorderPrimitive = prim
-        privateBuffer = isInput ? buffer : nil
-        if !isInput { buffer.deallocate() }
+        privateBuffer = buffer
     }
 
     /// The memory the primitive reads or writes.

@@ -50,7 +50,7 @@ enum MatmulKernel {
 
     private static func makePlan(_ key: Key) -> Plan {
         var a = DNNL.plainDescriptor([key.m, key.k], transposed: key.transposeA)
-        var b = DNNL.plainDescriptor([key.k, key.n], transposed: key.transposeB)
+        let b = DNNL.plainDescriptor([key.k, key.n], transposed: key.transposeB)
         var bChoice = key.packsB ? DNNL.anyDescriptor([key.k, key.n]) : b
         var c = DNNL.plainDescriptor([key.m, key.n])
         var desc = dnnl_matmul_desc_t()
