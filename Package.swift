@@ -25,6 +25,12 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
+        // Hand-written C loops (AVX-512/AVX2/baseline clones picked at load time). Built
+        // optimised even in debug, without FMA contraction so every CPU gets the same bits.
+        .target(name: "CJouleKernels", cSettings: [
+            .unsafeFlags(["-O3", "-fno-math-errno", "-ffp-contract=off"]),
+        ]),
+
         // The engine: tensors, primitives with their derivatives, autodiff, kernels.
         .target(name: "Tensors", dependencies: ["CDNNL"]),
 
@@ -32,7 +38,7 @@ let package = Package(
         .target(name: "Layers", dependencies: ["Tensors"]),
 
         // Optimisers (SGD, Adam, AdamW), learning-rate schedules, gradient clipping.
-        .target(name: "Optimizers", dependencies: ["Tensors"]),
+        .target(name: "Optimizers", dependencies: ["Tensors", "CJouleKernels"]),
 
         // Datasets: IDX, CSV, PNG folders, 2-D toy densities, splits, batching, transforms.
         .target(name: "Datasets", dependencies: ["Tensors", "CZlib", "CPNG"]),

@@ -36,13 +36,14 @@ public struct Adam: Optimizer {
         step += 1
         let correction1 = 1 - Float(pow(Double(beta1), Double(step)))
         let correction2Root = Float((1 - pow(Double(beta2), Double(step))).squareRoot())
+        let constants = UpdateKernels.AdamStep(
+            learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay,
+            decoupled: decoupledWeightDecay, correction1: correction1, correction2Root: correction2Root)
         for i in parameters.indices {
-            let (p, m, v) = UpdateKernels.adam(
-                parameter: parameters[i], gradient: gradients[i], firstMoment: firstMoments.slots[i],
-                secondMoment: secondMoments.slots[i], learningRate: learningRate, beta1: beta1, beta2: beta2,
-                epsilon: epsilon, weightDecay: weightDecay, decoupled: decoupledWeightDecay,
-                correction1: correction1, correction2Root: correction2Root)
-            parameters[i] = p
+            // Taken out of the dictionaries so the kernel can update them in place.
+            var m = firstMoments.slots.removeValue(forKey: i), v = secondMoments.slots.removeValue(forKey: i)
+            parameters[i] = UpdateKernels.adam(parameter: parameters[i], gradient: gradients[i],
+                                               firstMoment: &m, secondMoment: &v, step: constants)
             firstMoments.slots[i] = m
             secondMoments.slots[i] = v
         }

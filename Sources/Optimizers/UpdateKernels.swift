@@ -1,53 +1,68 @@
+import CJouleKernels
 import Tensors
 
-/// The optimisers' per-parameter updates as single passes: reading parameter, gradient and
-/// state once and writing the new values once, instead of a chain of tensor operations
-/// with a temporary per step (Adam: about ten passes over every parameter → one).
+/// The optimisers' per-parameter updates as single vectorised passes (C loops): reading parameter,
+/// gradient and state once and writing the new values once, instead of a chain of tensor
+/// operations with a temporary per step (Adam: about ten passes over every parameter → one).
 enum UpdateKernels {
-    /// Adam/AdamW for one parameter; returns (parameter, first moment, second moment).
-    static func adam(parameter p: Tensor, gradient g: Tensor, firstMoment m: Tensor?, secondMoment v: Tensor?,
-                     learningRate: Float, beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float,
-                     decoupled: Bool, correction1: Float, correction2Root: Float) -> (Tensor, Tensor, Tensor) {
+    /// The constants of one Adam/AdamW step.
+    struct AdamStep {
+        var learningRate: Float, beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float
+        var decoupled: Bool, correction1: Float, correction2Root: Float
+    }
+
+    /// Adam/AdamW for one parameter: updates the moments in place (they belong to the
+    /// optimiser; a copy is made first only if a checkpoint still shares them) and returns
+    /// the new parameter. Missing moments start at zero.
+    static func adam(parameter p: Tensor, gradient g: Tensor, firstMoment m: inout Tensor?,
+                     secondMoment v: inout Tensor?, step s: AdamStep) -> Tensor {
         precondition(p.shape == g.shape, "Adam: parameter shape \(p.shape) and gradient shape \(g.shape) differ")
         let shape = p.shape, n = p.scalarCount
-        let mIn = m ?? .zeros(shape), vIn = v ?? .zeros(shape)
-        let stepSize = learningRate / correction1
-        let decay = decoupled ? 1 - learningRate * weightDecay : 1
-        let l2 = decoupled ? 0 : weightDecay
-        var newM = Tensor.zeros([0]), newV = Tensor.zeros([0])
+        var moment1 = m.take() ?? .zeros(shape), moment2 = v.take() ?? .zeros(shape)
+        let stepSize = s.learningRate / s.correction1
+        let decay: Float = s.decoupled ? 1 - s.learningRate * s.weightDecay : 1
+        let l2: Float = s.decoupled ? 0 : s.weightDecay
+        let beta1 = s.beta1, beta2 = s.beta2, epsilon = s.epsilon, root = s.correction2Root
         let newP = Tensor(shape: shape) { pOut in
-            newM = Tensor(shape: shape) { mOut in
-                newV = Tensor(shape: shape) { vOut in
+            moment1.withUnsafeMutableBufferPointer { mBuffer in
+                moment2.withUnsafeMutableBufferPointer { vBuffer in
                     p.withUnsafeBufferPointer { pIn in
                         g.withUnsafeBufferPointer { gIn in
-                            mIn.withUnsafeBufferPointer { mPrev in
-                                vIn.withUnsafeBufferPointer { vPrev in
-                                    // Addresses cross into the worker threads; the chunks are disjoint.
-                                    let a = [pIn.baseAddress, gIn.baseAddress, mPrev.baseAddress, vPrev.baseAddress]
-                                        .map { UInt(bitPattern: $0) }
-                                    let o = [pOut.baseAddress, mOut.baseAddress, vOut.baseAddress].map { UInt(bitPattern: $0) }
-                                    Kernels.forEachChunk(of: n) { range in
-                                        guard let pIn = UnsafePointer<Float>(bitPattern: a[0]), let gIn = UnsafePointer<Float>(bitPattern: a[1]),
-                                              let mPrev = UnsafePointer<Float>(bitPattern: a[2]), let vPrev = UnsafePointer<Float>(bitPattern: a[3]),
-                                              let pOut = UnsafeMutablePointer<Float>(bitPattern: o[0]),
-                                              let mOut = UnsafeMutablePointer<Float>(bitPattern: o[1]),
-                                              let vOut = UnsafeMutablePointer<Float>(bitPattern: o[2]) else { return }
-                                        for i in range {
-                                            let grad = gIn[i] + l2 * pIn[i]
-                                            let mi = mPrev[i] * beta1 + (1 - beta1) * grad
-                                            let vi = vPrev[i] * beta2 + (1 - beta2) * grad * grad
-                                            mOut[i] = mi
-                                            vOut[i] = vi
-                                            pOut[i] = pIn[i] * decay - stepSize * mi / (vi.squareRoot() / correction2Root + epsilon)
-                                        }
-                                    }
-                                }
+                            // Empty parameters have no addresses, and nothing to update.
+                            guard let pointers = AdamPointers(parameter: pIn, gradient: gIn, firstMoment: mBuffer,
+                                                              secondMoment: vBuffer, output: pOut) else { return }
+                            Kernels.forEachChunk(of: n) { range in
+                                pointers.update(range, l2: l2, beta1: beta1, beta2: beta2, epsilon: epsilon,
+                                                decay: decay, stepSize: stepSize, correction2Root: root)
                             }
                         }
                     }
                 }
             }
         }
-        return (newP, newM, newV)
+        m = moment1
+        v = moment2
+        return newP
+    }
+}
+
+/// Adam's five streams, for the worker threads; each worker touches a disjoint range.
+private struct AdamPointers: @unchecked Sendable {
+    let p: UnsafePointer<Float>, g: UnsafePointer<Float>
+    let m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>
+
+    init?(parameter: UnsafeBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
+          firstMoment: UnsafeMutableBufferPointer<Float>, secondMoment: UnsafeMutableBufferPointer<Float>,
+          output: UnsafeMutableBufferPointer<Float>) {
+        guard let p = parameter.baseAddress, let g = gradient.baseAddress, let m = firstMoment.baseAddress,
+              let v = secondMoment.baseAddress, let out = output.baseAddress else { return nil }
+        (self.p, self.g, self.m, self.v, self.out) = (p, g, m, v, out)
+    }
+
+    func update(_ range: Range<Int>, l2: Float, beta1: Float, beta2: Float, epsilon: Float,
+                decay: Float, stepSize: Float, correction2Root: Float) {
+        let i = range.lowerBound
+        joule_adam_update(p + i, g + i, m + i, v + i, out + i, range.count, l2, beta1, beta2, epsilon, decay,
+                          stepSize, correction2Root)
     }
 }

@@ -1,0 +1,18 @@
+#ifndef JOULE_KERNELS_H
+#define JOULE_KERNELS_H
+
+#include <stddef.h>
+
+/// Joule's hand-written C loops: long single passes that Swift's SIMD types do not
+/// compile well (square roots and divisions lane by lane). Each is built for AVX-512,
+/// AVX2 and baseline x86-64, chosen at load time by the CPU it runs on.
+
+/// One Adam/AdamW step over `count` elements, updating `m` and `v` in place and writing
+/// the new parameter to `p_out` (a buffer apart from the inputs):
+///   g' = g + l2·p;  m ← β₁m + (1−β₁)g';  v ← β₂v + (1−β₂)g'²;
+///   p_out = p·decay − step_size · m / (√v / correction2_root + ε)
+void joule_adam_update(const float *p, const float *g, float *m, float *v, float *p_out, size_t count,
+                       float l2, float beta1, float beta2, float epsilon, float decay, float step_size,
+                       float correction2_root);
+
+#endif
