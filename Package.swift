@@ -52,6 +52,9 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
 
+        // The run store: every run, its params, metrics, artifacts and evaluations in SQLite.
+        .target(name: "RunLog", dependencies: ["CSQLite"]),
+
         // Benchmarks behind `joule bench`.
         .target(name: "JouleBench", dependencies: ["Tensors", "Layers", "Optimizers", "COpenBLAS"]),
 
@@ -66,6 +69,7 @@ let package = Package(
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Tensors"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors", "CZlib", "CPNG"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Layers", "Datasets", "Tensors", "Checkpoints"]),
+        .testTarget(name: "RunLogTests", dependencies: ["RunLog"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "Tensors"]),
         .testTarget(name: "SystemLibrariesTests",
                     dependencies: ["COpenBLAS", "CDNNL", "CPNG", "CZlib", "CSQLite"]),

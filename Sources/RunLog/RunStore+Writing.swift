@@ -1,0 +1,173 @@
+import Foundation
+
+extension RunStore {
+    /// Records a new run as RUNNING, with its params and tags, owned by this process.
+    public func createRun(_ run: NewRun, startTime: Date = Date()) throws {
+        try db.transaction {
+            let existing = try db.query("SELECT 1 FROM runs WHERE id = ?", [.text(run.id)])
+            guard existing.isEmpty else {
+                throw RunStoreError(path: path, message: "a run with id '\(run.id)' already exists")
+            }
+            let experimentID = try run.experiment.map(experimentID(named:))
+            try db.execute("""
+                INSERT INTO runs (id, name, experiment_id, status, start_time, seed, objective, model, dataset, config,
+                                  code_version, host, pid, heartbeat_time)
+                VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.text(run.id), .text(run.name), SQLiteValue(experimentID), Self.seconds(startTime), SQLiteValue(run.seed),
+                      SQLiteValue(run.objective), SQLiteValue(run.model), SQLiteValue(run.dataset), SQLiteValue(run.config),
+                      SQLiteValue(run.codeVersion), .text(ProcessInfo.processInfo.hostName),
+                      .integer(Int64(ProcessInfo.processInfo.processIdentifier)), Self.seconds(startTime)])
+            try setParams(run.params, for: run.id)
+            try setTags(run.tags, for: run.id)
+        }
+    }
+
+    /// Marks an existing run RUNNING again in this process (resuming), and forgets metrics
+    /// logged after `step` — the resumed run logs those steps again, so no row is doubled.
+    public func resumeRun(id: String, fromStep step: Int) throws {
+        try db.transaction {
+            try requireRun(id)
+            try db.execute("""
+                UPDATE runs SET status = 'RUNNING', status_reason = NULL, end_time = NULL, host = ?, pid = ?, heartbeat_time = ?
+                WHERE id = ?
+                """, [.text(ProcessInfo.processInfo.hostName), .integer(Int64(ProcessInfo.processInfo.processIdentifier)),
+                      Self.seconds(Date()), .text(id)])
+            try db.execute("DELETE FROM metrics WHERE run_id = ? AND step > ?", [.text(id), .integer(Int64(step))])
+            try rebuildLatestMetrics(for: id)
+        }
+    }
+
+    /// Ends a run with `status` and, for failures, the reason.
+    public func endRun(id: String, status: RunStatus, reason: String? = nil, endTime: Date = Date()) throws {
+        try db.transaction {
+            try requireRun(id)
+            try db.execute("UPDATE runs SET status = ?, status_reason = ?, end_time = ?, heartbeat_time = ? WHERE id = ?",
+                           [.text(status.rawValue), SQLiteValue(reason), Self.seconds(endTime), Self.seconds(endTime), .text(id)])
+        }
+    }
+
+    /// Sets params (replacing values of the same keys). Numeric values are also kept as
+    /// numbers so filters compare them as numbers.
+    public func setParams(_ params: [String: String], for runID: String) throws {
+        try db.transaction {
+            for (key, value) in params.sorted(by: { $0.key < $1.key }) {
+                try db.execute("INSERT OR REPLACE INTO params (run_id, key, value, number) VALUES (?, ?, ?, ?)",
+                               [.text(runID), .text(key), .text(value), SQLiteValue(Double(value).flatMap { $0.isFinite ? $0 : nil })])
+            }
+        }
+    }
+
+    /// Sets tags (replacing values of the same keys).
+    public func setTags(_ tags: [String: String], for runID: String) throws {
+        try db.transaction {
+            for (key, value) in tags.sorted(by: { $0.key < $1.key }) {
+                try db.execute("INSERT OR REPLACE INTO tags (run_id, key, value) VALUES (?, ?, ?)",
+                               [.text(runID), .text(key), .text(value)])
+            }
+        }
+    }
+
+    /// Appends metric observations in one transaction and refreshes the latest values. A
+    /// step logged twice for a key keeps the newer value (one row per key and step).
+    public func logMetrics(_ metrics: [MetricRecord], for runID: String) throws {
+        guard !metrics.isEmpty else { return }
+        try db.transaction {
+            for metric in metrics {
+                let bindings: [SQLiteValue] = [.text(runID), .text(metric.key), .integer(Int64(metric.step)),
+                                               Self.seconds(metric.timestamp), .real(metric.value),
+                                               .integer(metric.value.isFinite ? 1 : 0)]
+                try db.execute("""
+                    INSERT INTO metrics (run_id, key, step, timestamp, value, finite) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (run_id, key, step) DO UPDATE SET timestamp = excluded.timestamp,
+                        value = excluded.value, finite = excluded.finite
+                    """, bindings)
+                try db.execute("""
+                    INSERT INTO latest_metrics (run_id, key, step, timestamp, value, finite) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (run_id, key) DO UPDATE SET step = excluded.step, timestamp = excluded.timestamp,
+                        value = excluded.value, finite = excluded.finite
+                    WHERE excluded.step >= latest_metrics.step
+                    """, bindings)
+            }
+            try db.execute("UPDATE runs SET heartbeat_time = ? WHERE id = ?", [Self.seconds(Date()), .text(runID)])
+        }
+    }
+
+    /// Records a file the run produced, with its SHA-256 and size (computed here when the
+    /// file exists). Recording the same path again updates it.
+    public func addArtifact(kind: String, path artifactPath: String, for runID: String) throws {
+        let data = FileManager.default.contents(atPath: artifactPath)
+        try db.transaction {
+            try db.execute("""
+                INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (run_id, path) DO UPDATE SET kind = excluded.kind, sha256 = excluded.sha256,
+                    bytes = excluded.bytes, created_at = excluded.created_at
+                """, [.text(runID), .text(kind), .text(artifactPath), SQLiteValue(data.map(SHA256.hexDigest)),
+                      SQLiteValue(data?.count), Self.seconds(Date())])
+        }
+    }
+
+    /// Records evaluation results (replacing earlier values of the same dataset, score and metric).
+    public func recordEvaluations(_ evaluations: [EvaluationRecord], for runID: String) throws {
+        try db.transaction {
+            try requireRun(runID)
+            for e in evaluations {
+                try db.execute("""
+                    INSERT INTO evaluations (run_id, dataset, score, metric, value, settings, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (run_id, dataset, score, metric) DO UPDATE SET value = excluded.value,
+                        settings = excluded.settings, created_at = excluded.created_at
+                    """, [.text(runID), .text(e.dataset), .text(e.score), .text(e.metric), .real(e.value),
+                          SQLiteValue(e.settings), Self.seconds(Date())])
+            }
+        }
+    }
+
+    /// Replaces the per-sample scores of the datasets present in `scores`.
+    public func replaceSampleScores(_ scores: [SampleScoreRecord], for runID: String) throws {
+        try db.transaction {
+            try requireRun(runID)
+            for dataset in Set(scores.map(\.dataset)) {
+                try db.execute("DELETE FROM sample_scores WHERE run_id = ? AND dataset = ?", [.text(runID), .text(dataset)])
+            }
+            for s in scores {
+                try db.execute("""
+                    INSERT OR REPLACE INTO sample_scores (run_id, dataset, sample_index, label, prediction, confidence, score, value)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, [.text(runID), .text(s.dataset), .integer(Int64(s.index)), SQLiteValue(s.label), SQLiteValue(s.prediction),
+                          SQLiteValue(s.confidence), .text(s.score), .real(s.value)])
+            }
+        }
+    }
+
+    /// Deletes a run and everything recorded for it. Returns whether it existed.
+    @discardableResult
+    public func deleteRun(id: String) throws -> Bool {
+        try db.transaction {
+            try db.execute("DELETE FROM runs WHERE id = ?", [.text(id)])
+            return db.changes > 0
+        }
+    }
+
+    func requireRun(_ id: String) throws {
+        guard try !db.query("SELECT 1 FROM runs WHERE id = ?", [.text(id)]).isEmpty else {
+            throw RunStoreError(path: path, message: "no run with id '\(id)'")
+        }
+    }
+
+    private func experimentID(named name: String) throws -> Int {
+        try db.execute("INSERT OR IGNORE INTO experiments (name, created_at) VALUES (?, ?)", [.text(name), Self.seconds(Date())])
+        guard let id = try db.query("SELECT id FROM experiments WHERE name = ?", [.text(name)]).first?.first?.int else {
+            throw RunStoreError(path: path, message: "cannot record experiment '\(name)'")
+        }
+        return id
+    }
+
+    private func rebuildLatestMetrics(for runID: String) throws {
+        try db.execute("DELETE FROM latest_metrics WHERE run_id = ?", [.text(runID)])
+        // The row with the highest step per key (SQLite's bare-column rule for max()).
+        try db.execute("""
+            INSERT INTO latest_metrics (run_id, key, step, timestamp, value, finite)
+            SELECT run_id, key, max(step), timestamp, value, finite FROM metrics WHERE run_id = ? GROUP BY key
+            """, [.text(runID)])
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// Every run in one SQLite database: configs, params, metric history, tags, artifacts,
+/// evaluations and per-sample scores (schema in `RunStoreSchema`).
+///
+/// Several processes may write to one store at once (WAL, busy timeout, immediate
+/// transactions); each process opens its own `RunStore`.
+public final class RunStore {
+    /// The database file.
+    public let path: String
+    let db: SQLiteConnection
+
+    /// The default database: `$JOULE_RUNS_DB`, else `checkpoints/runs.sqlite`.
+    public static var defaultPath: String {
+        if let path = ProcessInfo.processInfo.environment["JOULE_RUNS_DB"], !path.isEmpty { return path }
+        return "checkpoints/runs.sqlite"
+    }
+
+    /// Opens the store at `path`, creating it and its schema when `readOnly` is false.
+    /// With `createDirectory`, a missing parent folder is created first.
+    public init(path: String = RunStore.defaultPath, readOnly: Bool = false, createDirectory: Bool = false) throws {
+        self.path = path
+        if createDirectory && !readOnly {
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
+                do {
+                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                } catch {
+                    throw RunStoreError(path: path, message: "cannot create the directory \(folder): \(error.localizedDescription)")
+                }
+            }
+        }
+        db = try SQLiteConnection(path: path, readOnly: readOnly)
+        if readOnly {
+            let tables = try db.query("SELECT count(*) FROM sqlite_master WHERE name = 'runs'")
+            guard tables.first?.first?.int == 1 else {
+                throw RunStoreError(path: path, message: "the database holds no Joule runs (no 'runs' table)")
+            }
+        } else {
+            try Migrator.migrate(db)
+        }
+    }
+
+    /// The names of the migrations applied, in order.
+    public func appliedMigrations() throws -> [String] {
+        try db.query("SELECT name FROM schema_migrations ORDER BY name").compactMap { $0.first?.string }
+    }
+
+    /// SQLite's own consistency check (`ok` when sound).
+    public func integrityCheck() throws -> String {
+        try db.query("PRAGMA integrity_check").compactMap { $0.first?.string }.joined(separator: "; ")
+    }
+
+    /// Runs `body` in one transaction on this store.
+    public func transaction<T>(_ body: () throws -> T) throws -> T { try db.transaction(body) }
+
+    static func seconds(_ date: Date) -> SQLiteValue { .real(date.timeIntervalSince1970) }
+    static func date(_ value: SQLiteValue) -> Date? { value.double.map(Date.init(timeIntervalSince1970:)) }
+}
