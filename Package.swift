@@ -48,7 +48,7 @@ let package = Package(
 
         // The trainer: configurations, checkpoints, the training loop, progress.
         .target(name: "Training", dependencies: [
-            "Tensors", "Layers", "Optimizers", "Datasets", "Checkpoints",
+            "Tensors", "Layers", "Optimizers", "Datasets", "Checkpoints", "RunLog",
             .product(name: "Yams", package: "Yams"),
         ]),
 
@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "JouleBench", dependencies: ["Tensors", "Layers", "Optimizers", "COpenBLAS"]),
 
         .executableTarget(name: "joule", dependencies: [
-            "JouleBench", "Training",
+            "JouleBench", "Training", "RunLog",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "LayersTests", dependencies: ["Layers", "Tensors"]),
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Tensors"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors", "CZlib", "CPNG"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Layers", "Datasets", "Tensors", "Checkpoints"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Layers", "Datasets", "Tensors", "Checkpoints", "RunLog"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "Tensors"]),
         .testTarget(name: "SystemLibrariesTests",

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Times in filters and output: ISO 8601 in UTC.
-enum RunTime {
+public enum RunTime {
     /// Parses `2026-11-29`, `2026-11-29T19:00` or `2026-11-29T19:00:05Z` (UTC unless a zone is given).
-    static func parse(_ text: String) -> Date? {
+    public static func parse(_ text: String) -> Date? {
         for format in ["yyyy-MM-dd'T'HH:mm:ssXXXXX", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd HH:mm:ss",
                        "yyyy-MM-dd HH:mm", "yyyy-MM-dd"] {
             let formatter = DateFormatter()

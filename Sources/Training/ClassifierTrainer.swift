@@ -18,6 +18,8 @@ public struct TrainingSummary: Codable, Sendable {
     public var finalTestAccuracy: Double?
     public var lastCheckpoint: String?
     public var bestCheckpoint: String?
+    /// Seconds spent writing to the run store (its share of `seconds` is the logging cost).
+    public var runStoreSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
         case runID = "run_id", steps, epochs, seconds
@@ -28,6 +30,7 @@ public struct TrainingSummary: Codable, Sendable {
         case finalTestAccuracy = "final_test_accuracy"
         case lastCheckpoint = "last_checkpoint"
         case bestCheckpoint = "best_checkpoint"
+        case runStoreSeconds = "run_store_seconds"
     }
 
     /// Every key is always present (`null` when not measured), so scripts can rely on them.
@@ -44,6 +47,7 @@ public struct TrainingSummary: Codable, Sendable {
         try c.encode(finalTestAccuracy, forKey: .finalTestAccuracy)
         try c.encode(lastCheckpoint, forKey: .lastCheckpoint)
         try c.encode(bestCheckpoint, forKey: .bestCheckpoint)
+        try c.encode(runStoreSeconds, forKey: .runStoreSeconds)
     }
 }
 
@@ -57,6 +61,8 @@ public struct ClassifierTrainer {
     public var reporter: ProgressReporter?
     /// Where `RUN_ID/last.safetensors` and `best.safetensors` go; nil writes nothing (dry run).
     public var checkpointDirectory: URL?
+    /// Where metrics, checkpoints and the outcome are recorded as the run goes; nil records nothing.
+    public var recorder: TrainingRecorder?
 
     public init(configuration: TrainingConfiguration, data: TrainingData, checkpointDirectory: URL?,
                 reporter: ProgressReporter? = nil) {
@@ -94,6 +100,11 @@ public struct ClassifierTrainer {
         let secondsAtStart = progress.seconds
 
         while progress.step < stopStep {
+            if let signal = StopSignals.pending {
+                progress.seconds = secondsAtStart + Date().timeIntervalSince(clock)
+                try saveCheckpoint(model, optimizer, progress, best: false)
+                throw TrainingError.stopped(signal: StopSignals.name(of: signal), step: progress.step)
+            }
             let epoch = progress.epoch
             var (images, labels) = data.train.batch(progress.sampler.nextBatch())
             images = augment(images, using: &progress.generator)
@@ -113,9 +124,12 @@ public struct ClassifierTrainer {
             model = model.replacingTensors(with: parameters).applyingBufferUpdates(from: state)
 
             progress.step += 1
+            let batchCorrect = zip(ClassifierEvaluation.predictions(logits), labels).filter { $0 == $1 }.count
             runningLoss += Double(loss.scalar) * Double(labels.count)
-            runningCorrect += zip(ClassifierEvaluation.predictions(logits), labels).filter { $0 == $1 }.count
+            runningCorrect += batchCorrect
             runningCount += labels.count
+            try recorder?.log([("train/loss", Double(loss.scalar)), ("train/accuracy", Double(batchCorrect) / Double(labels.count)),
+                               ("lr", Double(rate))], step: progress.step)
             reporter?.update(step: progress.step, startedAt: startStep, epoch: epoch,
                              loss: runningLoss / Double(runningCount), accuracy: Double(runningCorrect) / Double(runningCount),
                              learningRate: rate)
@@ -131,6 +145,14 @@ public struct ClassifierTrainer {
                     progress.bestEpoch = epoch
                     isBest = true
                 }
+                var epochMetrics: [(String, Double)] = [
+                    ("epoch", Double(progress.step) / Double(stepsPerEpoch)),
+                    ("train/epoch_loss", runningLoss / Double(runningCount)),
+                    ("train/epoch_accuracy", Double(runningCorrect) / Double(runningCount)),
+                ]
+                epochMetrics.append(("time/seconds", secondsAtStart + Date().timeIntervalSince(clock)))
+                if let v = lastValidation { epochMetrics += [("validation/loss", v.loss), ("validation/accuracy", v.accuracy)] }
+                try recorder?.log(epochMetrics, step: progress.step)
                 if epochDone { runningLoss = 0; runningCorrect = 0; runningCount = 0 }
                 progress.seconds = secondsAtStart + Date().timeIntervalSince(clock)
                 try saveCheckpoint(model, optimizer, progress, best: isBest)
@@ -165,7 +187,11 @@ public struct ClassifierTrainer {
         guard let last = checkpointURL(progress.runID, "last") else { return }
         let checkpoint = TrainingCheckpoint(model: model, optimizerState: optimizer.state, configuration: configuration, progress: progress)
         try checkpoint.write(to: last)
-        if best, let bestURL = checkpointURL(progress.runID, "best") { try checkpoint.write(to: bestURL) }
+        try recorder?.checkpointWritten(last, kind: "checkpoint")
+        if best, let bestURL = checkpointURL(progress.runID, "best") {
+            try checkpoint.write(to: bestURL)
+            try recorder?.checkpointWritten(bestURL, kind: "checkpoint-best")
+        }
     }
 
     func summarize(model: AnyLayer, progress: TrainingProgress, lastValidation: ClassifierScore?) throws -> TrainingSummary {
@@ -175,6 +201,7 @@ public struct ClassifierTrainer {
         summary.bestValidationAccuracy = progress.bestValidationAccuracy
         summary.finalValidationAccuracy = lastValidation?.accuracy
         summary.lastCheckpoint = checkpointURL(progress.runID, "last").map(\.path)
+        summary.runStoreSeconds = recorder?.secondsWriting
         if let test = data.test, progress.step == totalSteps {
             let batch = configuration.evaluationBatchSize
             summary.finalTestAccuracy = ClassifierEvaluation.score(model, on: test, batchSize: batch).accuracy
@@ -184,6 +211,8 @@ public struct ClassifierTrainer {
                 summary.testAccuracy = ClassifierEvaluation.score(best, on: test, batchSize: batch).accuracy
                 summary.bestCheckpoint = bestURL.path
             }
+            try recorder?.log([("test/accuracy", summary.testAccuracy ?? .nan), ("test/final_accuracy", summary.finalTestAccuracy ?? .nan)],
+                              step: progress.step)
             reporter?.note(String(format: "test accuracy %.4f (best-on-validation model), %.4f (final model)",
                                   summary.testAccuracy ?? 0, summary.finalTestAccuracy ?? 0))
         }

@@ -116,6 +116,7 @@ public enum TrainingError: Error, CustomStringConvertible {
     case noCheckpoint(String)
     case diverged(step: Int, loss: Float)
     case dataset(String)
+    case stopped(signal: String, step: Int)
 
     public var description: String {
         switch self {
@@ -123,6 +124,7 @@ public enum TrainingError: Error, CustomStringConvertible {
         case .noCheckpoint(let what): return "no checkpoint to resume: \(what)"
         case .diverged(let step, let loss): return "training diverged at step \(step) (loss \(loss))"
         case .dataset(let problem): return problem
+        case .stopped(let signal, let step): return "stopped by \(signal) at step \(step) (checkpoint written)"
         }
     }
 }

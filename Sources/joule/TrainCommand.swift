@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RunLog
 import Training
 
 /// `joule train`: trains a classifier and writes checkpoints under `checkpoints/RUN_ID/`.
@@ -41,6 +42,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "YAML file of settings; options given here override it.") var config: String?
     @Option(help: "Where run folders go (default checkpoints).") var checkpointDir: String?
     @Option(help: "Continue a run: its id (under the checkpoint directory) or a checkpoint file.") var resume: String?
+    @Option(help: "Run store (default $JOULE_RUNS_DB, else CHECKPOINT_DIR/runs.sqlite).") var runsDb: String?
+    @Option(help: "A name for the run (default: its id).") var name: String?
+    @Option(help: "Experiment the run belongs to.") var experiment: String?
+    @Option(name: .customLong("tag"), help: "A tag KEY=VALUE (repeatable).") var tags: [String] = []
     @Flag(help: "Run a few batches to check the set-up; write nothing.") var dryRun = false
     @Flag(help: "Print a JSON summary on standard output.") var json = false
 
@@ -49,6 +54,8 @@ struct TrainCommand: ParsableCommand {
             try train()
         } catch let error as ValidationError {
             throw error
+        } catch let code as ExitCode {
+            throw code
         } catch {
             FileHandle.standardError.write(Data("joule train: \(error)\n".utf8))
             throw ExitCode.failure
@@ -70,12 +77,30 @@ struct TrainCommand: ParsableCommand {
         let directory = dryRun ? nil : URL(fileURLWithPath: c.checkpointDirectory, isDirectory: true)
         var trainer = ClassifierTrainer(configuration: c, data: data, checkpointDirectory: directory)
         trainer.reporter = ProgressReporter(totalSteps: dryRun ? 3 : trainer.totalSteps)
+        let recorder = try dryRun ? nil : TrainingRecorder(
+            store: RunStore(path: RunsOptions.storePath(runsDb, checkpointDirectory: c.checkpointDirectory), createDirectory: true),
+            runID: runID, configuration: c, resumedStep: resumeFrom?.progress.step, name: name, experiment: experiment,
+            tags: try parsedTags())
+        trainer.recorder = recorder
+        StopSignals.install()
         if resumeFrom == nil {
             FileHandle.standardError.write(Data("run \(runID): \(c.model) on \(c.dataset) (\(data.train.count) training, \(data.validation?.count ?? 0) validation images)\n".utf8))
         } else {
             FileHandle.standardError.write(Data("resuming run \(runID) at step \(resumeFrom!.progress.step)\n".utf8))
         }
-        let summary = try trainer.run(runID: runID, resume: resumeFrom, stopAfterSteps: dryRun ? 3 : nil)
+        var summary: TrainingSummary
+        do {
+            summary = try trainer.run(runID: runID, resume: resumeFrom, stopAfterSteps: dryRun ? 3 : nil)
+            try recorder?.finish(.finished)
+            summary.runStoreSeconds = recorder?.secondsWriting
+        } catch TrainingError.stopped(let signal, let step) {
+            try? recorder?.finish(.killed, reason: "\(signal) at step \(step)")
+            FileHandle.standardError.write(Data("joule train: stopped by \(signal) at step \(step); resume with --resume \(runID)\n".utf8))
+            throw ExitCode(signal == "SIGTERM" ? 143 : 130)
+        } catch {
+            try? recorder?.finish(.failed, reason: "\(error)")
+            throw error
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -85,6 +110,17 @@ struct TrainCommand: ParsableCommand {
                   + (summary.bestValidationAccuracy.map { String(format: ", best validation accuracy %.4f", $0) } ?? "")
                   + (summary.testAccuracy.map { String(format: ", test accuracy %.4f", $0) } ?? ""))
         }
+    }
+
+    private func parsedTags() throws -> [String: String] {
+        var result: [String: String] = [:]
+        for tag in tags {
+            guard let equals = tag.firstIndex(of: "="), equals != tag.startIndex else {
+                throw ValidationError("--tag '\(tag)': expected KEY=VALUE")
+            }
+            result[String(tag[..<equals])] = String(tag[tag.index(after: equals)...])
+        }
+        return result
     }
 
     private func resumeURL(_ value: String) -> URL {

@@ -1,0 +1,78 @@
+import Foundation
+import RunLog
+
+/// Records a training run in the run store as it goes: the run and its resolved
+/// configuration at the start, metrics in batched transactions, checkpoints as artifacts,
+/// and how it ended.
+public final class TrainingRecorder {
+    public let store: RunStore
+    public let runID: String
+    private let logger: MetricLogger
+    private let created = Date()
+
+    /// Opens the run in `store`: a new run, or (resuming) the same id continued from `resumedStep`.
+    public init(store: RunStore, runID: String, configuration: TrainingConfiguration, resumedStep: Int?,
+                name: String? = nil, experiment: String? = nil, tags: [String: String] = [:]) throws {
+        self.store = store
+        self.runID = runID
+        logger = MetricLogger(store: store, runID: runID)
+        let exists = (try? store.run(runID).id) == runID
+        if let resumedStep, exists {
+            try store.resumeRun(id: runID, fromStep: resumedStep)
+            if !tags.isEmpty { try store.setTags(tags, for: runID) }
+        } else {
+            try store.createRun(NewRun(
+                id: runID, name: name ?? runID, experiment: experiment, seed: Int(clamping: configuration.seed),
+                objective: configuration.objective, model: configuration.model, dataset: configuration.dataset,
+                config: configuration.jsonText, codeVersion: CodeVersion.current, params: configuration.flattened,
+                tags: tags))
+        }
+    }
+
+    /// Logs values at a step (written in batches).
+    public func log(_ values: [(String, Double)], step: Int) throws { try logger.log(values, step: step) }
+
+    /// Records a checkpoint file (with its checksum) once it is written.
+    public func checkpointWritten(_ url: URL, kind: String) throws {
+        try logger.flush()
+        try store.addArtifact(kind: kind, path: url.path, for: runID)
+    }
+
+    /// Writes pending metrics and marks the run ended.
+    public func finish(_ status: RunStatus, reason: String? = nil) throws {
+        try logger.flush()
+        try store.endRun(id: runID, status: status, reason: reason)
+    }
+
+    /// Seconds spent writing to the store so far.
+    public var secondsWriting: Double { logger.secondsWriting }
+    /// Metric rows written so far.
+    public var rowsWritten: Int { logger.rowsWritten }
+}
+
+extension TrainingConfiguration {
+    /// The configuration as sorted JSON text.
+    var jsonText: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    /// Every setting under its YAML / command-line name (`lr`, `batch-size`), for the
+    /// params table; unset optional settings are left out.
+    var flattened: [String: String] {
+        func text(_ value: Float) -> String { "\(value)" }
+        var settings: [String: String?] = [
+            "objective": objective, "dataset": dataset, "dataset-path": datasetPath, "model": model,
+            "normalization": normalization.rawValue, "dropout": text(dropout), "epochs": "\(epochs)",
+            "steps": steps.map { "\($0)" }, "batch-size": "\(batchSize)", "evaluation-batch-size": "\(evaluationBatchSize)",
+            "lr": text(learningRate), "optimizer": optimizer, "momentum": text(momentum), "nesterov": "\(nesterov)",
+            "weight-decay": text(weightDecay), "beta1": text(beta1), "beta2": text(beta2), "warmup": "\(warmupSteps)",
+            "schedule": schedule, "step-every": stepEvery.map { "\($0)" }, "gamma": text(gamma),
+            "clip-norm": clipNorm.map(text), "noise": text(noise), "crop-padding": "\(cropPadding)", "flip": "\(flip)",
+            "seed": "\(seed)", "validation-size": "\(validationSize)", "checkpoint-dir": checkpointDirectory,
+        ]
+        if !milestones.isEmpty { settings["milestones"] = milestones.map { "\($0)" }.joined(separator: ",") }
+        return settings.compactMapValues { $0 }
+    }
+}

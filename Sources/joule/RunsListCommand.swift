@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import RunLog
+
+/// `joule runs list`: runs matching a filter, in an order, as a table, JSON or CSV.
+struct RunsListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List runs, filtered and ordered.")
+
+    @OptionGroup var options: RunsOptions
+    @Option(name: .customLong("where"), help: "Filter, e.g. \"metrics.validation/accuracy > 0.9 and params.lr < 0.01\".")
+    var filter: String?
+    @Option(help: "Order, e.g. \"metrics.validation/accuracy desc, attributes.start_time\" (default: newest first).")
+    var orderBy: String?
+    @Option(help: "At most this many runs.") var limit: Int?
+    @Option(help: "Extra columns, e.g. \"metrics.test/accuracy,params.lr\".") var columns: String?
+
+    func run() throws {
+        try reportingErrors("runs list") {
+            let format = try options.format
+            let parsedFilter = try filter.map(RunFilter.parse)
+            let ordering = try orderBy.map(RunOrdering.parse) ?? .newestFirst
+            if let limit, limit < 0 { throw ValidationErrorText("--limit must be at least 0") }
+            let store = try options.openForReading()
+            let runs = try store.runs(where: parsedFilter, orderedBy: ordering, limit: limit)
+            let descriptions = try runs.map { try RunDescription($0, in: store) }
+            if format == .json {
+                try printJSON(descriptions.map(\.json))
+                return
+            }
+            var extra: [RunField] = []
+            for field in (try columns.map(Self.fields) ?? []) + (parsedFilter.map(Self.fields) ?? []) + ordering.terms.map(\.field)
+                where field.namespace != .attributes && !extra.contains(field) {
+                extra.append(field)
+            }
+            let base = ["id", "name", "status", "model", "dataset", "start_time", "duration"]
+            let table = OutputTable(
+                columns: base + extra.map(\.description),
+                rows: descriptions.map { d in
+                    base.map { name in d.attributes.first { $0.0 == name }?.1 ?? "" } + extra.map(d.value(of:))
+                })
+            print(format == .csv ? table.csv() : (runs.isEmpty ? "no runs" + (filter == nil ? "" : " match") : table.text()))
+        }
+    }
+
+    /// The fields a filter mentions, in order.
+    static func fields(_ filter: RunFilter) -> [RunField] {
+        switch filter {
+        case .comparison(let field, _, _): [field]
+        case .and(let a, let b), .or(let a, let b): fields(a) + fields(b)
+        }
+    }
+
+    /// Fields from a comma-separated list.
+    static func fields(_ list: String) throws -> [RunField] {
+        try RunOrdering.parse(list).terms.map(\.field)
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import RunLog
+import Testing
+
+/// The run store from the outside: `joule train` recording itself (finish, signals,
+/// failures, resume), `joule runs`, and faults — concurrent writers, a writer killed
+/// mid-transaction.
+@Suite(.serialized) struct RunsCommandTests {
+    static var executable: URL? { TrainCommandTests.executable }
+
+    /// Starts joule without waiting; standard output goes to a pipe.
+    static func start(_ arguments: [String]) throws -> (Process, Pipe) {
+        let process = Process()
+        process.executableURL = try #require(executable)
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return (process, out)
+    }
+
+    static func waitUntil(timeout: TimeInterval = 60, _ condition: () throws -> Bool) throws -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try condition() { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
+    }
+
+    @Test(.enabled(if: executable != nil)) func trainingRecordsItselfAndSignalsMarkTheRunKilled() throws {
+        let root = try TrainCommandTests.makeFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let checkpoints = root.appendingPathComponent("checkpoints").path
+        let database = checkpoints + "/runs.sqlite"
+        let common = ["train", "--dataset", "png:" + root.appendingPathComponent("images").path, "--model", "mlp",
+                      "--batch-size", "8", "--validation-size", "12", "--checkpoint-dir", checkpoints]
+        // A long run, interrupted once it has logged something.
+        let (process, out) = try Self.start(common + ["--steps", "1000000", "--tag", "note=it's <fine>", "--experiment", "faults"])
+        var runID = ""
+        let started = try Self.waitUntil {
+            guard FileManager.default.fileExists(atPath: database), let store = try? RunStore(path: database, readOnly: true),
+                  let run = try? store.runs().first, (try? store.metricRowCount(of: run.id)) ?? 0 > 20 else { return false }
+            runID = run.id
+            return true
+        }
+        #expect(started)
+        process.interrupt()
+        process.waitUntilExit()
+        _ = out.fileHandleForReading.readDataToEndOfFile()
+        #expect(process.terminationStatus == 130)
+        let store = try RunStore(path: database, readOnly: true)
+        let killed = try store.run(runID)
+        #expect(killed.status == .killed && killed.statusReason?.hasPrefix("SIGINT at step") == true)
+        #expect(killed.experiment == "faults")
+        #expect(try store.tags(of: runID) == ["note": "it's <fine>"])
+        #expect(try store.params(of: runID)["model"] == "mlp")
+        let stoppedAt = try #require(Int(killed.statusReason?.split(separator: " ").last ?? ""))
+
+        // Resuming continues the same run id; every step is logged exactly once.
+        let resumed = try TrainCommandTests.joule(["train", "--resume", runID, "--checkpoint-dir", checkpoints,
+                                                   "--steps", "\(stoppedAt + 10)", "--json"])
+        #expect(resumed.status == 0, "stderr: \(resumed.error)")
+        let done = try store.run(runID)
+        #expect(done.status == .finished && done.statusReason == nil)
+        let steps = try #require(try store.metricHistory(of: runID, key: "train/loss")["train/loss"]).map(\.step)
+        #expect(steps == Array(1...(stoppedAt + 10)))
+        #expect(try store.latestMetrics(of: runID)["validation/accuracy"]?.step == stoppedAt + 10)
+        #expect(try store.artifacts(of: runID).contains { $0.kind == "checkpoint" && $0.sha256?.count == 64 })
+        #expect(try store.runs().count == 1)
+
+        // SIGTERM too.
+        let (second, _) = try Self.start(common + ["--steps", "1000000"])
+        #expect(try Self.waitUntil { try RunStore(path: database, readOnly: true).runs().count == 2 })
+        Thread.sleep(forTimeInterval: 0.3)
+        second.terminate()
+        second.waitUntilExit()
+        #expect(second.terminationStatus == 143)
+        let terminated = try #require(try store.runs(orderedBy: .newestFirst).first)
+        #expect(terminated.status == .killed && terminated.statusReason?.hasPrefix("SIGTERM") == true)
+    }
+
+    @Test(.enabled(if: executable != nil)) func aFailingRunIsMarkedFailedWithTheReason() throws {
+        let root = try TrainCommandTests.makeFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let checkpoints = root.appendingPathComponent("checkpoints").path
+        let result = try TrainCommandTests.joule(["train", "--dataset", "png:" + root.appendingPathComponent("images").path,
+                                                  "--model", "mlp", "--batch-size", "8", "--validation-size", "12",
+                                                  "--checkpoint-dir", checkpoints, "--steps", "50", "--lr", "1e30"])
+        #expect(result.status == 1 && result.error.contains("diverged"))
+        let run = try #require(try RunStore(path: checkpoints + "/runs.sqlite", readOnly: true).runs().first)
+        #expect(run.status == .failed && run.statusReason?.contains("diverged") == true)
+    }
+
+    @Test(.enabled(if: executable != nil)) func twoProcessesLogTenThousandMetricsEachWithoutLoss() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("joule-concurrent-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = folder.appendingPathComponent("runs.sqlite").path
+        // Both start on a database that does not exist yet: the migrations race too.
+        let writers = try ["a", "b"].map { id in
+            try Self.start(["runs", "write-metrics", "--runs-db", database, "--run", id, "--count", "10000", "--batch", "10", "--keys", "4"])
+        }
+        for (process, out) in writers {
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "\(text)")
+        }
+        let store = try RunStore(path: database, readOnly: true)
+        #expect(try store.metricRowCount(of: "a") == 10_000 && store.metricRowCount(of: "b") == 10_000)
+        #expect(try store.appliedMigrations().count == 1 && store.integrityCheck() == "ok")
+        #expect(try store.runs().allSatisfy { $0.status == .finished })
+    }
+
+    @Test(.enabled(if: executable != nil)) func aWriterKilledMidTransactionLeavesASoundDatabase() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("joule-sigkill-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = folder.appendingPathComponent("runs.sqlite").path
+        let (process, out) = try Self.start(["runs", "write-metrics", "--runs-db", database, "--run", "victim",
+                                             "--count", "1000", "--batch", "100", "--hold-seconds", "60"])
+        var line = Data()
+        while !String(decoding: line, as: UTF8.self).contains("holding") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line += chunk
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+        let store = try RunStore(path: database)
+        #expect(try store.integrityCheck() == "ok")
+        // The first batch was committed; the one in flight was rolled back.
+        #expect(try store.metricRowCount(of: "victim") == 100)
+        #expect(try store.run("victim").displayStatus() == "INTERRUPTED")
+        let listed = try TrainCommandTests.joule(["runs", "list", "--runs-db", database, "--json"])
+        let runs = try #require(try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: Any]])
+        #expect(runs.first?["status"] as? String == "INTERRUPTED")
+    }
+
+    @Test(.enabled(if: executable != nil)) func runsListShowCompareAndDelete() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("joule-runs-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = folder.appendingPathComponent("runs.sqlite").path
+        let store = try RunStore(path: database)
+        for (i, lr) in ["0.1", "0.01", "0.001"].enumerated() {
+            try store.createRun(NewRun(id: "run-\(i)", model: "mlp", params: ["lr": lr, "batch-size": "64"], tags: ["note": "n,\(i)"]),
+                                startTime: Date(timeIntervalSince1970: 1_800_000_000 + Double(i)))
+            try store.logMetrics([MetricRecord(key: "acc", step: 10, value: 0.5 + 0.1 * Double(i))], for: "run-\(i)")
+            try store.endRun(id: "run-\(i)", status: .finished)
+        }
+        let db = ["--runs-db", database]
+        let list = try TrainCommandTests.joule(["runs", "list", "--where", "metrics.acc > 0.55 and params.lr < 0.05",
+                                                "--order-by", "metrics.acc asc", "--json"] + db)
+        #expect(list.status == 0, "\(list.error)")
+        let listed = try #require(try JSONSerialization.jsonObject(with: Data(list.output.utf8)) as? [[String: Any]])
+        #expect(listed.compactMap { $0["id"] as? String } == ["run-1", "run-2"])
+        let csv = try TrainCommandTests.joule(["runs", "list", "--csv", "--limit", "1"] + db)
+        #expect(csv.output.split(separator: "\n").count == 2 && csv.output.hasPrefix("id,name,status"))
+        let table = try TrainCommandTests.joule(["runs", "list", "--where", "tags.note = 'n,2'"] + db)
+        #expect(table.output.contains("run-2") && !table.output.contains("run-1"))
+
+        let bad = try TrainCommandTests.joule(["runs", "list", "--where", "metrics.acc >> 1"] + db)
+        #expect(bad.status == 2 && bad.error.contains("position 14") && bad.error.contains("^"))
+
+        let compare = try TrainCommandTests.joule(["runs", "compare", "run-0", "run-2", "--diff-only", "--json"] + db)
+        let compared = try #require(try JSONSerialization.jsonObject(with: Data(compare.output.utf8)) as? [String: Any])
+        let fields = (compared["fields"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
+        #expect(fields.contains("params.lr") && fields.contains("metrics.acc") && !fields.contains("params.batch-size"))
+
+        let show = try TrainCommandTests.joule(["runs", "show", "run-1"] + db)
+        #expect(show.output.contains("params.lr") && show.output.contains("0.01"))
+        let delete = try TrainCommandTests.joule(["runs", "delete", "run-1"] + db)
+        #expect(delete.status == 0)
+        let missing = try TrainCommandTests.joule(["runs", "show", "run-1"] + db)
+        #expect(missing.status == 1 && missing.error.contains("no run with id 'run-1'"))
+        let notDB = try TrainCommandTests.joule(["runs", "list", "--runs-db", "/etc/hostname"])
+        #expect(notDB.status == 1 && notDB.error.contains("/etc/hostname") && notDB.error.contains("not an SQLite database"))
+        let absent = try TrainCommandTests.joule(["runs", "list", "--runs-db", folder.appendingPathComponent("none.sqlite").path])
+        #expect(absent.status == 1 && absent.error.contains("none.sqlite"))
+    }
+}
