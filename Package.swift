@@ -46,6 +46,9 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
 
+        // Self-contained HTML reports of training runs (Foundation only).
+        .target(name: "Reports"),
+
         // Benchmarks behind `joule bench`.
         .target(name: "JouleBench", dependencies: ["Tensors", "Layers", "Optimizers", "COpenBLAS"]),
 
