@@ -55,6 +55,9 @@ let package = Package(
         // The run store: every run, its params, metrics, artifacts and evaluations in SQLite.
         .target(name: "RunLog", dependencies: ["CSQLite"]),
 
+        // Self-contained HTML reports of training runs (Foundation only).
+        .target(name: "Reports"),
+
         // Benchmarks behind `joule bench`.
         .target(name: "JouleBench", dependencies: ["Tensors", "Layers", "Optimizers", "COpenBLAS"]),
 
@@ -71,6 +74,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Layers", "Datasets", "Tensors", "Checkpoints", "RunLog"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "Tensors"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "SystemLibrariesTests",
                     dependencies: ["COpenBLAS", "CDNNL", "CPNG", "CZlib", "CSQLite"]),
     ],
