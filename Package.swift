@@ -55,14 +55,14 @@ let package = Package(
         // The run store: every run, its params, metrics, artifacts and evaluations in SQLite.
         .target(name: "RunLog", dependencies: ["CSQLite"]),
 
-        // Self-contained HTML reports of training runs (Foundation only).
-        .target(name: "Reports"),
+        // Self-contained HTML reports of training runs (plain values in; RunLog maps its runs).
+        .target(name: "Reports", dependencies: ["RunLog"]),
 
         // Benchmarks behind `joule bench`.
         .target(name: "JouleBench", dependencies: ["Tensors", "Layers", "Optimizers", "COpenBLAS"]),
 
         .executableTarget(name: "joule", dependencies: [
-            "JouleBench", "Training", "RunLog",
+            "JouleBench", "Training", "RunLog", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Layers", "Datasets", "Tensors", "Checkpoints", "RunLog"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "Tensors"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "RunLog"]),
         .testTarget(name: "SystemLibrariesTests",
                     dependencies: ["COpenBLAS", "CDNNL", "CPNG", "CZlib", "CSQLite"]),
     ],

@@ -71,25 +71,42 @@ extension RunStore {
     /// step logged twice for a key keeps the newer value (one row per key and step).
     public func logMetrics(_ metrics: [MetricRecord], for runID: String) throws {
         guard !metrics.isEmpty else { return }
+        // Only the newest value of each key in the batch can become its latest value.
+        var newest: [String: MetricRecord] = [:]
+        for metric in metrics where metric.step >= newest[metric.key]?.step ?? .min { newest[metric.key] = metric }
         try db.transaction {
             for metric in metrics {
-                let bindings: [SQLiteValue] = [.text(runID), .text(metric.key), .integer(Int64(metric.step)),
-                                               Self.seconds(metric.timestamp), .real(metric.value),
-                                               .integer(metric.value.isFinite ? 1 : 0)]
                 try db.execute("""
                     INSERT INTO metrics (run_id, key, step, timestamp, value, finite) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT (run_id, key, step) DO UPDATE SET timestamp = excluded.timestamp,
                         value = excluded.value, finite = excluded.finite
-                    """, bindings)
+                    """, Self.bindings(metric, runID))
+            }
+            for metric in newest.values.sorted(by: { $0.key < $1.key }) {
                 try db.execute("""
                     INSERT INTO latest_metrics (run_id, key, step, timestamp, value, finite) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT (run_id, key) DO UPDATE SET step = excluded.step, timestamp = excluded.timestamp,
                         value = excluded.value, finite = excluded.finite
                     WHERE excluded.step >= latest_metrics.step
-                    """, bindings)
+                    """, Self.bindings(metric, runID))
             }
             try db.execute("UPDATE runs SET heartbeat_time = ? WHERE id = ?", [Self.seconds(Date()), .text(runID)])
         }
+    }
+
+    private static func bindings(_ metric: MetricRecord, _ runID: String) -> [SQLiteValue] {
+        [.text(runID), .text(metric.key), .integer(Int64(metric.step)), seconds(metric.timestamp), .real(metric.value),
+         .integer(metric.value.isFinite ? 1 : 0)]
+    }
+
+    /// Records a file the run produced, without a checksum yet — for files rewritten as the
+    /// run goes (checkpoints), whose checksum `addArtifact` takes once they are final.
+    public func noteArtifact(kind: String, path artifactPath: String, for runID: String) throws {
+        try db.execute("""
+            INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, ?, ?, NULL, NULL, ?)
+            ON CONFLICT (run_id, path) DO UPDATE SET kind = excluded.kind, sha256 = NULL, bytes = NULL,
+                created_at = excluded.created_at
+            """, [.text(runID), .text(kind), .text(artifactPath), Self.seconds(Date())])
     }
 
     /// Records a file the run produced, with its SHA-256 and size (computed here when the

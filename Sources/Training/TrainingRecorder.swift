@@ -8,7 +8,9 @@ public final class TrainingRecorder {
     public let store: RunStore
     public let runID: String
     private let logger: MetricLogger
-    private let created = Date()
+    private var secondsRecordingFiles = 0.0
+    /// Files rewritten during the run, checksummed once when it ends.
+    private var pendingFiles: [String: String] = [:]
 
     /// Opens the run in `store`: a new run, or (resuming) the same id continued from `resumedStep`.
     public init(store: RunStore, runID: String, configuration: TrainingConfiguration, resumedStep: Int?,
@@ -32,20 +34,30 @@ public final class TrainingRecorder {
     /// Logs values at a step (written in batches).
     public func log(_ values: [(String, Double)], step: Int) throws { try logger.log(values, step: step) }
 
-    /// Records a checkpoint file (with its checksum) once it is written.
+    /// Records a checkpoint file once it is written. Its checksum is taken when the run
+    /// ends (it is rewritten every epoch; hashing each version would cost more than logging).
     public func checkpointWritten(_ url: URL, kind: String) throws {
         try logger.flush()
-        try store.addArtifact(kind: kind, path: url.path, for: runID)
+        let start = Date()
+        if pendingFiles[url.path] == nil { try store.noteArtifact(kind: kind, path: url.path, for: runID) }
+        pendingFiles[url.path] = kind
+        secondsRecordingFiles += Date().timeIntervalSince(start)
     }
 
-    /// Writes pending metrics and marks the run ended.
+    /// Writes pending metrics, checksums the run's files and marks the run ended.
     public func finish(_ status: RunStatus, reason: String? = nil) throws {
         try logger.flush()
+        let start = Date()
+        for (path, kind) in pendingFiles.sorted(by: { $0.key < $1.key }) {
+            try store.addArtifact(kind: kind, path: path, for: runID)
+        }
+        pendingFiles.removeAll()
+        secondsRecordingFiles += Date().timeIntervalSince(start)
         try store.endRun(id: runID, status: status, reason: reason)
     }
 
-    /// Seconds spent writing to the store so far.
-    public var secondsWriting: Double { logger.secondsWriting }
+    /// Seconds spent writing to the store so far (metrics, and checksums of recorded files).
+    public var secondsWriting: Double { logger.secondsWriting + secondsRecordingFiles }
     /// Metric rows written so far.
     public var rowsWritten: Int { logger.rowsWritten }
 }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import RunLog
 import Testing
 
@@ -180,5 +183,31 @@ import Testing
         #expect(notDB.status == 1 && notDB.error.contains("/etc/hostname") && notDB.error.contains("not an SQLite database"))
         let absent = try TrainCommandTests.joule(["runs", "list", "--runs-db", folder.appendingPathComponent("none.sqlite").path])
         #expect(absent.status == 1 && absent.error.contains("none.sqlite"))
+    }
+
+    @Test(.enabled(if: executable != nil)) func reportIsOneEscapedWellFormedFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("joule-report-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = folder.appendingPathComponent("runs.sqlite").path
+        let store = try RunStore(path: database)
+        for (i, name) in ["<b>bold</b> & co", "plain"].enumerated() {
+            try store.createRun(NewRun(id: "r\(i)", name: name, params: ["lr": "0.\(i + 1)"]))
+            try store.logMetrics((1...50).map { MetricRecord(key: "train/loss", step: $0, value: 1 / Double($0 + i)) }, for: "r\(i)")
+        }
+        let out = folder.appendingPathComponent("report.html").path
+        let result = try TrainCommandTests.joule(["report", "r0", "r1", "--runs-db", database, "--out", out])
+        #expect(result.status == 0, "\(result.error)")
+        let html = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(html.contains("&lt;b&gt;bold&lt;/b&gt; &amp; co") && !html.contains("<b>bold</b>"))
+        #expect(html.contains("<svg") && html.contains("train/loss"))
+        let parser = XMLParser(data: Data(html.utf8))
+        #expect(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
+        #expect(try store.artifacts(of: "r0").contains { $0.kind == "report" && $0.sha256?.count == 64 })
+
+        let nowhere = try TrainCommandTests.joule(["report", "r0", "--runs-db", database, "--out", "/nonexistent-dir/x.html"])
+        #expect(nowhere.status == 1 && nowhere.error.contains("/nonexistent-dir/x.html"))
+        let unknown = try TrainCommandTests.joule(["report", "zzz", "--runs-db", database, "--out", out])
+        #expect(unknown.status == 1 && unknown.error.contains("zzz"))
     }
 }
