@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 
 /// Every run in one SQLite database: configs, params, metric history, tags, artifacts,
@@ -30,7 +31,7 @@ public final class RunStore {
                 }
             }
         }
-        db = try SQLiteConnection(path: path, readOnly: readOnly)
+        db = try Self.connect(path, readOnly: readOnly)
         if readOnly {
             let tables = try db.query("SELECT count(*) FROM sqlite_master WHERE name = 'runs'")
             guard tables.first?.first?.int == 1 else {
@@ -38,6 +39,16 @@ public final class RunStore {
             }
         } else {
             try Migrator.migrate(db)
+        }
+    }
+
+    private static func connect(_ path: String, readOnly: Bool) throws -> SQLiteConnection {
+        do {
+            return try SQLiteConnection(path: path, readOnly: readOnly)
+        } catch let error as RunStoreError where readOnly && [SQLITE_READONLY, SQLITE_CANTOPEN].contains(error.code.map { $0 & 0xff }) {
+            // A database in a folder this user cannot write (an archive, another user's
+            // runs): WAL cannot make its lock file, so read it as an immutable file.
+            return try SQLiteConnection(path: path, readOnly: true, immutable: true)
         }
     }
 

@@ -210,4 +210,42 @@ import Testing
         let unknown = try TrainCommandTests.joule(["report", "zzz", "--runs-db", database, "--out", out])
         #expect(unknown.status == 1 && unknown.error.contains("zzz"))
     }
+
+    /// joule as a user who cannot write `folder` (root ignores permissions, so as root it
+    /// runs as nobody).
+    static func jouleWithoutWriteAccess(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+        guard getuid() == 0 else { return try TrainCommandTests.joule(arguments) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
+        process.arguments = ["-u", "nobody", "--", try #require(executable).path] + arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile(), error = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: executable != nil && (getuid() != 0 || FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser"))))
+    func aReadOnlyDirectoryIsNamedAndItsStoreStillReads() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("joule-readonly-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer {
+            chmod(folder.path, 0o755)
+            try? FileManager.default.removeItem(at: folder)
+        }
+        let database = folder.appendingPathComponent("runs.sqlite").path
+        let store = try RunStore(path: database)
+        try store.createRun(NewRun(id: "archived"))
+        try store.endRun(id: "archived", status: .finished)
+        chmod(folder.path, 0o555)
+        chmod(database, 0o444)
+        let write = try Self.jouleWithoutWriteAccess(["report", "archived", "--runs-db", database, "--out", "/dev/null"])
+        #expect(write.status == 1 && write.error.contains("\(folder.path) is not writable"), "\(write.error)")
+        let read = try Self.jouleWithoutWriteAccess(["runs", "list", "--runs-db", database, "--json"])
+        #expect(read.status == 0 && read.output.contains("archived"), "\(read.error)")
+        let missing = try Self.jouleWithoutWriteAccess(["runs", "list", "--runs-db", folder.appendingPathComponent("other.sqlite").path])
+        #expect(missing.status == 1 && missing.error.contains("no database at this path"))
+    }
 }
