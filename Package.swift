@@ -52,6 +52,9 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
 
+        // Samplers over any energy: SGLD/Langevin, MALA, Metropolis, the replay buffer.
+        .target(name: "Sampling", dependencies: ["Tensors"]),
+
         // The run store: every run, its params, metrics, artifacts and evaluations in SQLite.
         .target(name: "RunLog", dependencies: ["CSQLite"]),
 
@@ -73,6 +76,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors", "CZlib", "CPNG"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Layers", "Datasets", "Tensors", "Checkpoints", "RunLog"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog"]),
+        .testTarget(name: "SamplingTests", dependencies: ["Sampling", "Tensors"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "Tensors"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "RunLog"]),
         .testTarget(name: "SystemLibrariesTests",
