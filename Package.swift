@@ -55,6 +55,9 @@ let package = Package(
         // Samplers over any energy: SGLD/Langevin, MALA, Metropolis, the replay buffer.
         .target(name: "Sampling", dependencies: ["Tensors"]),
 
+        // Energy-based objectives: EnergyModel, JEM's energies and loss, persistent chains.
+        .target(name: "Objectives", dependencies: ["Tensors", "Layers", "Sampling"]),
+
         // The run store: every run, its params, metrics, artifacts and evaluations in SQLite.
         .target(name: "RunLog", dependencies: ["CSQLite"]),
 
@@ -62,7 +65,7 @@ let package = Package(
         .target(name: "Reports", dependencies: ["RunLog"]),
 
         // Benchmarks behind `joule bench`.
-        .target(name: "JouleBench", dependencies: ["Tensors", "Layers", "Optimizers", "COpenBLAS"]),
+        .target(name: "JouleBench", dependencies: ["Tensors", "Layers", "Optimizers", "Sampling", "Objectives", "COpenBLAS"]),
 
         .executableTarget(name: "joule", dependencies: [
             "JouleBench", "Training", "RunLog", "Reports",
@@ -77,6 +80,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Layers", "Datasets", "Tensors", "Checkpoints", "RunLog"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog"]),
         .testTarget(name: "SamplingTests", dependencies: ["Sampling", "Tensors"]),
+        .testTarget(name: "ObjectivesTests", dependencies: ["Objectives", "Sampling", "Layers", "Tensors"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "Tensors"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "RunLog"]),
         .testTarget(name: "SystemLibrariesTests",

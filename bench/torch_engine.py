@@ -63,6 +63,10 @@ def main():
         y = torch.arange(64) % 10
         record(f"train_step.{name}.b64", lambda: torch_ref.plain_step(model, opt, x, y), 3 * fl)
 
+        # b) of the shared reference: one JEM iteration (20 SGLD steps from the replay buffer, update).
+        jem = torch_ref.JEM(model, opt)
+        record(f"jem_iteration.{name}.b64", lambda: jem.step(x, y), iters=max(5, args.iters // 2))
+
     big = torch.randn(10_000_000)
     record("elementwise.leaky_relu.10M", lambda: torch.nn.functional.leaky_relu(big, 0.2))
 
