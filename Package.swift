@@ -28,11 +28,11 @@ let package = Package(
         // Hand-written C loops (AVX-512/AVX2/baseline clones picked at load time). Built
         // optimised even in debug, without FMA contraction so every CPU gets the same bits.
         .target(name: "CJouleKernels", cSettings: [
-            .unsafeFlags(["-O3", "-fno-math-errno", "-ffp-contract=off"]),
-        ]),
+            .unsafeFlags(["-O3", "-fno-math-errno", "-ffp-contract=off", "-fveclib=libmvec"]),
+        ], linkerSettings: [.linkedLibrary("mvec"), .linkedLibrary("m")]),
 
         // The engine: tensors, primitives with their derivatives, autodiff, kernels.
-        .target(name: "Tensors", dependencies: ["CDNNL"]),
+        .target(name: "Tensors", dependencies: ["CDNNL", "CJouleKernels"]),
 
         // Layers and models (Module/Layer), PyTorch state_dict names and initialisation.
         .target(name: "Layers", dependencies: ["Tensors"]),

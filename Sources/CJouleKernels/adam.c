@@ -1,12 +1,6 @@
 #include "JouleKernels.h"
 #include <math.h>
 
-#if defined(__x86_64__) && defined(__clang__)
-#define JOULE_MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define JOULE_MULTIVERSION
-#endif
-
 JOULE_MULTIVERSION
 void joule_adam_update(const float *restrict p, const float *restrict g, float *restrict m, float *restrict v,
                        float *restrict p_out, size_t count, float l2, float beta1, float beta2, float epsilon,

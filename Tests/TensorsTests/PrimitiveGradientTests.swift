@@ -80,7 +80,10 @@ import Testing
     func convolution(stride: Int, padding: Int) {
         let x = randomTensor([2, 3, 6, 5], seed: 61), w = randomTensor([4, 3, 3, 3], seed: 62, scale: 0.3)
         let b = randomTensor([4], seed: 63)
-        check.check("conv2d s\(stride) p\(padding)", [x, w, b]) { conv2d($0[0], $0[1], bias: $0[2], stride: stride, padding: padding) }
+        // H·v here differences Float gradients that each sum 27–108 products of size ~10:
+        // their rounding alone reaches ~2e-3 after dividing by 2h, hence the wider margin.
+        let convolutionCheck = GradientCheck(absoluteTolerance: 5e-3)
+        convolutionCheck.check("conv2d s\(stride) p\(padding)", [x, w, b]) { conv2d($0[0], $0[1], bias: $0[2], stride: stride, padding: padding) }
     }
 
     @Test func pooling() {

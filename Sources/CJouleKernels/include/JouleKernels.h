@@ -2,10 +2,16 @@
 #define JOULE_KERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /// Joule's hand-written C loops: long single passes that Swift's SIMD types do not
-/// compile well (square roots and divisions lane by lane). Each is built for AVX-512,
-/// AVX2 and baseline x86-64, chosen at load time by the CPU it runs on.
+/// compile well (square roots, divisions and transcendentals lane by lane). Each is built
+/// for AVX-512, AVX2 and baseline x86-64, chosen at load time by the CPU it runs on.
+#if defined(__x86_64__) && defined(__clang__)
+#define JOULE_MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define JOULE_MULTIVERSION
+#endif
 
 /// One Adam/AdamW step over `count` elements, updating `m` and `v` in place and writing
 /// the new parameter to `p_out` (a buffer apart from the inputs):
@@ -14,5 +20,10 @@
 void joule_adam_update(const float *p, const float *g, float *m, float *v, float *p_out, size_t count,
                        float l2, float beta1, float beta2, float epsilon, float decay, float step_size,
                        float correction2_root);
+
+/// `count` draws from Normal(mean, sd²) by the Box–Muller transform on 24-bit uniforms from
+/// xoshiro256** with state `state` (advanced in place; the same generator as Swift's
+/// `SeededGenerator`). Vectorised through glibc's libmvec.
+void joule_fill_normal(float *out, size_t count, uint64_t state[4], float mean, float standard_deviation);
 
 #endif

@@ -1,10 +1,11 @@
+import CJouleKernels
 import Foundation
 
 /// A small, fast, seedable generator (xoshiro256**, seeded by SplitMix64) so that every
 /// stochastic API can be replayed exactly from a seed.
 public struct SeededGenerator: RandomNumberGenerator, Sendable, Codable, Equatable {
     /// The full state, for checkpoints.
-    public private(set) var state: [UInt64]
+    public internal(set) var state: [UInt64]
 
     /// A generator whose whole sequence is fixed by `seed`.
     public init(seed: UInt64) {
@@ -48,11 +49,25 @@ extension Tensor {
     }
 
     /// Independent draws from Normal(`mean`, `standardDeviation`²) by the Box–Muller transform.
+    /// With a `SeededGenerator` the draws come from a vectorised C loop on 24-bit uniforms
+    /// (SGLD draws one per pixel per step, so this is on the sampler's critical path);
+    /// any other generator takes the scalar path below.
     public init<G: RandomNumberGenerator>(randomNormal shape: [Int], mean: Float = 0, standardDeviation: Float = 1,
                                           using generator: inout G) {
         Shape.validate(shape, in: "Tensor(randomNormal:)")
         let out = Tensor.uninitialized(shape)
         let p = out.storage.pointer, n = out.scalarCount
+        if G.self == SeededGenerator.self {
+            withUnsafeMutablePointer(to: &generator) { pointer in
+                pointer.withMemoryRebound(to: SeededGenerator.self, capacity: 1) { seeded in
+                    seeded.pointee.state.withUnsafeMutableBufferPointer { state in
+                        if let base = state.baseAddress { joule_fill_normal(p, n, base, mean, standardDeviation) }
+                    }
+                }
+            }
+            self = out
+            return
+        }
         var i = 0
         while i < n {
             // u1 in (0, 1] keeps the logarithm finite.
