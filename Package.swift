@@ -48,7 +48,7 @@ let package = Package(
 
         // The trainer: configurations, checkpoints, the training loop, progress.
         .target(name: "Training", dependencies: [
-            "Tensors", "Layers", "Optimizers", "Datasets", "Checkpoints", "RunLog",
+            "Tensors", "Layers", "Optimizers", "Datasets", "Checkpoints", "RunLog", "Sampling", "Objectives",
             .product(name: "Yams", package: "Yams"),
         ]),
 

@@ -31,42 +31,46 @@ public struct JEMTerms: Sendable, Equatable {
     public var sampleEnergy: Float
     /// dataEnergy − sampleEnergy: negative while samples look worse than data.
     public var energyGap: Float { dataEnergy - sampleEnergy }
+
+    public init(loss: Float, crossEntropy: Float, accuracy: Float, dataEnergy: Float, sampleEnergy: Float) {
+        self.loss = loss
+        self.crossEntropy = crossEntropy
+        self.accuracy = accuracy
+        self.dataEnergy = dataEnergy
+        self.sampleEnergy = sampleEnergy
+    }
 }
 
-/// JEM's loss over one forward pass of data, unconditional samples and (for p(x|y))
-/// class-conditional samples concatenated — one batch through the model, as the reference
-/// does:
+/// JEM's loss over one forward pass of the data and the samples concatenated — one batch
+/// through the model, as the reference does:
 ///
-///     L = w_c·CE(f(x), y) + w_m·(Ē(x) − Ē(x̂)) + w_y·(Ē(x, y) − Ē(x̂_y, y)) + w_2·(mean E(x)² + mean E(x̂)²)
-public func jemLoss<Model: Layer>(_ model: Model, data: Tensor, labels: [Int], samples: Tensor?,
-                                  conditionalSamples: Tensor? = nil, weights: JEMWeights = JEMWeights(),
-                                  context: ForwardContext) -> (loss: Tensor, terms: JEMTerms) {
+///     L = w_c·CE(f(x), y) + w_m·(Ē(x) − Ē(x̂)) + w_y·(Ē(x, y) − Ē(x̂, ŷ)) + w_2·(mean E(x)² + mean E(x̂)²)
+///
+/// `sampleLabels` are the labels class-conditional samples were drawn for (needed by the
+/// p(x|y) term, weight w_y); unconditional samples have none.
+public func jemLoss<Model: Layer>(_ model: Model, data: Tensor, labels: [Int], samples: Tensor?, sampleLabels: [Int]? = nil,
+                                  weights: JEMWeights = JEMWeights(), context: ForwardContext) -> (loss: Tensor, terms: JEMTerms) {
     let n = data.shape[0]
-    let parts = [data] + [samples, conditionalSamples].compactMap { $0 }
-    let all = parts.count == 1 ? data : concatenate(parts, alongAxis: 0)
+    let all = samples.map { concatenate([data, $0], alongAxis: 0) } ?? data
     let logits = model(all, context: context)
-    let dataLogits = logits.sliced(alongAxis: 0, range: 0..<n)
+    let dataLogits = samples == nil ? logits : logits.sliced(alongAxis: 0, range: 0..<n)
     let crossEntropy = crossEntropy(logits: dataLogits, labels: labels)
     let dataEnergy = JointEnergy.energy(logits: dataLogits)
     var loss = weights.classification * crossEntropy
     var sampleEnergyMean: Float = .nan
-    var offset = n
     if let samples {
-        let m = samples.shape[0]
-        let sampleEnergy = JointEnergy.energy(logits: logits.sliced(alongAxis: 0, range: offset..<(offset + m)))
-        offset += m
-        loss = loss + weights.marginal * (dataEnergy.mean() - sampleEnergy.mean())
-        if weights.energySquared > 0 {
+        let sampleLogits = logits.sliced(alongAxis: 0, range: n..<(n + samples.shape[0]))
+        let sampleEnergy = JointEnergy.energy(logits: sampleLogits)
+        if weights.marginal != 0 { loss = loss + weights.marginal * (dataEnergy.mean() - sampleEnergy.mean()) }
+        if weights.energySquared != 0 {
             loss = loss + weights.energySquared * (dataEnergy.squared().mean() + sampleEnergy.squared().mean())
         }
+        if weights.conditional != 0 {
+            guard let sampleLabels else { preconditionFailure("jemLoss: the p(x|y) term needs the samples' labels") }
+            loss = loss + weights.conditional * (JointEnergy.energy(logits: dataLogits, labels: labels).mean()
+                                                 - JointEnergy.energy(logits: sampleLogits, labels: sampleLabels).mean())
+        }
         sampleEnergyMean = sampleEnergy.mean().scalar
-    }
-    if let conditionalSamples {
-        let m = conditionalSamples.shape[0]
-        precondition(m == n, "jemLoss: \(m) class-conditional samples for \(n) labels")
-        let sampleLogits = logits.sliced(alongAxis: 0, range: offset..<(offset + m))
-        loss = loss + weights.conditional * (JointEnergy.energy(logits: dataLogits, labels: labels).mean()
-                                             - JointEnergy.energy(logits: sampleLogits, labels: labels).mean())
     }
     let predictions = withoutDerivative(at: dataLogits).scalars
     let classes = dataLogits.shape[1]

@@ -20,6 +20,8 @@ public struct TrainingSummary: Codable, Sendable {
     public var bestCheckpoint: String?
     /// Seconds spent writing to the run store (its share of `seconds` is the logging cost).
     public var runStoreSeconds: Double?
+    /// Times the divergence guard rolled the run back.
+    public var recoveries = 0
 
     enum CodingKeys: String, CodingKey {
         case runID = "run_id", steps, epochs, seconds
@@ -31,6 +33,7 @@ public struct TrainingSummary: Codable, Sendable {
         case lastCheckpoint = "last_checkpoint"
         case bestCheckpoint = "best_checkpoint"
         case runStoreSeconds = "run_store_seconds"
+        case recoveries = "divergence_recoveries"
     }
 
     /// Every key is always present (`null` when not measured), so scripts can rely on them.
@@ -48,6 +51,7 @@ public struct TrainingSummary: Codable, Sendable {
         try c.encode(lastCheckpoint, forKey: .lastCheckpoint)
         try c.encode(bestCheckpoint, forKey: .bestCheckpoint)
         try c.encode(runStoreSeconds, forKey: .runStoreSeconds)
+        try c.encode(recoveries, forKey: .recoveries)
     }
 }
 
@@ -86,12 +90,34 @@ public struct ClassifierTrainer {
                                               using: &initGenerator)
         var optimizer = c.makeOptimizer()
         var progress = TrainingProgress(runID: runID, trainingCount: data.train.count, batchSize: c.batchSize, seed: c.seed &+ 1)
+        let classes = max(data.train.classNames.count, (data.train.labels.max() ?? 0) + 1)
+        progress.inputShape = [data.train.channels, data.train.height, data.train.width]
+        progress.classes = classes
+        var jem: JEMTraining?
+        if c.objective == "jem" {
+            try c.jemSettings.validate(classes: classes)
+            var bufferGenerator = SeededGenerator(seed: c.seed &+ 2)
+            jem = JEMTraining(settings: c.jemSettings, train: data.train, classes: classes, generator: &bufferGenerator)
+        }
         if let resume {
             model = try model.loading(resume.modelStateDict)
             try optimizer.restore(resume.optimizerState)
             progress = resume.progress
+            progress.inputShape = [data.train.channels, data.train.height, data.train.width]
+            progress.classes = classes
+            if c.objective == "jem" {
+                guard let samples = resume.extraState[JEMTraining.bufferKey] else {
+                    throw TrainingError.badCheckpoint(path: "checkpoint of \(runID)", problem: "no state.\(JEMTraining.bufferKey) for a JEM run")
+                }
+                jem = try JEMTraining(settings: c.jemSettings, restoring: samples, train: data.train, classes: classes,
+                                      path: "checkpoint of \(runID)")
+            }
         }
         let schedule = c.makeSchedule(totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch)
+        let guardSettings = c.guardSettings
+        var remedies = progress.guardState ?? DivergenceGuardState()
+        jem?.apply(remedies)
+        var goodState = (model: model, optimizer: optimizer, jem: jem, progress: progress)
         let startStep = progress.step
         let stopStep = min(totalSteps, stopAfterSteps.map { startStep + $0 } ?? totalSteps)
         var runningLoss = 0.0, runningCorrect = 0, runningCount = 0
@@ -102,34 +128,68 @@ public struct ClassifierTrainer {
         while progress.step < stopStep {
             if let signal = StopSignals.pending {
                 progress.seconds = secondsAtStart + Date().timeIntervalSince(clock)
-                try saveCheckpoint(model, optimizer, progress, best: false)
+                try saveCheckpoint(model, optimizer, progress, best: false, extraState: jem?.extraState ?? [:])
                 throw TrainingError.stopped(signal: StopSignals.name(of: signal), step: progress.step)
             }
             let epoch = progress.epoch
             var (images, labels) = data.train.batch(progress.sampler.nextBatch())
             images = augment(images, using: &progress.generator)
             let state = ForwardState(isTraining: true, generator: progress.generator)
-            var logits = Tensor(0)
-            let (loss, gradient) = valueWithGradient(at: model) { m -> Tensor in
-                logits = m(images, context: ForwardContext(state: state))
-                return crossEntropy(logits: logits, labels: labels)
+            let loss: Tensor, gradient: AnyLayer, batchCorrect: Int
+            var energyGap: Float?
+            var stepMetrics: [(String, Double)] = []
+            // Taken out while it steps so its buffer stays uniquely held and is updated in place.
+            if var jemState = jem.take() {
+                // SGLD draws from the same stream as augmentation, so a resumed run repeats it.
+                var generator = state.generator
+                let result = jemState.step(model, images: images, labels: labels, state: state, generator: &generator)
+                state.generator = generator
+                jem = jemState
+                (loss, gradient, energyGap) = (result.loss, result.gradient, result.energyGap)
+                batchCorrect = Int((result.terms.accuracy * Float(labels.count)).rounded())
+                stepMetrics = result.metrics
+                if progress.step % 100 == 0 { stepMetrics += jemState.bufferMetrics }
+            } else {
+                var logits = Tensor(0)
+                (loss, gradient) = valueWithGradient(at: model) { m -> Tensor in
+                    logits = m(images, context: ForwardContext(state: state))
+                    return crossEntropy(logits: logits, labels: labels)
+                }
+                batchCorrect = zip(ClassifierEvaluation.predictions(logits), labels).filter { $0 == $1 }.count
             }
             progress.generator = state.generator
-            guard loss.scalar.isFinite else { throw TrainingError.diverged(step: progress.step, loss: loss.scalar) }
+            if let problem = guardSettings.problem(loss: loss.scalar, energyGap: energyGap) {
+                guard remedies.recoveries < guardSettings.maximumRecoveries else {
+                    throw TrainingError.unrecoverable(step: progress.step, problem: problem, recoveries: remedies.recoveries)
+                }
+                // Back to the last good state, with the remedy and a fresh random stream.
+                let failedStep = progress.step
+                (model, optimizer, jem, progress) = goodState
+                remedies = remedies.escalated(guardSettings)
+                progress.guardState = remedies
+                progress.generator = SeededGenerator(seed: c.seed &+ 1 &+ UInt64(failedStep) &* 1_000_003 &+ UInt64(remedies.recoveries))
+                jem?.apply(remedies)
+                runningLoss = 0; runningCorrect = 0; runningCount = 0
+                try recorder?.log([("guard/recoveries", Double(remedies.recoveries)), ("guard/lr_scale", Double(remedies.learningRateScale)),
+                                   ("guard/diverged_at_step", Double(failedStep))], step: progress.step)
+                reporter?.note("step \(failedStep): diverged (\(problem)); recovery \(remedies.recoveries) of \(guardSettings.maximumRecoveries): "
+                               + "back to step \(progress.step), learning rate × \(remedies.learningRateScale)")
+                continue
+            }
             var gradients = gradient.tensors
             if let clip = c.clipNorm { clipGradientNorm(&gradients, maxNorm: clip) }
             var parameters = model.tensors
-            let rate = schedule.rate(at: progress.step)
+            let rate = schedule.rate(at: progress.step) * remedies.learningRateScale
             optimizer.update(&parameters, gradients: gradients, learningRate: rate)
             model = model.replacingTensors(with: parameters).applyingBufferUpdates(from: state)
 
             progress.step += 1
-            let batchCorrect = zip(ClassifierEvaluation.predictions(logits), labels).filter { $0 == $1 }.count
+            if progress.step % guardSettings.snapshotEvery == 0 { goodState = (model, optimizer, jem, progress) }
             runningLoss += Double(loss.scalar) * Double(labels.count)
             runningCorrect += batchCorrect
             runningCount += labels.count
             try recorder?.log([("train/loss", Double(loss.scalar)), ("train/accuracy", Double(batchCorrect) / Double(labels.count)),
-                               ("lr", Double(rate))], step: progress.step)
+                               ("lr", Double(rate))] + stepMetrics, step: progress.step)
             reporter?.update(step: progress.step, startedAt: startStep, epoch: epoch,
                              loss: runningLoss / Double(runningCount), accuracy: Double(runningCorrect) / Double(runningCount),
                              learningRate: rate)
@@ -154,15 +214,22 @@ public struct ClassifierTrainer {
                 if let v = lastValidation { epochMetrics += [("validation/loss", v.loss), ("validation/accuracy", v.accuracy)] }
                 try recorder?.log(epochMetrics, step: progress.step)
                 if epochDone { runningLoss = 0; runningCorrect = 0; runningCount = 0 }
+                if let jem, let folder = checkpointURL(progress.runID, "last")?.deletingLastPathComponent() {
+                    let grid = folder.appendingPathComponent("samples/step-\(progress.step).png")
+                    try SampleGrid.write(jem.bufferSnapshot, columns: 8, to: grid)
+                    try recorder?.fileWritten(grid, kind: "image-samples")
+                }
                 progress.seconds = secondsAtStart + Date().timeIntervalSince(clock)
-                try saveCheckpoint(model, optimizer, progress, best: isBest)
+                try saveCheckpoint(model, optimizer, progress, best: isBest, extraState: jem?.extraState ?? [:])
                 reporter?.note("epoch \(epoch + 1) step \(progress.step): \(trainText)"
                                + (lastValidation.map { String(format: "  validation loss %.4f acc %.4f", $0.loss, $0.accuracy) } ?? "")
                                + (isBest ? "  (best)" : ""))
             }
         }
         progress.seconds = secondsAtStart + Date().timeIntervalSince(clock)
-        if progress.sampler.position > 0 || progress.step < totalSteps { try saveCheckpoint(model, optimizer, progress, best: false) }
+        if progress.sampler.position > 0 || progress.step < totalSteps {
+            try saveCheckpoint(model, optimizer, progress, best: false, extraState: jem?.extraState ?? [:])
+        }
         return try summarize(model: model, progress: progress, lastValidation: lastValidation)
     }
 
@@ -183,9 +250,11 @@ public struct ClassifierTrainer {
         checkpointDirectory?.appendingPathComponent(runID, isDirectory: true).appendingPathComponent("\(name).safetensors")
     }
 
-    func saveCheckpoint(_ model: AnyLayer, _ optimizer: any Optimizer, _ progress: TrainingProgress, best: Bool) throws {
+    func saveCheckpoint(_ model: AnyLayer, _ optimizer: any Optimizer, _ progress: TrainingProgress, best: Bool,
+                        extraState: [String: Tensor]) throws {
         guard let last = checkpointURL(progress.runID, "last") else { return }
-        let checkpoint = TrainingCheckpoint(model: model, optimizerState: optimizer.state, configuration: configuration, progress: progress)
+        var checkpoint = TrainingCheckpoint(model: model, optimizerState: optimizer.state, configuration: configuration, progress: progress)
+        checkpoint.extraState = extraState
         try checkpoint.write(to: last)
         try recorder?.checkpointWritten(last, kind: "checkpoint")
         if best, let bestURL = checkpointURL(progress.runID, "best") {
@@ -202,6 +271,7 @@ public struct ClassifierTrainer {
         summary.finalValidationAccuracy = lastValidation?.accuracy
         summary.lastCheckpoint = checkpointURL(progress.runID, "last").map(\.path)
         summary.runStoreSeconds = recorder?.secondsWriting
+        summary.recoveries = progress.guardState?.recoveries ?? 0
         if let test = data.test, progress.step == totalSteps {
             let batch = configuration.evaluationBatchSize
             summary.finalTestAccuracy = ClassifierEvaluation.score(model, on: test, batchSize: batch).accuracy

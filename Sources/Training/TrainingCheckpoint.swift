@@ -17,6 +17,12 @@ public struct TrainingProgress: Codable, Sendable, Equatable {
     public var bestEpoch: Int?
     /// Training seconds so far (across resumes).
     public var seconds: Double = 0
+    /// The model's input shape (channels, height, width) and class count, so tools can
+    /// rebuild the model without the dataset (absent in checkpoints from before JEM).
+    public var inputShape: [Int]?
+    public var classes: Int?
+    /// Recoveries from divergence and the remedies in force.
+    public var guardState: DivergenceGuardState?
 
     public init(runID: String, trainingCount: Int, batchSize: Int, seed: UInt64) {
         self.runID = runID
@@ -114,17 +120,18 @@ public struct TrainingCheckpoint {
 public enum TrainingError: Error, CustomStringConvertible {
     case badCheckpoint(path: String, problem: String)
     case noCheckpoint(String)
-    case diverged(step: Int, loss: Float)
     case dataset(String)
     case stopped(signal: String, step: Int)
+    case unrecoverable(step: Int, problem: String, recoveries: Int)
 
     public var description: String {
         switch self {
         case .badCheckpoint(let path, let problem): return "\(path): \(problem)"
         case .noCheckpoint(let what): return "no checkpoint to resume: \(what)"
-        case .diverged(let step, let loss): return "training diverged at step \(step) (loss \(loss))"
         case .dataset(let problem): return problem
         case .stopped(let signal, let step): return "stopped by \(signal) at step \(step) (checkpoint written)"
+        case .unrecoverable(let step, let problem, let recoveries):
+            return "training diverged at step \(step) (\(problem)) after \(recoveries) recover\(recoveries == 1 ? "y" : "ies")"
         }
     }
 }

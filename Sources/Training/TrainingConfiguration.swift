@@ -53,13 +53,26 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// Training images held out for validation (fixed split seed).
     public var validationSize = 5000
     public var checkpointDirectory = "checkpoints"
+    /// JEM's settings when set; nil means the reference defaults (and keeps checkpoints from
+    /// before JEM readable).
+    public var jem: JEMSettings?
+    /// The divergence guard's settings when set; nil means its defaults.
+    public var divergenceGuard: DivergenceGuardSettings?
 
     public init() {}
+
+    /// The divergence guard's settings in effect.
+    public var guardSettings: DivergenceGuardSettings { divergenceGuard ?? DivergenceGuardSettings() }
+
+    /// JEM's settings in effect.
+    public var jemSettings: JEMSettings { jem ?? JEMSettings() }
 
     /// Checks ranges and names; the message names the setting.
     public func validated() throws -> TrainingConfiguration {
         func fail(_ key: String, _ problem: String) -> ConfigurationError { .invalid(key: key, problem: problem) }
-        guard objective == "ce" else { throw fail("objective", "'\(objective)' is not available yet (available: ce)") }
+        guard ["ce", "jem"].contains(objective) else { throw fail("objective", "'\(objective)' is not available (available: ce, jem)") }
+        if objective == "jem" { try jemSettings.validate(classes: nil) }
+        try guardSettings.validate()
         guard ModelSpecification(name: model) != nil else {
             throw fail("model", "'\(model)' is not a model (mlp, cnn-s, wrn-D-W with D = 6n+4, e.g. wrn-16-4)")
         }

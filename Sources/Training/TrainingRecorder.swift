@@ -44,6 +44,13 @@ public final class TrainingRecorder {
         secondsRecordingFiles += Date().timeIntervalSince(start)
     }
 
+    /// Records a file that will not change again (a sample grid), with its checksum now.
+    public func fileWritten(_ url: URL, kind: String) throws {
+        let start = Date()
+        try store.addArtifact(kind: kind, path: url.path, for: runID)
+        secondsRecordingFiles += Date().timeIntervalSince(start)
+    }
+
     /// Writes pending metrics, checksums the run's files and marks the run ended.
     public func finish(_ status: RunStatus, reason: String? = nil) throws {
         try logger.flush()
@@ -85,6 +92,8 @@ extension TrainingConfiguration {
             "seed": "\(seed)", "validation-size": "\(validationSize)", "checkpoint-dir": checkpointDirectory,
         ]
         if !milestones.isEmpty { settings["milestones"] = milestones.map { "\($0)" }.joined(separator: ",") }
-        return settings.compactMapValues { $0 }
+        var result = settings.compactMapValues { $0 }
+        if objective == "jem" { result.merge(jemSettings.flattened) { a, _ in a } }
+        return result
     }
 }

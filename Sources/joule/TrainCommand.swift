@@ -15,7 +15,24 @@ struct TrainCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Training objective (ce).") var objective: String?
+    @Option(help: "Training objective: ce (cross-entropy) or jem (joint energy: p(y|x) + p(x) by SGLD).") var objective: String?
+    @Option(help: "JEM: SGLD steps per iteration (default 20).") var sgldSteps: Int?
+    @Option(help: "JEM: SGLD step size η (default 1).") var sgldStepSize: Float?
+    @Option(help: "JEM: SGLD noise σ (default 0.01).") var sgldNoise: Float?
+    @Option(help: "JEM: replay buffer size (default 10000).") var bufferSize: Int?
+    @Option(help: "JEM: share of chains restarted per draw (default 0.05).") var reinitRate: Float?
+    @Option(help: "JEM: where chains start: uniform or class-gaussian (JEM++).") var bufferStart: String?
+    @Flag(help: "JEM: per-class buffers and class-conditional chains.") var classConditional = false
+    @Option(help: "JEM: weight of the p(x) term (default 1).") var pxWeight: Float?
+    @Option(help: "JEM: weight of the p(y|x) term (default 1).") var pyxWeight: Float?
+    @Option(help: "JEM: weight of the p(x|y) term (default 0; needs --class-conditional).") var pxyWeight: Float?
+    @Option(help: "JEM: weight of the energies' L2 penalty (default 0).") var energyL2: Float?
+    @Option(help: "Guard: |loss| above this counts as divergence (default 1e8).") var guardLossBound: Float?
+    @Option(help: "Guard: |E(data) − E(samples)| above this counts as divergence (default 1e5).") var guardGapBound: Float?
+    @Option(help: "Guard: roll-backs before the run fails (default 3).") var guardMaxRecoveries: Int?
+    @Option(help: "Guard remedy: learning-rate factor per recovery (default 0.5).") var guardLrFactor: Float?
+    @Option(help: "Guard remedy: SGLD steps added per recovery (default 0).") var guardSgldSteps: Int?
+    @Option(help: "Guard remedy: energy L2 weight added per recovery (default 0).") var guardEnergyL2: Float?
     @Option(help: "fashion-mnist, or png:FOLDER (one subfolder per class).") var dataset: String?
     @Option(help: "Directory holding the dataset's files, when not the default.") var datasetPath: String?
     @Option(help: "mlp, cnn-s or wrn-D-W (e.g. wrn-16-4).") var model: String?
@@ -158,6 +175,27 @@ struct TrainCommand: ParsableCommand {
         if let seed { c.seed = seed }
         if let validationSize { c.validationSize = validationSize }
         if let checkpointDir { c.checkpointDirectory = checkpointDir }
+        var jemOptions: [(String, Any?)] = []
+        jemOptions.append(("sgld-steps", sgldSteps))
+        jemOptions.append(("sgld-step-size", sgldStepSize.map { Double($0) }))
+        jemOptions.append(("sgld-noise", sgldNoise.map { Double($0) }))
+        jemOptions.append(("buffer-size", bufferSize))
+        jemOptions.append(("reinit-rate", reinitRate.map { Double($0) }))
+        jemOptions.append(("buffer-start", bufferStart))
+        jemOptions.append(("class-conditional", classConditional ? true : nil))
+        jemOptions.append(("px-weight", pxWeight.map { Double($0) }))
+        jemOptions.append(("pyx-weight", pyxWeight.map { Double($0) }))
+        jemOptions.append(("pxy-weight", pxyWeight.map { Double($0) }))
+        jemOptions.append(("energy-l2", energyL2.map { Double($0) }))
+        jemOptions.append(("guard-loss-bound", guardLossBound.map { Double($0) }))
+        jemOptions.append(("guard-gap-bound", guardGapBound.map { Double($0) }))
+        jemOptions.append(("guard-max-recoveries", guardMaxRecoveries))
+        jemOptions.append(("guard-lr-factor", guardLrFactor.map { Double($0) }))
+        jemOptions.append(("guard-sgld-steps", guardSgldSteps))
+        jemOptions.append(("guard-energy-l2", guardEnergyL2.map { Double($0) }))
+        for case let (key, value?) in jemOptions {
+            try ConfigurationFile.set(key, to: value, in: &c, file: "--\(key)")
+        }
         return c
     }
 }

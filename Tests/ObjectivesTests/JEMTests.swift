@@ -30,7 +30,7 @@ import Tensors
         let data = Tensor([1, 2, -1, 0.5], shape: [2, 2]), samples = Tensor([0, 0, 3, -1], shape: [2, 2])
         let labels = [1, 2]
         let weights = JEMWeights(classification: 1, marginal: 0.5, conditional: 2, energySquared: 0.1)
-        let (loss, terms) = jemLoss(Self.classifier, data: data, labels: labels, samples: samples, conditionalSamples: samples,
+        let (loss, terms) = jemLoss(Self.classifier, data: data, labels: labels, samples: samples, sampleLabels: labels,
                                     weights: weights, context: .inference())
         // By hand: logits of data (1, 4.5, 1), (−1, 1.5, 1.5); of samples (0, 0.5, 0), (3, −1.5, −4).
         let ed = [-Self.logSumExp([1, 4.5, 1]), -Self.logSumExp([-1, 1.5, 1.5])]
@@ -51,7 +51,7 @@ import Tensors
         let labels = [0, 2, 1, 1, 0]
         let weights = JEMWeights(marginal: 1, conditional: 0.5, energySquared: 0.1)
         let loss = { (m: Linear) in
-            jemLoss(m, data: data, labels: labels, samples: samples, conditionalSamples: samples, weights: weights, context: .inference()).loss
+            jemLoss(m, data: data, labels: labels, samples: samples, sampleLabels: labels, weights: weights, context: .inference()).loss
         }
         let g = gradient(at: model, of: loss)
         let h: Float = 1e-2

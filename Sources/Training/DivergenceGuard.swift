@@ -1,0 +1,65 @@
+import Foundation
+import Tensors
+
+/// When a step diverges — a non-finite loss or energy, |loss| beyond `lossBound`, or (JEM)
+/// |E(data) − E(samples)| beyond `energyGapBound` — the trainer rolls back to its last good
+/// state (model, optimiser, replay buffer, batches), applies the remedy, reseeds its random
+/// stream so the replay differs, logs the event and carries on. After `maximumRecoveries`
+/// the run ends FAILED with the reason. (The JEM reference crashes at |loss| > 1e8 and
+/// leaves users to restart by hand.)
+public struct DivergenceGuardSettings: Codable, Sendable, Equatable {
+    public var lossBound: Float = 1e8
+    public var energyGapBound: Float = 1e5
+    public var maximumRecoveries = 3
+    /// Remedy: the learning rate is multiplied by this at each recovery.
+    public var learningRateFactor: Float = 0.5
+    /// Remedy: SGLD steps added at each recovery (JEM).
+    public var addedSGLDSteps = 0
+    /// Remedy: added to the energy L2 weight at each recovery (JEM).
+    public var addedEnergyL2: Float = 0
+    /// Steps between the in-memory good states it rolls back to.
+    public var snapshotEvery = 100
+
+    public init() {}
+
+    func validate() throws {
+        func fail(_ key: String, _ problem: String) -> ConfigurationError { .invalid(key: key, problem: problem) }
+        guard lossBound > 0 else { throw fail("guard-loss-bound", "must be positive") }
+        guard energyGapBound > 0 else { throw fail("guard-gap-bound", "must be positive") }
+        guard maximumRecoveries >= 0 else { throw fail("guard-max-recoveries", "must not be negative") }
+        guard learningRateFactor > 0, learningRateFactor <= 1 else { throw fail("guard-lr-factor", "must lie in (0, 1]") }
+        guard addedSGLDSteps >= 0, addedEnergyL2 >= 0 else { throw fail("guard-sgld-steps", "remedies must not be negative") }
+        guard snapshotEvery >= 1 else { throw fail("guard-snapshot-every", "must be at least 1") }
+    }
+
+    /// Why a step counts as diverged, or nil when it is fine.
+    func problem(loss: Float, energyGap: Float?) -> String? {
+        if !loss.isFinite { return "loss is \(loss)" }
+        if abs(loss) > lossBound { return "|loss| \(loss) exceeds \(lossBound)" }
+        if let energyGap {
+            if !energyGap.isFinite { return "energy gap is \(energyGap)" }
+            if abs(energyGap) > energyGapBound { return "|energy gap| \(energyGap) exceeds \(energyGapBound)" }
+        }
+        return nil
+    }
+}
+
+/// The remedies applied so far; saved with the progress so a resumed run keeps them.
+public struct DivergenceGuardState: Codable, Sendable, Equatable {
+    public var recoveries = 0
+    public var learningRateScale: Float = 1
+    public var addedSGLDSteps = 0
+    public var addedEnergyL2: Float = 0
+
+    public init() {}
+
+    /// One more recovery under `settings`.
+    func escalated(_ settings: DivergenceGuardSettings) -> DivergenceGuardState {
+        var next = self
+        next.recoveries += 1
+        next.learningRateScale *= settings.learningRateFactor
+        next.addedSGLDSteps += settings.addedSGLDSteps
+        next.addedEnergyL2 += settings.addedEnergyL2
+        return next
+    }
+}

@@ -1,0 +1,61 @@
+import Objectives
+import Sampling
+
+/// The settings of `--objective jem`, with the JEM reference's defaults (design.md §2):
+/// 20 SGLD steps of size 1 and noise 0.01, a 10,000-sample replay buffer restarting 5% of
+/// its chains from Uniform(−1, 1), and weight 1 on p(x) and p(y|x).
+public struct JEMSettings: Codable, Sendable, Equatable {
+    public var sgldSteps = 20
+    public var sgldStepSize: Float = 1
+    public var sgldNoise: Float = 0.01
+    public var bufferSize = 10_000
+    public var reinitializationRate: Float = 0.05
+    /// uniform, or class-gaussian (JEM++'s informative start from per-class statistics).
+    public var bufferStart = "uniform"
+    /// Per-class buffers and class-conditional chains (needed by the p(x|y) term).
+    public var classConditional = false
+    public var marginalWeight: Float = 1
+    public var classificationWeight: Float = 1
+    public var conditionalWeight: Float = 0
+    public var energySquaredWeight: Float = 0
+
+    public init() {}
+
+    var weights: JEMWeights {
+        JEMWeights(classification: classificationWeight, marginal: marginalWeight, conditional: conditionalWeight,
+                   energySquared: energySquaredWeight)
+    }
+
+    var sgld: SGLD { SGLD(steps: sgldSteps, stepSize: sgldStepSize, noise: sgldNoise) }
+
+    /// Checks ranges; the message names the setting.
+    func validate(classes: Int?) throws {
+        func fail(_ key: String, _ problem: String) -> ConfigurationError { .invalid(key: key, problem: problem) }
+        guard sgldSteps >= 0 else { throw fail("sgld-steps", "must not be negative") }
+        guard sgldStepSize >= 0, sgldStepSize.isFinite else { throw fail("sgld-step-size", "must not be negative") }
+        guard sgldNoise >= 0, sgldNoise.isFinite else { throw fail("sgld-noise", "must not be negative") }
+        guard bufferSize >= 1 else { throw fail("buffer-size", "must be at least 1") }
+        guard (0...1).contains(reinitializationRate) else { throw fail("reinit-rate", "must lie in 0…1") }
+        guard ["uniform", "class-gaussian"].contains(bufferStart) else {
+            throw fail("buffer-start", "'\(bufferStart)' is not uniform or class-gaussian")
+        }
+        guard conditionalWeight == 0 || classConditional else {
+            throw fail("pxy-weight", "the p(x|y) term needs class-conditional chains (class-conditional: true)")
+        }
+        for (key, value) in [("px-weight", marginalWeight), ("pyx-weight", classificationWeight),
+                             ("pxy-weight", conditionalWeight), ("energy-l2", energySquaredWeight)] {
+            guard value >= 0, value.isFinite else { throw fail(key, "must be a non-negative number") }
+        }
+        if classConditional, let classes, bufferSize % classes != 0 {
+            throw fail("buffer-size", "\(bufferSize) does not split evenly into \(classes) class buffers")
+        }
+    }
+
+    /// The settings under their YAML / command-line names, for the params table.
+    var flattened: [String: String] {
+        ["sgld-steps": "\(sgldSteps)", "sgld-step-size": "\(sgldStepSize)", "sgld-noise": "\(sgldNoise)",
+         "buffer-size": "\(bufferSize)", "reinit-rate": "\(reinitializationRate)", "buffer-start": bufferStart,
+         "class-conditional": "\(classConditional)", "px-weight": "\(marginalWeight)", "pyx-weight": "\(classificationWeight)",
+         "pxy-weight": "\(conditionalWeight)", "energy-l2": "\(energySquaredWeight)"]
+    }
+}

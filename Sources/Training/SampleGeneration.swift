@@ -1,0 +1,72 @@
+import Foundation
+import Layers
+import Objectives
+import Sampling
+import Tensors
+
+/// `joule sample`: SGLD samples of a trained model — continued from its replay buffer or
+/// short-run chains from Uniform(−1, 1) noise; unconditional, for one class, or one row per
+/// class.
+public struct SampleGeneration {
+    public enum Start: String, Sendable { case buffer, noise }
+
+    public var start = Start.buffer
+    /// SGLD steps (nil: the run's own count from the buffer; 100 from noise).
+    public var steps: Int?
+    public var stepSize: Float?
+    public var noise: Float?
+    /// Samples in all (unconditional or one class).
+    public var count = 64
+    /// Sample p(x | y = label) only.
+    public var label: Int?
+    /// One row of `columns` samples per class.
+    public var perClass = false
+    public var columns = 8
+    public var seed: UInt64 = 0
+
+    public init() {}
+
+    /// The samples and the labels they were drawn for (nil when unconditional).
+    public func run(_ checkpoint: TrainingCheckpoint, path: String) throws -> (samples: Tensor, labels: [Int]?) {
+        let c = checkpoint.configuration
+        guard let shape = checkpoint.progress.inputShape ?? checkpoint.extraState[JEMTraining.bufferKey].map({ Array($0.shape.dropFirst()) }),
+              shape.count == 3, let classes = checkpoint.progress.classes else {
+            throw TrainingError.badCheckpoint(path: path, problem: "no input shape or class count recorded (written by an older Joule)")
+        }
+        var initGenerator = SeededGenerator(seed: 0)
+        let model = try c.modelSpecification.make(channels: shape[0], height: shape[1], width: shape[2], classes: classes,
+                                                  using: &initGenerator).loading(checkpoint.modelStateDict)
+        if let label, !(0..<classes).contains(label) {
+            throw TrainingError.dataset("--class \(label) is outside 0..<\(classes)")
+        }
+        let labels: [Int]? = perClass ? (0..<classes).flatMap { [Int](repeating: $0, count: columns) }
+            : label.map { [Int](repeating: $0, count: count) }
+        let n = labels?.count ?? count
+        var generator = SeededGenerator(seed: seed)
+        let starts: Tensor
+        switch start {
+        case .noise:
+            starts = Tensor(randomUniform: [n] + shape, lower: -1, upper: 1, using: &generator)
+        case .buffer:
+            guard let buffer = checkpoint.extraState[JEMTraining.bufferKey] else {
+                throw TrainingError.badCheckpoint(path: path, problem: "no replay buffer (not a JEM run): use --from noise")
+            }
+            let size = buffer.shape[0]
+            let conditionalBuffer = c.jemSettings.classConditional && size % classes == 0
+            let indices: [Int] = (0..<n).map { i in
+                if let labels, conditionalBuffer {
+                    let perClassSize = size / classes
+                    return labels[i] * perClassSize + Int.random(in: 0..<perClassSize, using: &generator)
+                }
+                return Int.random(in: 0..<size, using: &generator)
+            }
+            starts = buffer.gathering(atIndices: indices, alongAxis: 0)
+        }
+        let settings = c.jemSettings
+        let sgld = SGLD(steps: steps ?? (start == .buffer ? settings.sgldSteps : 100),
+                        stepSize: stepSize ?? settings.sgldStepSize, noise: noise ?? settings.sgldNoise)
+        let jem = JointEnergyModel(model)
+        let energy = labels.map { jem.conditionalEnergyFunction(labels: $0) } ?? jem.energyFunction
+        return (sgld.run(from: starts, energy: energy, using: &generator).samples, labels)
+    }
+}

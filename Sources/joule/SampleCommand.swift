@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import RunLog
+import Training
+
+/// `joule sample RUN --out grid.png`: SGLD samples of a trained model as a PNG grid.
+struct SampleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sample",
+        abstract: "Draw samples from a trained model by SGLD and write them as a PNG grid.",
+        discussion: """
+        From the run's replay buffer (continuing its chains; JEM runs) or from Uniform(−1, 1) noise \
+        (short-run chains). --class K samples p(x | y = K); --per-class gives one row per class. \
+        The grid is recorded as an artifact of the run when the run is in the store.
+        """
+    )
+
+    @Argument(help: "Run id (under the checkpoint directory) or a checkpoint file.") var runOrFile: String
+    @Option(help: "Where run folders are (default checkpoints).") var checkpointDir: String?
+    @Option(help: "Which checkpoint of the run: last or best.") var checkpoint = "last"
+    @Option(help: "Start from the replay buffer or from noise.") var from = "buffer"
+    @Option(help: "SGLD steps (default: the run's own from the buffer, 100 from noise).") var steps: Int?
+    @Option(help: "SGLD step size (default: the run's).") var stepSize: Float?
+    @Option(help: "SGLD noise (default: the run's).") var noise: Float?
+    @Option(name: .customLong("class"), help: "Sample this class only (class-conditional energy).") var label: Int?
+    @Flag(help: "One row per class.") var perClass = false
+    @Option(help: "Number of samples (unconditional or one class).") var count = 64
+    @Option(help: "Grid columns.") var columns = 8
+    @Option(help: "Random seed.") var seed: UInt64 = 0
+    @Option(help: "Where to write the PNG grid.") var out: String
+    @Option(help: "Run store (default $JOULE_RUNS_DB, else CHECKPOINT_DIR/runs.sqlite).") var runsDb: String?
+
+    func run() throws {
+        try reportingErrors("sample") {
+            guard let start = SampleGeneration.Start(rawValue: from) else { throw ValidationErrorText("--from must be buffer or noise") }
+            guard ["last", "best"].contains(checkpoint) else { throw ValidationErrorText("--checkpoint must be last or best") }
+            guard count >= 1, columns >= 1 else { throw ValidationErrorText("--count and --columns must be at least 1") }
+            if let steps, steps < 0 { throw ValidationErrorText("--steps must not be negative") }
+            let directory = checkpointDir ?? "checkpoints"
+            let url = runOrFile.hasSuffix(".safetensors") ? URL(fileURLWithPath: runOrFile)
+                : URL(fileURLWithPath: directory).appendingPathComponent(runOrFile).appendingPathComponent("\(checkpoint).safetensors")
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw ValidationErrorText("no checkpoint at \(url.path)")
+            }
+            let saved = try TrainingCheckpoint.read(from: url)
+            var generation = SampleGeneration()
+            generation.start = start
+            generation.steps = steps
+            generation.stepSize = stepSize
+            generation.noise = noise
+            generation.count = count
+            generation.label = label
+            generation.perClass = perClass
+            generation.columns = columns
+            generation.seed = seed
+            let (samples, _) = try generation.run(saved, path: url.path)
+            let output = URL(fileURLWithPath: out)
+            try SampleGrid.write(samples, columns: columns, to: output)
+            // Recorded with the run when the store knows it; a missing store is not an error here.
+            let storePath = RunsOptions.storePath(runsDb, checkpointDirectory: directory)
+            if FileManager.default.fileExists(atPath: storePath), let store = try? RunStore(path: storePath),
+               (try? store.run(saved.progress.runID).id) == saved.progress.runID {
+                try store.addArtifact(kind: "image-samples", path: output.path, for: saved.progress.runID)
+            }
+            print("wrote \(out): \(samples.shape[0]) samples, \(start == .buffer ? "from the buffer" : "from noise")")
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Checkpoints
+import Foundation
+import Tensors
+import Testing
+@testable import Training
+
+/// `--objective jem` on tiny data: the buffer travels in the checkpoint and a resumed run
+/// ends with exactly the numbers of an uninterrupted one; settings are validated.
+@Suite struct JEMTrainingTests {
+    static func configuration(classConditional: Bool = false) -> TrainingConfiguration {
+        var c = TrainingTests.configuration()
+        c.objective = "jem"
+        var jem = JEMSettings()
+        jem.sgldSteps = 3
+        jem.bufferSize = 30
+        jem.reinitializationRate = 0.2
+        jem.classConditional = classConditional
+        jem.conditionalWeight = classConditional ? 0.5 : 0
+        jem.energySquaredWeight = 0.1
+        c.jem = jem
+        return c
+    }
+
+    @Test(arguments: [false, true]) func resumedRunEqualsUninterruptedRun(classConditional: Bool) throws {
+        let data = TrainingTests.tinyData(), directory = TrainingTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let trainer = ClassifierTrainer(configuration: Self.configuration(classConditional: classConditional), data: data,
+                                        checkpointDirectory: directory)
+        let whole = try trainer.run(runID: "whole")
+        _ = try trainer.run(runID: "parts", stopAfterSteps: 15)
+        let saved = try TrainingCheckpoint.read(from: directory.appendingPathComponent("parts/last.safetensors"))
+        #expect(saved.extraState["replay_buffer"]?.shape == [30, 1, 4, 4])
+        let resumed = try trainer.run(runID: "parts", resume: saved)
+        #expect(resumed.steps == whole.steps && resumed.testAccuracy == whole.testAccuracy)
+        let a = try TrainingCheckpoint.read(from: directory.appendingPathComponent("whole/last.safetensors"))
+        let b = try TrainingCheckpoint.read(from: directory.appendingPathComponent("parts/last.safetensors"))
+        #expect(a.modelTensors.map(\.tensor.scalars) == b.modelTensors.map(\.tensor.scalars), "resumed weights differ")
+        #expect(a.extraState["replay_buffer"]?.scalars == b.extraState["replay_buffer"]?.scalars, "resumed buffers differ")
+        #expect(a.progress.generator == b.progress.generator)
+    }
+
+    @Test func theChainsMoveAndTheClassifierStillLearns() throws {
+        var c = Self.configuration()
+        c.steps = 120
+        let directory = TrainingTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let summary = try ClassifierTrainer(configuration: c, data: TrainingTests.tinyData(), checkpointDirectory: directory).run(runID: "jem")
+        #expect((summary.bestValidationAccuracy ?? 0) > 0.9)
+        let buffer = try #require(try TrainingCheckpoint.read(from: directory.appendingPathComponent("jem/last.safetensors"))
+            .extraState["replay_buffer"])
+        // Fresh chains are Uniform(−1, 1); SGLD at step size 1 moves them, some beyond the box.
+        #expect(buffer.scalars.contains { abs($0) > 1 })
+    }
+
+    @Test func settingsAreValidated() throws {
+        var c = Self.configuration()
+        c.jem?.conditionalWeight = 1
+        c.jem?.classConditional = false
+        #expect(throws: ConfigurationError.self) { try c.validated() }
+        c = Self.configuration()
+        c.jem?.bufferStart = "gaussian"
+        #expect(throws: ConfigurationError.self) { try c.validated() }
+        c = Self.configuration(classConditional: true)
+        c.jem?.bufferSize = 31
+        let trainer = ClassifierTrainer(configuration: c, data: TrainingTests.tinyData(), checkpointDirectory: nil)
+        #expect(throws: ConfigurationError.self) { try trainer.run(runID: "odd") }
+        c.objective = "score-matching"
+        #expect(throws: ConfigurationError.self) { try c.validated() }
+    }
+
+    /// A learning rate far too large diverges at once; each recovery rolls back and divides
+    /// it by 100, so the third attempt trains. With one recovery allowed the run fails.
+    @Test func theGuardRollsBackAppliesTheRemedyAndGivesUpAfterItsLimit() throws {
+        var c = Self.configuration()
+        c.optimizer = "sgd"
+        c.learningRate = 1e5
+        c.clipNorm = nil
+        c.steps = 40
+        var settings = DivergenceGuardSettings()
+        settings.learningRateFactor = 0.01
+        settings.maximumRecoveries = 4
+        settings.snapshotEvery = 5
+        settings.addedSGLDSteps = 1
+        c.divergenceGuard = settings
+        let directory = TrainingTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let trainer = ClassifierTrainer(configuration: c, data: TrainingTests.tinyData(), checkpointDirectory: directory)
+        let summary = try trainer.run(runID: "guarded")
+        #expect(summary.steps == 40 && summary.recoveries >= 1 && summary.recoveries <= 4, "\(summary.recoveries) recoveries")
+        let saved = try TrainingCheckpoint.read(from: directory.appendingPathComponent("guarded/last.safetensors"))
+        #expect(saved.progress.guardState?.recoveries == summary.recoveries)
+        #expect(saved.modelTensors.allSatisfy { $0.tensor.scalars.allSatisfy(\.isFinite) })
+
+        c.divergenceGuard?.maximumRecoveries = 1
+        let failing = ClassifierTrainer(configuration: c, data: TrainingTests.tinyData(), checkpointDirectory: nil)
+        #expect {
+            _ = try failing.run(runID: "hopeless")
+        } throws: { error in
+            "\(error)".contains("diverged") && "\(error)".contains("after 1 recovery")
+        }
+    }
+}
