@@ -15,15 +15,19 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-# Two short runs (cnn-s and mlp) recorded in checkpoints/runs.sqlite, listed, compared and
-# reported in checkpoints/demo-report.html, then the benchmarks.
+# Three short runs recorded in checkpoints/runs.sqlite — cnn-s and mlp with cross-entropy,
+# and a JEM mlp whose class-conditional samples go to checkpoints/demo-jem-samples.png —
+# listed, compared and reported in checkpoints/demo-report.html; then the benchmarks.
+RUN_IDS = $$(sed -n 's/.*"run_id" : "\(.*\)".*/\1/p' checkpoints/demo-cnn-s.json checkpoints/demo-mlp.json checkpoints/demo-jem.json)
 demo: release
 	.build/release/joule train --model cnn-s --epochs 1 --lr 1e-3 --checkpoint-dir checkpoints --experiment demo --json > checkpoints/demo-cnn-s.json
 	.build/release/joule train --model mlp --epochs 3 --lr 1e-3 --schedule cosine --checkpoint-dir checkpoints --experiment demo --json > checkpoints/demo-mlp.json
-	@cat checkpoints/demo-cnn-s.json checkpoints/demo-mlp.json
-	.build/release/joule runs list --where "attributes.experiment = 'demo'" --columns metrics.test/accuracy,metrics.validation/accuracy --limit 10
-	.build/release/joule runs compare --diff-only $$(sed -n 's/.*"run_id" : "\(.*\)".*/\1/p' checkpoints/demo-cnn-s.json checkpoints/demo-mlp.json)
-	.build/release/joule report $$(sed -n 's/.*"run_id" : "\(.*\)".*/\1/p' checkpoints/demo-cnn-s.json checkpoints/demo-mlp.json) --out checkpoints/demo-report.html
+	.build/release/joule train --objective jem --model mlp --steps 1000 --lr 1e-4 --noise 0.03 --checkpoint-dir checkpoints --experiment demo --json > checkpoints/demo-jem.json
+	@cat checkpoints/demo-cnn-s.json checkpoints/demo-mlp.json checkpoints/demo-jem.json
+	.build/release/joule sample $$(sed -n 's/.*"run_id" : "\(.*\)".*/\1/p' checkpoints/demo-jem.json) --per-class --from noise --steps 100 --out checkpoints/demo-jem-samples.png
+	.build/release/joule runs list --where "attributes.experiment = 'demo'" --columns metrics.test/accuracy,metrics.validation/accuracy,metrics.jem/energy_gap --limit 10
+	.build/release/joule runs compare --diff-only $(RUN_IDS)
+	.build/release/joule report $(RUN_IDS) --out checkpoints/demo-report.html
 	.build/release/joule bench
 
 test: deps

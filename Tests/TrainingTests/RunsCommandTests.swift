@@ -248,4 +248,39 @@ import Testing
         let missing = try Self.jouleWithoutWriteAccess(["runs", "list", "--runs-db", folder.appendingPathComponent("other.sqlite").path])
         #expect(missing.status == 1 && missing.error.contains("no database at this path"))
     }
+
+    @Test(.enabled(if: executable != nil)) func jemTrainsSamplesAndRecordsItsGrids() throws {
+        let root = try TrainCommandTests.makeFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let checkpoints = root.appendingPathComponent("checkpoints").path
+        let trained = try TrainCommandTests.joule(["train", "--objective", "jem", "--dataset", "png:" + root.appendingPathComponent("images").path,
+                                                   "--model", "mlp", "--batch-size", "8", "--validation-size", "12", "--steps", "12",
+                                                   "--sgld-steps", "3", "--buffer-size", "30", "--class-conditional", "--pxy-weight", "0.5",
+                                                   "--checkpoint-dir", checkpoints, "--json"])
+        #expect(trained.status == 0, "\(trained.error)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(trained.output.utf8)) as? [String: Any])
+        let runID = try #require(summary["run_id"] as? String)
+        let store = try RunStore(path: checkpoints + "/runs.sqlite", readOnly: true)
+        let metrics = try store.latestMetrics(of: runID)
+        for key in ["jem/data_energy", "jem/sample_energy", "jem/energy_gap", "jem/sgld_gradient_norm", "time/sampling_seconds",
+                    "train/cross_entropy", "buffer/mean"] {
+            #expect(metrics[key] != nil, "missing \(key)")
+        }
+        #expect(try store.params(of: runID)["pxy-weight"] == "0.5")
+        #expect(try store.artifacts(of: runID).contains { $0.kind == "image-samples" })
+
+        let grid = root.appendingPathComponent("grid.png").path
+        let sampled = try TrainCommandTests.joule(["sample", runID, "--checkpoint-dir", checkpoints, "--per-class", "--columns", "4",
+                                                   "--steps", "5", "--out", grid])
+        #expect(sampled.status == 0, "\(sampled.error)")
+        // 3 classes × 4 columns of 8×8 images with 2-pixel gaps: 42 × 32 pixels.
+        let image = try Data(contentsOf: URL(fileURLWithPath: grid))
+        #expect(image.count > 33 && image[16..<24] == Data([0, 0, 0, 42, 0, 0, 0, 32]))
+        #expect(try store.artifacts(of: runID).contains { $0.path.hasSuffix("grid.png") })
+
+        let badClass = try TrainCommandTests.joule(["sample", runID, "--checkpoint-dir", checkpoints, "--class", "7", "--out", grid])
+        #expect(badClass.status == 1 && badClass.error.contains("outside 0..<3"))
+        let missing = try TrainCommandTests.joule(["sample", "no-such-run", "--checkpoint-dir", checkpoints, "--out", grid])
+        #expect(missing.status == 1 && missing.error.contains("no-such-run"))
+    }
 }
