@@ -214,17 +214,7 @@ import Testing
     /// joule as a user who cannot write `folder` (root ignores permissions, so as root it
     /// runs as nobody).
     static func jouleWithoutWriteAccess(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        guard getuid() == 0 else { return try TrainCommandTests.joule(arguments) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-        process.arguments = ["-u", "nobody", "--", try #require(executable).path] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile(), error = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
+        try TrainCommandTests.joule(arguments, as: getuid() == 0 ? "nobody" : nil)
     }
 
     @Test(.enabled(if: executable != nil && (getuid() != 0 || FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser"))))

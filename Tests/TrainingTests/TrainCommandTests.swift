@@ -16,12 +16,18 @@ import Testing
         return nil
     }
 
-    /// Runs joule with `arguments`; returns exit status, standard output and standard error.
-    static func joule(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+    /// Runs joule with `arguments` (as `user` through runuser when given); returns exit
+    /// status, standard output and standard error.
+    static func joule(_ arguments: [String], as user: String? = nil) throws -> (status: Int32, output: String, error: String) {
         let url: URL = try #require(executable)
         let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
+        if let user {
+            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
+            process.arguments = ["-u", user, "--", url.path] + arguments
+        } else {
+            process.executableURL = url
+            process.arguments = arguments
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
