@@ -25,7 +25,7 @@ public struct JEMTerms: Sendable, Equatable {
     public var loss: Float
     public var crossEntropy: Float
     public var accuracy: Float
-    /// Mean E(x) over the labelled data.
+    /// Mean E(x) over the data of the p(x) term (the unlabelled batch when there is one).
     public var dataEnergy: Float
     /// Mean E(x̂) over the samples.
     public var sampleEnergy: Float
@@ -47,19 +47,23 @@ public struct JEMTerms: Sendable, Equatable {
 ///     L = w_c·CE(f(x), y) + w_m·(Ē(x) − Ē(x̂)) + w_y·(Ē(x, y) − Ē(x̂, ŷ)) + w_2·(mean E(x)² + mean E(x̂)²)
 ///
 /// `sampleLabels` are the labels class-conditional samples were drawn for (needed by the
-/// p(x|y) term, weight w_y); unconditional samples have none.
-public func jemLoss<Model: Layer>(_ model: Model, data: Tensor, labels: [Int], samples: Tensor?, sampleLabels: [Int]? = nil,
-                                  weights: JEMWeights = JEMWeights(), context: ForwardContext) -> (loss: Tensor, terms: JEMTerms) {
-    let n = data.shape[0]
-    let all = samples.map { concatenate([data, $0], alongAxis: 0) } ?? data
+/// p(x|y) term, weight w_y); unconditional samples have none. With `unlabeledData`
+/// (semi-supervised training) the p(x) terms use it for x, and `data` only feeds the
+/// labelled terms.
+public func jemLoss<Model: Layer>(_ model: Model, data: Tensor, labels: [Int], unlabeledData: Tensor? = nil, samples: Tensor?,
+                                  sampleLabels: [Int]? = nil, weights: JEMWeights = JEMWeights(),
+                                  context: ForwardContext) -> (loss: Tensor, terms: JEMTerms) {
+    let n = data.shape[0], u = unlabeledData?.shape[0] ?? 0
+    let parts = [data] + [unlabeledData, samples].compactMap { $0 }
+    let all = parts.count == 1 ? data : concatenate(parts, alongAxis: 0)
     let logits = model(all, context: context)
-    let dataLogits = samples == nil ? logits : logits.sliced(alongAxis: 0, range: 0..<n)
+    let dataLogits = parts.count == 1 ? logits : logits.sliced(alongAxis: 0, range: 0..<n)
     let crossEntropy = crossEntropy(logits: dataLogits, labels: labels)
-    let dataEnergy = JointEnergy.energy(logits: dataLogits)
+    let dataEnergy = JointEnergy.energy(logits: u > 0 ? logits.sliced(alongAxis: 0, range: n..<(n + u)) : dataLogits)
     var loss = weights.classification * crossEntropy
     var sampleEnergyMean: Float = .nan
     if let samples {
-        let sampleLogits = logits.sliced(alongAxis: 0, range: n..<(n + samples.shape[0]))
+        let sampleLogits = logits.sliced(alongAxis: 0, range: (n + u)..<(n + u + samples.shape[0]))
         let sampleEnergy = JointEnergy.energy(logits: sampleLogits)
         if weights.marginal != 0 { loss = loss + weights.marginal * (dataEnergy.mean() - sampleEnergy.mean()) }
         if weights.energySquared != 0 {

@@ -98,6 +98,10 @@ public struct ClassifierTrainer {
             try c.jemSettings.validate(classes: classes)
             var bufferGenerator = SeededGenerator(seed: c.seed &+ 2)
             jem = JEMTraining(settings: c.jemSettings, train: data.train, classes: classes, generator: &bufferGenerator)
+            if let perClass = c.jemSettings.labelsPerClass {
+                let labeled = try JEMTraining.labeledIndices(data.train, perClass: perClass, classes: classes, seed: c.seed &+ 3)
+                progress.labeledSampler = BatchSampler(indices: labeled, batchSize: c.batchSize, seed: c.seed &+ 4)
+            }
         }
         if let resume {
             model = try model.loading(resume.modelStateDict)
@@ -134,6 +138,14 @@ public struct ClassifierTrainer {
             let epoch = progress.epoch
             var (images, labels) = data.train.batch(progress.sampler.nextBatch())
             images = augment(images, using: &progress.generator)
+            // Semi-supervised: the batch above feeds p(x); a labelled batch feeds the rest.
+            var unlabeled: Tensor?
+            if var labeledSampler = progress.labeledSampler {
+                unlabeled = images
+                (images, labels) = data.train.batch(labeledSampler.nextBatch())
+                images = augment(images, using: &progress.generator)
+                progress.labeledSampler = labeledSampler
+            }
             let state = ForwardState(isTraining: true, generator: progress.generator)
             let loss: Tensor, gradient: AnyLayer, batchCorrect: Int
             var energyGap: Float?
@@ -142,7 +154,8 @@ public struct ClassifierTrainer {
             if var jemState = jem.take() {
                 // SGLD draws from the same stream as augmentation, so a resumed run repeats it.
                 var generator = state.generator
-                let result = jemState.step(model, images: images, labels: labels, state: state, generator: &generator)
+                let result = jemState.step(model, images: images, labels: labels, unlabeled: unlabeled, state: state,
+                                           generator: &generator)
                 state.generator = generator
                 jem = jemState
                 (loss, gradient, energyGap) = (result.loss, result.gradient, result.energyGap)

@@ -112,6 +112,7 @@ public enum ConfigurationFile {
         case "pyx-weight": c.jem = try update(c.jem) { $0.classificationWeight = try float() }
         case "pxy-weight": c.jem = try update(c.jem) { $0.conditionalWeight = try float() }
         case "energy-l2": c.jem = try update(c.jem) { $0.energySquaredWeight = try float() }
+        case "labels-per-class": c.jem = try update(c.jem) { $0.labelsPerClass = try int() }
         case "guard-loss-bound": c.divergenceGuard = try guarded(c.divergenceGuard) { $0.lossBound = try float() }
         case "guard-gap-bound": c.divergenceGuard = try guarded(c.divergenceGuard) { $0.energyGapBound = try float() }
         case "guard-max-recoveries": c.divergenceGuard = try guarded(c.divergenceGuard) { $0.maximumRecoveries = try int() }

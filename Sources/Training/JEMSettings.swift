@@ -18,6 +18,9 @@ public struct JEMSettings: Codable, Sendable, Equatable {
     public var classificationWeight: Float = 1
     public var conditionalWeight: Float = 0
     public var energySquaredWeight: Float = 0
+    /// Semi-supervised: cross-entropy sees only this many labelled images per class (a fixed,
+    /// seeded choice); p(x) sees all. nil: every label is used.
+    public var labelsPerClass: Int?
 
     public init() {}
 
@@ -46,6 +49,7 @@ public struct JEMSettings: Codable, Sendable, Equatable {
                              ("pxy-weight", conditionalWeight), ("energy-l2", energySquaredWeight)] {
             guard value >= 0, value.isFinite else { throw fail(key, "must be a non-negative number") }
         }
+        if let labelsPerClass, labelsPerClass < 1 { throw fail("labels-per-class", "must be at least 1") }
         if classConditional, let classes, bufferSize % classes != 0 {
             throw fail("buffer-size", "\(bufferSize) does not split evenly into \(classes) class buffers")
         }
@@ -56,6 +60,7 @@ public struct JEMSettings: Codable, Sendable, Equatable {
         ["sgld-steps": "\(sgldSteps)", "sgld-step-size": "\(sgldStepSize)", "sgld-noise": "\(sgldNoise)",
          "buffer-size": "\(bufferSize)", "reinit-rate": "\(reinitializationRate)", "buffer-start": bufferStart,
          "class-conditional": "\(classConditional)", "px-weight": "\(marginalWeight)", "pyx-weight": "\(classificationWeight)",
-         "pxy-weight": "\(conditionalWeight)", "energy-l2": "\(energySquaredWeight)"]
+         "pxy-weight": "\(conditionalWeight)", "energy-l2": "\(energySquaredWeight)",
+         "labels-per-class": labelsPerClass.map { "\($0)" } ?? "all"]
     }
 }

@@ -51,7 +51,7 @@ struct JEMTraining {
     var extraState: [String: Tensor] { [Self.bufferKey: chains.buffer.samples] }
 
     /// One step's loss and gradient, and what to log.
-    mutating func step(_ model: AnyLayer, images: Tensor, labels: [Int], state: ForwardState,
+    mutating func step(_ model: AnyLayer, images: Tensor, labels: [Int], unlabeled: Tensor?, state: ForwardState,
                        generator: inout SeededGenerator)
         -> (loss: Tensor, gradient: AnyLayer, terms: JEMTerms, energyGap: Float?, metrics: [(String, Double)]) {
         let start = DispatchTime.now().uptimeNanoseconds
@@ -65,7 +65,7 @@ struct JEMTraining {
         var terms: JEMTerms?
         let weights = self.weights
         let (loss, gradient) = valueWithGradient(at: model) { m -> Tensor in
-            let result = jemLoss(m, data: images, labels: labels, samples: samples, sampleLabels: sampleLabels,
+            let result = jemLoss(m, data: images, labels: labels, unlabeledData: unlabeled, samples: samples, sampleLabels: sampleLabels,
                                  weights: weights, context: ForwardContext(state: state))
             terms = result.terms
             return result.loss
@@ -80,6 +80,22 @@ struct JEMTraining {
             ("time/sampling_seconds", Double(sampled - start) / 1e9), ("time/update_seconds", Double(finished - sampled) / 1e9),
         ]
         return (loss, gradient, t, needsSamples ? t.energyGap : nil, metrics)
+    }
+
+    /// The labelled subset of semi-supervised training: `perClass` images of each class,
+    /// a seeded choice that a resumed run makes identically.
+    static func labeledIndices(_ train: ImageDataset, perClass: Int, classes: Int, seed: UInt64) throws -> [Int] {
+        var generator = SeededGenerator(seed: seed)
+        var chosen: [Int] = []
+        for c in 0..<classes {
+            let members = train.labels.indices.filter { train.labels[$0] == c }
+            guard members.count >= perClass else {
+                throw ConfigurationError.invalid(key: "labels-per-class",
+                                                 problem: "class \(c) has \(members.count) training images, fewer than \(perClass)")
+            }
+            chosen += members.shuffled(using: &generator).prefix(perClass)
+        }
+        return chosen.sorted()
     }
 
     /// Up to 64 chains spread evenly over the buffer (so every class's segment shows).

@@ -21,6 +21,8 @@ public struct TrainingProgress: Codable, Sendable, Equatable {
     /// rebuild the model without the dataset (absent in checkpoints from before JEM).
     public var inputShape: [Int]?
     public var classes: Int?
+    /// Deals the labelled batches of semi-supervised JEM.
+    public var labeledSampler: BatchSampler?
     /// Recoveries from divergence and the remedies in force.
     public var guardState: DivergenceGuardState?
 

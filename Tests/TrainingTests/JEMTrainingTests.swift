@@ -7,7 +7,7 @@ import Testing
 /// `--objective jem` on tiny data: the buffer travels in the checkpoint and a resumed run
 /// ends with exactly the numbers of an uninterrupted one; settings are validated.
 @Suite struct JEMTrainingTests {
-    static func configuration(classConditional: Bool = false) -> TrainingConfiguration {
+    static func configuration(classConditional: Bool = false, labelsPerClass: Int? = nil) -> TrainingConfiguration {
         var c = TrainingTests.configuration()
         c.objective = "jem"
         var jem = JEMSettings()
@@ -17,15 +17,17 @@ import Testing
         jem.classConditional = classConditional
         jem.conditionalWeight = classConditional ? 0.5 : 0
         jem.energySquaredWeight = 0.1
+        jem.labelsPerClass = labelsPerClass
         c.jem = jem
         return c
     }
 
-    @Test(arguments: [false, true]) func resumedRunEqualsUninterruptedRun(classConditional: Bool) throws {
+    @Test(arguments: [(false, nil), (true, nil), (false, 5)] as [(Bool, Int?)])
+    func resumedRunEqualsUninterruptedRun(classConditional: Bool, labelsPerClass: Int?) throws {
         let data = TrainingTests.tinyData(), directory = TrainingTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let trainer = ClassifierTrainer(configuration: Self.configuration(classConditional: classConditional), data: data,
-                                        checkpointDirectory: directory)
+        let trainer = ClassifierTrainer(configuration: Self.configuration(classConditional: classConditional, labelsPerClass: labelsPerClass),
+                                        data: data, checkpointDirectory: directory)
         let whole = try trainer.run(runID: "whole")
         _ = try trainer.run(runID: "parts", stopAfterSteps: 15)
         let saved = try TrainingCheckpoint.read(from: directory.appendingPathComponent("parts/last.safetensors"))
@@ -36,7 +38,22 @@ import Testing
         let b = try TrainingCheckpoint.read(from: directory.appendingPathComponent("parts/last.safetensors"))
         #expect(a.modelTensors.map(\.tensor.scalars) == b.modelTensors.map(\.tensor.scalars), "resumed weights differ")
         #expect(a.extraState["replay_buffer"]?.scalars == b.extraState["replay_buffer"]?.scalars, "resumed buffers differ")
-        #expect(a.progress.generator == b.progress.generator)
+        #expect(a.progress.generator == b.progress.generator && a.progress.labeledSampler == b.progress.labeledSampler)
+        #expect((a.progress.labeledSampler != nil) == (labelsPerClass != nil))
+    }
+
+    @Test func semiSupervisedTrainingUsesAFixedLabelledSubset() throws {
+        let data = TrainingTests.tinyData()
+        let chosen = try JEMTraining.labeledIndices(data.train, perClass: 4, classes: 3, seed: 9)
+        #expect(chosen.count == 12 && Set(chosen).count == 12)
+        #expect((0..<3).allSatisfy { c in chosen.filter { data.train.labels[$0] == c }.count == 4 })
+        #expect(try JEMTraining.labeledIndices(data.train, perClass: 4, classes: 3, seed: 9) == chosen)
+        #expect(throws: ConfigurationError.self) { try JEMTraining.labeledIndices(data.train, perClass: 1_000, classes: 3, seed: 9) }
+        // A few labels per class still train a classifier on the easy task.
+        var c = Self.configuration(labelsPerClass: 5)
+        c.steps = 120
+        let summary = try ClassifierTrainer(configuration: c, data: data, checkpointDirectory: nil).run(runID: "semi")
+        #expect((summary.bestValidationAccuracy ?? 0) > 0.8)
     }
 
     @Test func theChainsMoveAndTheClassifierStillLearns() throws {
