@@ -12,11 +12,10 @@ extension RunStore {
         if let exact = try db.query("SELECT \(Self.runColumns) FROM runs WHERE id = ?", [.text(idOrPrefix)]).first {
             return try record(from: exact)
         }
-        // Prefix match with LIKE's wildcards escaped, so a user's "%" is literal.
-        let escaped = idOrPrefix.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_")
-        let rows = try db.query("SELECT \(Self.runColumns) FROM runs WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 6",
-                                [.text(escaped + "%")])
+        guard !idOrPrefix.isEmpty else { throw RunStoreError(path: path, message: "an empty run id names no run") }
+        // A case-sensitive prefix match (LIKE would ignore case and treat % and _ as wildcards).
+        let rows = try db.query("SELECT \(Self.runColumns) FROM runs WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT 6",
+                                [.text(idOrPrefix)])
         switch rows.count {
         case 1: return try record(from: rows[0])
         case 0: throw RunStoreError(path: path, message: "no run with id '\(idOrPrefix)'")

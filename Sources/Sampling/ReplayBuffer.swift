@@ -28,7 +28,7 @@ public struct ReplayBuffer: Sendable {
         self.reinitializationRate = reinitializationRate
         self.start = start
         let perClass = classes.map { size / $0 }
-        let labels = (0..<size).map { i in perClass.map { i / $0 } ?? 0 }
+        let labels = perClass.map { p in (0..<size).map { $0 / p } }
         samples = Self.fresh(count: size, shape: sampleShape, labels: labels, start: start, using: &generator)
     }
 
@@ -58,7 +58,7 @@ public struct ReplayBuffer: Sendable {
         var starts = samples.gathering(atIndices: indices, alongAxis: 0)
         let restart = (0..<count).map { _ in Float.random(in: 0..<1, using: &generator) < reinitializationRate }
         if restart.contains(true) {
-            let labelsOfDraw = labels ?? indices.map { i in classes.map { i / (size / $0) } ?? 0 }
+            let labelsOfDraw = labels ?? classes.map { c in indices.map { $0 / (size / c) } }
             let fresh = Self.fresh(count: count, shape: sampleShape, labels: labelsOfDraw, start: start, using: &generator)
             starts = selectingSamples(restart, fresh, starts)
         }
@@ -90,13 +90,16 @@ public struct ReplayBuffer: Sendable {
         }
     }
 
-    static func fresh(count: Int, shape: [Int], labels: [Int], start: StartDistribution,
+    /// New chains; `labels` nil (an unconditional buffer) draws each chain's class at random.
+    static func fresh(count: Int, shape: [Int], labels: [Int]?, start: StartDistribution,
                       using generator: inout some RandomNumberGenerator) -> Tensor {
         switch start {
         case .uniform(let lower, let upper):
             return Tensor(randomUniform: [count] + shape, lower: lower, upper: upper, using: &generator)
         case .classGaussians(let gaussians):
-            return gaussians.sample(labels: labels, shape: shape, using: &generator)
+            let classes = gaussians.means.count
+            let chosen = labels ?? (0..<count).map { _ in Int.random(in: 0..<classes, using: &generator) }
+            return gaussians.sample(labels: chosen, shape: shape, using: &generator)
         }
     }
 }

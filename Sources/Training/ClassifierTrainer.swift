@@ -121,7 +121,11 @@ public struct ClassifierTrainer {
         let guardSettings = c.guardSettings
         var remedies = progress.guardState ?? DivergenceGuardState()
         jem?.apply(remedies)
+        // The guard rolls back to `goodState`. A snapshot starts as pending and becomes good
+        // only once the step after it passes the guard, so a state made by a bad update is
+        // never restored. Snapshots follow checkpoints and every `snapshotEvery` steps.
         var goodState = (model: model, optimizer: optimizer, jem: jem, progress: progress)
+        var pendingState: (model: AnyLayer, optimizer: any Optimizer, jem: JEMTraining?, progress: TrainingProgress)?
         let startStep = progress.step
         let stopStep = min(totalSteps, stopAfterSteps.map { startStep + $0 } ?? totalSteps)
         var runningLoss = 0.0, runningCorrect = 0, runningCount = 0
@@ -175,20 +179,24 @@ public struct ClassifierTrainer {
                 guard remedies.recoveries < guardSettings.maximumRecoveries else {
                     throw TrainingError.unrecoverable(step: progress.step, problem: problem, recoveries: remedies.recoveries)
                 }
-                // Back to the last good state, with the remedy and a fresh random stream.
-                let failedStep = progress.step
+                // Back to the last good state, with the remedy and a fresh random stream; the
+                // best validation result so far stays (its checkpoint is on disk).
+                let failedStep = progress.step, best = (progress.bestValidationAccuracy, progress.bestEpoch)
                 (model, optimizer, jem, progress) = goodState
+                pendingState = nil
+                (progress.bestValidationAccuracy, progress.bestEpoch) = best
                 remedies = remedies.escalated(guardSettings)
                 progress.guardState = remedies
                 progress.generator = SeededGenerator(seed: c.seed &+ 1 &+ UInt64(failedStep) &* 1_000_003 &+ UInt64(remedies.recoveries))
                 jem?.apply(remedies)
                 runningLoss = 0; runningCorrect = 0; runningCount = 0
-                try recorder?.log([("guard/recoveries", Double(remedies.recoveries)), ("guard/lr_scale", Double(remedies.learningRateScale)),
-                                   ("guard/diverged_at_step", Double(failedStep))], step: progress.step)
+                recorder?.log([("guard/recoveries", Double(remedies.recoveries)), ("guard/lr_scale", Double(remedies.learningRateScale)),
+                               ("guard/rolled_back_to_step", Double(progress.step))], step: failedStep)
                 reporter?.note("step \(failedStep): diverged (\(problem)); recovery \(remedies.recoveries) of \(guardSettings.maximumRecoveries): "
                                + "back to step \(progress.step), learning rate × \(remedies.learningRateScale)")
                 continue
             }
+            if let verified = pendingState.take() { goodState = verified }
             var gradients = gradient.tensors
             if let clip = c.clipNorm { clipGradientNorm(&gradients, maxNorm: clip) }
             var parameters = model.tensors
@@ -197,11 +205,11 @@ public struct ClassifierTrainer {
             model = model.replacingTensors(with: parameters).applyingBufferUpdates(from: state)
 
             progress.step += 1
-            if progress.step % guardSettings.snapshotEvery == 0 { goodState = (model, optimizer, jem, progress) }
+            if progress.step % guardSettings.snapshotEvery == 0 { pendingState = (model, optimizer, jem, progress) }
             runningLoss += Double(loss.scalar) * Double(labels.count)
             runningCorrect += batchCorrect
             runningCount += labels.count
-            try recorder?.log([("train/loss", Double(loss.scalar)), ("train/accuracy", Double(batchCorrect) / Double(labels.count)),
+            recorder?.log([("train/loss", Double(loss.scalar)), ("train/accuracy", Double(batchCorrect) / Double(labels.count)),
                                ("lr", Double(rate))] + stepMetrics, step: progress.step)
             reporter?.update(step: progress.step, startedAt: startStep, epoch: epoch,
                              loss: runningLoss / Double(runningCount), accuracy: Double(runningCorrect) / Double(runningCount),
@@ -225,15 +233,16 @@ public struct ClassifierTrainer {
                 ]
                 epochMetrics.append(("time/seconds", secondsAtStart + Date().timeIntervalSince(clock)))
                 if let v = lastValidation { epochMetrics += [("validation/loss", v.loss), ("validation/accuracy", v.accuracy)] }
-                try recorder?.log(epochMetrics, step: progress.step)
+                recorder?.log(epochMetrics, step: progress.step)
                 if epochDone { runningLoss = 0; runningCorrect = 0; runningCount = 0 }
                 if let jem, let folder = checkpointURL(progress.runID, "last")?.deletingLastPathComponent() {
                     let grid = folder.appendingPathComponent("samples/step-\(progress.step).png")
                     try SampleGrid.write(jem.bufferSnapshot, columns: 8, to: grid)
-                    try recorder?.fileWritten(grid, kind: "image-samples")
+                    recorder?.fileWritten(grid, kind: "image-samples")
                 }
                 progress.seconds = secondsAtStart + Date().timeIntervalSince(clock)
                 try saveCheckpoint(model, optimizer, progress, best: isBest, extraState: jem?.extraState ?? [:])
+                pendingState = (model, optimizer, jem, progress)
                 reporter?.note("epoch \(epoch + 1) step \(progress.step): \(trainText)"
                                + (lastValidation.map { String(format: "  validation loss %.4f acc %.4f", $0.loss, $0.accuracy) } ?? "")
                                + (isBest ? "  (best)" : ""))
@@ -269,10 +278,10 @@ public struct ClassifierTrainer {
         var checkpoint = TrainingCheckpoint(model: model, optimizerState: optimizer.state, configuration: configuration, progress: progress)
         checkpoint.extraState = extraState
         try checkpoint.write(to: last)
-        try recorder?.checkpointWritten(last, kind: "checkpoint")
+        recorder?.checkpointWritten(last, kind: "checkpoint")
         if best, let bestURL = checkpointURL(progress.runID, "best") {
             try checkpoint.write(to: bestURL)
-            try recorder?.checkpointWritten(bestURL, kind: "checkpoint-best")
+            recorder?.checkpointWritten(bestURL, kind: "checkpoint-best")
         }
     }
 
@@ -294,7 +303,7 @@ public struct ClassifierTrainer {
                 summary.testAccuracy = ClassifierEvaluation.score(best, on: test, batchSize: batch).accuracy
                 summary.bestCheckpoint = bestURL.path
             }
-            try recorder?.log([("test/accuracy", summary.testAccuracy ?? .nan), ("test/final_accuracy", summary.finalTestAccuracy ?? .nan)],
+            recorder?.log([("test/accuracy", summary.testAccuracy ?? .nan), ("test/final_accuracy", summary.finalTestAccuracy ?? .nan)],
                               step: progress.step)
             reporter?.note(String(format: "test accuracy %.4f (best-on-validation model), %.4f (final model)",
                                   summary.testAccuracy ?? 0, summary.finalTestAccuracy ?? 0))

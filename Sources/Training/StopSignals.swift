@@ -12,6 +12,8 @@ public enum StopSignals {
     /// Installs the handlers (idempotent), and unblocks the two signals on this thread: a
     /// process started by another program may inherit them blocked and would never see them.
     public static func install() {
+        // Initialise the flag here, not lazily inside the handler.
+        _ = received.load(ordering: .relaxed)
         signal(SIGINT, handler)
         signal(SIGTERM, handler)
         var set = sigset_t()

@@ -24,35 +24,55 @@ public final class TrainingRecorder {
             if !tags.isEmpty { try store.setTags(tags, for: runID) }
         } else {
             try store.createRun(NewRun(
-                id: runID, name: name ?? runID, experiment: experiment, seed: Int(clamping: configuration.seed),
+                id: runID, name: name ?? runID, experiment: experiment, seed: Int(Int64(bitPattern: configuration.seed)),
                 objective: configuration.objective, model: configuration.model, dataset: configuration.dataset,
+                // Seeds are UInt64; the store keeps the same 64 bits as a signed integer.
                 config: configuration.jsonText, codeVersion: CodeVersion.current, params: configuration.flattened,
                 tags: tags))
         }
     }
 
+    /// The first write that failed; after it the recorder writes nothing more, and training
+    /// goes on (losing the run's record is better than losing the run).
+    public private(set) var failure: Error?
+
     /// Logs values at a step (written in batches).
-    public func log(_ values: [(String, Double)], step: Int) throws { try logger.log(values, step: step) }
+    public func log(_ values: [(String, Double)], step: Int) { recording { try logger.log(values, step: step) } }
+
+    private func recording(_ body: () throws -> Void) {
+        guard failure == nil else { return }
+        do {
+            try body()
+        } catch {
+            failure = error
+            FileHandle.standardError.write(Data("joule: recording to the run store stopped: \(error)\n".utf8))
+        }
+    }
 
     /// Records a checkpoint file once it is written. Its checksum is taken when the run
     /// ends (it is rewritten every epoch; hashing each version would cost more than logging).
-    public func checkpointWritten(_ url: URL, kind: String) throws {
-        try logger.flush()
-        let start = Date()
-        if pendingFiles[url.path] == nil { try store.noteArtifact(kind: kind, path: url.path, for: runID) }
-        pendingFiles[url.path] = kind
-        secondsRecordingFiles += Date().timeIntervalSince(start)
+    public func checkpointWritten(_ url: URL, kind: String) {
+        recording {
+            try logger.flush()
+            let start = Date()
+            if pendingFiles[url.path] == nil { try store.noteArtifact(kind: kind, path: url.path, for: runID) }
+            pendingFiles[url.path] = kind
+            secondsRecordingFiles += Date().timeIntervalSince(start)
+        }
     }
 
     /// Records a file that will not change again (a sample grid), with its checksum now.
-    public func fileWritten(_ url: URL, kind: String) throws {
-        let start = Date()
-        try store.addArtifact(kind: kind, path: url.path, for: runID)
-        secondsRecordingFiles += Date().timeIntervalSince(start)
+    public func fileWritten(_ url: URL, kind: String) {
+        recording {
+            let start = Date()
+            try store.addArtifact(kind: kind, path: url.path, for: runID)
+            secondsRecordingFiles += Date().timeIntervalSince(start)
+        }
     }
 
     /// Writes pending metrics, checksums the run's files and marks the run ended.
     public func finish(_ status: RunStatus, reason: String? = nil) throws {
+        if let failure { throw failure }
         try logger.flush()
         let start = Date()
         for (path, kind) in pendingFiles.sorted(by: { $0.key < $1.key }) {

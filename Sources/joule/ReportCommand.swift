@@ -22,7 +22,8 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         try reportingErrors("report") {
             guard !ids.isEmpty else { throw ValidationErrorText("name at least one run") }
-            let store = try RunStore(path: RunsOptions.storePath(runsDb, checkpointDirectory: nil))
+            let storePath = RunsOptions.storePath(runsDb, checkpointDirectory: nil)
+            let store = try RunStore(path: storePath, readOnly: true)
             let records = try ids.map { try store.run($0) }
             let runs = try records.map { try ReportRun($0, in: store) }
             let html = HTMLReport.render(runs, title: title ?? "Joule report: " + records.map(\.id).joined(separator: ", "),
@@ -34,7 +35,10 @@ struct ReportCommand: ParsableCommand {
             } catch {
                 throw ValidationErrorText("cannot write \(out): \(error.localizedDescription)")
             }
-            for record in records { try store.addArtifact(kind: "report", path: url.path, for: record.id) }
+            // Recorded with each run when the store is writable; a read-only store still reports.
+            if let writable = try? RunStore(path: storePath) {
+                for record in records { try writable.addArtifact(kind: "report", path: url.path, for: record.id) }
+            }
             print("wrote \(out) (\(records.count) run\(records.count == 1 ? "" : "s"), \(html.utf8.count / 1024) KiB)")
         }
     }

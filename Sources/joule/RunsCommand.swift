@@ -11,7 +11,8 @@ struct RunsCommand: ParsableCommand {
         Runs live in one SQLite database: --runs-db, else $JOULE_RUNS_DB, else checkpoints/runs.sqlite.
         Filters (--where) compare metrics.KEY (latest value), params.KEY, tags.KEY and attributes.NAME \
         (\(RunField.Attribute.allCases.map(\.rawValue).joined(separator: ", "))) with numbers or quoted text \
-        using = != < <= > >= like, joined by and / or with parentheses, e.g.
+        using = != < <= > >= like, joined by and / or with parentheses. A comparison never matches a run \
+        that lacks the field (so != too needs the field present), e.g.
           joule runs list --where "metrics.validation/accuracy > 0.9 and (params.optimizer = 'adam' or tags.note = 'x')"
         """,
         subcommands: [RunsListCommand.self, RunsShowCommand.self, RunsCompareCommand.self, RunsDeleteCommand.self,

@@ -18,6 +18,9 @@ struct RunsCompareCommand: ParsableCommand {
             let runs = try ids.map { try RunDescription(store.run($0), in: store, evaluations: true) }
             let rows = Self.rows(runs).filter { !diffOnly || Set($0.values).count > 1 }
             let runIDs = runs.map(\.record.id)
+            if let repeated = runIDs.first(where: { id in runIDs.filter { $0 == id }.count > 1 }) {
+                throw ValidationErrorText("run \(repeated) is named twice")
+            }
             if format == .json {
                 try printJSON([
                     "runs": runIDs,

@@ -42,17 +42,23 @@ struct RunsDeleteCommand: ParsableCommand {
 
     @OptionGroup var options: RunsOptions
     @Argument(help: "Run id (or a unique prefix).") var id: String
-    @Flag(help: "Also delete the run's recorded files (checkpoints, images, reports).") var deleteFiles = false
+    @Flag(help: "Also delete the run's recorded files (checkpoints, images, reports) that no other run records.") var deleteFiles = false
+    @Flag(help: "Delete even a run that is still running.") var force = false
 
     func run() throws {
         try reportingErrors("runs delete") {
             let store = try options.openForWriting()
             let record = try store.run(id)
+            if record.displayStatus() == "RUNNING" && !force {
+                throw ValidationErrorText("run \(record.id) is still running (pid \(record.pid.map(String.init) ?? "?")); --force deletes it anyway")
+            }
             let artifacts = try store.artifacts(of: record.id)
             try store.deleteRun(id: record.id)
+            // Files another run also records (a shared report) stay.
+            let stillRecorded = Set(try store.runs().flatMap { try store.artifacts(of: $0.id).map(\.path) })
             var removed = 0
             if deleteFiles {
-                for artifact in artifacts where FileManager.default.fileExists(atPath: artifact.path) {
+                for artifact in artifacts where FileManager.default.fileExists(atPath: artifact.path) && !stillRecorded.contains(artifact.path) {
                     try FileManager.default.removeItem(atPath: artifact.path)
                     removed += 1
                 }

@@ -36,6 +36,9 @@ struct SampleCommand: ParsableCommand {
             guard ["last", "best"].contains(checkpoint) else { throw ValidationErrorText("--checkpoint must be last or best") }
             guard count >= 1, columns >= 1 else { throw ValidationErrorText("--count and --columns must be at least 1") }
             if let steps, steps < 0 { throw ValidationErrorText("--steps must not be negative") }
+            for (name, value) in [("--step-size", stepSize), ("--noise", noise)] {
+                if let value, !(value >= 0 && value.isFinite) { throw ValidationErrorText("\(name) must be a non-negative number") }
+            }
             let directory = checkpointDir ?? "checkpoints"
             let url = runOrFile.hasSuffix(".safetensors") ? URL(fileURLWithPath: runOrFile)
                 : URL(fileURLWithPath: directory).appendingPathComponent(runOrFile).appendingPathComponent("\(checkpoint).safetensors")

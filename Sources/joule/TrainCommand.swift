@@ -109,8 +109,6 @@ struct TrainCommand: ParsableCommand {
         var summary: TrainingSummary
         do {
             summary = try trainer.run(runID: runID, resume: resumeFrom, stopAfterSteps: dryRun ? 3 : nil)
-            try recorder?.finish(.finished)
-            summary.runStoreSeconds = recorder?.secondsWriting
         } catch TrainingError.stopped(let signal, let step) {
             try? recorder?.finish(.killed, reason: "\(signal) at step \(step)")
             FileHandle.standardError.write(Data("joule train: stopped by \(signal) at step \(step); resume with --resume \(runID)\n".utf8))
@@ -119,6 +117,13 @@ struct TrainCommand: ParsableCommand {
             try? recorder?.finish(.failed, reason: "\(error)")
             throw error
         }
+        // The training succeeded; a store that cannot record its end is only a warning.
+        do {
+            try recorder?.finish(.finished)
+        } catch {
+            FileHandle.standardError.write(Data("joule train: the run finished but the run store could not record it: \(error)\n".utf8))
+        }
+        summary.runStoreSeconds = recorder?.secondsWriting
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

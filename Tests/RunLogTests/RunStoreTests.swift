@@ -105,6 +105,9 @@ func makeStore() throws -> (RunStore, URL) {
         #expect(throws: RunStoreError.self) { try store.run("20261129-a") }
         #expect(throws: RunStoreError.self) { try store.run("%") }
         #expect(try store.run("x%").id == "x%y")
+        // Prefixes are case-sensitive, and an empty one names nothing.
+        #expect(throws: RunStoreError.self) { try store.run("X%") }
+        #expect(throws: RunStoreError.self) { try store.run("") }
     }
 
     @Test func artifactsCarryTheirChecksum() throws {

@@ -60,4 +60,18 @@ import Tensors
         let (starts, _) = buffer.draw(count: 2, labels: [0, 1], using: &generator)
         #expect(starts.scalars[0] < 0 && starts.scalars[2] > 0)
     }
+
+    @Test func anUnconditionalBufferStartsFromEveryClassGaussian() {
+        var generator = SeededGenerator(seed: 5)
+        var rows: [Float] = [], labels: [Int] = []
+        for i in 0..<300 { rows += [Float(i % 3) - 1 + Float.random(in: -0.01...0.01, using: &generator)]; labels.append(i % 3) }
+        let gaussians = ClassGaussians(fitting: Tensor(rows, shape: [300, 1]), labels: labels, classes: 3)
+        let buffer = ReplayBuffer(size: 300, sampleShape: [1], start: .classGaussians(gaussians), using: &generator)
+        let values = buffer.samples.scalars
+        // Class means −1, 0 and 1: each appears among the fresh chains, in about a third of them.
+        for mean in [-1, 0, 1] as [Float] {
+            let share = Double(values.filter { abs($0 - mean) < 0.2 }.count) / 300
+            #expect(share > 0.2 && share < 0.47, "class mean \(mean): \(share)")
+        }
+    }
 }

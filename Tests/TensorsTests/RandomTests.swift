@@ -37,4 +37,12 @@ import Testing
         let mean = x.reduce(0, +) / Float(x.count)
         #expect(abs(mean) < 0.05)
     }
+
+    @Test func aSavedStateMustBeFourWordsNotAllZero() throws {
+        let good = try JSONEncoder().encode(SeededGenerator(seed: 1))
+        #expect(try JSONDecoder().decode(SeededGenerator.self, from: good) == SeededGenerator(seed: 1))
+        for bad in [#"{"state":[1,2,3]}"#, #"{"state":[0,0,0,0]}"#, #"{"state":[]}"#] {
+            #expect(throws: DecodingError.self) { try JSONDecoder().decode(SeededGenerator.self, from: Data(bad.utf8)) }
+        }
+    }
 }

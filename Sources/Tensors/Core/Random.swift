@@ -33,6 +33,19 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Codable, Equatab
     }
 
     private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+
+    /// Reads a saved state, which must be four words, not all zero (xoshiro's one fixed point).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let words = try container.decode([UInt64].self, forKey: .state)
+        guard words.count == 4, words.contains(where: { $0 != 0 }) else {
+            throw DecodingError.dataCorruptedError(forKey: .state, in: container,
+                                                   debugDescription: "a generator state is four words, not all zero (got \(words.count))")
+        }
+        state = words
+    }
+
+    private enum CodingKeys: String, CodingKey { case state }
 }
 
 extension Tensor {
