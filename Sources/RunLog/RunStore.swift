@@ -47,7 +47,13 @@ public final class RunStore {
             return try SQLiteConnection(path: path, readOnly: readOnly)
         } catch let error as RunStoreError where readOnly && [SQLITE_READONLY, SQLITE_CANTOPEN].contains(error.code.map { $0 & 0xff }) {
             // A database in a folder this user cannot write (an archive, another user's
-            // runs): WAL cannot make its lock file, so read it as an immutable file.
+            // runs): WAL cannot make its lock file, so read it as an immutable file — unless
+            // its write-ahead log still holds commits, which an immutable read would miss.
+            let walSize = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+            guard walSize == 0 else {
+                throw RunStoreError(path: path, message: "cannot read it here: its folder is not writable and \(path)-wal holds "
+                                    + "changes not yet merged (open it once where it can be written)", code: error.code)
+            }
             return try SQLiteConnection(path: path, readOnly: true, immutable: true)
         }
     }
