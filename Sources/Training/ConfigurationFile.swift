@@ -47,14 +47,10 @@ public enum ConfigurationFile {
             if let i = value as? Int { return Float(i) }
             throw ConfigurationError.wrongType(key: key, expected: "a number", file: file)
         }
-        func update(_ settings: JEMSettings?, _ change: (inout JEMSettings) throws -> Void) rethrows -> JEMSettings {
-            var result = settings ?? JEMSettings()
-            try change(&result)
-            return result
-        }
-        func guarded(_ settings: DivergenceGuardSettings?, _ change: (inout DivergenceGuardSettings) throws -> Void) rethrows
-            -> DivergenceGuardSettings {
-            var result = settings ?? DivergenceGuardSettings()
+        /// A nested settings group (nil until first set) with one field changed.
+        func update<Group>(_ group: Group?, default empty: @autoclosure () -> Group,
+                           _ change: (inout Group) throws -> Void) rethrows -> Group {
+            var result = group ?? empty()
             try change(&result)
             return result
         }
@@ -101,25 +97,25 @@ public enum ConfigurationFile {
             c.seed = UInt64(s)
         case "validation-size": c.validationSize = try int()
         case "checkpoint-dir", "checkpoint-directory": c.checkpointDirectory = try string()
-        case "sgld-steps": c.jem = try update(c.jem) { $0.sgldSteps = try int() }
-        case "sgld-step-size": c.jem = try update(c.jem) { $0.sgldStepSize = try float() }
-        case "sgld-noise": c.jem = try update(c.jem) { $0.sgldNoise = try float() }
-        case "buffer-size": c.jem = try update(c.jem) { $0.bufferSize = try int() }
-        case "reinit-rate", "reinitialization-rate": c.jem = try update(c.jem) { $0.reinitializationRate = try float() }
-        case "buffer-start": c.jem = try update(c.jem) { $0.bufferStart = try string() }
-        case "class-conditional": c.jem = try update(c.jem) { $0.classConditional = try bool() }
-        case "px-weight": c.jem = try update(c.jem) { $0.marginalWeight = try float() }
-        case "pyx-weight": c.jem = try update(c.jem) { $0.classificationWeight = try float() }
-        case "pxy-weight": c.jem = try update(c.jem) { $0.conditionalWeight = try float() }
-        case "energy-l2": c.jem = try update(c.jem) { $0.energySquaredWeight = try float() }
-        case "labels-per-class": c.jem = try update(c.jem) { $0.labelsPerClass = try int() }
-        case "guard-loss-bound": c.divergenceGuard = try guarded(c.divergenceGuard) { $0.lossBound = try float() }
-        case "guard-gap-bound": c.divergenceGuard = try guarded(c.divergenceGuard) { $0.energyGapBound = try float() }
-        case "guard-max-recoveries": c.divergenceGuard = try guarded(c.divergenceGuard) { $0.maximumRecoveries = try int() }
-        case "guard-lr-factor": c.divergenceGuard = try guarded(c.divergenceGuard) { $0.learningRateFactor = try float() }
-        case "guard-sgld-steps": c.divergenceGuard = try guarded(c.divergenceGuard) { $0.addedSGLDSteps = try int() }
-        case "guard-energy-l2": c.divergenceGuard = try guarded(c.divergenceGuard) { $0.addedEnergyL2 = try float() }
-        case "guard-snapshot-every": c.divergenceGuard = try guarded(c.divergenceGuard) { $0.snapshotEvery = try int() }
+        case "sgld-steps": c.jem = try update(c.jem, default: JEMSettings()) { $0.sgldSteps = try int() }
+        case "sgld-step-size": c.jem = try update(c.jem, default: JEMSettings()) { $0.sgldStepSize = try float() }
+        case "sgld-noise": c.jem = try update(c.jem, default: JEMSettings()) { $0.sgldNoise = try float() }
+        case "buffer-size": c.jem = try update(c.jem, default: JEMSettings()) { $0.bufferSize = try int() }
+        case "reinit-rate", "reinitialization-rate": c.jem = try update(c.jem, default: JEMSettings()) { $0.reinitializationRate = try float() }
+        case "buffer-start": c.jem = try update(c.jem, default: JEMSettings()) { $0.bufferStart = try string() }
+        case "class-conditional": c.jem = try update(c.jem, default: JEMSettings()) { $0.classConditional = try bool() }
+        case "px-weight": c.jem = try update(c.jem, default: JEMSettings()) { $0.marginalWeight = try float() }
+        case "pyx-weight": c.jem = try update(c.jem, default: JEMSettings()) { $0.classificationWeight = try float() }
+        case "pxy-weight": c.jem = try update(c.jem, default: JEMSettings()) { $0.conditionalWeight = try float() }
+        case "energy-l2": c.jem = try update(c.jem, default: JEMSettings()) { $0.energySquaredWeight = try float() }
+        case "labels-per-class": c.jem = try update(c.jem, default: JEMSettings()) { $0.labelsPerClass = try int() }
+        case "guard-loss-bound": c.divergenceGuard = try update(c.divergenceGuard, default: DivergenceGuardSettings()) { $0.lossBound = try float() }
+        case "guard-gap-bound": c.divergenceGuard = try update(c.divergenceGuard, default: DivergenceGuardSettings()) { $0.energyGapBound = try float() }
+        case "guard-max-recoveries": c.divergenceGuard = try update(c.divergenceGuard, default: DivergenceGuardSettings()) { $0.maximumRecoveries = try int() }
+        case "guard-lr-factor": c.divergenceGuard = try update(c.divergenceGuard, default: DivergenceGuardSettings()) { $0.learningRateFactor = try float() }
+        case "guard-sgld-steps": c.divergenceGuard = try update(c.divergenceGuard, default: DivergenceGuardSettings()) { $0.addedSGLDSteps = try int() }
+        case "guard-energy-l2": c.divergenceGuard = try update(c.divergenceGuard, default: DivergenceGuardSettings()) { $0.addedEnergyL2 = try float() }
+        case "guard-snapshot-every": c.divergenceGuard = try update(c.divergenceGuard, default: DivergenceGuardSettings()) { $0.snapshotEvery = try int() }
         default: throw ConfigurationError.unknownKey(key, file: file)
         }
     }

@@ -51,16 +51,12 @@ public struct SampleGeneration {
             guard let buffer = checkpoint.extraState[JEMTraining.bufferKey] else {
                 throw TrainingError.badCheckpoint(path: path, problem: "no replay buffer (not a JEM run): use --from noise")
             }
-            let size = buffer.shape[0]
-            let conditionalBuffer = c.jemSettings.classConditional && size % classes == 0
-            let indices: [Int] = (0..<n).map { i in
-                if let labels, conditionalBuffer {
-                    let perClassSize = size / classes
-                    return labels[i] * perClassSize + Int.random(in: 0..<perClassSize, using: &generator)
-                }
-                return Int.random(in: 0..<size, using: &generator)
-            }
-            starts = buffer.gathering(atIndices: indices, alongAxis: 0)
+            // The run's buffer, drawn as in training (per-class segments when it has them) but
+            // with no restarts: the chains continue where training left them.
+            let conditional = c.jemSettings.classConditional && buffer.shape[0] % classes == 0
+            var chains = ReplayBuffer(samples: buffer, classes: conditional ? classes : nil, reinitializationRate: 0,
+                                      start: .uniform(lower: -1, upper: 1))
+            starts = chains.draw(count: n, labels: conditional ? labels : nil, using: &generator).starts
         }
         let settings = c.jemSettings
         let sgld = SGLD(steps: steps ?? (start == .buffer ? settings.sgldSteps : 100),

@@ -67,6 +67,8 @@ struct RunDescription {
     let tags: [String: String]
     let metrics: [String: MetricPointRecord]
     let evaluations: [EvaluationRecord]
+    /// The attribute values by name, as text, in display order.
+    let attributes: [(String, String)]
 
     init(_ record: RunRecord, in store: RunStore, evaluations: Bool = false) throws {
         self.record = record
@@ -74,19 +76,24 @@ struct RunDescription {
         tags = try store.tags(of: record.id)
         metrics = try store.latestMetrics(of: record.id)
         self.evaluations = evaluations ? try store.evaluations(of: record.id) : []
+        attributes = Self.attributes(of: record)
     }
 
-    var duration: Double? {
+    var duration: Double? { Self.duration(of: record) }
+
+    /// The attribute's text ("" when the run has none).
+    func attribute(_ name: String) -> String { attributes.first { $0.0 == name }?.1 ?? "" }
+
+    private static func duration(of record: RunRecord) -> Double? {
         guard let end = record.endTime ?? record.heartbeatTime else { return nil }
         return end.timeIntervalSince(record.startTime)
     }
 
-    /// The attribute values by name, as text.
-    var attributes: [(String, String)] {
-        let r = record
+    private static func attributes(of r: RunRecord) -> [(String, String)] {
+        let seconds = duration(of: r)
         return [("id", r.id), ("name", r.name), ("experiment", r.experiment ?? ""), ("status", r.displayStatus()),
                 ("status_reason", r.statusReason ?? ""), ("start_time", RunTime.format(r.startTime)),
-                ("end_time", r.endTime.map(RunTime.format) ?? ""), ("duration", duration.map { String(format: "%.1f s", $0) } ?? ""),
+                ("end_time", r.endTime.map(RunTime.format) ?? ""), ("duration", seconds.map { String(format: "%.1f s", $0) } ?? ""),
                 ("seed", r.seed.map(String.init) ?? ""), ("objective", r.objective ?? ""), ("model", r.model ?? ""),
                 ("dataset", r.dataset ?? ""), ("code_version", r.codeVersion ?? "")]
     }
@@ -97,7 +104,7 @@ struct RunDescription {
         case .metrics: metrics[field.key].map { formatMetric($0.value) } ?? ""
         case .params: params[field.key] ?? ""
         case .tags: tags[field.key] ?? ""
-        case .attributes: attributes.first { $0.0 == field.key }?.1 ?? ""
+        case .attributes: attribute(field.key)
         }
     }
 

@@ -41,7 +41,7 @@ struct RunsCompareCommand: ParsableCommand {
         let attributeNames = ["name", "status", "experiment", "model", "objective", "dataset", "seed", "start_time",
                               "duration", "code_version"]
         var rows = attributeNames.map { name in
-            ("attributes." + name, runs.map { run in run.attributes.first { $0.0 == name }?.1 ?? "" })
+            ("attributes." + name, runs.map { $0.attribute(name) })
         }
         func union(_ keys: (RunDescription) -> [String]) -> [String] { Set(runs.flatMap(keys)).sorted() }
         rows += union { Array($0.params.keys) }.map { key in ("params." + key, runs.map { $0.params[key] ?? "" }) }

@@ -36,7 +36,7 @@ struct RunsListCommand: ParsableCommand {
             let table = OutputTable(
                 columns: base + extra.map(\.description),
                 rows: descriptions.map { d in
-                    base.map { name in d.attributes.first { $0.0 == name }?.1 ?? "" } + extra.map(d.value(of:))
+                    base.map(d.attribute) + extra.map(d.value(of:))
                 })
             print(format == .csv ? table.csv() : (runs.isEmpty ? "no runs" + (filter == nil ? "" : " match") : table.text()))
         }

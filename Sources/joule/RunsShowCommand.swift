@@ -54,10 +54,10 @@ struct RunsDeleteCommand: ParsableCommand {
             }
             let artifacts = try store.artifacts(of: record.id)
             try store.deleteRun(id: record.id)
-            // Files another run also records (a shared report) stay.
-            let stillRecorded = Set(try store.runs().flatMap { try store.artifacts(of: $0.id).map(\.path) })
             var removed = 0
             if deleteFiles {
+                // Files another run also records (a shared report) stay.
+                let stillRecorded = Set(try store.runs().flatMap { try store.artifacts(of: $0.id).map(\.path) })
                 for artifact in artifacts where FileManager.default.fileExists(atPath: artifact.path) && !stillRecorded.contains(artifact.path) {
                     try FileManager.default.removeItem(atPath: artifact.path)
                     removed += 1
