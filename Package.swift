@@ -62,13 +62,23 @@ let package = Package(
         .target(name: "RunLog", dependencies: ["CSQLite"]),
 
         // Self-contained HTML reports of training runs (plain values in; RunLog maps its runs).
-        .target(name: "Reports", dependencies: ["RunLog"]),
+        .target(name: "Reports", dependencies: ["RunLog", "Metrics"]),
+
+        // Metrics on plain arrays: classification, calibration, OOD detection, calibrators.
+        .target(name: "Metrics"),
+
+        // Scores for OOD detection (log p(x), max softmax, energy, gradient norm, SGLD
+        // refinement) over any classifier or energy, and the OOD sets.
+        .target(name: "Uncertainty", dependencies: ["Tensors", "Layers", "Sampling", "Objectives", "Datasets"]),
+
+        // `joule evaluate`: a run's calibration and OOD report, and its rows for the store.
+        .target(name: "Evaluation", dependencies: ["Training", "Uncertainty", "Metrics", "RunLog", "Datasets"]),
 
         // Benchmarks behind `joule bench`.
         .target(name: "JouleBench", dependencies: ["Tensors", "Layers", "Optimizers", "Sampling", "Objectives", "COpenBLAS"]),
 
         .executableTarget(name: "joule", dependencies: [
-            "JouleBench", "Training", "RunLog", "Reports",
+            "JouleBench", "Training", "RunLog", "Reports", "Evaluation", "Uncertainty", "Metrics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -81,6 +91,7 @@ let package = Package(
         .testTarget(name: "RunLogTests", dependencies: ["RunLog"]),
         .testTarget(name: "SamplingTests", dependencies: ["Sampling", "Tensors"]),
         .testTarget(name: "ObjectivesTests", dependencies: ["Objectives", "Sampling", "Layers", "Tensors"]),
+        .testTarget(name: "UncertaintyTests", dependencies: ["Uncertainty", "Evaluation", "Datasets", "Layers", "Sampling", "Tensors"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "Tensors"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "RunLog"]),
         .testTarget(name: "SystemLibrariesTests",

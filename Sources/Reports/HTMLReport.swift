@@ -37,6 +37,8 @@ public enum HTMLReport {
             ConfigurationSection.render(runs),
             CurvesSection.render(runs),
             EvaluationsSection.render(runs),
+            CalibrationSection.render(runs),
+            ScoreHistogramsSection.render(runs),
             ImagesSection.render(runs),
         ]
         for case let section? in sections { html += section }

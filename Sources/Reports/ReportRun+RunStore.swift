@@ -12,6 +12,7 @@ extension ReportRun {
                     ReportImage(title: (artifact.path as NSString).lastPathComponent, pngData: $0)
                 }
             }
+        let evaluations = try store.evaluations(of: record.id)
         self.init(
             id: record.id, name: record.name, status: record.displayStatus(), statusReason: record.statusReason,
             experiment: record.experiment, startTime: record.startTime, endTime: record.endTime, seed: record.seed,
@@ -19,9 +20,28 @@ extension ReportRun {
             config: try store.params(of: record.id), tags: try store.tags(of: record.id),
             latestMetrics: try store.latestMetrics(of: record.id).mapValues(\.value),
             metricHistory: histories.mapValues { $0.map { MetricPoint(step: $0.step, value: $0.value) } },
-            evaluations: try store.evaluations(of: record.id).map {
+            evaluations: evaluations.map {
                 ReportEvaluation(dataset: $0.dataset, score: $0.score, metric: $0.metric, value: $0.value)
             },
-            images: images)
+            images: images,
+            evaluationSamples: Self.evaluationSamples(try store.sampleScores(of: record.id), evaluations: evaluations))
+    }
+
+    /// The stored per-sample scores as the report's plain values; the in-distribution set is
+    /// the one with classifier metrics ("test" when none has).
+    static func evaluationSamples(_ rows: [SampleScoreRecord], evaluations: [EvaluationRecord]) -> ReportEvaluationSamples? {
+        guard !rows.isEmpty else { return nil }
+        let inDistribution = evaluations.first { $0.score == "classifier" }?.dataset ?? "test"
+        var scores: [String: [String: [Double]]] = [:]
+        var outcome: [Int: (confidence: Double, correct: Bool)] = [:]
+        for row in rows {
+            scores[row.score, default: [:]][row.dataset, default: []].append(row.value)
+            if row.dataset == inDistribution, let confidence = row.confidence, let prediction = row.prediction, let label = row.label {
+                outcome[row.index] = (confidence, prediction == label)
+            }
+        }
+        let ordered = outcome.keys.sorted().compactMap { outcome[$0] }
+        return ReportEvaluationSamples(inDistribution: inDistribution, confidences: ordered.map(\.confidence),
+                                       correct: ordered.map(\.correct), scores: scores)
     }
 }

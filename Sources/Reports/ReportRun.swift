@@ -43,6 +43,8 @@ public struct ReportRun: Sendable {
     public var evaluations: [ReportEvaluation]
     /// PNG images (samples, confusion matrices) to embed.
     public var images: [ReportImage]
+    /// Per-sample evaluation outputs, for reliability diagrams and score histograms.
+    public var evaluationSamples: ReportEvaluationSamples?
 
     /// Creates a run; every collection defaults to empty and every optional to `nil`.
     public init(
@@ -64,7 +66,8 @@ public struct ReportRun: Sendable {
         latestMetrics: [String: Double] = [:],
         metricHistory: [String: [MetricPoint]] = [:],
         evaluations: [ReportEvaluation] = [],
-        images: [ReportImage] = []
+        images: [ReportImage] = [],
+        evaluationSamples: ReportEvaluationSamples? = nil
     ) {
         self.id = id
         self.name = name
@@ -85,6 +88,7 @@ public struct ReportRun: Sendable {
         self.metricHistory = metricHistory
         self.evaluations = evaluations
         self.images = images
+        self.evaluationSamples = evaluationSamples
     }
 }
 

@@ -29,13 +29,7 @@ public struct SampleGeneration {
     /// The samples and the labels they were drawn for (nil when unconditional).
     public func run(_ checkpoint: TrainingCheckpoint, path: String) throws -> (samples: Tensor, labels: [Int]?) {
         let c = checkpoint.configuration
-        guard let shape = checkpoint.progress.inputShape ?? checkpoint.extraState[JEMTraining.bufferKey].map({ Array($0.shape.dropFirst()) }),
-              shape.count == 3, let classes = checkpoint.progress.classes else {
-            throw TrainingError.badCheckpoint(path: path, problem: "no input shape or class count recorded (written by an older Joule)")
-        }
-        var initGenerator = SeededGenerator(seed: 0)
-        let model = try c.modelSpecification.make(channels: shape[0], height: shape[1], width: shape[2], classes: classes,
-                                                  using: &initGenerator).loading(checkpoint.modelStateDict)
+        let (model, shape, classes) = try checkpoint.makeModel(path: path)
         if let label, !(0..<classes).contains(label) {
             throw TrainingError.dataset("--class \(label) is outside 0..<\(classes)")
         }

@@ -6,6 +6,6 @@ struct Joule: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "joule",
         abstract: "Energy-based training and uncertainty for classifiers.",
-        subcommands: [TrainCommand.self, SampleCommand.self, RunsCommand.self, ReportCommand.self, BenchCommand.self]
+        subcommands: [TrainCommand.self, EvaluateCommand.self, CalibrateCommand.self, ScoreCommand.self, SampleCommand.self, RunsCommand.self, ReportCommand.self, BenchCommand.self]
     )
 }

@@ -15,7 +15,7 @@ struct RunsCommand: ParsableCommand {
         that lacks the field (so != too needs the field present), e.g.
           joule runs list --where "metrics.validation/accuracy > 0.9 and (params.optimizer = 'adam' or tags.note = 'x')"
         """,
-        subcommands: [RunsListCommand.self, RunsShowCommand.self, RunsCompareCommand.self, RunsDeleteCommand.self,
+        subcommands: [RunsListCommand.self, RunsShowCommand.self, RunsCompareCommand.self, RunsDeleteCommand.self, RunsExportScoresCommand.self,
                       RunsWriteMetricsCommand.self]
     )
 }

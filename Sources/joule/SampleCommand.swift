@@ -33,18 +33,13 @@ struct SampleCommand: ParsableCommand {
     func run() throws {
         try reportingErrors("sample") {
             guard let start = SampleGeneration.Start(rawValue: from) else { throw ValidationErrorText("--from must be buffer or noise") }
-            guard ["last", "best"].contains(checkpoint) else { throw ValidationErrorText("--checkpoint must be last or best") }
             guard count >= 1, columns >= 1 else { throw ValidationErrorText("--count and --columns must be at least 1") }
             if let steps, steps < 0 { throw ValidationErrorText("--steps must not be negative") }
             for (name, value) in [("--step-size", stepSize), ("--noise", noise)] {
                 if let value, !(value >= 0 && value.isFinite) { throw ValidationErrorText("\(name) must be a non-negative number") }
             }
             let directory = checkpointDir ?? "checkpoints"
-            let url = runOrFile.hasSuffix(".safetensors") ? URL(fileURLWithPath: runOrFile)
-                : URL(fileURLWithPath: directory).appendingPathComponent(runOrFile).appendingPathComponent("\(checkpoint).safetensors")
-            guard FileManager.default.fileExists(atPath: url.path) else {
-                throw ValidationErrorText("no checkpoint at \(url.path)")
-            }
+            let url = try CheckpointLocation.resolve(runOrFile, checkpointDirectory: directory, which: checkpoint)
             let saved = try TrainingCheckpoint.read(from: url)
             var generation = SampleGeneration()
             generation.start = start

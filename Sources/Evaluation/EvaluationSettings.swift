@@ -1,0 +1,22 @@
+import Metrics
+import Uncertainty
+
+/// What `joule evaluate` measures and how.
+public struct EvaluationSettings: Sendable {
+    /// OOD sets to detect against the in-distribution test set.
+    public var oodSets: [OODSet] = OODSet.defaults
+    /// Scores to compute for every set (higher = more in-distribution).
+    public var scores: [OODScore] = OODScore.defaults
+    /// Reliability-diagram binning for ECE, MCE and RMS-CE.
+    public var binning: CalibrationBinning = .standard
+    /// Images in each synthetic OOD set.
+    public var syntheticCount = 5_000
+    /// Evaluate on at most this many in-distribution images (all when nil); for quick checks.
+    public var limit: Int?
+    /// Images per forward pass.
+    public var batchSize = 256
+    /// Seeds the synthetic sets and the SGLD-refinement noise.
+    public var seed: UInt64 = 0
+
+    public init() {}
+}

@@ -1,0 +1,125 @@
+import Datasets
+import Foundation
+import Metrics
+import Training
+import Uncertainty
+
+/// `joule evaluate`: a trained run's classification, calibration and OOD detection.
+///
+/// The in-distribution set is the run's test split (its validation hold-out for datasets
+/// without one). Every OOD set is scored with every score; detection treats in-distribution
+/// as positive and scores as higher = more in-distribution.
+public struct RunEvaluation {
+    public var settings: EvaluationSettings
+
+    public init(settings: EvaluationSettings) { self.settings = settings }
+
+    /// The scored sets (in-distribution first) and the measured result.
+    ///
+    /// - Parameters:
+    ///   - calibrator: applied to the in-distribution probabilities before measuring
+    ///     calibration, when the run has one.
+    ///   - mnist5k: where MNIST-5k's file is.
+    ///   - log: progress lines for the terminal.
+    public func run(_ checkpoint: TrainingCheckpoint, path: String, calibrator: StoredCalibrator? = nil, mnist5k: URL,
+                    log: (String) -> Void = { _ in }) throws -> (result: EvaluationResult, sets: [ScoredSet]) {
+        let (model, _, _) = try checkpoint.makeModel(path: path)
+        let scoringModel = ScoringModel(classifier: model)
+        guard !settings.scores.isEmpty else { throw EvaluationError.invalid("no scores to compute") }
+        for score in settings.scores where !scoringModel.supports(score) {
+            throw EvaluationError.invalid("score \(score.name) needs a classifier head, which this model does not have")
+        }
+        let data = try TrainingData.load(checkpoint.configuration)
+        guard let (inName, fullInSet) = data.test.map({ ("test", $0) }) ?? data.validation.map({ ("validation", $0) }) else {
+            throw EvaluationError.invalid("the run's dataset has neither a test split nor a validation hold-out")
+        }
+        let inSet = settings.limit.map { fullInSet.subset(Array(0..<min($0, fullInSet.count))) } ?? fullInSet
+
+        var scoring = DatasetScoring(scores: settings.scores)
+        scoring.batchSize = settings.batchSize
+        scoring.seed = settings.seed
+        func score(_ set: ImageDataset, as name: String) -> ScoredSet {
+            let started = Date()
+            var scored = scoring.run(set, name: name, model: scoringModel)
+            // Calibrated probabilities replace the raw ones (confidences, the reliability
+            // diagram); the OOD scores stay the model's own.
+            if let calibrator, let logits = scored.logits { scored.probabilities = calibrator.calibrator.calibrated(logits: logits) }
+            log("scored \(name): \(set.count) images in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+            return scored
+        }
+        let inScored = score(inSet, as: inName)
+        var sets = [inScored]
+        var ood: [OODResult] = []
+        for (k, oodSet) in settings.oodSets.enumerated() {
+            let images = try oodSet.make(like: fullInSet, count: settings.syntheticCount, seed: settings.seed &+ UInt64(k) &+ 1,
+                                         mnist5k: mnist5k)
+            let scored = score(images, as: oodSet.name)
+            sets.append(scored)
+            for s in settings.scores {
+                let detection: DetectionMetrics
+                do {
+                    detection = try DetectionMetrics.compute(inDistribution: inScored.scores[s] ?? [],
+                                                             outOfDistribution: scored.scores[s] ?? [])
+                } catch {
+                    throw EvaluationError.invalid("\(oodSet.name), score \(s.name): \(error)")
+                }
+                ood.append(OODResult(dataset: oodSet.name, group: oodSet.group.rawValue, score: s.name,
+                                     auroc: detection.auroc, auprIn: detection.auprIn, auprOut: detection.auprOut,
+                                     fpr95: detection.fpr95, detectionError: detection.detectionError,
+                                     inCount: detection.inCount, outCount: detection.outCount))
+            }
+        }
+        var result = EvaluationResult(
+            runID: checkpoint.progress.runID, checkpoint: path, inDistribution: inName, count: inSet.count,
+            binning: Self.describe(settings.binning), ood: ood,
+            scores: Dictionary(uniqueKeysWithValues: settings.scores.map { ($0.name, $0.meaning) }),
+            conventions: Self.conventions(settings.binning))
+        result.calibrator = calibrator.map { "\($0.summary), fitted on \($0.fittedOn) (\($0.count) images)" }
+        if let probabilities = inScored.probabilities {
+            let classification = try ClassificationMetrics.compute(probabilities: probabilities, labels: inScored.labels)
+            let calibration = try CalibrationMetrics.compute(probabilities: probabilities, labels: inScored.labels,
+                                                             binning: settings.binning)
+            result.accuracy = classification.accuracy
+            result.nll = classification.nll
+            result.brier = classification.brier
+            result.ece = calibration.ece
+            result.mce = calibration.mce
+            result.rmsCalibrationError = calibration.rmsCalibrationError
+            result.reliability = calibration.bins
+        }
+        return (result, sets)
+    }
+
+    /// "15 equal-width bins" or "15 equal-mass bins".
+    public static func describe(_ binning: CalibrationBinning) -> String {
+        switch binning {
+        case .equalWidth(let bins): return "\(bins) equal-width bins"
+        case .equalMass(let bins): return "\(bins) equal-mass bins"
+        }
+    }
+
+    /// The definitions behind every number, stated in the output (peers disagree on them).
+    public static func conventions(_ binning: CalibrationBinning) -> [String: String] {
+        [
+            "positive_class": "in-distribution samples are the positive class of AUROC, AUPR-in and FPR@95",
+            "score_direction": "every score is oriented so that higher means more in-distribution",
+            "auroc": "exact Mann–Whitney statistic; tied in/out pairs count one half",
+            "aupr": "average precision (scikit-learn's step-wise sum over distinct thresholds, no interpolation); "
+                + "AUPR-in: in-distribution positive; AUPR-out: OOD positive with scores negated",
+            "fpr95": "the largest threshold t with at least 95% of in-distribution scores ≥ t; FPR = share of OOD scores ≥ t",
+            "detection_error": "min over thresholds of ½(1 − TPR) + ½ FPR",
+            "brier": "Σ over classes of (p_k − 1[k = y])², averaged over samples (range 0–2)",
+            "nll": "mean −log p(y | x), with p clamped below at 1e-12",
+            "calibration": "ECE = Σ_b (n_b / N)|acc_b − conf_b|, MCE = max_b |acc_b − conf_b|, RMS = √Σ_b (n_b / N)(acc_b − conf_b)², "
+                + "confidence = top-class probability, \(describe(binning))",
+        ]
+    }
+}
+
+/// Evaluation requests that cannot be carried out.
+public enum EvaluationError: Error, CustomStringConvertible {
+    case invalid(String)
+    public var description: String {
+        switch self { case .invalid(let problem): return problem }
+    }
+}

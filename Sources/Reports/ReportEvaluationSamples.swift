@@ -1,0 +1,20 @@
+/// A run's per-sample evaluation outputs (what `joule evaluate` stores), from which the
+/// report draws reliability diagrams and score histograms.
+public struct ReportEvaluationSamples: Sendable {
+    /// The in-distribution set's name ("test").
+    public var inDistribution: String
+    /// The top-class probability of each in-distribution sample.
+    public var confidences: [Double]
+    /// Whether each in-distribution prediction was right.
+    public var correct: [Bool]
+    /// Score name → dataset name → the score of each sample (higher = more in-distribution).
+    public var scores: [String: [String: [Double]]]
+
+    public init(inDistribution: String, confidences: [Double], correct: [Bool], scores: [String: [String: [Double]]]) {
+        precondition(confidences.count == correct.count, "ReportEvaluationSamples: \(confidences.count) confidences for \(correct.count) outcomes")
+        self.inDistribution = inDistribution
+        self.confidences = confidences
+        self.correct = correct
+        self.scores = scores
+    }
+}

@@ -1,0 +1,49 @@
+/// Per run and score, the distribution of the score on the in-distribution set and on each
+/// OOD set: the further apart, the better the score separates them.
+enum ScoreHistogramsSection {
+    /// Bins per histogram.
+    static let binCount = 30
+
+    static func render(_ runs: [ReportRun]) -> String? {
+        var charts = ""
+        for run in runs {
+            guard let samples = run.evaluationSamples else { continue }
+            for score in samples.scores.keys.sorted() {
+                guard let sets = samples.scores[score], let chart = chart(run: run, score: score, sets: sets,
+                                                                         inDistribution: samples.inDistribution) else { continue }
+                charts += chart
+            }
+        }
+        guard !charts.isEmpty else { return nil }
+        return reportSection(id: "score-histograms", title: "Score histograms", content: """
+            <p class="note">Share of each set's samples per bin; higher scores mean more in-distribution. \
+            The range runs from the 0.5th to the 99.5th percentile of all the values; values outside fall in the end bins.</p>
+            <div class="charts">\n\(charts)</div>\n
+            """)
+    }
+
+    private static func chart(run: ReportRun, score: String, sets: [String: [Double]], inDistribution: String) -> String? {
+        let pooled = sets.values.joined().filter(\.isFinite).sorted()
+        guard !pooled.isEmpty else { return nil }
+        let low = pooled[Int(Double(pooled.count - 1) * 0.005)], high = pooled[Int(Double(pooled.count - 1) * 0.995)]
+        let width = high > low ? (high - low) / Double(binCount) : 1
+        // The in-distribution set first, in the first colour; the OOD sets after it by name.
+        let names = sets.keys.filter { $0 == inDistribution } + sets.keys.filter { $0 != inDistribution }.sorted()
+        var series: [XYChart.Series] = [], legend = ""
+        for (index, name) in names.enumerated() {
+            let values = (sets[name] ?? []).filter(\.isFinite)
+            guard !values.isEmpty else { continue }
+            var counts = [Double](repeating: 0, count: binCount)
+            for v in values { counts[min(max(Int((v - low) / width), 0), binCount - 1)] += 1 }
+            let total = Double(values.count)
+            let points: [(x: Double, y: Double)] = counts.indices.map { bin in
+                (x: low + (Double(bin) + 0.5) * width, y: counts[bin] / total)
+            }
+            series.append(XYChart.Series(name: name, color: Palette.color(index), points: points))
+            legend += "<li>\(Palette.swatch(index))\(escapeHTML(name))</li>"
+        }
+        let title = "\(run.name): \(score)"
+        let svg = XYChart(title: title, xTitle: score, yTitle: "share of samples", series: series).svg()
+        return "<div class=\"chart\">\n<h3>\(escapeHTML(title))</h3>\n\(svg)\n<ul class=\"legend\">\(legend)</ul>\n</div>\n"
+    }
+}

@@ -1,0 +1,92 @@
+import Datasets
+import Sampling
+import Tensors
+
+/// Computes class probabilities and OOD scores for every image of a dataset, in batches.
+public struct DatasetScoring {
+    /// The scores to compute (each must be supported by the model).
+    public var scores: [OODScore]
+    /// Images per forward pass.
+    public var batchSize = 256
+    /// Seeds the SGLD-refinement score's noise (per batch: seed + batch index), so results
+    /// do not depend on anything but the set and the seed.
+    public var seed: UInt64 = 0
+
+    public init(scores: [OODScore]) { self.scores = scores }
+
+    /// Scores `dataset` under `model`; `progress(done, total)` is called after each batch.
+    public func run(_ dataset: ImageDataset, name: String, model: ScoringModel,
+                    progress: ((Int, Int) -> Void)? = nil) -> ScoredSet {
+        for score in scores {
+            precondition(model.supports(score), "DatasetScoring: the model has no classifier head for \(score.name)")
+        }
+        var logits: [[Double]]? = model.logits == nil ? nil : [], probabilities = logits
+        var values = Dictionary(uniqueKeysWithValues: scores.map { ($0, [Double]()) })
+        var start = 0, batchIndex: UInt64 = 0
+        while start < dataset.count {
+            let indices = Array(start..<min(start + batchSize, dataset.count))
+            let (images, _) = dataset.batch(indices)
+            let batch = scoreBatch(images, model: model, seed: seed &+ batchIndex)
+            if let f = batch.logits { logits?.append(contentsOf: f) }
+            if let p = batch.probabilities { probabilities?.append(contentsOf: p) }
+            for (score, v) in batch.scores { values[score, default: []].append(contentsOf: v) }
+            start += indices.count
+            batchIndex += 1
+            progress?(start, dataset.count)
+        }
+        return ScoredSet(name: name, labels: dataset.labels, logits: logits, probabilities: probabilities, scores: values)
+    }
+
+    /// One batch's logits, probabilities and scores.
+    func scoreBatch(_ x: Tensor, model: ScoringModel, seed: UInt64)
+        -> (logits: [[Double]]?, probabilities: [[Double]]?, scores: [OODScore: [Double]]) {
+        var result: [OODScore: [Double]] = [:]
+        var probabilities: [[Double]]?, logitRows: [[Double]]?
+        withoutRecording {
+            if let logits = model.logits.map({ $0(x) }) {
+                logitRows = rows(logits)
+                probabilities = rows(logits.softmax(alongAxis: 1))
+                for score in scores {
+                    switch score {
+                    case .logDensity: result[score] = column(logits.logSumExp(squeezingAxes: [1]))
+                    case .maxSoftmax: result[score] = probabilities?.map { $0.max() ?? 0 }
+                    case .maxLogit: result[score] = column(logits.max(squeezingAxes: [1]))
+                    case .energy(let t): result[score] = column((logits / t).logSumExp(squeezingAxes: [1]) * t)
+                    default: break
+                    }
+                }
+            } else {
+                let negativeEnergy = column(-model.energy(x))
+                for score in scores {
+                    switch score {
+                    case .logDensity, .energy: result[score] = negativeEnergy
+                    default: break
+                    }
+                }
+            }
+        }
+        for score in scores {
+            switch score {
+            case .inputGradientNorm:
+                let (_, gradient) = energyAndGradient(model.energy, at: x)
+                result[score] = rows(gradient.reshaped(to: [x.shape[0], x.scalarCount / max(x.shape[0], 1)]))
+                    .map { -($0.reduce(0) { $0 + $1 * $1 }).squareRoot() }
+            case .sgldRefinement(let steps, let stepSize, let noise):
+                var generator = SeededGenerator(seed: seed)
+                let refined = SGLD(steps: steps, stepSize: stepSize, noise: noise)
+                    .run(from: x, energy: model.energy, using: &generator).samples
+                let (before, after) = withoutRecording { (column(model.energy(x)), column(model.energy(refined))) }
+                result[score] = zip(after, before).map { $0 - $1 }
+            default: break
+            }
+        }
+        return (logitRows, probabilities, result)
+    }
+
+    private func column(_ t: Tensor) -> [Double] { t.withUnsafeBufferPointer { $0.map(Double.init) } }
+
+    private func rows(_ t: Tensor) -> [[Double]] {
+        let n = t.shape[0], k = t.shape[1]
+        return t.withUnsafeBufferPointer { p in (0..<n).map { i in (0..<k).map { Double(p[i * k + $0]) } } }
+    }
+}

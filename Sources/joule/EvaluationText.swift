@@ -1,0 +1,31 @@
+import Evaluation
+import Foundation
+
+/// `joule evaluate`'s readable output: the classifier's numbers, then one OOD row per set
+/// and score, then the conventions behind them.
+enum EvaluationText {
+    static func render(_ r: EvaluationResult) -> String {
+        var lines = ["run \(r.runID) (\((r.checkpoint as NSString).lastPathComponent)) on \(r.inDistribution): \(r.count) images"]
+        if let accuracy = r.accuracy {
+            let f = { (v: Double?) in v.map { String(format: "%.4f", $0) } ?? "-" }
+            lines.append("accuracy \(f(accuracy))  nll \(f(r.nll))  brier \(f(r.brier))  ece \(f(r.ece))  mce \(f(r.mce))  "
+                         + "rms-ce \(f(r.rmsCalibrationError))  (\(r.binning)\(r.calibrator.map { ", after \($0) calibration" } ?? ""))")
+        } else {
+            lines.append("accuracy: not applicable (no classifier head)")
+        }
+        if !r.ood.isEmpty {
+            let rows = r.ood.map { o in
+                [o.dataset, o.group, o.score] + [o.auroc, o.auprIn, o.auprOut, o.fpr95, o.detectionError].map { String(format: "%.4f", $0) }
+            }
+            lines.append("")
+            lines.append(OutputTable(columns: ["ood set", "group", "score", "auroc", "aupr-in", "aupr-out", "fpr95", "det-error"],
+                                     rows: rows).text(maximumWidth: 40))
+        }
+        lines.append("")
+        lines.append("conventions:")
+        for key in r.conventions.keys.sorted() { lines.append("  \(key): \(r.conventions[key] ?? "")") }
+        lines.append("scores:")
+        for key in r.scores.keys.sorted() { lines.append("  \(key): \(r.scores[key] ?? "")") }
+        return lines.joined(separator: "\n")
+    }
+}

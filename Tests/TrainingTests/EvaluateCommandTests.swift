@@ -1,0 +1,197 @@
+import Datasets
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import RunLog
+import Testing
+
+/// `joule evaluate`, `joule runs export-scores` and the report's calibration sections, end
+/// to end on a tiny PNG run.
+@Suite(.serialized) struct EvaluateCommandTests {
+    typealias CLI = TrainCommandTests
+
+    /// A trained tiny run: (root folder, checkpoint dir, run id).
+    static func trainedRun() throws -> (root: URL, checkpoints: String, runID: String) {
+        let root = try CLI.makeFolder()
+        let checkpoints = root.appendingPathComponent("checkpoints").path
+        let trained = try CLI.joule(["train", "--dataset", "png:" + root.appendingPathComponent("images").path, "--model", "mlp",
+                                     "--batch-size", "8", "--validation-size", "12", "--steps", "30", "--lr", "0.01",
+                                     "--checkpoint-dir", checkpoints, "--json"])
+        #expect(trained.status == 0, "stderr: \(trained.error)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(trained.output.utf8)) as? [String: Any])
+        return (root, checkpoints, try #require(summary["run_id"] as? String))
+    }
+
+    /// Four 8×8 PNGs in a flat folder: a user's OOD set.
+    static func userFolder(in root: URL) throws -> URL {
+        let folder = root.appendingPathComponent("odd")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for i in 0..<4 {
+            try PNGWriter.write((0..<64).map { UInt8(($0 * 37 + i * 91) % 256) }, width: 8, height: 8, channels: 1,
+                                to: folder.appendingPathComponent("\(i).png"))
+        }
+        return folder
+    }
+
+    @Test(.enabled(if: CLI.executable != nil)) func evaluatesStoresExportsAndReports() throws {
+        let (root, checkpoints, runID) = try Self.trainedRun()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let odd = try Self.userFolder(in: root)
+        let result = try CLI.joule(["evaluate", runID, "--checkpoint-dir", checkpoints, "--ood", "uniform,constant,png:\(odd.path)",
+                                    "--scores", "log-px,max-softmax,energy@2,grad-norm,sgld-delta@3", "--synthetic-count", "40",
+                                    "--bins", "10", "--json"])
+        #expect(result.status == 0, "stderr: \(result.error)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        for key in ["accuracy", "nll", "ece", "mce", "brier", "ood", "conventions", "reliability"] {
+            #expect(json[key] != nil, "missing \(key)")
+        }
+        #expect(json["in_distribution"] as? String == "validation" && json["count"] as? Int == 12)
+        let ood = try #require(json["ood"] as? [[String: Any]])
+        #expect(ood.count == 3 * 5)
+        for row in ood {
+            for key in ["dataset", "score", "auroc", "aupr_in", "aupr_out", "fpr95"] { #expect(row[key] != nil, "missing \(key)") }
+            let auroc = try #require(row["auroc"] as? Double)
+            #expect(auroc >= 0 && auroc <= 1)
+        }
+        #expect(ood.contains { $0["dataset"] as? String == "png:\(odd.path)" && $0["group"] as? String == "user" && $0["out_count"] as? Int == 4 })
+        #expect(result.error.contains("stored with run \(runID)"))
+
+        // The store has the results and every sample's scores: 12 + 40 + 40 + 4 samples × 5 scores.
+        let store = try RunStore(path: checkpoints + "/runs.sqlite", readOnly: true)
+        let evaluations = try store.evaluations(of: runID)
+        #expect(evaluations.contains { $0.dataset == "validation" && $0.score == "classifier" && $0.metric == "ece" })
+        #expect(evaluations.contains { $0.dataset == "uniform" && $0.score == "grad-norm" && $0.metric == "fpr95" })
+        #expect(try store.sampleScores(of: runID).count == (12 + 40 + 40 + 4) * 5)
+
+        // Export: one row per sample, a column per score.
+        let csv = root.appendingPathComponent("scores.csv")
+        let exported = try CLI.joule(["runs", "export-scores", runID, "--runs-db", checkpoints + "/runs.sqlite", "--out", csv.path])
+        #expect(exported.status == 0, "stderr: \(exported.error)")
+        let lines = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n")
+        #expect(lines.first == "dataset,index,label,prediction,confidence,energy@2,grad-norm,log-px,max-softmax,sgld-delta@3")
+        #expect(lines.count == 1 + 12 + 40 + 40 + 4)
+        #expect(lines.contains { $0.hasPrefix("validation,0,") } && lines.contains { $0.hasPrefix("uniform,39,,") })
+
+        // The report draws the reliability diagram and the score histograms.
+        let report = root.appendingPathComponent("report.html")
+        let reported = try CLI.joule(["report", runID, "--runs-db", checkpoints + "/runs.sqlite", "--out", report.path])
+        #expect(reported.status == 0, "stderr: \(reported.error)")
+        let html = try String(contentsOf: report, encoding: .utf8)
+        #expect(html.contains("id=\"calibration\"") && html.contains("Reliability diagram") && html.contains("id=\"score-histograms\""))
+        let parser = XMLParser(data: Data(html.utf8))
+        #expect(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
+
+        // Table output names the conventions.
+        let text = try CLI.joule(["evaluate", runID, "--checkpoint-dir", checkpoints, "--ood", "uniform", "--scores", "log-px",
+                                  "--synthetic-count", "10"])
+        #expect(text.status == 0 && text.output.contains("fpr95") && text.output.contains("positive_class"))
+    }
+
+    @Test(.enabled(if: CLI.executable != nil)) func badRequestsFailClearly() throws {
+        let (root, checkpoints, runID) = try Self.trainedRun()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let cases: [([String], String)] = [
+            (["--ood", "cifar"], "unknown OOD set 'cifar'"),
+            (["--scores", "max-prob"], "unknown score 'max-prob'"),
+            (["--bins", "0"], "--bins"),
+            (["--ood", "mnist-5k", "--mnist5k", "/nonexistent/m.csv.gz"], "/nonexistent/m.csv.gz"),
+            (["--ood", "mnist-5k", "--mnist5k", "/dev/null"], "/dev/null"),
+        ]
+        for (arguments, message) in cases {
+            let result = try CLI.joule(["evaluate", runID, "--checkpoint-dir", checkpoints] + arguments)
+            #expect(result.status != 0 && result.error.contains(message), "\(arguments): \(result.error)")
+        }
+        let missing = try CLI.joule(["evaluate", "nope", "--checkpoint-dir", checkpoints])
+        #expect(missing.status != 0 && missing.error.contains("no checkpoint at"))
+        let noScores = try CLI.joule(["runs", "export-scores", runID, "--runs-db", checkpoints + "/runs.sqlite", "--out", root.path + "/x.csv"])
+        #expect(noScores.status != 0 && noScores.error.contains("joule evaluate"))
+        #expect(!FileManager.default.fileExists(atPath: root.path + "/x.csv"))
+    }
+
+    @Test(.enabled(if: CLI.executable != nil)) func calibratesAndEvaluateAppliesIt() throws {
+        let (root, checkpoints, runID) = try Self.trainedRun()
+        defer { try? FileManager.default.removeItem(at: root) }
+        for method in ["histogram", "isotonic", "temperature"] {
+            let result = try CLI.joule(["calibrate", runID, "--checkpoint-dir", checkpoints, "--method", method, "--json"])
+            #expect(result.status == 0, "stderr: \(result.error)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+            #expect(json["method"] as? String == method && json["fitted_on"] as? String == "validation")
+            let before = try #require(json["before"] as? [String: Double]), after = try #require(json["after"] as? [String: Double])
+            for key in ["accuracy", "nll", "brier", "ece", "mce"] { #expect(before[key] != nil && after[key] != nil, "\(key)") }
+            // No test split here: fitted and measured on the same hold-out, which the output says.
+            #expect(result.error.contains("no test split"))
+            if method == "temperature" {
+                // Temperature scaling minimises this very set's NLL and keeps every prediction.
+                #expect((after["nll"] ?? .infinity) <= (before["nll"] ?? 0) + 1e-9 && after["accuracy"] == before["accuracy"])
+            }
+        }
+        let file = "\(checkpoints)/\(runID)/best.calibrator.json"
+        let stored = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
+        #expect(stored["checkpoint"] as? String == "best.safetensors")
+        let store = try RunStore(path: checkpoints + "/runs.sqlite", readOnly: true)
+        #expect(try store.evaluations(of: runID).contains { $0.score == "calibrated:temperature" && $0.metric == "ece" })
+        #expect(try store.artifacts(of: runID).contains { $0.kind == "calibrator" && $0.path == file })
+
+        let evaluated = try CLI.joule(["evaluate", runID, "--checkpoint-dir", checkpoints, "--ood", "none", "--scores", "log-px", "--json"])
+        #expect(evaluated.status == 0 && evaluated.error.contains("applying the stored calibrator: temperature"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(evaluated.output.utf8)) as? [String: Any])
+        #expect((json["calibrator"] as? String)?.hasPrefix("temperature (T = ") == true)
+        let raw = try CLI.joule(["evaluate", runID, "--checkpoint-dir", checkpoints, "--ood", "none", "--scores", "log-px",
+                                 "--no-calibrator", "--json"])
+        let rawJSON = try #require(try JSONSerialization.jsonObject(with: Data(raw.output.utf8)) as? [String: Any])
+        #expect(rawJSON["calibrator"] == nil && !raw.error.contains("applying"))
+
+        // A corrupt calibrator is named, not ignored.
+        try Data("{".utf8).write(to: URL(fileURLWithPath: file))
+        let corrupt = try CLI.joule(["evaluate", runID, "--checkpoint-dir", checkpoints, "--ood", "none"])
+        #expect(corrupt.status != 0 && corrupt.error.contains(file))
+        let badMethod = try CLI.joule(["calibrate", runID, "--checkpoint-dir", checkpoints, "--method", "platt"])
+        #expect(badMethod.status != 0 && badMethod.error.contains("--method must be one of temperature, histogram, isotonic"))
+    }
+
+    @Test(.enabled(if: CLI.executable != nil)) func scoresUsersFilesWithAValidationThreshold() throws {
+        let (root, checkpoints, runID) = try Self.trainedRun()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let odd = try Self.userFolder(in: root)
+        // An IDX file of two 8×8 images (magic 0x00000803, count 2, rows 8, columns 8).
+        let idx = root.appendingPathComponent("two.idx")
+        var bytes: [UInt8] = [0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 8, 0, 0, 0, 8]
+        bytes += (0..<128).map { UInt8($0 * 2) }
+        try Data(bytes).write(to: idx)
+        let one = root.appendingPathComponent("images/mid/3.png").path
+
+        let csv = try CLI.joule(["score", runID, odd.path, idx.path, one, "--checkpoint-dir", checkpoints, "--score", "grad-norm"])
+        #expect(csv.status == 0, "stderr: \(csv.error)")
+        let lines = csv.output.split(separator: "\n")
+        #expect(lines.first == "source,prediction,class,confidence,score,decision")
+        #expect(lines.count == 1 + 4 + 2 + 1)
+        #expect(lines.contains { $0.hasPrefix(idx.path + "#1,") } && lines.contains { $0.hasPrefix(one + ",") })
+        #expect(lines.dropFirst().allSatisfy { $0.hasSuffix(",in") || $0.hasSuffix(",out") })
+        #expect(csv.error.contains("threshold"))
+
+        let json = try CLI.joule(["score", runID, odd.path, "--checkpoint-dir", checkpoints, "--format", "json", "--tpr", "0.5"])
+        #expect(json.status == 0, "stderr: \(json.error)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
+        let threshold = try #require(object["threshold"] as? [String: Any])
+        #expect(threshold["tpr"] as? Double == 0.5 && threshold["fitted_on"] as? String == "validation")
+        let samples = try #require(object["samples"] as? [[String: Any]])
+        #expect(samples.count == 4 && samples.allSatisfy { ($0["class"] as? String).map(["dark", "mid", "light"].contains) == true })
+
+        let cases: [([String], String)] = [
+            ([root.path + "/nope.png"], "nope.png"),
+            ([odd.path, "--score", "max-prob"], "unknown score"),
+            ([odd.path, "--tpr", "0"], "--tpr"),
+            ([idx.path + "x"], "no such file"),
+        ]
+        for (arguments, message) in cases {
+            let result = try CLI.joule(["score", runID, "--checkpoint-dir", checkpoints] + arguments)
+            #expect(result.status != 0 && result.error.contains(message), "\(arguments): \(result.error)")
+        }
+        // A wrong-sized image is named with both shapes.
+        let big = root.appendingPathComponent("big.png")
+        try PNGWriter.write([UInt8](repeating: 9, count: 100), width: 10, height: 10, channels: 1, to: big)
+        let wrong = try CLI.joule(["score", runID, big.path, "--checkpoint-dir", checkpoints])
+        #expect(wrong.status != 0 && wrong.error.contains(big.path) && wrong.error.contains("1×10×10") && wrong.error.contains("1×8×8"))
+    }
+}
