@@ -64,6 +64,9 @@ let package = Package(
         // Self-contained HTML reports of training runs (plain values in; RunLog maps its runs).
         .target(name: "Reports", dependencies: ["RunLog"]),
 
+        // Classification, calibration and OOD-detection metrics, and post-hoc calibrators (plain arrays in).
+        .target(name: "Metrics"),
+
         // Benchmarks behind `joule bench`.
         .target(name: "JouleBench", dependencies: ["Tensors", "Layers", "Optimizers", "Sampling", "Objectives", "COpenBLAS"]),
 
@@ -83,6 +86,7 @@ let package = Package(
         .testTarget(name: "ObjectivesTests", dependencies: ["Objectives", "Sampling", "Layers", "Tensors"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "Tensors"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "RunLog"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
         .testTarget(name: "SystemLibrariesTests",
                     dependencies: ["COpenBLAS", "CDNNL", "CPNG", "CZlib", "CSQLite"]),
     ],
