@@ -74,6 +74,9 @@ let package = Package(
         // `joule evaluate`: a run's calibration and OOD report, and its rows for the store.
         .target(name: "Evaluation", dependencies: ["Training", "Uncertainty", "Metrics", "RunLog", "Datasets"]),
 
+        // Classification, calibration and OOD-detection metrics, and post-hoc calibrators (plain arrays in).
+        .target(name: "Metrics"),
+
         // Benchmarks behind `joule bench`.
         .target(name: "JouleBench", dependencies: ["Tensors", "Layers", "Optimizers", "Sampling", "Objectives", "COpenBLAS"]),
 
@@ -94,6 +97,7 @@ let package = Package(
         .testTarget(name: "UncertaintyTests", dependencies: ["Uncertainty", "Evaluation", "Datasets", "Layers", "Sampling", "Tensors"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "Tensors"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "RunLog"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
         .testTarget(name: "SystemLibrariesTests",
                     dependencies: ["COpenBLAS", "CDNNL", "CPNG", "CZlib", "CSQLite"]),
     ],
