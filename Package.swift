@@ -74,9 +74,6 @@ let package = Package(
         // `joule evaluate`: a run's calibration and OOD report, and its rows for the store.
         .target(name: "Evaluation", dependencies: ["Training", "Uncertainty", "Metrics", "RunLog", "Datasets"]),
 
-        // Classification, calibration and OOD-detection metrics, and post-hoc calibrators (plain arrays in).
-        .target(name: "Metrics"),
-
         // Benchmarks behind `joule bench`.
         .target(name: "JouleBench", dependencies: ["Tensors", "Layers", "Optimizers", "Sampling", "Objectives", "COpenBLAS"]),
 

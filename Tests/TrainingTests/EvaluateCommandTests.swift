@@ -194,4 +194,35 @@ import Testing
         let wrong = try CLI.joule(["score", runID, big.path, "--checkpoint-dir", checkpoints])
         #expect(wrong.status != 0 && wrong.error.contains(big.path) && wrong.error.contains("1×10×10") && wrong.error.contains("1×8×8"))
     }
+
+    @Test(.enabled(if: CLI.executable != nil)) func comparesCalibrationAcrossRuns() throws {
+        let (root, checkpoints, first) = try Self.trainedRun()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let again = try CLI.joule(["train", "--dataset", "png:" + root.appendingPathComponent("images").path, "--model", "mlp",
+                                   "--batch-size", "8", "--validation-size", "12", "--steps", "6", "--lr", "0.001", "--seed", "5",
+                                   "--checkpoint-dir", checkpoints, "--json"])
+        let second = try #require(try JSONSerialization.jsonObject(with: Data(again.output.utf8)) as? [String: Any])["run_id"] as? String
+        let runs = [first, try #require(second)]
+        for run in runs {
+            let result = try CLI.joule(["evaluate", run, "--checkpoint-dir", checkpoints, "--ood", "uniform", "--scores", "log-px",
+                                        "--synthetic-count", "20"])
+            #expect(result.status == 0, "stderr: \(result.error)")
+        }
+        let database = checkpoints + "/runs.sqlite"
+        let compared = try CLI.joule(["runs", "compare"] + runs + ["--runs-db", database, "--json"])
+        #expect(compared.status == 0, "stderr: \(compared.error)")
+        for key in ["evaluations.validation.classifier.ece", "evaluations.validation.classifier.brier",
+                    "evaluations.validation.classifier.nll", "evaluations.uniform.log-px.auroc"] {
+            #expect(compared.output.contains(key), "missing \(key)")
+        }
+        let report = root.appendingPathComponent("two.html").path
+        #expect(try CLI.joule(["report"] + runs + ["--runs-db", database, "--out", report]).status == 0)
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        // One reliability curve per run, overlaid in the one diagram (its legend names both).
+        let calibration = try #require(html.range(of: "id=\"calibration\"")).upperBound
+        let section = html[calibration...].prefix { $0 != "§" }
+        let diagram = String(section[..<(section.range(of: "Confidence histogram")?.lowerBound ?? section.endIndex)])
+        #expect(diagram.components(separatedBy: "<g class=\"series\"").count - 1 == 2)
+        #expect(diagram.components(separatedBy: "(ECE ").count - 1 == 2)
+    }
 }
