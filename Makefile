@@ -16,15 +16,25 @@ release: deps
 	$(SWIFT) build -c release
 
 # Three short runs recorded in checkpoints/runs.sqlite — cnn-s and mlp with cross-entropy,
-# and a JEM mlp whose class-conditional samples go to checkpoints/demo-jem-samples.png —
-# listed, compared and reported in checkpoints/demo-report.html; then the benchmarks.
+# and a JEM mlp whose class-conditional samples go to checkpoints/demo-jem-samples.png.
+# The cnn-s run gets a temperature calibrator; cnn-s and JEM are evaluated (calibration,
+# OOD detection against MNIST-5k and synthetic sets); the JEM run scores the Fashion-MNIST
+# test images (checkpoints/demo-scores.csv). All are listed, compared and reported in
+# checkpoints/demo-report.html; then the benchmarks.
 RUN_IDS = $$(sed -n 's/.*"run_id" : "\(.*\)".*/\1/p' checkpoints/demo-cnn-s.json checkpoints/demo-mlp.json checkpoints/demo-jem.json)
+RUN_ID = $$(sed -n 's/.*"run_id" : "\(.*\)".*/\1/p' checkpoints/demo-$(1).json)
+FASHION_TEST_IMAGES ?= $${JOULE_FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}/t10k-images-idx3-ubyte.gz
 demo: release
 	.build/release/joule train --model cnn-s --epochs 1 --lr 1e-3 --checkpoint-dir checkpoints --experiment demo --json > checkpoints/demo-cnn-s.json
 	.build/release/joule train --model mlp --epochs 3 --lr 1e-3 --schedule cosine --checkpoint-dir checkpoints --experiment demo --json > checkpoints/demo-mlp.json
 	.build/release/joule train --objective jem --model mlp --steps 1000 --lr 1e-4 --noise 0.03 --checkpoint-dir checkpoints --experiment demo --json > checkpoints/demo-jem.json
 	@cat checkpoints/demo-cnn-s.json checkpoints/demo-mlp.json checkpoints/demo-jem.json
-	.build/release/joule sample $$(sed -n 's/.*"run_id" : "\(.*\)".*/\1/p' checkpoints/demo-jem.json) --per-class --from noise --steps 100 --out checkpoints/demo-jem-samples.png
+	.build/release/joule sample $(call RUN_ID,jem) --per-class --from noise --steps 100 --out checkpoints/demo-jem-samples.png
+	.build/release/joule calibrate $(call RUN_ID,cnn-s) --method temperature
+	.build/release/joule evaluate $(call RUN_ID,cnn-s)
+	.build/release/joule evaluate $(call RUN_ID,jem) --scores log-px,max-softmax,max-logit,grad-norm,sgld-delta
+	.build/release/joule score $(call RUN_ID,jem) $(FASHION_TEST_IMAGES) --score log-px > checkpoints/demo-scores.csv
+	@awk -F, 'NR > 1 { n[$$NF]++ } END { printf "scored %d Fashion-MNIST test images: %d in, %d out (threshold keeps 95%% of validation)\n", n["in"] + n["out"], n["in"], n["out"] }' checkpoints/demo-scores.csv
 	.build/release/joule runs list --where "attributes.experiment = 'demo'" --columns metrics.test/accuracy,metrics.validation/accuracy,metrics.jem/energy_gap --limit 10
 	.build/release/joule runs compare --diff-only $(RUN_IDS)
 	.build/release/joule report $(RUN_IDS) --out checkpoints/demo-report.html

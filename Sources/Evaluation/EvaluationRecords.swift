@@ -11,7 +11,7 @@ extension EvaluationResult {
     /// detection_error); the settings column holds the conventions as JSON.
     public var records: [EvaluationRecord] {
         var rows: [EvaluationRecord] = []
-        let calibrationSettings = Self.json(["binning": binning, "in_count": String(count),
+        let calibrationSettings = Self.json(["group": "in-distribution", "binning": binning, "in_count": String(count),
                                               "calibrator": calibrator ?? "none", "checkpoint": checkpoint])
         let classifier: [(String, Double?)] = [("accuracy", accuracy), ("nll", nll), ("brier", brier), ("ece", ece),
                                                ("mce", mce), ("rms_ce", rmsCalibrationError)]

@@ -25,13 +25,17 @@ public struct ReportEvaluation: Sendable {
     public var metric: String
     /// The metric's value.
     public var value: Double
+    /// How far the dataset lies from the training data: `near`, `far` or `user` for OOD
+    /// sets; nil for the in-distribution set.
+    public var group: String?
 
     /// Creates an evaluation.
-    public init(dataset: String, score: String, metric: String, value: Double) {
+    public init(dataset: String, score: String, metric: String, value: Double, group: String? = nil) {
         self.dataset = dataset
         self.score = score
         self.metric = metric
         self.value = value
+        self.group = group
     }
 }
 

@@ -21,7 +21,8 @@ extension ReportRun {
             latestMetrics: try store.latestMetrics(of: record.id).mapValues(\.value),
             metricHistory: histories.mapValues { $0.map { MetricPoint(step: $0.step, value: $0.value) } },
             evaluations: evaluations.map {
-                ReportEvaluation(dataset: $0.dataset, score: $0.score, metric: $0.metric, value: $0.value)
+                ReportEvaluation(dataset: $0.dataset, score: $0.score, metric: $0.metric, value: $0.value,
+                                 group: Self.group(fromSettings: $0.settings))
             },
             images: images,
             evaluationSamples: Self.evaluationSamples(try store.sampleScores(of: record.id), evaluations: evaluations))
@@ -43,5 +44,12 @@ extension ReportRun {
         let ordered = outcome.keys.sorted().compactMap { outcome[$0] }
         return ReportEvaluationSamples(inDistribution: inDistribution, confidences: ordered.map(\.confidence),
                                        correct: ordered.map(\.correct), scores: scores)
+    }
+
+    /// The OOD group `joule evaluate` writes into an evaluation's settings JSON, if any.
+    static func group(fromSettings settings: String?) -> String? {
+        guard let data = settings?.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return object["group"] as? String
     }
 }

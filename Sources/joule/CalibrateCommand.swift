@@ -67,7 +67,7 @@ struct CalibrateCommand: ParsableCommand {
         let store = try RunStore(path: path)
         guard (try? store.run(runID).id) == runID else { return log("not recorded: run \(runID) is not in \(path)") }
         let settings = String(decoding: try JSONSerialization.data(
-            withJSONObject: ["calibrator": outcome.calibrator, "fitted_on": outcome.fittedOn, "binning": outcome.binning],
+            withJSONObject: ["group": "in-distribution", "calibrator": outcome.calibrator, "fitted_on": outcome.fittedOn, "binning": outcome.binning],
             options: [.sortedKeys]), as: UTF8.self)
         var rows: [EvaluationRecord] = []
         for (score, m) in [("uncalibrated", outcome.before), ("calibrated:\(outcome.method)", outcome.after)] {

@@ -79,6 +79,9 @@ import Testing
         #expect(reported.status == 0, "stderr: \(reported.error)")
         let html = try String(contentsOf: report, encoding: .utf8)
         #expect(html.contains("id=\"calibration\"") && html.contains("Reliability diagram") && html.contains("id=\"score-histograms\""))
+        // OOD rows are grouped: in-distribution first, then far (uniform, constant), then user.
+        let order = [">in-distribution<", ">far<", ">user<"].compactMap { html.range(of: $0)?.lowerBound }
+        #expect(order.count == 3 && order == order.sorted())
         let parser = XMLParser(data: Data(html.utf8))
         #expect(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
 
