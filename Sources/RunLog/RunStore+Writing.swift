@@ -139,6 +139,15 @@ extension RunStore {
         }
     }
 
+    /// Records an evaluation's results and its per-sample scores in one transaction: a
+    /// failure part-way leaves the store as it was.
+    public func recordEvaluation(_ evaluations: [EvaluationRecord], sampleScores: [SampleScoreRecord], for runID: String) throws {
+        try db.transaction {
+            try recordEvaluations(evaluations, for: runID)
+            try replaceSampleScores(sampleScores, for: runID)
+        }
+    }
+
     /// Replaces the per-sample scores of the datasets present in `scores`.
     public func replaceSampleScores(_ scores: [SampleScoreRecord], for runID: String) throws {
         try db.transaction {

@@ -88,8 +88,7 @@ struct EvaluateCommand: ParsableCommand {
             log("not stored: run \(runID) is not in \(path)")
             return
         }
-        try store.recordEvaluations(result.records, for: runID)
-        try store.replaceSampleScores(sets.flatMap(\.sampleRecords), for: runID)
+        try store.recordEvaluation(result.records, sampleScores: sets.flatMap(\.sampleRecords), for: runID)
         log("stored with run \(runID) in \(path)")
     }
 

@@ -1,5 +1,6 @@
 import Evaluation
 import Foundation
+import Metrics
 
 /// `joule evaluate`'s readable output: the classifier's numbers, then one OOD row per set
 /// and score, then the conventions behind them.
@@ -12,6 +13,12 @@ enum EvaluationText {
                          + "rms-ce \(f(r.rmsCalibrationError))  (\(r.binning)\(r.calibrator.map { ", after \($0) calibration" } ?? ""))")
         } else {
             lines.append("accuracy: not applicable (no classifier head)")
+        }
+        if let bins = r.reliability {
+            let f = { (v: Double?) in v.map { String(format: "%.4f", $0) } ?? "-" }
+            let rows = bins.map { b in [String(format: "%.3f–%.3f", b.lower, b.upper), String(b.count), f(b.meanConfidence), f(b.accuracy), f(b.gap)] }
+            lines.append("")
+            lines.append(OutputTable(columns: ["bin", "count", "confidence", "accuracy", "gap"], rows: rows).text())
         }
         if !r.ood.isEmpty {
             let rows = r.ood.map { o in
