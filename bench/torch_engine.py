@@ -67,6 +67,9 @@ def main():
         jem = torch_ref.JEM(model, opt)
         record(f"jem_iteration.{name}.b64", lambda: jem.step(x, y), iters=max(5, args.iters // 2))
 
+        # c) of the shared reference: one denoising-score-matching step (σ 0.1, double backward, Adam).
+        record(f"dsm_step.{name}.b64", lambda: torch_ref.dsm_step(model, opt, x))
+
     big = torch.randn(10_000_000)
     record("elementwise.leaky_relu.10M", lambda: torch.nn.functional.leaky_relu(big, 0.2))
 
