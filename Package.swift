@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Layers", "Datasets", "Tensors", "Checkpoints", "RunLog"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog"]),
         .testTarget(name: "SamplingTests", dependencies: ["Sampling", "Tensors"]),
-        .testTarget(name: "ObjectivesTests", dependencies: ["Objectives", "Sampling", "Layers", "Optimizers", "Tensors"]),
+        .testTarget(name: "ObjectivesTests", dependencies: ["Objectives", "Sampling", "Layers", "Optimizers", "Datasets", "Metrics", "Tensors"]),
         .testTarget(name: "UncertaintyTests", dependencies: ["Uncertainty", "Evaluation", "Datasets", "Layers", "Sampling", "Tensors"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "Tensors"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "RunLog"]),
