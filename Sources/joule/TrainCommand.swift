@@ -90,6 +90,13 @@ struct TrainCommand: ParsableCommand {
         }
         if let config { c = try ConfigurationFile.apply(URL(fileURLWithPath: config), to: c) }
         c = try overriding(c).validated()
+        if let saved = resumeFrom?.configuration {
+            let conflicts = ResumeCompatibility.conflicts(saved: saved, resumed: c)
+            guard conflicts.isEmpty else {
+                throw ValidationErrorText("a resumed run keeps the settings its checkpoint was made with; cannot change "
+                                          + conflicts.joined(separator: ", "))
+            }
+        }
         let data = try TrainingData.load(c)
         let runID = resumeFrom?.progress.runID ?? RunIdentifier.make()
         let directory = dryRun ? nil : URL(fileURLWithPath: c.checkpointDirectory, isDirectory: true)

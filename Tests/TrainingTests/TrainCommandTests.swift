@@ -83,6 +83,25 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: checkpoints) == before)
     }
 
+    @Test(.enabled(if: executable != nil)) func resumeRefusesSettingsTheCheckpointDependsOn() throws {
+        let root = try Self.makeFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let checkpoints = root.appendingPathComponent("checkpoints").path
+        let first = try Self.joule(["train", "--dataset", "png:" + root.appendingPathComponent("images").path, "--model", "mlp",
+                                    "--batch-size", "8", "--validation-size", "12", "--steps", "4", "--checkpoint-dir", checkpoints, "--json"])
+        #expect(first.status == 0, "stderr: \(first.error)")
+        let runID = try #require(try JSONSerialization.jsonObject(with: Data(first.output.utf8)) as? [String: Any])["run_id"] as? String
+        let id = try #require(runID)
+        let refused = try Self.joule(["train", "--resume", id, "--checkpoint-dir", checkpoints, "--steps", "8",
+                                      "--batch-size", "4", "--seed", "9"])
+        #expect(refused.status != 0)
+        #expect(refused.error.contains("--batch-size (run: 8, given: 4)") && refused.error.contains("--seed (run: 1, given: 9)"),
+                "\(refused.error)")
+        // Settings that do not touch the saved state may change.
+        let extended = try Self.joule(["train", "--resume", id, "--checkpoint-dir", checkpoints, "--steps", "8", "--lr", "0.01"])
+        #expect(extended.status == 0, "stderr: \(extended.error)")
+    }
+
     @Test(.enabled(if: executable != nil)) func badInputFailsWithAClearMessage() throws {
         let root = try Self.makeFolder()
         defer { try? FileManager.default.removeItem(at: root) }

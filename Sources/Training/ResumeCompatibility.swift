@@ -1,0 +1,27 @@
+/// Settings a resumed run cannot change: the checkpoint's state (weights, optimiser
+/// moments, the sampler's place in the data, the replay buffer) was made under them, so a
+/// new value would break the run silently or make its record lie.
+public enum ResumeCompatibility {
+    /// Each fixed setting by its command-line name, read from a configuration.
+    static let fixed: [(name: String, value: @Sendable (TrainingConfiguration) -> String)] = [
+        ("objective", { $0.objective }),
+        ("dataset", { $0.dataset }),
+        ("model", { $0.model }),
+        ("norm", { "\($0.normalization)" }),
+        ("batch-size", { String($0.batchSize) }),
+        ("validation-size", { String($0.validationSize) }),
+        ("optimizer", { $0.optimizer }),
+        ("seed", { String($0.seed) }),
+        ("buffer-size", { $0.jem.map { String($0.bufferSize) } ?? "-" }),
+        ("class-conditional", { $0.jem.map { String($0.classConditional) } ?? "-" }),
+        ("buffer-start", { $0.jem?.bufferStart ?? "-" }),
+        ("labels-per-class", { $0.jem?.labelsPerClass.map(String.init) ?? "all" }),
+    ]
+
+    /// The settings `resumed` changes from `saved`, as "--name (run: old, given: new)".
+    public static func conflicts(saved: TrainingConfiguration, resumed: TrainingConfiguration) -> [String] {
+        fixed.compactMap { name, value in
+            value(saved) == value(resumed) ? nil : "--\(name) (run: \(value(saved)), given: \(value(resumed)))"
+        }
+    }
+}
