@@ -5,6 +5,9 @@ import Uncertainty
 public struct EvaluationSettings: Sendable {
     /// OOD sets to detect against the in-distribution test set.
     public var oodSets: [OODSet] = OODSet.defaults
+    /// Whether the user named the sets: then a set that cannot be loaded is an error;
+    /// a default set that is missing or does not fit the model is skipped with a warning.
+    public var oodSetsExplicit = false
     /// Scores to compute for every set (higher = more in-distribution).
     public var scores: [OODScore] = OODScore.defaults
     /// Reliability-diagram binning for ECE, MCE and RMS-CE.

@@ -67,7 +67,7 @@ public struct RunCalibration {
         }
         let calibrator = try Calibrator.fit(method: method, logits: fitLogits, labels: fitted.labels)
         let stored = StoredCalibrator(calibrator: calibrator, fittedOn: "validation", count: fitted.count,
-                                      checkpoint: url.lastPathComponent)
+                                      checkpoint: url.lastPathComponent, step: checkpoint.progress.step)
         let outcome = Outcome(
             runID: checkpoint.progress.runID, method: method.rawValue, calibrator: stored.summary, fittedOn: "validation",
             fittedCount: fitted.count, measuredOn: measured.name, measuredCount: measured.count,

@@ -47,22 +47,25 @@ public struct RunEvaluation {
             log("scored \(name): \(set.count) images in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
             return scored
         }
-        let inScored = score(inSet, as: inName)
+        // Every OOD set is read (or made) before anything is scored, so a bad file fails fast.
+        var oodImages: [(set: OODSet, images: ImageDataset)] = []
+        for (k, oodSet) in settings.oodSets.enumerated() {
+            do {
+                oodImages.append((oodSet, try oodSet.make(like: fullInSet, count: settings.syntheticCount,
+                                                          seed: settings.seed &+ UInt64(k) &+ 1, mnist5k: mnist5k)))
+            } catch where !settings.oodSetsExplicit {
+                log("skipping the default OOD set \(oodSet.name): \(error)")
+            }
+        }
+        let inScored = try Self.checkedFinite(score(inSet, as: inName))
         var sets = [inScored]
         var ood: [OODResult] = []
-        for (k, oodSet) in settings.oodSets.enumerated() {
-            let images = try oodSet.make(like: fullInSet, count: settings.syntheticCount, seed: settings.seed &+ UInt64(k) &+ 1,
-                                         mnist5k: mnist5k)
-            let scored = score(images, as: oodSet.name)
+        for (oodSet, images) in oodImages {
+            let scored = try Self.checkedFinite(score(images, as: oodSet.name))
             sets.append(scored)
             for s in settings.scores {
-                let detection: DetectionMetrics
-                do {
-                    detection = try DetectionMetrics.compute(inDistribution: inScored.scores[s] ?? [],
+                let detection = try DetectionMetrics.compute(inDistribution: inScored.scores[s] ?? [],
                                                              outOfDistribution: scored.scores[s] ?? [])
-                } catch {
-                    throw EvaluationError.invalid("\(oodSet.name), score \(s.name): \(error)")
-                }
                 ood.append(OODResult(dataset: oodSet.name, group: oodSet.group.rawValue, score: s.name,
                                      auroc: detection.auroc, auprIn: detection.auprIn, auprOut: detection.auprOut,
                                      fpr95: detection.fpr95, detectionError: detection.detectionError,
@@ -88,6 +91,21 @@ public struct RunEvaluation {
             result.reliability = calibration.bins
         }
         return (result, sets)
+    }
+
+    /// The set, once every score and probability is finite; otherwise an error naming the
+    /// set, the score and the first bad sample (a diverged model's outputs overflow).
+    static func checkedFinite(_ set: ScoredSet) throws -> ScoredSet {
+        for (score, values) in set.scores.sorted(by: { $0.key.name < $1.key.name }) {
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                throw EvaluationError.invalid("\(set.name): score \(score.name) of sample \(bad) is \(values[bad]) "
+                                              + "(\(values.count { !$0.isFinite }) of \(values.count) not finite)")
+            }
+        }
+        if let rows = set.logits, let bad = rows.firstIndex(where: { !$0.allSatisfy(\.isFinite) }) {
+            throw EvaluationError.invalid("\(set.name): the logits of sample \(bad) are not finite")
+        }
+        return set
     }
 
     /// "15 equal-width bins" or "15 equal-mass bins".

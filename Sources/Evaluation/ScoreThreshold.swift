@@ -9,7 +9,10 @@ public enum ScoreThreshold {
         let sorted = inDistribution.filter(\.isFinite).sorted(by: >)
         guard !sorted.isEmpty else { return nil }
         // The k-th largest score keeps at least k of n; the smallest such k is ⌈rate · n⌉.
-        let k = Int((truePositiveRate * Double(sorted.count)).rounded(.up))
+        // Rounding must not add one: 0.9 · 70 is 63.000…01 in floating point, and k = 63.
+        let exact = truePositiveRate * Double(sorted.count)
+        var k = Int(exact.rounded(.up))
+        if k > 1, Double(k - 1) >= exact - 1e-9 * Double(sorted.count) { k -= 1 }
         return sorted[max(min(k, sorted.count), 1) - 1]
     }
 }

@@ -8,18 +8,20 @@ public struct StoredCalibrator: Codable, Sendable, Equatable {
     /// The set it was fitted on ("validation") and its size.
     public var fittedOn: String
     public var count: Int
-    /// The checkpoint file it belongs to.
+    /// The checkpoint file it belongs to, and the training step that file held.
     public var checkpoint: String
+    public var step: Int?
 
-    public init(calibrator: Calibrator, fittedOn: String, count: Int, checkpoint: String) {
+    public init(calibrator: Calibrator, fittedOn: String, count: Int, checkpoint: String, step: Int?) {
         self.calibrator = calibrator
         self.fittedOn = fittedOn
         self.count = count
         self.checkpoint = checkpoint
+        self.step = step
     }
 
     enum CodingKeys: String, CodingKey {
-        case calibrator, fittedOn = "fitted_on", count, checkpoint
+        case calibrator, fittedOn = "fitted_on", count, checkpoint, step
     }
 
     /// A short description for outputs: "temperature (T = 1.532)", "isotonic", "histogram".
@@ -51,6 +53,19 @@ public struct StoredCalibrator: Codable, Sendable, Equatable {
         } catch {
             throw EvaluationError.invalid("\(url.path): not a Joule calibrator (\(error))")
         }
+    }
+
+    /// The calibrator stored for `checkpoint` when it was fitted on the weights the file now
+    /// holds (training step `step`); a calibrator left from before the run was resumed is
+    /// not applied, and `log` says so.
+    public static func loadCurrent(forCheckpoint checkpoint: URL, step: Int, log: (String) -> Void) throws -> StoredCalibrator? {
+        guard let stored = try load(forCheckpoint: checkpoint) else { return nil }
+        if let fitted = stored.step, fitted != step {
+            log("not applying \(url(forCheckpoint: checkpoint).path): fitted at step \(fitted), the checkpoint is now at step \(step) "
+                + "(run joule calibrate again)")
+            return nil
+        }
+        return stored
     }
 
     /// Writes the calibrator beside `checkpoint`, atomically.

@@ -8,7 +8,7 @@
 /// the calibrated confidence c and the other classes share 1 − c in proportion to their
 /// softmax probabilities (equally if those are all 0), so rows sum to 1; the argmax
 /// changes only when c falls below another class's share.
-public struct HistogramBinningCalibrator: Codable, Sendable, Equatable {
+public struct HistogramBinningCalibrator: TopLabelCalibrator, Codable, Sendable, Equatable {
     /// The calibrated confidence of each equal-width bin, lowest bin first; the number of
     /// bins is its count.
     public var binConfidences: [Double]
@@ -57,17 +57,6 @@ public struct HistogramBinningCalibrator: Codable, Sendable, Equatable {
         guard !confidence.isNaN else { return .nan }
         let clamped = min(max(confidence, 0), 1)
         return binConfidences[CalibrationBinning.equalWidthBin(of: clamped, bins: bins)]
-    }
-
-    /// Calibrated probabilities for each row of `logits`: softmax, then the top label's
-    /// probability replaced by its calibrated confidence and the rest rescaled to share
-    /// the remainder. A row holding NaN or +∞, or only −∞, gives a row of NaN.
-    public func calibrated(logits: [[Double]]) -> [[Double]] {
-        logits.map { row in
-            let probabilities = softmax(row)
-            guard let top = probabilities.max() else { return [] }
-            return redistributing(probabilities, confidence: calibratedConfidence(top))
-        }
     }
 
     /// Decodes a stored calibrator, refusing one without bins or with a bin confidence

@@ -10,7 +10,7 @@
 /// first and last. As with histogram binning, the predicted class gets the calibrated
 /// confidence c and the other classes share 1 − c in proportion to their softmax
 /// probabilities, so rows sum to 1.
-public struct IsotonicCalibrator: Codable, Sendable, Equatable {
+public struct IsotonicCalibrator: TopLabelCalibrator, Codable, Sendable, Equatable {
     /// The knots' confidences, non-decreasing.
     public var confidences: [Double]
     /// The knots' calibrated confidences, non-decreasing, each in [0, 1].
@@ -89,17 +89,6 @@ public struct IsotonicCalibrator: Codable, Sendable, Equatable {
         let (x0, x1) = (confidences[high - 1], confidences[high])
         let (y0, y1) = (calibratedConfidences[high - 1], calibratedConfidences[high])
         return y0 + (y1 - y0) * (confidence - x0) / (x1 - x0)
-    }
-
-    /// Calibrated probabilities for each row of `logits`: softmax, then the top label's
-    /// probability replaced by its calibrated confidence and the rest rescaled to share
-    /// the remainder. A row holding NaN or +∞, or only −∞, gives a row of NaN.
-    public func calibrated(logits: [[Double]]) -> [[Double]] {
-        logits.map { row in
-            let probabilities = softmax(row)
-            guard let top = probabilities.max() else { return [] }
-            return redistributing(probabilities, confidence: calibratedConfidence(top))
-        }
     }
 
     /// Decodes stored knots, refusing lists that are empty, of different lengths, not

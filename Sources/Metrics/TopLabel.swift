@@ -12,7 +12,11 @@ func argmax(_ row: [Double]) -> Int {
 /// and the other classes sharing 1 − confidence in proportion to their original
 /// probabilities: q_j = (1 − c) · p_j / Σ_{i≠k} p_i for j ≠ k. When the others all have
 /// probability 0 they share 1 − c equally; a single class keeps probability 1. Rows keep
-/// summing to 1; the argmax changes only when c falls below another class's share.
+/// summing to 1.
+///
+/// Calibration must not change the prediction, so c is first raised, when needed, to the
+/// smallest value that keeps the predicted class on top: with m = max_{j≠k} p_j / Σ_{i≠k} p_i
+/// the largest other share is (1 − c)·m, which stays ≤ c for c ≥ m / (1 + m).
 ///
 /// A row holding NaN, or a NaN `confidence`, gives a row of NaN.
 func redistributing(_ probabilities: [Double], confidence: Double) -> [Double] {
@@ -25,10 +29,14 @@ func redistributing(_ probabilities: [Double], confidence: Double) -> [Double] {
     // is close to 1.
     var others = 0.0
     for (index, p) in probabilities.enumerated() where index != predicted { others += p }
-    let rest = 1 - confidence
+    var largestOther = 0.0
+    for (index, p) in probabilities.enumerated() where index != predicted { largestOther = max(largestOther, p) }
+    let m = others > 0 ? largestOther / others : 1 / Double(probabilities.count - 1)
+    let kept = max(confidence, m / (1 + m))
+    let rest = 1 - kept
     let equalShare = rest / Double(probabilities.count - 1)
     return probabilities.enumerated().map { index, p in
-        if index == predicted { return confidence }
+        if index == predicted { return kept }
         return others > 0 ? rest * (p / others) : equalShare
     }
 }
@@ -51,4 +59,24 @@ func topLabelOutcomes(logits: [[Double]], labels: [Int]) throws -> (confidences:
         correct.append(predicted == label)
     }
     return (confidences, correct)
+}
+
+/// A calibrator of the top-label confidence (histogram binning, isotonic regression): it
+/// maps the predicted class's probability and lets the other classes share the rest.
+public protocol TopLabelCalibrator {
+    /// The calibrated confidence for a top-label confidence in [0, 1].
+    func calibratedConfidence(_ confidence: Double) -> Double
+}
+
+extension TopLabelCalibrator {
+    /// Calibrated probabilities for each row of `logits`: softmax, then the top label's
+    /// probability replaced by its calibrated confidence and the rest rescaled to share
+    /// the remainder. A row holding NaN or +∞, or only −∞, gives a row of NaN.
+    public func calibrated(logits: [[Double]]) -> [[Double]] {
+        logits.map { row in
+            let probabilities = softmax(row)
+            guard let top = probabilities.max() else { return [] }
+            return redistributing(probabilities, confidence: calibratedConfidence(top))
+        }
+    }
 }

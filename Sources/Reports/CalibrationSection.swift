@@ -3,16 +3,13 @@ import Metrics
 /// Reliability diagrams of every evaluated run, overlaid (accuracy against mean confidence
 /// per bin, with the diagonal of perfect calibration), and their confidence histograms.
 enum CalibrationSection {
-    /// Bins of the diagrams: the evaluation default, 15 equal-width.
-    static let binning = CalibrationBinning.standard
-
     static func render(_ runs: [ReportRun]) -> String? {
         var reliability: [XYChart.Series] = [], histogram: [XYChart.Series] = []
         var legend = ""
         for (index, run) in runs.enumerated() {
             guard let samples = run.evaluationSamples, !samples.confidences.isEmpty,
                   let metrics = try? CalibrationMetrics.compute(confidences: samples.confidences, correct: samples.correct,
-                                                                binning: binning) else { continue }
+                                                                binning: samples.binning) else { continue }
             let color = Palette.color(index)
             reliability.append(XYChart.Series(name: run.name, color: color, points: metrics.bins.compactMap { bin in
                 guard let confidence = bin.meanConfidence, let accuracy = bin.accuracy else { return nil }
@@ -30,8 +27,8 @@ enum CalibrationSection {
         let counts = XYChart(title: "confidence histogram", xTitle: "confidence (bin centre)", yTitle: "share of samples",
                              series: histogram, xRange: 0...1).svg()
         let content = """
-        <p class="note">On each run's in-distribution set, 15 equal-width confidence bins; confidence is the top-class \
-        probability. Points above the dashed diagonal are under-confident, below it over-confident.</p>
+        <p class="note">On each run's in-distribution set, in the bins its evaluation used (15 equal-width unless \
+        told otherwise); confidence is the top-class probability. Points above the dashed diagonal are under-confident, below it over-confident.</p>
         <div class="charts">
         <div class="chart">\n<h3>Reliability diagram</h3>\n\(diagram)\n<ul class="legend">\(legend)</ul>\n</div>
         <div class="chart">\n<h3>Confidence histogram</h3>\n\(counts)\n<ul class="legend">\(legend)</ul>\n</div>

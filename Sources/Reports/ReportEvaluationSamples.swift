@@ -1,3 +1,5 @@
+import Metrics
+
 /// A run's per-sample evaluation outputs (what `joule evaluate` stores), from which the
 /// report draws reliability diagrams and score histograms.
 public struct ReportEvaluationSamples: Sendable {
@@ -9,12 +11,16 @@ public struct ReportEvaluationSamples: Sendable {
     public var correct: [Bool]
     /// Score name → dataset name → the score of each sample (higher = more in-distribution).
     public var scores: [String: [String: [Double]]]
+    /// The bins the evaluation used, which the reliability diagram reuses.
+    public var binning: CalibrationBinning
 
-    public init(inDistribution: String, confidences: [Double], correct: [Bool], scores: [String: [String: [Double]]]) {
+    public init(inDistribution: String, confidences: [Double], correct: [Bool], scores: [String: [String: [Double]]],
+                binning: CalibrationBinning = .standard) {
         precondition(confidences.count == correct.count, "ReportEvaluationSamples: \(confidences.count) confidences for \(correct.count) outcomes")
         self.inDistribution = inDistribution
         self.confidences = confidences
         self.correct = correct
         self.scores = scores
+        self.binning = binning
     }
 }

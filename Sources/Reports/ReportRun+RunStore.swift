@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import RunLog
 
 extension ReportRun {
@@ -32,7 +33,8 @@ extension ReportRun {
     /// the one with classifier metrics ("test" when none has).
     static func evaluationSamples(_ rows: [SampleScoreRecord], evaluations: [EvaluationRecord]) -> ReportEvaluationSamples? {
         guard !rows.isEmpty else { return nil }
-        let inDistribution = evaluations.first { $0.score == "classifier" }?.dataset ?? "test"
+        let classifierRow = evaluations.first { $0.score == "classifier" }
+        let inDistribution = classifierRow?.dataset ?? "test"
         var scores: [String: [String: [Double]]] = [:]
         var outcome: [Int: (confidence: Double, correct: Bool)] = [:]
         for row in rows {
@@ -43,7 +45,21 @@ extension ReportRun {
         }
         let ordered = outcome.keys.sorted().compactMap { outcome[$0] }
         return ReportEvaluationSamples(inDistribution: inDistribution, confidences: ordered.map(\.confidence),
-                                       correct: ordered.map(\.correct), scores: scores)
+                                       correct: ordered.map(\.correct), scores: scores,
+                                       binning: binning(fromSettings: classifierRow?.settings) ?? .standard)
+    }
+
+    /// The binning `joule evaluate` describes in its settings ("20 equal-mass bins").
+    static func binning(fromSettings settings: String?) -> CalibrationBinning? {
+        guard let data = settings?.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let words = (object["binning"] as? String)?.split(separator: " "), words.count == 3,
+              let bins = Int(words[0]), bins >= 1, bins <= 1_000 else { return nil }
+        switch words[1] {
+        case "equal-width": return .equalWidth(bins: bins)
+        case "equal-mass": return .equalMass(bins: bins)
+        default: return nil
+        }
     }
 
     /// The OOD group `joule evaluate` writes into an evaluation's settings JSON, if any.

@@ -34,7 +34,7 @@ enum ScoreHistogramsSection {
             let values = (sets[name] ?? []).filter(\.isFinite)
             guard !values.isEmpty else { continue }
             var counts = [Double](repeating: 0, count: binCount)
-            for v in values { counts[min(max(Int((v - low) / width), 0), binCount - 1)] += 1 }
+            for v in values { counts[Int(min(max((v - low) / width, 0), Double(binCount - 1)))] += 1 }
             let total = Double(values.count)
             let points: [(x: Double, y: Double)] = counts.indices.map { bin in
                 (x: low + (Double(bin) + 0.5) * width, y: counts[bin] / total)

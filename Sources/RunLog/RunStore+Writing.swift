@@ -139,12 +139,28 @@ extension RunStore {
         }
     }
 
-    /// Records an evaluation's results and its per-sample scores in one transaction: a
-    /// failure part-way leaves the store as it was.
-    public func recordEvaluation(_ evaluations: [EvaluationRecord], sampleScores: [SampleScoreRecord], for runID: String) throws {
+    /// Records a whole evaluation in one transaction (a failure part-way leaves the store as
+    /// it was): it replaces every earlier evaluation row of the run, except those whose score
+    /// is in `keeping`, and every per-sample score, so no row of an older evaluation (another
+    /// checkpoint, other OOD sets) survives beside the new ones.
+    public func recordEvaluation(_ evaluations: [EvaluationRecord], sampleScores: [SampleScoreRecord], for runID: String,
+                                 keeping: [String] = []) throws {
         try db.transaction {
+            try requireRun(runID)
+            let placeholders = keeping.map { _ in "?" }.joined(separator: ", ")
+            try db.execute("DELETE FROM evaluations WHERE run_id = ?" + (keeping.isEmpty ? "" : " AND score NOT IN (\(placeholders))"),
+                           [.text(runID)] + keeping.map { .text($0) })
+            try db.execute("DELETE FROM sample_scores WHERE run_id = ?", [.text(runID)])
             try recordEvaluations(evaluations, for: runID)
             try replaceSampleScores(sampleScores, for: runID)
+        }
+    }
+
+    /// Records a calibrator's before/after rows and its file as an artifact, together.
+    public func recordCalibration(_ evaluations: [EvaluationRecord], artifact path: String, for runID: String) throws {
+        try db.transaction {
+            try recordEvaluations(evaluations, for: runID)
+            try addArtifact(kind: "calibrator", path: path, for: runID)
         }
     }
 

@@ -1,4 +1,5 @@
 import Datasets
+import Foundation
 import Sampling
 import Tensors
 
@@ -44,8 +45,10 @@ public struct DatasetScoring {
         var probabilities: [[Double]]?, logitRows: [[Double]]?
         withoutRecording {
             if let logits = model.logits.map({ $0(x) }) {
+                // Probabilities in Double from the logits: a Float softmax rounds confident
+                // rows to exactly 1, and those ties would blunt the max-softmax score.
                 logitRows = rows(logits)
-                probabilities = rows(logits.softmax(alongAxis: 1))
+                probabilities = logitRows?.map(Self.softmax)
                 for score in scores {
                     switch score {
                     case .logDensity: result[score] = column(logits.logSumExp(squeezingAxes: [1]))
@@ -81,6 +84,14 @@ public struct DatasetScoring {
             }
         }
         return (logitRows, probabilities, result)
+    }
+
+    /// A numerically stable softmax of one row, in Double.
+    static func softmax(_ row: [Double]) -> [Double] {
+        let top = row.max() ?? 0
+        let exps = row.map { Foundation.exp($0 - top) }
+        let total = exps.reduce(0, +)
+        return exps.map { $0 / total }
     }
 
     private func column(_ t: Tensor) -> [Double] { t.withUnsafeBufferPointer { $0.map(Double.init) } }

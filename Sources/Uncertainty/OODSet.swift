@@ -83,10 +83,13 @@ public enum OODSet: Hashable, Sendable {
             return try checked(try MNIST5k.load(from: mnist5k), like: reference, path: mnist5k.path)
         case .folder(let path):
             let url = URL(fileURLWithPath: path)
-            var isDirectory: ObjCBool = false
-            let hasClassFolders = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
-                && ((try? FileManager.default.contentsOfDirectory(at: url, includingPropertiesForKeys: nil)) ?? [])
-                    .contains { !$0.lastPathComponent.hasPrefix(".") && $0.hasDirectoryPath }
+            func isFolder(_ path: String) -> Bool {
+                var isDirectory: ObjCBool = false
+                return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+            }
+            let hasClassFolders = isFolder(path)
+                && ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
+                    .contains { !$0.hasPrefix(".") && isFolder(url.appendingPathComponent($0).path) }
             let grayscale = reference.channels == 1
             let set = hasClassFolders ? try PNGFolder.load(directory: url, grayscale: grayscale)
                 : try PNGFolder.loadUnlabeled(paths: [url], grayscale: grayscale)

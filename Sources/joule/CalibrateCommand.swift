@@ -28,6 +28,9 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Run store (default $JOULE_RUNS_DB, else CHECKPOINT_DIR/runs.sqlite).") var runsDb: String?
     @Flag(help: "Print one JSON object.") var json = false
 
+    /// The score names of the rows `calibrate` records (and `evaluate` leaves alone).
+    static let recordedScores = ["uncalibrated"] + CalibrationMethod.allCases.map { "calibrated:\($0.rawValue)" }
+
     func run() throws {
         try reportingErrors("calibrate") {
             guard let method = CalibrationMethod(rawValue: method) else {
@@ -40,8 +43,15 @@ struct CalibrateCommand: ParsableCommand {
             calibration.binning = .equalWidth(bins: bins)
             let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             let (stored, outcome) = try calibration.run(saved, url: url, log: log)
+            // The file is what evaluate applies: it goes in last, and comes out again if the
+            // store cannot record it, so a calibrator is never in use without its record.
             let file = try stored.write(forCheckpoint: url)
-            try record(outcome, file: file, runID: saved.progress.runID, log: log)
+            do {
+                try record(outcome, file: file, runID: saved.progress.runID, log: log)
+            } catch {
+                try? FileManager.default.removeItem(at: file)
+                throw error
+            }
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -76,7 +86,6 @@ struct CalibrateCommand: ParsableCommand {
                 rows.append(EvaluationRecord(dataset: outcome.measuredOn, score: score, metric: metric, value: value, settings: settings))
             }
         }
-        try store.recordEvaluations(rows, for: runID)
-        try store.addArtifact(kind: "calibrator", path: file.path, for: runID)
+        try store.recordCalibration(rows, artifact: file.path, for: runID)
     }
 }

@@ -43,6 +43,7 @@ struct EvaluateCommand: ParsableCommand {
             var settings = EvaluationSettings()
             settings.oodSets = try Self.parseList(ood, default: OODSet.defaults, what: "OOD set", help: OODSet.nameHelp,
                                                   parse: OODSet.init(name:))
+            settings.oodSetsExplicit = ood != nil
             settings.scores = try Self.parseList(scores, default: OODScore.defaults, what: "score", help: OODScore.nameHelp,
                                                  parse: OODScore.init(name:))
             guard !settings.scores.isEmpty else { throw ValidationErrorText("--scores: give at least one score") }
@@ -59,7 +60,7 @@ struct EvaluateCommand: ParsableCommand {
             let url = try CheckpointLocation.resolve(runOrFile, checkpointDirectory: checkpointDir, which: checkpoint)
             let saved = try TrainingCheckpoint.read(from: url)
             let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
-            let calibrator = noCalibrator ? nil : try StoredCalibrator.load(forCheckpoint: url)
+            let calibrator = noCalibrator ? nil : try StoredCalibrator.loadCurrent(forCheckpoint: url, step: saved.progress.step, log: log)
             if let calibrator { log("applying the stored calibrator: \(calibrator.summary) (--no-calibrator to skip)") }
             let (result, sets) = try RunEvaluation(settings: settings)
                 .run(saved, path: url.path, calibrator: calibrator, mnist5k: URL(fileURLWithPath: mnist5k ?? "datasets/mnist_5k.csv.gz"), log: log)
@@ -88,7 +89,9 @@ struct EvaluateCommand: ParsableCommand {
             log("not stored: run \(runID) is not in \(path)")
             return
         }
-        try store.recordEvaluation(result.records, sampleScores: sets.flatMap(\.sampleRecords), for: runID)
+        // `joule calibrate`'s before/after rows belong to the calibrator, not to this evaluation.
+        try store.recordEvaluation(result.records, sampleScores: sets.flatMap(\.sampleRecords), for: runID,
+                                   keeping: CalibrateCommand.recordedScores)
         log("stored with run \(runID) in \(path)")
     }
 
@@ -97,9 +100,13 @@ struct EvaluateCommand: ParsableCommand {
                              parse: (String) -> T?) throws -> [T] {
         guard let text else { return defaults }
         if text == "none" { return [] }
+        var seen = Set<String>()
         return try text.split(separator: ",").map { raw in
             let name = raw.trimmingCharacters(in: .whitespaces)
             guard let value = parse(name) else { throw ValidationErrorText("unknown \(what) '\(name)' (expected \(help))") }
+            // Names are canonical ("energy@1" is "energy"), so a repeat is caught however spelled.
+            let canonical = String(describing: value)
+            guard seen.insert(canonical).inserted else { throw ValidationErrorText("\(what) '\(name)' is given twice") }
             return value
         }
     }

@@ -22,6 +22,7 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "The score (default log-px).") var score = "log-px"
     @Option(help: "Share of validation images to call in-distribution when fitting the threshold.") var tpr = 0.95
     @Flag(help: "Skip the validation threshold (no decision column).") var noThreshold = false
+    @Flag(help: "Ignore the calibrator `joule calibrate` stored for the checkpoint.") var noCalibrator = false
     @Option(help: "csv or json.") var format = "csv"
     @Option(help: "Where run folders are (default checkpoints).") var checkpointDir: String?
     @Option(help: "Which checkpoint of the run: best (on validation) or last.") var checkpoint = "best"
@@ -38,11 +39,14 @@ struct ScoreCommand: ParsableCommand {
             let saved = try TrainingCheckpoint.read(from: url)
             let (model, shape, _) = try saved.makeModel(path: url.path)
             let scoringModel = ScoringModel(classifier: model)
-            let calibrator = try StoredCalibrator.load(forCheckpoint: url)
+            let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+            let calibrator = noCalibrator ? nil : try StoredCalibrator.loadCurrent(forCheckpoint: url, step: saved.progress.step, log: log)
+            if let calibrator { log("applying the stored calibrator to the probabilities: \(calibrator.summary) (--no-calibrator to skip)") }
             var scoring = DatasetScoring(scores: [kind])
             scoring.batchSize = batchSize
 
-            var threshold: Double?, classNames: [String] = []
+            var threshold: Double?
+            var classNames = saved.configuration.dataset == "fashion-mnist" ? FashionMNIST.classNames : []
             if !noThreshold {
                 let data = try TrainingData.load(saved.configuration)
                 classNames = data.train.classNames
@@ -59,11 +63,11 @@ struct ScoreCommand: ParsableCommand {
                 if let calibrator, let logits = scored.logits { scored.probabilities = calibrator.calibrator.calibrated(logits: logits) }
                 let predictions = scored.predictions, confidences = scored.confidences, values = scored.scores[kind] ?? []
                 for i in 0..<scored.count {
-                    var row: [String: Any] = ["source": set.sources.isEmpty ? "\(path)#\(i)" : set.sources[i], "score": values[i]]
+                    var row: [String: Any] = ["source": set.sources.isEmpty ? "\(path)#\(i)" : set.sources[i], "score": Self.number(values[i])]
                     if let predictions, let confidences {
                         row["prediction"] = predictions[i]
                         row["class"] = classNames[safe: predictions[i]] ?? String(predictions[i])
-                        row["confidence"] = confidences[i]
+                        row["confidence"] = Self.number(confidences[i])
                     }
                     if let threshold { row["decision"] = values[i] >= threshold ? "in" : "out" }
                     samples.append(row)
@@ -81,7 +85,6 @@ struct ScoreCommand: ParsableCommand {
             for row in samples {
                 print(columns.map { key in
                     switch row[key] {
-                    case let v as Double: return "\(v)"
                     case let v?: return OutputTable.csvField("\(v)")
                     default: return ""
                     }
@@ -92,6 +95,9 @@ struct ScoreCommand: ParsableCommand {
             }
         }
     }
+
+    /// A finite value as a number; NaN and infinities as text (JSON has no such numbers).
+    static func number(_ v: Double) -> Any { v.isFinite ? v : (v.isNaN ? "NaN" : (v > 0 ? "Inf" : "-Inf")) }
 
     /// PNG files and folders, or an IDX image file; shapes must be the model's.
     static func load(_ path: String, shape: [Int]) throws -> ImageDataset {

@@ -59,3 +59,15 @@ struct HistogramBinningTests {
         }
     }
 }
+
+@Suite struct PredictionKeepingTests {
+    @Test func aLowCalibratedConfidenceKeepsThePrediction() {
+        // p = (0.45, 0.40, 0.15), c = 0.40: sharing 0.60 in proportion would give class 1
+        // 0.6·0.40/0.55 = 0.436 > 0.40. The floor m/(1 + m) with m = 0.40/0.55 = 8/11 is 8/19.
+        let q = redistributing([0.45, 0.40, 0.15], confidence: 0.40)
+        #expect(abs(q[0] - 8.0 / 19.0) < 1e-12 && abs(q[1] - 8.0 / 19.0) < 1e-12)
+        #expect(abs(q.reduce(0, +) - 1) < 1e-12 && argmax(q) == 0)
+        // A confidence above the floor is kept as it is.
+        #expect(redistributing([0.45, 0.40, 0.15], confidence: 0.7)[0] == 0.7)
+    }
+}

@@ -60,6 +60,16 @@ import Testing
         }
         let flat = try OODSet.folder(root.path).make(like: Self.reference, count: 1, seed: 0, mnist5k: Self.nowhere)
         #expect(flat.count == 3 && flat.name == "png:\(root.path)")
+        // A folder of class subfolders is read as a labelled set.
+        let classes = FileManager.default.temporaryDirectory.appendingPathComponent("joule-ood-classes-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: classes) }
+        for name in ["a", "b"] {
+            let folder = classes.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try PNGWriter.write([UInt8](repeating: 7, count: 16), width: 4, height: 4, channels: 1, to: folder.appendingPathComponent("x.png"))
+        }
+        let labelled = try OODSet.folder(classes.path).make(like: Self.reference, count: 1, seed: 0, mnist5k: Self.nowhere)
+        #expect(labelled.count == 2 && labelled.labels == [0, 1] && labelled.classNames == ["a", "b"])
         let wide = ImageDataset(name: "test", pixels: [UInt8](repeating: 0, count: 25), labels: [0], channels: 1, height: 5, width: 5,
                                 classNames: ["a"])
         #expect {

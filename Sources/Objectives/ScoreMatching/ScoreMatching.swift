@@ -42,8 +42,8 @@ public enum ScoreMatching {
     ///     J(θ) = E_x E_v[−vᵀ ∇ₓ²E(x) v + ½ (vᵀ∇ₓE(x))²]
     ///
     /// and with `varianceReduced` the second term is taken exactly as ½‖∇ₓE(x)‖² (SSM-VR,
-    /// valid since E[v vᵀ] = I). Both are unbiased estimates of the exact objective (up to
-    /// a constant), at one Hessian-vector product per projection whatever D is.
+    /// valid since E[v vᵀ] = I). Both are unbiased estimates of the exact objective, at one
+    /// Hessian-vector product (a forward and two backward passes) per projection whatever D is.
     public static func sliced(energy: EnergyFunction, data x: Tensor, projections: Int = 1, distribution: Projection = .rademacher,
                               varianceReduced: Bool = false, using generator: inout some RandomNumberGenerator) -> Tensor {
         precondition(projections >= 1, "ScoreMatching.sliced: \(projections) projections")
