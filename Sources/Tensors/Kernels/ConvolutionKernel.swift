@@ -82,7 +82,7 @@ enum ConvolutionKernel {
 
     /// Runs a plan: inputs (storage, whether its reorder may be cached) in order, then the outputs.
     private static func execute(_ plan: Plan, inputs: [(TensorStorage, Bool)], outputs: [TensorStorage]) {
-        Threading.prepareForDNNL()
+        // The team was sized for this geometry by `plan(_:_:)`, just before.
         for (slot, (storage, cacheable)) in zip(plan.operands, inputs) {
             slot.operand.bindInput(storage, cacheable: cacheable)
         }
@@ -104,6 +104,7 @@ enum ConvolutionKernel {
     }
 
     private static func plan(_ g: ConvolutionGeometry, _ direction: Direction) -> Plan {
+        Threading.prepareForDNNL(work: g.flops)
         let key = Key(geometry: g, direction: direction)
         if let plan = plans[key] { return plan }
         let plan = makePlan(g, direction)

@@ -55,9 +55,10 @@ enum LeakyReLUKernel {
                 pointers = inputs.map { UnsafeMutableRawPointer($0.storage.pointer) } + [UnsafeMutableRawPointer(out.storage.pointer)]
             }
             let key = Key(count: count, slopeBits: slope.bitPattern, direction: direction)
+            // Memory-bound: count it as a few operations per element.
+            Threading.prepareForDNNL(work: 8 * Double(count))
             let plan = plans[key] ?? makePlan(key)
             plans[key] = plan
-            Threading.prepareForDNNL()
             for (slot, pointer) in zip(plan.operands, pointers) { slot.operand.bindPlain(pointer) }
             var args = plan.operands.map { dnnl_exec_arg_t(arg: $0.arg, memory: $0.operand.memory) }
             DNNL.check(dnnl_primitive_execute(plan.primitive, DNNL.handles.stream, Int32(args.count), &args), "run LeakyReLU")

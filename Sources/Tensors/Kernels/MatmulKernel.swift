@@ -34,9 +34,9 @@ enum MatmulKernel {
             // only when the storage changes.
             let packsB = b.node == nil
             let key = Key(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, packsB: packsB)
+            Threading.prepareForDNNL(work: 2 * Double(m) * Double(n) * Double(k))
             let plan = plans[key] ?? makePlan(key)
             plans[key] = plan
-            Threading.prepareForDNNL()
             plan.a.bindInput(a.storage)
             plan.b.bindInput(b.storage, cacheable: packsB)
             _ = plan.c.bindOutput(c.storage)  // plain layouts: no twin

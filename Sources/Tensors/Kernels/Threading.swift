@@ -15,6 +15,36 @@ enum Threading {
 
     static func prepareForDNNL() { _ = configured }
 
+    /// Below this much work (floating-point operations) a oneDNN call runs on one thread.
+    /// Waking the OpenMP team costs microseconds, more than it saves on a small problem; and
+    /// on a busy machine a team member that is descheduled stalls the whole call for a time
+    /// slice (a 2-D toy energy's DSM step beside a JEM run: 28 ms on two threads, 0.9 ms
+    /// with this rule, same results).
+    static let singleThreadWork = 4e6
+
+    nonisolated(unsafe) private static var currentThreads: Int32 = 0
+    nonisolated(unsafe) private static let setThreads = openMPSetNumThreads()
+
+    /// Sizes the OpenMP team for a call doing about `work` operations. Must run before the
+    /// call's primitive is planned as well as before it runs: oneDNN sizes a primitive's
+    /// scratch space for the team it sees at planning, and a geometry always gets the same
+    /// count. Call under `DNNL.lock`.
+    static func prepareForDNNL(work: Double) {
+        useTeam(work < singleThreadWork ? 1 : Int32(Kernels.threadCount))
+    }
+
+    /// The team size set last (0 before the first call): what a primitive planned now sees.
+    static var team: Int32 { currentThreads }
+
+    /// Sets the OpenMP team size when it differs from the current one; 0 means all cores.
+    static func useTeam(_ threads: Int32) {
+        _ = configured
+        let wanted = threads > 0 ? threads : Int32(Kernels.threadCount)
+        guard wanted != currentThreads, let setThreads else { return }
+        setThreads(wanted)
+        currentThreads = wanted
+    }
+
     private typealias SetNumThreads = @convention(c) (Int32) -> Void
 
     /// `omp_set_num_threads` from the OpenMP runtime oneDNN links, looked up at run time.
