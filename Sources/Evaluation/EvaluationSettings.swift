@@ -10,6 +10,9 @@ public struct EvaluationSettings: Sendable {
     public var oodSetsExplicit = false
     /// Scores to compute for every set (higher = more in-distribution).
     public var scores: [OODScore] = OODScore.defaults
+    /// Whether the user named the scores: then a score the model cannot give is an error;
+    /// from the defaults, an energy without a classifier head keeps those it supports.
+    public var scoresExplicit = false
     /// Reliability-diagram binning for ECE, MCE and RMS-CE.
     public var binning: CalibrationBinning = .standard
     /// Images in each synthetic OOD set.

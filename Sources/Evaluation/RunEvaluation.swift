@@ -23,11 +23,16 @@ public struct RunEvaluation {
     ///   - log: progress lines for the terminal.
     public func run(_ checkpoint: TrainingCheckpoint, path: String, calibrator: StoredCalibrator? = nil, mnist5k: URL,
                     log: (String) -> Void = { _ in }) throws -> (result: EvaluationResult, sets: [ScoredSet]) {
-        let (model, _, _) = try checkpoint.makeModel(path: path)
-        let scoringModel = ScoringModel(classifier: model)
+        let scoringModel = try checkpoint.scoringModel(path: path)
+        var settings = settings
+        if !settings.scoresExplicit {
+            // An energy without a classifier head gets the default scores it supports.
+            settings.scores = settings.scores.filter(scoringModel.supports)
+        }
         guard !settings.scores.isEmpty else { throw EvaluationError.invalid("no scores to compute") }
         for score in settings.scores where !scoringModel.supports(score) {
-            throw EvaluationError.invalid("score \(score.name) needs a classifier head, which this model does not have")
+            throw EvaluationError.invalid("score \(score.name) needs a classifier head, which this \(checkpoint.configuration.objective) "
+                                          + "energy does not have (available: log-px, energy, grad-norm, sgld-delta)")
         }
         let data = try TrainingData.load(checkpoint.configuration)
         guard let (inName, fullInSet) = data.test.map({ ("test", $0) }) ?? data.validation.map({ ("validation", $0) }) else {

@@ -22,6 +22,11 @@ public struct TrainingSummary: Codable, Sendable {
     public var runStoreSeconds: Double?
     /// Times the divergence guard rolled the run back.
     public var recoveries = 0
+    /// Score matching: the objective on the validation set (best = lowest) and on the test
+    /// set (best-on-validation model); nil for classifiers.
+    public var bestValidationLoss: Double?
+    public var finalValidationLoss: Double?
+    public var testLoss: Double?
 
     enum CodingKeys: String, CodingKey {
         case runID = "run_id", steps, epochs, seconds
@@ -34,6 +39,7 @@ public struct TrainingSummary: Codable, Sendable {
         case bestCheckpoint = "best_checkpoint"
         case runStoreSeconds = "run_store_seconds"
         case recoveries = "divergence_recoveries"
+        case bestValidationLoss = "best_validation_loss", finalValidationLoss = "final_validation_loss", testLoss = "test_loss"
     }
 
     /// Every key is always present (`null` when not measured), so scripts can rely on them.
@@ -52,6 +58,9 @@ public struct TrainingSummary: Codable, Sendable {
         try c.encode(bestCheckpoint, forKey: .bestCheckpoint)
         try c.encode(runStoreSeconds, forKey: .runStoreSeconds)
         try c.encode(recoveries, forKey: .recoveries)
+        try c.encode(bestValidationLoss, forKey: .bestValidationLoss)
+        try c.encode(finalValidationLoss, forKey: .finalValidationLoss)
+        try c.encode(testLoss, forKey: .testLoss)
     }
 }
 

@@ -116,6 +116,17 @@ public enum ConfigurationFile {
         case "guard-sgld-steps": c.divergenceGuard = try update(c.divergenceGuard, default: DivergenceGuardSettings()) { $0.addedSGLDSteps = try int() }
         case "guard-energy-l2": c.divergenceGuard = try update(c.divergenceGuard, default: DivergenceGuardSettings()) { $0.addedEnergyL2 = try float() }
         case "guard-snapshot-every": c.divergenceGuard = try update(c.divergenceGuard, default: DivergenceGuardSettings()) { $0.snapshotEvery = try int() }
+        case "sigma": c.scoreMatching = try update(c.scoreMatching, default: ScoreMatchingSettings()) { $0.sigma = try float() }
+        case "sigma-max": c.scoreMatching = try update(c.scoreMatching, default: ScoreMatchingSettings()) { $0.sigmaLargest = try float() }
+        case "sigma-min": c.scoreMatching = try update(c.scoreMatching, default: ScoreMatchingSettings()) { $0.sigmaSmallest = try float() }
+        case "sigma-levels": c.scoreMatching = try update(c.scoreMatching, default: ScoreMatchingSettings()) { $0.levels = try int() }
+        case "sigma-spacing": c.scoreMatching = try update(c.scoreMatching, default: ScoreMatchingSettings()) { $0.spacing = try string() }
+        case "sm-form": c.scoreMatching = try update(c.scoreMatching, default: ScoreMatchingSettings()) { $0.form = try string() }
+        case "projections": c.scoreMatching = try update(c.scoreMatching, default: ScoreMatchingSettings()) { $0.projections = try int() }
+        case "projection": c.scoreMatching = try update(c.scoreMatching, default: ScoreMatchingSettings()) { $0.projection = try string() }
+        case "exact-limit": c.scoreMatching = try update(c.scoreMatching, default: ScoreMatchingSettings()) { $0.exactLimit = try int() }
+        case "sample-steps": c.scoreMatching = try update(c.scoreMatching, default: ScoreMatchingSettings()) { $0.sampleSteps = try int() }
+        case "sample-step-size": c.scoreMatching = try update(c.scoreMatching, default: ScoreMatchingSettings()) { $0.sampleStepSize = try float() }
         default: throw ConfigurationError.unknownKey(key, file: file)
         }
     }

@@ -26,8 +26,9 @@ public final class ProgressReporter {
         let elapsed = now.timeIntervalSince(start)
         let rate = Double(step - firstStep) / max(elapsed, 1e-9)
         let eta = rate > 0 ? Double(total - step) / rate : 0
-        let stats = String(format: "loss %.4f  acc %.3f  lr %.2e  %.1f it/s  ETA %@", loss, accuracy, learningRate, rate,
-                           Self.duration(eta))
+        // Energy objectives have no accuracy (NaN): the column is left out.
+        let stats = String(format: "loss %.4f  ", loss) + (accuracy.isNaN ? "" : String(format: "acc %.3f  ", accuracy))
+            + String(format: "lr %.2e  %.1f it/s  ETA %@", learningRate, rate, Self.duration(eta))
         switch style {
         case .bar:
             let width = 30

@@ -34,6 +34,12 @@ public enum SampleGrid {
     /// Writes the grid to `url` atomically.
     public static func write(_ images: Tensor, columns: Int, to url: URL) throws {
         let (pixels, width, height, channels) = pixels(images, columns: columns)
+        try writePNG(pixels, width: width, height: height, channels: channels, to: url)
+    }
+
+    /// Writes a PNG atomically (temporary file in the same folder, then a rename), making
+    /// the folder if needed.
+    static func writePNG(_ pixels: [UInt8], width: Int, height: Int, channels: Int, to url: URL) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         do {

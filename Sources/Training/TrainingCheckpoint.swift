@@ -14,6 +14,8 @@ public struct TrainingProgress: Codable, Sendable, Equatable {
     /// Randomness for augmentation and dropout.
     public var generator: SeededGenerator
     public var bestValidationAccuracy: Double?
+    /// Score matching: the lowest validation loss so far (best = lowest).
+    public var bestValidationLoss: Double?
     public var bestEpoch: Int?
     /// Training seconds so far (across resumes).
     public var seconds: Double = 0

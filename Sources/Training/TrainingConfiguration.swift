@@ -58,6 +58,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var jem: JEMSettings?
     /// The divergence guard's settings when set; nil means its defaults.
     public var divergenceGuard: DivergenceGuardSettings?
+    /// Score matching's settings when set; nil means their defaults.
+    public var scoreMatching: ScoreMatchingSettings?
 
     public init() {}
 
@@ -67,14 +69,34 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// JEM's settings in effect.
     public var jemSettings: JEMSettings { jem ?? JEMSettings() }
 
+    /// Score matching's settings in effect.
+    public var scoreMatchingSettings: ScoreMatchingSettings { scoreMatching ?? ScoreMatchingSettings() }
+
+    /// Whether the objective is one of the score-matching family (an energy, no classes).
+    public var isScoreMatching: Bool { ScoreMatchingSettings.objectives.contains(objective) }
+
     /// Checks ranges and names; the message names the setting.
     public func validated() throws -> TrainingConfiguration {
         func fail(_ key: String, _ problem: String) -> ConfigurationError { .invalid(key: key, problem: problem) }
-        guard ["ce", "jem"].contains(objective) else { throw fail("objective", "'\(objective)' is not available (available: ce, jem)") }
+        let objectives = ["ce", "jem"] + ScoreMatchingSettings.objectives
+        guard objectives.contains(objective) else {
+            throw fail("objective", "'\(objective)' is not available (available: \(objectives.joined(separator: ", ")))")
+        }
         if objective == "jem" { try jemSettings.validate(classes: nil) }
+        if isScoreMatching { try scoreMatchingSettings.validate() }
         try guardSettings.validate()
         guard ModelSpecification(name: model) != nil else {
-            throw fail("model", "'\(model)' is not a model (mlp, cnn-s, wrn-D-W with D = 6n+4, e.g. wrn-16-4)")
+            throw fail("model", "'\(model)' is not a model (mlp, cnn-s, wrn-D-W with D = 6n+4, e.g. wrn-16-4, energy-mlp[-W])")
+        }
+        if ["esm", "ssm", "ssm-vr"].contains(objective), modelSpecification.isPiecewiseLinear {
+            throw fail("model", "\(objective) needs the energy's input Hessian, which \(model)'s LeakyReLU network has as zero "
+                       + "almost everywhere: use energy-mlp, or --objective dsm / mdsm")
+        }
+        if isScoreMatching, case .wideResNet = modelSpecification.architecture, normalization == .batch {
+            throw fail("norm", "batch norm mixes samples, so a batch has no per-sample energy to match: use none, layer or group")
+        }
+        if !isScoreMatching, case .energyMLP = modelSpecification.architecture {
+            throw fail("model", "energy-mlp has one output (an energy): train it with --objective esm, ssm, ssm-vr, dsm or mdsm")
         }
         guard ["adam", "adamw", "sgd"].contains(optimizer) else { throw fail("optimizer", "'\(optimizer)' is not adam, adamw or sgd") }
         guard ["constant", "cosine", "step"].contains(schedule) else { throw fail("schedule", "'\(schedule)' is not constant, cosine or step") }

@@ -114,6 +114,7 @@ extension TrainingConfiguration {
         if !milestones.isEmpty { settings["milestones"] = milestones.map { "\($0)" }.joined(separator: ",") }
         var result = settings.compactMapValues { $0 }
         if objective == "jem" { result.merge(jemSettings.flattened) { a, _ in a } }
+        if isScoreMatching { result.merge(scoreMatchingSettings.flattened) { a, _ in a } }
         return result
     }
 }

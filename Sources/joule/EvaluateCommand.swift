@@ -44,6 +44,7 @@ struct EvaluateCommand: ParsableCommand {
             settings.oodSets = try Self.parseList(ood, default: OODSet.defaults, what: "OOD set", help: OODSet.nameHelp,
                                                   parse: OODSet.init(name:))
             settings.oodSetsExplicit = ood != nil
+            settings.scoresExplicit = scores != nil
             settings.scores = try Self.parseList(scores, default: OODScore.defaults, what: "score", help: OODScore.nameHelp,
                                                  parse: OODScore.init(name:))
             guard !settings.scores.isEmpty else { throw ValidationErrorText("--scores: give at least one score") }

@@ -37,8 +37,11 @@ struct ScoreCommand: ParsableCommand {
             guard !paths.isEmpty else { throw ValidationErrorText("give at least one PNG file, folder or IDX file") }
             let url = try CheckpointLocation.resolve(runOrFile, checkpointDirectory: checkpointDir, which: checkpoint)
             let saved = try TrainingCheckpoint.read(from: url)
-            let (model, shape, _) = try saved.makeModel(path: url.path)
-            let scoringModel = ScoringModel(classifier: model)
+            let shape = try saved.inputShape(path: url.path)
+            let scoringModel = try saved.scoringModel(path: url.path)
+            guard scoringModel.supports(kind) else {
+                throw ValidationErrorText("score \(kind.name) needs a classifier head, which this \(saved.configuration.objective) energy does not have")
+            }
             let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             let calibrator = noCalibrator ? nil : try StoredCalibrator.loadCurrent(forCheckpoint: url, step: saved.progress.step, log: log)
             if let calibrator { log("applying the stored calibrator to the probabilities: \(calibrator.summary) (--no-calibrator to skip)") }

@@ -7,15 +7,28 @@ import Training
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a classifier (cross-entropy) on Fashion-MNIST or a PNG folder.",
+        abstract: "Train a classifier (cross-entropy or JEM) or an energy (score matching) on Fashion-MNIST, a PNG folder or a 2-D toy density.",
         discussion: """
         Settings come from the defaults, then --config FILE.yaml (a mapping such as `model: cnn-s`, \
         `batch-size: 64`), then the options given here. Checkpoints: CHECKPOINT_DIR/RUN_ID/last.safetensors \
-        and best.safetensors (best on validation).
+        and best.safetensors (best on validation: accuracy for classifiers, the objective's loss for energies). \
+        Score matching (--objective esm|ssm|ssm-vr|dsm|mdsm) trains a single-output energy (energy-mlp, or mlp / cnn-s \
+        for dsm and mdsm) on images or on --dataset toy:NAME (8gaussians, moons, rings, checkerboard, pinwheel, swissroll).
         """
     )
 
-    @Option(help: "Training objective: ce (cross-entropy) or jem (joint energy: p(y|x) + p(x) by SGLD).") var objective: String?
+    @Option(help: "Training objective: ce (cross-entropy), jem (joint energy: p(y|x) + p(x) by SGLD), or score matching: esm (exact), ssm / ssm-vr (sliced), dsm (denoising), mdsm (multi-scale denoising).") var objective: String?
+    @Option(help: "DSM: noise level σ (default 0.1).") var sigma: Float?
+    @Option(help: "MDSM: largest noise level (default 1).") var sigmaMax: Float?
+    @Option(help: "MDSM: smallest noise level (default 0.01).") var sigmaMin: Float?
+    @Option(help: "MDSM: noise levels (default 10).") var sigmaLevels: Int?
+    @Option(help: "MDSM: geometric or linear levels.") var sigmaSpacing: String?
+    @Option(help: "MDSM: noise-scaled (Song & Ermon) or single-energy (after Li et al.).") var smForm: String?
+    @Option(help: "SSM: projections per sample (default 1).") var projections: Int?
+    @Option(help: "SSM: rademacher or gaussian projections.") var projection: String?
+    @Option(help: "ESM: refuse inputs of more dimensions than this (default 64).") var exactLimit: Int?
+    @Option(help: "Score matching: sampler steps (per level for mdsm) for the epoch's pictures.") var sampleSteps: Int?
+    @Option(help: "Score matching: sampler step size (ε for mdsm, η for Langevin).") var sampleStepSize: Float?
     @Option(help: "JEM: SGLD steps per iteration (default 20).") var sgldSteps: Int?
     @Option(help: "JEM: SGLD step size η (default 1).") var sgldStepSize: Float?
     @Option(help: "JEM: SGLD noise σ (default 0.01).") var sgldNoise: Float?
@@ -34,9 +47,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Guard remedy: learning-rate factor per recovery (default 0.5).") var guardLrFactor: Float?
     @Option(help: "Guard remedy: SGLD steps added per recovery (default 0).") var guardSgldSteps: Int?
     @Option(help: "Guard remedy: energy L2 weight added per recovery (default 0).") var guardEnergyL2: Float?
-    @Option(help: "fashion-mnist, or png:FOLDER (one subfolder per class).") var dataset: String?
+    @Option(help: "fashion-mnist, png:FOLDER (one subfolder per class), or toy:NAME (score matching).") var dataset: String?
     @Option(help: "Directory holding the dataset's files, when not the default.") var datasetPath: String?
-    @Option(help: "mlp, cnn-s or wrn-D-W (e.g. wrn-16-4).") var model: String?
+    @Option(help: "mlp, cnn-s, wrn-D-W (e.g. wrn-16-4), or energy-mlp[-W] (score matching).") var model: String?
     @Option(help: "Wide ResNet normalisation: none, layer, group, batch.") var norm: String?
     @Option(help: "Wide ResNet dropout probability.") var dropout: Float?
     @Option(help: "Passes over the training set.") var epochs: Int?
@@ -97,25 +110,39 @@ struct TrainCommand: ParsableCommand {
                                           + conflicts.joined(separator: ", "))
             }
         }
-        let data = try TrainingData.load(c)
         let runID = resumeFrom?.progress.runID ?? RunIdentifier.make()
         let directory = dryRun ? nil : URL(fileURLWithPath: c.checkpointDirectory, isDirectory: true)
-        var trainer = ClassifierTrainer(configuration: c, data: data, checkpointDirectory: directory)
-        trainer.reporter = ProgressReporter(totalSteps: dryRun ? 3 : trainer.totalSteps)
         let recorder = try dryRun ? nil : TrainingRecorder(
             store: RunStore(path: RunsOptions.storePath(runsDb, checkpointDirectory: c.checkpointDirectory), createDirectory: true),
             runID: runID, configuration: c, resumedStep: resumeFrom?.progress.step, name: name, experiment: experiment,
             tags: try parsedTags())
-        trainer.recorder = recorder
+        // Classifiers (ce, jem) and energies (score matching) have their own trainers.
+        let train: () throws -> TrainingSummary
+        let description: String
+        if c.isScoreMatching {
+            let data = try EnergyData.load(c)
+            var trainer = EnergyTrainer(configuration: c, data: data, checkpointDirectory: directory)
+            trainer.reporter = ProgressReporter(totalSteps: dryRun ? 3 : trainer.totalSteps)
+            trainer.recorder = recorder
+            train = { try trainer.run(runID: runID, resume: resumeFrom, stopAfterSteps: dryRun ? 3 : nil) }
+            description = "\(c.dataset) (\(c.objective), \(data.trainingCount) training examples)"
+        } else {
+            let data = try TrainingData.load(c)
+            var trainer = ClassifierTrainer(configuration: c, data: data, checkpointDirectory: directory)
+            trainer.reporter = ProgressReporter(totalSteps: dryRun ? 3 : trainer.totalSteps)
+            trainer.recorder = recorder
+            train = { try trainer.run(runID: runID, resume: resumeFrom, stopAfterSteps: dryRun ? 3 : nil) }
+            description = "\(c.dataset) (\(data.train.count) training, \(data.validation?.count ?? 0) validation images)"
+        }
         StopSignals.install()
         if resumeFrom == nil {
-            FileHandle.standardError.write(Data("run \(runID): \(c.model) on \(c.dataset) (\(data.train.count) training, \(data.validation?.count ?? 0) validation images)\n".utf8))
+            FileHandle.standardError.write(Data("run \(runID): \(c.model) on \(description)\n".utf8))
         } else {
             FileHandle.standardError.write(Data("resuming run \(runID) at step \(resumeFrom!.progress.step)\n".utf8))
         }
         var summary: TrainingSummary
         do {
-            summary = try trainer.run(runID: runID, resume: resumeFrom, stopAfterSteps: dryRun ? 3 : nil)
+            summary = try train()
         } catch TrainingError.stopped(let signal, let step) {
             try? recorder?.finish(.killed, reason: "\(signal) at step \(step)")
             FileHandle.standardError.write(Data("joule train: stopped by \(signal) at step \(step); resume with --resume \(runID)\n".utf8))
@@ -138,7 +165,9 @@ struct TrainCommand: ParsableCommand {
         } else {
             print("run \(summary.runID): \(summary.steps) steps, \(String(format: "%.1f", summary.seconds)) s"
                   + (summary.bestValidationAccuracy.map { String(format: ", best validation accuracy %.4f", $0) } ?? "")
-                  + (summary.testAccuracy.map { String(format: ", test accuracy %.4f", $0) } ?? ""))
+                  + (summary.testAccuracy.map { String(format: ", test accuracy %.4f", $0) } ?? "")
+                  + (summary.bestValidationLoss.map { String(format: ", best validation loss %.4f", $0) } ?? "")
+                  + (summary.testLoss.map { String(format: ", test loss %.4f", $0) } ?? ""))
         }
     }
 
@@ -207,6 +236,17 @@ struct TrainCommand: ParsableCommand {
         jemOptions.append(("guard-lr-factor", guardLrFactor.map { Double($0) }))
         jemOptions.append(("guard-sgld-steps", guardSgldSteps))
         jemOptions.append(("guard-energy-l2", guardEnergyL2.map { Double($0) }))
+        jemOptions.append(("sigma", sigma.map { Double($0) }))
+        jemOptions.append(("sigma-max", sigmaMax.map { Double($0) }))
+        jemOptions.append(("sigma-min", sigmaMin.map { Double($0) }))
+        jemOptions.append(("sigma-levels", sigmaLevels))
+        jemOptions.append(("sigma-spacing", sigmaSpacing))
+        jemOptions.append(("sm-form", smForm))
+        jemOptions.append(("projections", projections))
+        jemOptions.append(("projection", projection))
+        jemOptions.append(("exact-limit", exactLimit))
+        jemOptions.append(("sample-steps", sampleSteps))
+        jemOptions.append(("sample-step-size", sampleStepSize.map { Double($0) }))
         for case let (key, value?) in jemOptions {
             try ConfigurationFile.set(key, to: value, in: &c, file: "--\(key)")
         }

@@ -1,12 +1,14 @@
 import Tensors
 
-/// A model named on the command line: `mlp`, `cnn-s` or `wrn-D-W` (e.g. `wrn-16-4`), plus
-/// the options that shape it.
+/// A model named on the command line: `mlp`, `cnn-s`, `wrn-D-W` (e.g. `wrn-16-4`) or
+/// `energy-mlp[-W]` (a smooth single-output energy for score matching), plus the options
+/// that shape it.
 public struct ModelSpecification: Sendable, Equatable, Codable {
     public enum Architecture: Sendable, Equatable, Codable {
         case mlp
         case cnnS
         case wideResNet(depth: Int, widen: Int)
+        case energyMLP(width: Int)
     }
 
     public var architecture: Architecture
@@ -20,6 +22,10 @@ public struct ModelSpecification: Sendable, Equatable, Codable {
         switch name.lowercased() {
         case "mlp": architecture = .mlp
         case "cnn-s", "cnns", "cnn_s": architecture = .cnnS
+        case "energy-mlp": architecture = .energyMLP(width: 128)
+        case let other where other.hasPrefix("energy-mlp-"):
+            guard let width = Int(other.dropFirst("energy-mlp-".count)), (1...65_536).contains(width) else { return nil }
+            architecture = .energyMLP(width: width)
         default:
             let parts = name.lowercased().split(separator: "-")
             guard parts.count == 3, parts[0] == "wrn", let depth = Int(parts[1]), let widen = Int(parts[2]),
@@ -36,10 +42,19 @@ public struct ModelSpecification: Sendable, Equatable, Codable {
         case .mlp: return "mlp"
         case .cnnS: return "cnn-s"
         case .wideResNet(let d, let w): return "wrn-\(d)-\(w)"
+        case .energyMLP(let width): return width == 128 ? "energy-mlp" : "energy-mlp-\(width)"
         }
     }
 
-    /// A freshly initialised model for inputs [N, channels, height, width] and `classes` outputs.
+    /// Whether the network is piecewise linear in its input (LeakyReLU/ReLU), so that its
+    /// input Hessian is zero almost everywhere.
+    public var isPiecewiseLinear: Bool {
+        if case .energyMLP = architecture { return false }
+        return true
+    }
+
+    /// A freshly initialised model for inputs [N, channels, height, width] and `classes` outputs
+    /// (an `energy-mlp` always has one).
     public func make(channels: Int, height: Int, width: Int, classes: Int,
                      using generator: inout some RandomNumberGenerator) -> AnyLayer {
         switch architecture {
@@ -48,6 +63,8 @@ public struct ModelSpecification: Sendable, Equatable, Codable {
         case .wideResNet(let depth, let widen):
             return AnyLayer(WideResNet(depth: depth, widen: widen, inputChannels: channels, classes: classes,
                                        normalization: normalization, dropout: dropout, using: &generator))
+        case .energyMLP(let hidden):
+            return AnyLayer(StandardModels.energyMLP(inputSize: channels * height * width, width: hidden, using: &generator))
         }
     }
 }

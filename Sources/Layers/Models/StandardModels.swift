@@ -16,6 +16,19 @@ public enum StandardModels {
         ])
     }
 
+    /// `energy-mlp`: a smooth energy for score matching, Flatten → Linear(in→width) → SiLU →
+    /// Linear(width→width) → SiLU → Linear(width→1). SiLU, not LeakyReLU: exact and sliced
+    /// score matching need the Hessian ∇ₓ²E, which a piecewise-linear network has as zero
+    /// almost everywhere.
+    public static func energyMLP(inputSize: Int, width: Int = 128, using generator: inout some RandomNumberGenerator) -> Sequential {
+        Sequential([
+            Flatten(),
+            Linear(inputSize: inputSize, outputSize: width, using: &generator), SiLU(),
+            Linear(inputSize: width, outputSize: width, using: &generator), SiLU(),
+            Linear(inputSize: width, outputSize: 1, using: &generator),
+        ])
+    }
+
     /// `cnn-s`, the benchmark model: conv3×3(c→64), conv3×3(64→64, stride 2),
     /// conv3×3(64→128), conv3×3(128→128, stride 2), conv3×3(128→256), each with padding 1 and
     /// LeakyReLU(0.2), global average pooling, linear(256→classes). No batch norm.

@@ -1,0 +1,19 @@
+import Layers
+import Training
+import Uncertainty
+
+extension TrainingCheckpoint {
+    /// The checkpoint's model as the scores read it: a classifier through JEM's energies, or
+    /// a score-matching run's single output as its energy (no classifier head).
+    ///
+    /// - Throws: `EvaluationError` for a toy-density run, whose 2-D points no image set fits.
+    public func scoringModel(path: String) throws -> ScoringModel {
+        if configuration.dataset.hasPrefix("toy:") {
+            throw EvaluationError.invalid("\(path): a toy-density run (\(configuration.dataset)) has 2-D inputs; "
+                                          + "its pictures are under the run's samples/ folder")
+        }
+        let (model, _, _) = try makeModel(path: path)
+        guard configuration.isScoreMatching else { return ScoringModel(classifier: model) }
+        return ScoringModel(energy: { x in model(x, context: .inference()).reshaped(to: [x.shape[0]]) })
+    }
+}

@@ -1,0 +1,72 @@
+import Datasets
+import Foundation
+import Tensors
+
+/// What a score-matching run learns from: images (labels unused) or a 2-D toy density's
+/// points (`--dataset toy:NAME`).
+public enum EnergyData: Sendable {
+    case images(TrainingData)
+    /// A fixed sample of the density (the same for every run) and a validation sample.
+    case points(density: ToyDensity, train: Tensor, validation: Tensor)
+
+    /// Points drawn for a toy run's training and validation sets.
+    public static let toyTrainingCount = 50_000, toyValidationCount = 5_000
+
+    /// Loads the configuration's dataset; `toy:NAME` samples the density from fixed seeds.
+    public static func load(_ configuration: TrainingConfiguration) throws -> EnergyData {
+        let name = configuration.dataset
+        guard name.hasPrefix("toy:") else { return .images(try TrainingData.load(configuration)) }
+        guard let density = ToyDensity(name: String(name.dropFirst(4))) else {
+            throw ConfigurationError.invalid(key: "dataset", problem: "'\(name)' is not a toy density (toy:"
+                                             + ToyDensity.allCases.map(\.name).joined(separator: ", toy:") + ")")
+        }
+        var trainGenerator = SeededGenerator(seed: TrainingData.holdOutSeed &+ 1)
+        var validationGenerator = SeededGenerator(seed: TrainingData.holdOutSeed &+ 2)
+        return .points(density: density, train: density.sample(count: toyTrainingCount, using: &trainGenerator),
+                       validation: density.sample(count: toyValidationCount, using: &validationGenerator))
+    }
+
+    /// Training examples.
+    public var trainingCount: Int {
+        switch self {
+        case .images(let data): return data.train.count
+        case .points(_, let train, _): return train.shape[0]
+        }
+    }
+
+    /// The shape [C, H, W] the model is built for (points are 1×1×2).
+    public var inputShape: [Int] {
+        switch self {
+        case .images(let data): return [data.train.channels, data.train.height, data.train.width]
+        case .points: return [1, 1, 2]
+        }
+    }
+
+    /// The training examples at `indices`, as the model's input.
+    func trainingBatch(_ indices: [Int]) -> Tensor {
+        switch self {
+        case .images(let data): return data.train.batch(indices).images
+        case .points(_, let train, _): return train.gathering(atIndices: indices, alongAxis: 0)
+        }
+    }
+
+    /// The validation set in batches of at most `size` (nil when there is none).
+    func validationBatches(size: Int) -> [Tensor]? {
+        switch self {
+        case .images(let data):
+            guard let validation = data.validation else { return nil }
+            return stride(from: 0, to: validation.count, by: size).map {
+                validation.batch(Array($0..<min($0 + size, validation.count))).images
+            }
+        case .points(_, _, let validation):
+            let n = validation.shape[0]
+            return stride(from: 0, to: n, by: size).map { validation.sliced(alongAxis: 0, range: $0..<min($0 + size, n)) }
+        }
+    }
+
+    /// The test set in batches (images with a test split only).
+    func testBatches(size: Int) -> [Tensor]? {
+        guard case .images(let data) = self, let test = data.test else { return nil }
+        return stride(from: 0, to: test.count, by: size).map { test.batch(Array($0..<min($0 + size, test.count))).images }
+    }
+}

@@ -1,0 +1,191 @@
+import Datasets
+import Foundation
+import Layers
+import Optimizers
+import Sampling
+import Tensors
+
+/// Trains an energy E(x) (a single-output network) by score matching
+/// (`--objective esm|ssm|ssm-vr|dsm|mdsm`) on images or a 2-D toy density: seeded batches
+/// whose sampler travels in the checkpoint (exact resume), the objective on the validation
+/// set each epoch (best = lowest), samples each epoch (a PNG grid for images; for points a
+/// density heatmap and a scatter over the data), last and best checkpoints.
+public struct EnergyTrainer {
+    public var configuration: TrainingConfiguration
+    public var data: EnergyData
+    public var reporter: ProgressReporter?
+    /// Where `RUN_ID/last.safetensors` and `best.safetensors` go; nil writes nothing (dry run).
+    public var checkpointDirectory: URL?
+    public var recorder: TrainingRecorder?
+
+    public init(configuration: TrainingConfiguration, data: EnergyData, checkpointDirectory: URL?) {
+        self.configuration = configuration
+        self.data = data
+        self.checkpointDirectory = checkpointDirectory
+    }
+
+    public var stepsPerEpoch: Int { (data.trainingCount + configuration.batchSize - 1) / configuration.batchSize }
+    public var totalSteps: Int { configuration.steps ?? configuration.epochs * stepsPerEpoch }
+
+    /// E(x): the network's single output per sample.
+    static func energy(_ model: AnyLayer) -> EnergyFunction {
+        { x in model(x, context: .inference()).reshaped(to: [x.shape[0]]) }
+    }
+
+    public func run(runID: String, resume: TrainingCheckpoint? = nil, stopAfterSteps: Int? = nil) throws -> TrainingSummary {
+        let c = configuration, settings = c.scoreMatchingSettings
+        let shape = data.inputShape
+        if case .points = data, case .energyMLP = c.modelSpecification.architecture {} else if case .points = data {
+            throw ConfigurationError.invalid(key: "model", problem: "toy densities are 2-D points: use energy-mlp (or energy-mlp-W)")
+        }
+        var initGenerator = SeededGenerator(seed: c.seed)
+        var model = c.modelSpecification.make(channels: shape[0], height: shape[1], width: shape[2], classes: 1, using: &initGenerator)
+        var optimizer = c.makeOptimizer()
+        var progress = TrainingProgress(runID: runID, trainingCount: data.trainingCount, batchSize: c.batchSize, seed: c.seed &+ 1)
+        if let resume {
+            model = try model.loading(resume.modelStateDict)
+            try optimizer.restore(resume.optimizerState)
+            progress = resume.progress
+        }
+        progress.inputShape = shape
+        progress.classes = 1
+        let schedule = c.makeSchedule(totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch)
+        let startStep = progress.step
+        let stopStep = min(totalSteps, stopAfterSteps.map { startStep + $0 } ?? totalSteps)
+        var runningLoss = 0.0, runningCount = 0
+        var lastValidation: Double?
+        let clock = Date(), secondsAtStart = progress.seconds
+
+        while progress.step < stopStep {
+            if let signal = StopSignals.pending {
+                progress.seconds = secondsAtStart + Date().timeIntervalSince(clock)
+                try saveCheckpoint(model, optimizer, progress, best: false)
+                throw TrainingError.stopped(signal: StopSignals.name(of: signal), step: progress.step)
+            }
+            let epoch = progress.epoch
+            var x = data.trainingBatch(progress.sampler.nextBatch())
+            if c.noise > 0 { x = Augmentation.addingGaussianNoise(x, standardDeviation: c.noise, using: &progress.generator) }
+            var generator = progress.generator
+            let (loss, gradient) = try valueWithGradient(at: model) { m in
+                try settings.loss(c.objective, energy: Self.energy(m), data: x, using: &generator)
+            }
+            progress.generator = generator
+            guard loss.scalar.isFinite else {
+                throw TrainingError.unrecoverable(step: progress.step, problem: "the \(c.objective) loss is \(loss.scalar)", recoveries: 0)
+            }
+            var gradients = gradient.tensors
+            if let clip = c.clipNorm { clipGradientNorm(&gradients, maxNorm: clip) }
+            var parameters = model.tensors
+            let rate = schedule.rate(at: progress.step)
+            optimizer.update(&parameters, gradients: gradients, learningRate: rate)
+            model = model.replacingTensors(with: parameters)
+            progress.step += 1
+            runningLoss += Double(loss.scalar)
+            runningCount += 1
+            recorder?.log([("train/loss", Double(loss.scalar)), ("lr", Double(rate))], step: progress.step)
+            reporter?.update(step: progress.step, startedAt: startStep, epoch: epoch, loss: runningLoss / Double(runningCount),
+                             accuracy: .nan, learningRate: rate)
+
+            let epochDone = progress.epoch != epoch
+            guard epochDone || progress.step == totalSteps else { continue }
+            lastValidation = try objective(model, on: data.validationBatches(size: c.evaluationBatchSize))
+            var isBest = false
+            if let v = lastValidation, v < (progress.bestValidationLoss ?? .infinity) {
+                progress.bestValidationLoss = v
+                progress.bestEpoch = epoch
+                isBest = true
+            }
+            var metrics: [(String, Double)] = [("epoch", Double(progress.step) / Double(stepsPerEpoch)),
+                                               ("train/epoch_loss", runningLoss / Double(max(runningCount, 1))),
+                                               ("time/seconds", secondsAtStart + Date().timeIntervalSince(clock))]
+            if let v = lastValidation { metrics.append(("validation/loss", v)) }
+            recorder?.log(metrics, step: progress.step)
+            let trainText = String(format: "train loss %.4f", runningLoss / Double(max(runningCount, 1)))
+            if epochDone { runningLoss = 0; runningCount = 0 }
+            try drawSamples(model, step: progress.step, runID: progress.runID)
+            progress.seconds = secondsAtStart + Date().timeIntervalSince(clock)
+            try saveCheckpoint(model, optimizer, progress, best: isBest)
+            reporter?.note("epoch \(epoch + 1) step \(progress.step): \(trainText)"
+                           + (lastValidation.map { String(format: "  validation loss %.4f", $0) } ?? "") + (isBest ? "  (best)" : ""))
+        }
+        progress.seconds = secondsAtStart + Date().timeIntervalSince(clock)
+        if progress.sampler.position > 0 || progress.step < totalSteps { try saveCheckpoint(model, optimizer, progress, best: false) }
+        return try summarize(model, progress: progress, lastValidation: lastValidation)
+    }
+
+    /// The objective averaged over a set's batches, with noise and projections from a fixed
+    /// seed so epochs compare on the same draws.
+    func objective(_ model: AnyLayer, on batches: [Tensor]?) throws -> Double? {
+        guard let batches, !batches.isEmpty else { return nil }
+        var generator = SeededGenerator(seed: TrainingData.holdOutSeed &+ 3)
+        var total = 0.0, count = 0
+        for x in batches {
+            // The loss needs input gradients, but no parameter gradient: its value is all we keep.
+            let value = try configuration.scoreMatchingSettings.loss(configuration.objective, energy: Self.energy(model), data: x,
+                                                                     using: &generator)
+            total += Double(value.scalar) * Double(x.shape[0])
+            count += x.shape[0]
+        }
+        return total / Double(count)
+    }
+
+    /// The epoch's pictures, recorded as artifacts: a grid of 64 samples for images; the
+    /// density and 1,000 samples over the data for points.
+    func drawSamples(_ model: AnyLayer, step: Int, runID: String) throws {
+        guard let folder = checkpointURL(runID, "last")?.deletingLastPathComponent() else { return }
+        let settings = configuration.scoreMatchingSettings
+        var generator = SeededGenerator(seed: UInt64(step) &* 7_919)
+        switch data {
+        case .images:
+            let start = Tensor(randomUniform: [64] + data.inputShape, lower: -1, upper: 1, using: &generator)
+            let samples = settings.sample(configuration.objective, energy: Self.energy(model), from: start, clamp: -1...1, using: &generator)
+            let grid = folder.appendingPathComponent("samples/step-\(step).png")
+            try SampleGrid.write(samples, columns: 8, to: grid)
+            recorder?.fileWritten(grid, kind: "image-samples")
+        case .points(_, _, let validation):
+            let start = Tensor(randomUniform: [1_000, 2], lower: -ToyPlots.extent, upper: ToyPlots.extent, using: &generator)
+            let samples = settings.sample(configuration.objective, energy: Self.energy(model), from: start, clamp: nil, using: &generator)
+            let density = folder.appendingPathComponent("samples/density-step-\(step).png")
+            try SampleGrid.writePNG(ToyPlots.densityImage(energy: Self.energy(model)), width: 160, height: 160, channels: 3, to: density)
+            let scatter = folder.appendingPathComponent("samples/scatter-step-\(step).png")
+            try SampleGrid.writePNG(ToyPlots.scatterImage(samples: samples, data: validation), width: 320, height: 320, channels: 3, to: scatter)
+            recorder?.fileWritten(density, kind: "image-density")
+            recorder?.fileWritten(scatter, kind: "image-samples")
+        }
+    }
+
+    func checkpointURL(_ runID: String, _ name: String) -> URL? {
+        checkpointDirectory?.appendingPathComponent(runID, isDirectory: true).appendingPathComponent("\(name).safetensors")
+    }
+
+    func saveCheckpoint(_ model: AnyLayer, _ optimizer: any Optimizer, _ progress: TrainingProgress, best: Bool) throws {
+        guard let last = checkpointURL(progress.runID, "last") else { return }
+        let checkpoint = TrainingCheckpoint(model: model, optimizerState: optimizer.state, configuration: configuration, progress: progress)
+        try checkpoint.write(to: last)
+        recorder?.checkpointWritten(last, kind: "checkpoint")
+        if best, let bestURL = checkpointURL(progress.runID, "best") {
+            try checkpoint.write(to: bestURL)
+            recorder?.checkpointWritten(bestURL, kind: "checkpoint-best")
+        }
+    }
+
+    func summarize(_ model: AnyLayer, progress: TrainingProgress, lastValidation: Double?) throws -> TrainingSummary {
+        var summary = TrainingSummary(runID: progress.runID, steps: progress.step,
+                                      epochs: Double(progress.step) / Double(stepsPerEpoch), seconds: progress.seconds)
+        summary.secondsPerEpoch = progress.step > 0 ? progress.seconds / summary.epochs : nil
+        summary.bestValidationLoss = progress.bestValidationLoss
+        summary.finalValidationLoss = lastValidation
+        summary.lastCheckpoint = checkpointURL(progress.runID, "last").map(\.path)
+        summary.runStoreSeconds = recorder?.secondsWriting
+        if progress.step == totalSteps, let bestURL = checkpointURL(progress.runID, "best"), FileManager.default.fileExists(atPath: bestURL.path) {
+            summary.bestCheckpoint = bestURL.path
+            if let test = data.testBatches(size: configuration.evaluationBatchSize) {
+                let best = try model.loading(TrainingCheckpoint.read(from: bestURL).modelStateDict)
+                summary.testLoss = try objective(best, on: test)
+                recorder?.log([("test/loss", summary.testLoss ?? .nan)], step: progress.step)
+                reporter?.note(String(format: "test loss %.4f (best-on-validation model)", summary.testLoss ?? .nan))
+            }
+        }
+        return summary
+    }
+}
