@@ -72,7 +72,7 @@ let package = Package(
         .target(name: "Uncertainty", dependencies: ["Tensors", "Layers", "Sampling", "Objectives", "Datasets"]),
 
         // `joule evaluate`: a run's calibration and OOD report, and its rows for the store.
-        .target(name: "Evaluation", dependencies: ["Training", "Uncertainty", "Metrics", "RunLog", "Datasets"]),
+        .target(name: "Evaluation", dependencies: ["Training", "Uncertainty", "Metrics", "RunLog", "Datasets", "Layers", "Sampling", "Tensors"]),
 
         // Benchmarks behind `joule bench`.
         .target(name: "JouleBench", dependencies: ["Tensors", "Layers", "Optimizers", "Sampling", "Objectives", "COpenBLAS"]),

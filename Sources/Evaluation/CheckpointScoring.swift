@@ -9,8 +9,8 @@ extension TrainingCheckpoint {
     /// - Throws: `EvaluationError` for a toy-density run, whose 2-D points no image set fits.
     public func scoringModel(path: String) throws -> ScoringModel {
         if configuration.dataset.hasPrefix("toy:") {
-            throw EvaluationError.invalid("\(path): a toy-density run (\(configuration.dataset)) has 2-D inputs; "
-                                          + "its pictures are under the run's samples/ folder")
+            throw EvaluationError.invalid("\(path): a toy-density run (\(configuration.dataset)) has 2-D inputs, which no image "
+                                          + "set fits (joule evaluate measures its samples by MMD instead)")
         }
         let (model, _, _) = try makeModel(path: path)
         guard configuration.isScoreMatching else { return ScoringModel(classifier: model) }

@@ -57,7 +57,7 @@ public struct ScoreMatchingSettings: Codable, Sendable, Equatable {
 
     /// Samples from a trained energy: annealed Langevin over the schedule (multi-scale), or
     /// Langevin at step size η otherwise.
-    func sample(_ objective: String, energy: @escaping EnergyFunction, from start: Tensor, clamp: ClosedRange<Float>?,
+    public func sample(_ objective: String, energy: @escaping EnergyFunction, from start: Tensor, clamp: ClosedRange<Float>?,
                 using generator: inout SeededGenerator) -> Tensor {
         if objective == "mdsm" {
             return AnnealedLangevin(schedule: schedule, stepsPerLevel: sampleSteps ?? 100,

@@ -61,6 +61,7 @@ struct EvaluateCommand: ParsableCommand {
             let url = try CheckpointLocation.resolve(runOrFile, checkpointDirectory: checkpointDir, which: checkpoint)
             let saved = try TrainingCheckpoint.read(from: url)
             let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+            if saved.configuration.dataset.hasPrefix("toy:") { return try evaluateToy(saved, url: url, log: log) }
             let calibrator = noCalibrator ? nil : try StoredCalibrator.loadCurrent(forCheckpoint: url, step: saved.progress.step, log: log)
             if let calibrator { log("applying the stored calibrator: \(calibrator.summary) (--no-calibrator to skip)") }
             let (result, sets) = try RunEvaluation(settings: settings)
@@ -75,6 +76,30 @@ struct EvaluateCommand: ParsableCommand {
                 print(EvaluationText.render(result))
             }
         }
+    }
+
+    /// A toy-density run: its samples against held-out points by MMD², beside the untrained
+    /// network's and a second data sample's.
+    private func evaluateToy(_ saved: TrainingCheckpoint, url: URL, log: (String) -> Void) throws {
+        let result = try ToyEvaluation.run(saved, path: url.path, seed: seed)
+        let runID = saved.progress.runID
+        let path = RunsOptions.storePath(runsDb, checkpointDirectory: checkpointDir)
+        if FileManager.default.fileExists(atPath: path), let store = try? RunStore(path: path), (try? store.run(runID).id) == runID {
+            let settings = "{\"bandwidth\": \(result.bandwidth), \"count\": \(result.count), \"sampler\": \"\(result.sampler)\"}"
+            try store.recordEvaluations([("mmd2", result.mmd2), ("mmd2_untrained", result.mmd2Untrained), ("mmd2_data", result.mmd2Data)].map {
+                EvaluationRecord(dataset: saved.configuration.dataset, score: "samples", metric: $0.0, value: $0.1, settings: settings)
+            }, for: runID)
+            log("stored with run \(runID) in \(path)")
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            return
+        }
+        print("run \(runID) on \(result.density): \(result.count) samples by \(result.sampler) against \(result.count) held-out points")
+        print(String(format: "MMD² %.5f  (untrained network %.5f, a second data sample %.5f; Gaussian kernel h = %.2g)",
+                     result.mmd2, result.mmd2Untrained, result.mmd2Data, result.bandwidth))
     }
 
     /// Records the result and the per-sample scores with the run, when the store knows it

@@ -100,13 +100,19 @@ import Testing
         #expect(scored.output.split(separator: "\n").count == 1 + 20)
     }
 
-    @Test(.enabled(if: CLI.executable != nil)) func aToyRunIsNotEvaluatedAgainstImages() throws {
+    @Test(.enabled(if: CLI.executable != nil)) func aToyRunIsEvaluatedByMMDNotAgainstImages() throws {
         let root = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         let trained = try CLI.joule(["train", "--objective", "dsm", "--dataset", "toy:moons", "--model", "energy-mlp-8", "--steps", "3",
                                      "--sample-steps", "1", "--checkpoint-dir", root.path, "--json"])
         let runID = try #require(try Self.summary(trained.output)["run_id"] as? String)
-        let evaluated = try CLI.joule(["evaluate", runID, "--checkpoint-dir", root.path])
-        #expect(evaluated.status != 0 && evaluated.error.contains("toy-density run"))
+        let evaluated = try CLI.joule(["evaluate", runID, "--checkpoint-dir", root.path, "--json"])
+        #expect(evaluated.status == 0, "\(evaluated.error)")
+        let json = try Self.summary(evaluated.output)
+        for key in ["mmd2", "mmd2_untrained", "mmd2_data", "bandwidth"] { #expect(json[key] as? Double != nil, "\(key)") }
+        let store = try RunStore(path: root.path + "/runs.sqlite", readOnly: true)
+        #expect(try store.evaluations(of: runID).contains { $0.dataset == "toy:moons" && $0.metric == "mmd2" })
+        let scored = try CLI.joule(["score", runID, root.path, "--checkpoint-dir", root.path])
+        #expect(scored.status != 0 && scored.error.contains("toy-density run"))
     }
 }
