@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Score matching on the 2-D toy densities: trains every objective on rings, 8gaussians and
-# checkerboard, then `joule evaluate` measures each run's samples by MMD² against held-out
-# points (Gaussian kernel h = 0.5, 1,000 points a side) beside the untrained network's.
+# checkerboard, then `joule evaluate` measures each run by MMD² against held-out points
+# (Gaussian kernel h = 0.5, 1,000 points a side) beside the untrained network: exact samples
+# of the energy's density (a fine grid) and the run's own sampler's samples from noise.
 # Usage: scripts/toy-results.sh [STEPS] [OUT_DIR]   (defaults 3000, /tmp/joule-toy-results)
 # Prints a Markdown table; the runs, with their density and scatter pictures, stay in OUT_DIR.
 set -euo pipefail
@@ -11,8 +12,8 @@ out="${2:-/tmp/joule-toy-results}"
 joule=.build/release/joule
 [ -x "$joule" ] || swift build -c release --product joule >&2
 mkdir -p "$out"
-echo "| objective | density | MMD² trained | MMD² untrained | MMD² data vs data | trained / untrained | run |"
-echo "|---|---|---|---|---|---|---|"
+echo "| objective | density | exact: trained | exact: untrained | ratio | sampler: trained | sampler: untrained | ratio | data vs data | run |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 for objective in esm ssm ssm-vr dsm mdsm; do
   for density in rings 8gaussians checkerboard; do
     extra=()
@@ -21,10 +22,12 @@ for objective in esm ssm ssm-vr dsm mdsm; do
     run=$("$joule" train --objective "$objective" --dataset "toy:$density" --model energy-mlp-64 --steps "$steps" \
             --batch-size 128 --lr 3e-3 --schedule cosine --seed 1 --checkpoint-dir "$out" --name "$objective $density" \
             ${extra[@]+"${extra[@]}"} --json 2>/dev/null | sed -n 's/.*"run_id" : "\(.*\)".*/\1/p')
-    "$joule" evaluate "$run" --checkpoint last --checkpoint-dir "$out" --json 2>/dev/null | python3 -c '
-import json, sys
+    "$joule" evaluate "$run" --checkpoint last --checkpoint-dir "$out" --json 2>/dev/null \
+      | python3 -c 'import json, sys
 r = json.load(sys.stdin)
-print(f"| {sys.argv[1]} | {sys.argv[2]} | {r[\"mmd2\"]:.4f} | {r[\"mmd2_untrained\"]:.4f} | {r[\"mmd2_data\"]:.4f} | {r[\"mmd2\"] / r[\"mmd2_untrained\"]:.2f} | {sys.argv[3]} |")
-' "$objective" "$density" "$run"
+cells = [sys.argv[1], sys.argv[2], "%.4f" % r["mmd2"], "%.4f" % r["mmd2_untrained"], "%.2f" % (r["mmd2"] / r["mmd2_untrained"]),
+         "%.4f" % r["mmd2_sampler"], "%.4f" % r["mmd2_sampler_untrained"], "%.2f" % (r["mmd2_sampler"] / r["mmd2_sampler_untrained"]),
+         "%.4f" % r["mmd2_data"], sys.argv[3]]
+print("| " + " | ".join(cells) + " |")' "$objective" "$density" "$run"
   done
 done

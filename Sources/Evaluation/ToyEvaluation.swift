@@ -6,9 +6,16 @@ import Sampling
 import Tensors
 import Training
 
-/// `joule evaluate` on a toy-density run: how close the model's samples come to held-out
-/// data, as MMD² under a Gaussian kernel, beside the same measure for the untrained network
-/// (same initialisation seed, same sampler) and for a second data sample (the noise floor).
+/// `joule evaluate` on a toy-density run: how close the model comes to held-out data, as
+/// MMD² under a Gaussian kernel, beside the same measure for the untrained network (same
+/// initialisation seed) and for a second data sample (the noise floor).
+///
+/// Two kinds of samples are measured. Exact ones: in two dimensions the model's density
+/// exp(−E) can be normalised on a fine grid over [−4.5, 4.5]² and sampled by inverting its
+/// distribution function, so this judges the energy alone. And the run's own sampler's
+/// (Langevin, or annealed Langevin for mdsm) from Uniform noise, which also judges the
+/// sampler: Langevin cannot move mass between separated modes (rings), so it can miss a
+/// density the energy has right.
 public struct ToyEvaluation: Codable, Sendable {
     public var runID: String
     public var checkpoint: String
@@ -17,16 +24,23 @@ public struct ToyEvaluation: Codable, Sendable {
     public var count: Int
     /// The kernel's bandwidth h in k(a, b) = exp(−‖a − b‖²/(2h²)).
     public var bandwidth: Double
-    /// MMD² of the trained model's samples, the untrained network's samples and a fresh data
-    /// sample against the validation points (unbiased estimates; about 0 means alike).
+    /// MMD² against the validation points (unbiased estimates; about 0 means alike) of exact
+    /// samples from the trained and the untrained energy, of the run's sampler's samples
+    /// from both, and of a fresh data sample.
     public var mmd2: Double
     public var mmd2Untrained: Double
+    public var mmd2Sampler: Double
+    public var mmd2SamplerUntrained: Double
     public var mmd2Data: Double
     public var sampler: String
+    /// The density sampled exactly: exp(−scale · E) on a grid of `grid`² cells.
+    public var densityScale: Double
+    public var grid: Int
 
     enum CodingKeys: String, CodingKey {
         case runID = "run_id", checkpoint, density, count, bandwidth, mmd2, mmd2Untrained = "mmd2_untrained"
-        case mmd2Data = "mmd2_data", sampler
+        case mmd2Sampler = "mmd2_sampler", mmd2SamplerUntrained = "mmd2_sampler_untrained"
+        case mmd2Data = "mmd2_data", sampler, densityScale = "density_scale", grid
     }
 
     /// Draws `count` samples from the checkpoint's energy and from the untrained network, both
@@ -40,19 +54,61 @@ public struct ToyEvaluation: Codable, Sendable {
         let (model, shape, _) = try checkpoint.makeModel(path: path)
         var initGenerator = SeededGenerator(seed: c.seed)
         let untrained = c.modelSpecification.make(channels: shape[0], height: shape[1], width: shape[2], classes: 1, using: &initGenerator)
-        func samples(_ network: some Layer, seed: UInt64) -> [[Double]] {
+        let settings = c.scoreMatchingSettings
+        func energy(_ network: some Layer) -> EnergyFunction { { x in network(x, context: .inference()).reshaped(to: [x.shape[0]]) } }
+        func samplerSamples(_ network: some Layer) -> [[Double]] {
             var generator = SeededGenerator(seed: seed)
             let start = Tensor(randomUniform: [count, 2], lower: -4.5, upper: 4.5, using: &generator)
-            let energy: EnergyFunction = { x in network(x, context: .inference()).reshaped(to: [x.shape[0]]) }
-            return points(c.scoreMatchingSettings.sample(c.objective, energy: energy, from: start, clamp: nil, using: &generator))
+            return points(settings.sample(c.objective, energy: energy(network), from: start, clamp: nil, using: &generator))
+        }
+        // The density the energy stands for at the data's scale: exp(−E) for esm, ssm and
+        // dsm; for mdsm the smallest level's, exp(−E/σ_min) (noise-scaled form) or exp(−E)
+        // (single-energy form with σ₀ = σ_min).
+        let scale = c.objective == "mdsm" && settings.form == "noise-scaled" ? 1 / Double(settings.sigmaSmallest) : 1
+        let grid = 300
+        func exactSamples(_ network: some Layer) -> [[Double]] {
+            var generator = SeededGenerator(seed: seed &+ 1)
+            return gridSamples(energy(network), scale: scale, grid: grid, count: count, using: &generator)
         }
         var dataGenerator = SeededGenerator(seed: seed &+ 99)
         let reference = points(validation.sliced(alongAxis: 0, range: 0..<min(count, validation.shape[0])))
         let fresh = points(density.sample(count: count, using: &dataGenerator))
         let mmd = { (x: [[Double]]) in try MaximumMeanDiscrepancy.squared(x, reference, bandwidth: bandwidth) }
         return ToyEvaluation(runID: checkpoint.progress.runID, checkpoint: path, density: density.name, count: count, bandwidth: bandwidth,
-                             mmd2: try mmd(samples(model, seed: seed)), mmd2Untrained: try mmd(samples(untrained, seed: seed)),
-                             mmd2Data: try mmd(fresh), sampler: c.objective == "mdsm" ? "annealed Langevin" : "Langevin")
+                             mmd2: try mmd(exactSamples(model)), mmd2Untrained: try mmd(exactSamples(untrained)),
+                             mmd2Sampler: try mmd(samplerSamples(model)), mmd2SamplerUntrained: try mmd(samplerSamples(untrained)),
+                             mmd2Data: try mmd(fresh), sampler: c.objective == "mdsm" ? "annealed Langevin" : "Langevin",
+                             densityScale: scale, grid: grid)
+    }
+
+    /// `count` independent draws from exp(−scale·E) restricted to [−4.5, 4.5]²: a cell of a
+    /// grid×grid partition by its probability, then a uniform point inside it.
+    static func gridSamples(_ energy: EnergyFunction, scale: Double, grid: Int, count: Int,
+                            using generator: inout SeededGenerator) -> [[Double]] {
+        let extent = 4.5, cell = 2 * extent / Double(grid)
+        var centres: [Float] = []
+        centres.reserveCapacity(grid * grid * 2)
+        for row in 0..<grid {
+            for column in 0..<grid { centres += [Float(-extent + (Double(column) + 0.5) * cell), Float(-extent + (Double(row) + 0.5) * cell)] }
+        }
+        let energies: [Double] = withoutRecording { energy(Tensor(centres, shape: [grid * grid, 2])) }.scalars.map { Double($0) }
+        let lowest = energies.filter(\.isFinite).min() ?? 0
+        var cumulative = [Double](repeating: 0, count: energies.count)
+        var total = 0.0
+        for (i, e) in energies.enumerated() {
+            total += e.isFinite ? Foundation.exp(-scale * (e - lowest)) : 0
+            cumulative[i] = total
+        }
+        return (0..<count).map { _ in
+            let u = Double.random(in: 0..<total, using: &generator)
+            var low = 0, high = cumulative.count - 1
+            while low < high {
+                let middle = (low + high) / 2
+                if cumulative[middle] > u { high = middle } else { low = middle + 1 }
+            }
+            return [Double(centres[2 * low]) + Double.random(in: -cell / 2..<cell / 2, using: &generator),
+                    Double(centres[2 * low + 1]) + Double.random(in: -cell / 2..<cell / 2, using: &generator)]
+        }
     }
 
     private static func points(_ t: Tensor) -> [[Double]] {

@@ -86,7 +86,8 @@ struct EvaluateCommand: ParsableCommand {
         let path = RunsOptions.storePath(runsDb, checkpointDirectory: checkpointDir)
         if FileManager.default.fileExists(atPath: path), let store = try? RunStore(path: path), (try? store.run(runID).id) == runID {
             let settings = "{\"bandwidth\": \(result.bandwidth), \"count\": \(result.count), \"sampler\": \"\(result.sampler)\"}"
-            try store.recordEvaluations([("mmd2", result.mmd2), ("mmd2_untrained", result.mmd2Untrained), ("mmd2_data", result.mmd2Data)].map {
+            try store.recordEvaluations([("mmd2", result.mmd2), ("mmd2_untrained", result.mmd2Untrained), ("mmd2_sampler", result.mmd2Sampler),
+                                         ("mmd2_sampler_untrained", result.mmd2SamplerUntrained), ("mmd2_data", result.mmd2Data)].map {
                 EvaluationRecord(dataset: saved.configuration.dataset, score: "samples", metric: $0.0, value: $0.1, settings: settings)
             }, for: runID)
             log("stored with run \(runID) in \(path)")
@@ -97,9 +98,12 @@ struct EvaluateCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(result), as: UTF8.self))
             return
         }
-        print("run \(runID) on \(result.density): \(result.count) samples by \(result.sampler) against \(result.count) held-out points")
-        print(String(format: "MMD² %.5f  (untrained network %.5f, a second data sample %.5f; Gaussian kernel h = %.2g)",
-                     result.mmd2, result.mmd2Untrained, result.mmd2Data, result.bandwidth))
+        print("run \(runID) on \(result.density): MMD² against \(result.count) held-out points (Gaussian kernel h = \(result.bandwidth))")
+        print(String(format: "exact samples of exp(−%.3g·E) (%d² grid): %.5f   untrained network: %.5f", result.densityScale, result.grid,
+                     result.mmd2, result.mmd2Untrained))
+        print(String(format: "%@ samples from noise: %.5f   untrained network: %.5f", result.sampler, result.mmd2Sampler,
+                     result.mmd2SamplerUntrained))
+        print(String(format: "a second data sample: %.5f (the estimate's noise floor)", result.mmd2Data))
     }
 
     /// Records the result and the per-sample scores with the run, when the store knows it

@@ -10,7 +10,7 @@ enum EvaluationText {
         if let accuracy = r.accuracy {
             let f = { (v: Double?) in v.map { String(format: "%.4f", $0) } ?? "-" }
             lines.append("accuracy \(f(accuracy))  nll \(f(r.nll))  brier \(f(r.brier))  ece \(f(r.ece))  mce \(f(r.mce))  "
-                         + "rms-ce \(f(r.rmsCalibrationError))  (\(r.binning)\(r.calibrator.map { ", after \($0) calibration" } ?? ""))")
+                         + "rms-ce \(f(r.rmsCalibrationError))  (\(r.binning)\(r.calibrator.map { "; calibrated: \($0)" } ?? ""))")
         } else {
             lines.append("accuracy: not applicable (no classifier head)")
         }

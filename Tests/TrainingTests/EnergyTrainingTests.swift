@@ -109,7 +109,7 @@ import Testing
         let evaluated = try CLI.joule(["evaluate", runID, "--checkpoint-dir", root.path, "--json"])
         #expect(evaluated.status == 0, "\(evaluated.error)")
         let json = try Self.summary(evaluated.output)
-        for key in ["mmd2", "mmd2_untrained", "mmd2_data", "bandwidth"] { #expect(json[key] as? Double != nil, "\(key)") }
+        for key in ["mmd2", "mmd2_untrained", "mmd2_sampler", "mmd2_sampler_untrained", "mmd2_data", "bandwidth"] { #expect(json[key] as? Double != nil, "\(key)") }
         let store = try RunStore(path: root.path + "/runs.sqlite", readOnly: true)
         #expect(try store.evaluations(of: runID).contains { $0.dataset == "toy:moons" && $0.metric == "mmd2" })
         let scored = try CLI.joule(["score", runID, root.path, "--checkpoint-dir", root.path])
