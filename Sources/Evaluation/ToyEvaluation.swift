@@ -27,14 +27,16 @@ public struct ToyEvaluation: Codable, Sendable {
     /// MMD² against the validation points (unbiased estimates; about 0 means alike) of exact
     /// samples from the trained and the untrained energy, of the run's sampler's samples
     /// from both, and of a fresh data sample.
-    public var mmd2: Double
-    public var mmd2Untrained: Double
+    /// nil for multi-scale DSM's noise-scaled form, whose single energy stands for no one
+    /// density (its gradient matches the noise averaged over the levels).
+    public var mmd2: Double?
+    public var mmd2Untrained: Double?
     public var mmd2Sampler: Double
     public var mmd2SamplerUntrained: Double
     public var mmd2Data: Double
     public var sampler: String
     /// The density sampled exactly: exp(−scale · E) on a grid of `grid`² cells.
-    public var densityScale: Double
+    public var densityScale: Double?
     public var grid: Int
 
     enum CodingKeys: String, CodingKey {
@@ -55,27 +57,28 @@ public struct ToyEvaluation: Codable, Sendable {
         var initGenerator = SeededGenerator(seed: c.seed)
         let untrained = c.modelSpecification.make(channels: shape[0], height: shape[1], width: shape[2], classes: 1, using: &initGenerator)
         let settings = c.scoreMatchingSettings
+        let reference = points(validation.sliced(alongAxis: 0, range: 0..<min(count, validation.shape[0])))
         func energy(_ network: some Layer) -> EnergyFunction { { x in network(x, context: .inference()).reshaped(to: [x.shape[0]]) } }
         func samplerSamples(_ network: some Layer) -> [[Double]] {
             var generator = SeededGenerator(seed: seed)
             let start = Tensor(randomUniform: [count, 2], lower: -4.5, upper: 4.5, using: &generator)
             return points(settings.sample(c.objective, energy: energy(network), from: start, clamp: nil, using: &generator))
         }
-        // The density the energy stands for at the data's scale: exp(−E) for esm, ssm and
-        // dsm; for mdsm the smallest level's, exp(−E/σ_min) (noise-scaled form) or exp(−E)
-        // (single-energy form with σ₀ = σ_min).
-        let scale = c.objective == "mdsm" && settings.form == "noise-scaled" ? 1 / Double(settings.sigmaSmallest) : 1
+        // The density the energy stands for: exp(−E) for esm, ssm and dsm (the latter smoothed
+        // by σ), and for mdsm's single-energy form (at σ₀ = σ_min); none for the noise-scaled form.
+        let scale: Double? = c.objective == "mdsm" && settings.form == "noise-scaled" ? nil : 1
         let grid = 300
-        func exactSamples(_ network: some Layer) -> [[Double]] {
+        func exactMMD(_ network: some Layer) throws -> Double? {
+            guard let scale else { return nil }
             var generator = SeededGenerator(seed: seed &+ 1)
-            return gridSamples(energy(network), scale: scale, grid: grid, count: count, using: &generator)
+            return try MaximumMeanDiscrepancy.squared(gridSamples(energy(network), scale: scale, grid: grid, count: count, using: &generator),
+                                                      reference, bandwidth: bandwidth)
         }
         var dataGenerator = SeededGenerator(seed: seed &+ 99)
-        let reference = points(validation.sliced(alongAxis: 0, range: 0..<min(count, validation.shape[0])))
         let fresh = points(density.sample(count: count, using: &dataGenerator))
         let mmd = { (x: [[Double]]) in try MaximumMeanDiscrepancy.squared(x, reference, bandwidth: bandwidth) }
         return ToyEvaluation(runID: checkpoint.progress.runID, checkpoint: path, density: density.name, count: count, bandwidth: bandwidth,
-                             mmd2: try mmd(exactSamples(model)), mmd2Untrained: try mmd(exactSamples(untrained)),
+                             mmd2: try exactMMD(model), mmd2Untrained: try exactMMD(untrained),
                              mmd2Sampler: try mmd(samplerSamples(model)), mmd2SamplerUntrained: try mmd(samplerSamples(untrained)),
                              mmd2Data: try mmd(fresh), sampler: c.objective == "mdsm" ? "annealed Langevin" : "Langevin",
                              densityScale: scale, grid: grid)

@@ -86,9 +86,11 @@ struct EvaluateCommand: ParsableCommand {
         let path = RunsOptions.storePath(runsDb, checkpointDirectory: checkpointDir)
         if FileManager.default.fileExists(atPath: path), let store = try? RunStore(path: path), (try? store.run(runID).id) == runID {
             let settings = "{\"bandwidth\": \(result.bandwidth), \"count\": \(result.count), \"sampler\": \"\(result.sampler)\"}"
-            try store.recordEvaluations([("mmd2", result.mmd2), ("mmd2_untrained", result.mmd2Untrained), ("mmd2_sampler", result.mmd2Sampler),
-                                         ("mmd2_sampler_untrained", result.mmd2SamplerUntrained), ("mmd2_data", result.mmd2Data)].map {
-                EvaluationRecord(dataset: saved.configuration.dataset, score: "samples", metric: $0.0, value: $0.1, settings: settings)
+            let values: [(String, Double?)] = [("mmd2", result.mmd2), ("mmd2_untrained", result.mmd2Untrained),
+                                               ("mmd2_sampler", result.mmd2Sampler), ("mmd2_sampler_untrained", result.mmd2SamplerUntrained),
+                                               ("mmd2_data", result.mmd2Data)]
+            try store.recordEvaluations(values.compactMap { name, value in
+                value.map { EvaluationRecord(dataset: saved.configuration.dataset, score: "samples", metric: name, value: $0, settings: settings) }
             }, for: runID)
             log("stored with run \(runID) in \(path)")
         }
@@ -99,8 +101,11 @@ struct EvaluateCommand: ParsableCommand {
             return
         }
         print("run \(runID) on \(result.density): MMD² against \(result.count) held-out points (Gaussian kernel h = \(result.bandwidth))")
-        print(String(format: "exact samples of exp(−%.3g·E) (%d² grid): %.5f   untrained network: %.5f", result.densityScale, result.grid,
-                     result.mmd2, result.mmd2Untrained))
+        if let exact = result.mmd2, let untrained = result.mmd2Untrained {
+            print(String(format: "exact samples of exp(−E) (%d² grid): %.5f   untrained network: %.5f", result.grid, exact, untrained))
+        } else {
+            print("exact samples: not defined (the noise-scaled form's energy stands for no one density)")
+        }
         print(String(format: "%@ samples from noise: %.5f   untrained network: %.5f", result.sampler, result.mmd2Sampler,
                      result.mmd2SamplerUntrained))
         print(String(format: "a second data sample: %.5f (the estimate's noise floor)", result.mmd2Data))
