@@ -69,7 +69,7 @@ let package = Package(
 
         // Scores for OOD detection (log p(x), max softmax, energy, gradient norm, SGLD
         // refinement) over any classifier or energy, and the OOD sets.
-        .target(name: "Uncertainty", dependencies: ["Tensors", "Layers", "Sampling", "Objectives", "Datasets"]),
+        .target(name: "Uncertainty", dependencies: ["Tensors", "Layers", "Sampling", "Objectives", "Datasets", "Metrics"]),
 
         // `joule evaluate`: a run's calibration and OOD report, and its rows for the store.
         .target(name: "Evaluation", dependencies: ["Training", "Uncertainty", "Metrics", "RunLog", "Datasets", "Layers", "Sampling", "Tensors"]),

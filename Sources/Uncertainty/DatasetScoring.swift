@@ -1,5 +1,5 @@
 import Datasets
-import Foundation
+import Metrics
 import Sampling
 import Tensors
 
@@ -48,7 +48,7 @@ public struct DatasetScoring {
                 // Probabilities in Double from the logits: a Float softmax rounds confident
                 // rows to exactly 1, and those ties would blunt the max-softmax score.
                 logitRows = rows(logits)
-                probabilities = logitRows?.map(Self.softmax)
+                probabilities = logitRows.map { ClassificationMetrics.probabilities(fromLogits: $0) }
                 for score in scores {
                     switch score {
                     case .logDensity: result[score] = column(logits.logSumExp(squeezingAxes: [1]))
@@ -84,14 +84,6 @@ public struct DatasetScoring {
             }
         }
         return (logitRows, probabilities, result)
-    }
-
-    /// A numerically stable softmax of one row, in Double.
-    static func softmax(_ row: [Double]) -> [Double] {
-        let top = row.max() ?? 0
-        let exps = row.map { Foundation.exp($0 - top) }
-        let total = exps.reduce(0, +)
-        return exps.map { $0 / total }
     }
 
     private func column(_ t: Tensor) -> [Double] { t.withUnsafeBufferPointer { $0.map(Double.init) } }

@@ -23,7 +23,7 @@ enum Threading {
     static let singleThreadWork = 4e6
 
     nonisolated(unsafe) private static var currentThreads: Int32 = 0
-    nonisolated(unsafe) private static let setThreads = openMPSetNumThreads()
+    private static let setThreads = openMPSetNumThreads()
 
     /// Sizes the OpenMP team for a call doing about `work` operations. Must run before the
     /// call's primitive is planned as well as before it runs: oneDNN sizes a primitive's
