@@ -6,7 +6,7 @@ import Tensors
 
 /// `joule sample`: SGLD samples of a trained model — continued from its replay buffer or
 /// short-run chains from Uniform(−1, 1) noise; unconditional, for one class, or one row per
-/// class.
+/// class. A score-matching energy samples as its training did (annealed Langevin for mdsm).
 public struct SampleGeneration {
     public enum Start: String, Sendable { case buffer, noise }
 
@@ -30,6 +30,7 @@ public struct SampleGeneration {
     public func run(_ checkpoint: TrainingCheckpoint, path: String) throws -> (samples: Tensor, labels: [Int]?) {
         let c = checkpoint.configuration
         let (model, shape, classes) = try checkpoint.makeModel(path: path)
+        if c.isScoreMatching { return (try scoreMatchingSamples(c, model: model, shape: shape), nil) }
         if let label, !(0..<classes).contains(label) {
             throw TrainingError.dataset("--class \(label) is outside 0..<\(classes)")
         }
@@ -58,5 +59,35 @@ public struct SampleGeneration {
         let jem = JointEnergyModel(model)
         let energy = labels.map { jem.conditionalEnergyFunction(labels: $0) } ?? jem.energyFunction
         return (sgld.run(from: starts, energy: energy, using: &generator).samples, labels)
+    }
+
+    /// Writes samples as a picture: a grid for images, a scatter plot for 2-D points.
+    public static func writePicture(_ samples: Tensor, columns: Int, to url: URL) throws {
+        guard samples.shape.count == 2 else { return try SampleGrid.write(samples, columns: columns, to: url) }
+        let size = 320
+        try SampleGrid.writePNG(ToyPlots.scatterImage(samples: samples, data: Tensor([], shape: [0, 2]), size: size),
+                                width: size, height: size, channels: 3, to: url)
+    }
+
+    /// A score-matching energy's samples, drawn as its training drew them: annealed Langevin
+    /// over the run's σ schedule (mdsm), Langevin at the run's step size otherwise, from
+    /// Uniform(−1, 1) noise (Uniform over the plot's box for 2-D points). `steps` and
+    /// `stepSize` override the run's (per level for mdsm); the noise is Langevin's √(2η).
+    func scoreMatchingSamples(_ c: TrainingConfiguration, model: AnyLayer, shape: [Int]) throws -> Tensor {
+        guard start == .noise else { throw TrainingError.dataset("a \(c.objective) run has no replay buffer: use --from noise") }
+        guard label == nil, !perClass else { throw TrainingError.dataset("a \(c.objective) energy has no classes: drop --class and --per-class") }
+        guard noise == nil else {
+            throw TrainingError.dataset("a \(c.objective) energy samples by Langevin, whose noise is √(2η): set --step-size, not --noise")
+        }
+        var settings = c.scoreMatchingSettings
+        if let steps { settings.sampleSteps = steps }
+        if let stepSize { settings.sampleStepSize = stepSize }
+        var generator = SeededGenerator(seed: seed)
+        // Toy runs' models read 2-D points ([N, 2]; their recorded input shape is 1×1×2).
+        let isPoints = c.dataset.hasPrefix("toy:")
+        let extent = isPoints ? ToyPlots.extent : 1
+        let starts = Tensor(randomUniform: [count] + (isPoints ? [2] : shape), lower: -extent, upper: extent, using: &generator)
+        return settings.sample(c.objective, energy: EnergyTrainer.energy(model), from: starts, clamp: isPoints ? nil : -1...1,
+                               using: &generator)
     }
 }

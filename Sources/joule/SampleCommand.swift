@@ -11,6 +11,9 @@ struct SampleCommand: ParsableCommand {
         discussion: """
         From the run's replay buffer (continuing its chains; JEM runs) or from Uniform(−1, 1) noise \
         (short-run chains). --class K samples p(x | y = K); --per-class gives one row per class. \
+        A score-matching energy (esm, ssm, ssm-vr, dsm, mdsm) samples from noise as its training \
+        did: annealed Langevin over its σ schedule for mdsm (--steps per level), Langevin with \
+        noise √(2η) otherwise; 2-D runs get a scatter plot. \
         The grid is recorded as an artifact of the run when the run is in the store.
         """
     )
@@ -19,7 +22,7 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Where run folders are (default checkpoints).") var checkpointDir: String?
     @Option(help: "Which checkpoint of the run: last or best.") var checkpoint = "last"
     @Option(help: "Start from the replay buffer or from noise.") var from = "buffer"
-    @Option(help: "SGLD steps (default: the run's own from the buffer, 100 from noise).") var steps: Int?
+    @Option(help: "SGLD steps (default: the run's own from the buffer, 100 from noise; a score-matching run's sample-steps).") var steps: Int?
     @Option(help: "SGLD step size (default: the run's).") var stepSize: Float?
     @Option(help: "SGLD noise (default: the run's).") var noise: Float?
     @Option(name: .customLong("class"), help: "Sample this class only (class-conditional energy).") var label: Int?
@@ -53,7 +56,7 @@ struct SampleCommand: ParsableCommand {
             generation.seed = seed
             let (samples, _) = try generation.run(saved, path: url.path)
             let output = URL(fileURLWithPath: out)
-            try SampleGrid.write(samples, columns: columns, to: output)
+            try SampleGeneration.writePicture(samples, columns: columns, to: output)
             // Recorded with the run when the store knows it; a missing store is not an error here.
             let storePath = RunsOptions.storePath(runsDb, checkpointDirectory: directory)
             if FileManager.default.fileExists(atPath: storePath), let store = try? RunStore(path: storePath),

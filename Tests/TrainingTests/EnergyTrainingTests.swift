@@ -8,6 +8,14 @@ import Testing
 @Suite(.serialized) struct EnergyTrainingTests {
     typealias CLI = TrainCommandTests
 
+    /// A PNG's size and colour type (0 grey, 2 RGB), read from its IHDR chunk.
+    static func pngHeader(_ path: String) throws -> (width: Int, height: Int, colorType: UInt8) {
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        try #require(bytes.count > 25 && bytes[1...3] == [0x50, 0x4E, 0x47], "\(path) is not a PNG")
+        let word = { (at: Int) in bytes[at..<(at + 4)].reduce(0) { $0 << 8 | Int($1) } }
+        return (word(16), word(20), bytes[25])
+    }
+
     static func temporaryFolder() throws -> URL {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("joule-energy-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -98,6 +106,19 @@ import Testing
                                     "--score", "grad-norm"])
         #expect(scored.status == 0, "\(scored.error)")
         #expect(scored.output.split(separator: "\n").count == 1 + 20)
+
+        let grid = root.appendingPathComponent("grid.png").path
+        let sampled = try CLI.joule(["sample", runID, "--checkpoint-dir", checkpoints, "--from", "noise", "--steps", "3",
+                                     "--count", "6", "--columns", "3", "--out", grid])
+        #expect(sampled.status == 0, "\(sampled.error)")
+        let image = try Self.pngHeader(grid)
+        // The folder's images are 8×8: three columns and two rows, with 2-pixel gaps around.
+        #expect(image.width == 3 * 8 + 4 * 2 && image.height == 2 * 8 + 3 * 2 && image.colorType == 0, "\(image)")
+        for (arguments, problem) in [(["--from", "buffer"], "has no replay buffer"), (["--from", "noise", "--class", "1"], "has no classes"),
+                                     (["--from", "noise", "--noise", "0.1"], "set --step-size, not --noise")] {
+            let refused = try CLI.joule(["sample", runID, "--checkpoint-dir", checkpoints, "--out", grid] + arguments)
+            #expect(refused.status != 0 && refused.error.contains(problem), "\(arguments): \(refused.error)")
+        }
     }
 
     @Test(.enabled(if: CLI.executable != nil)) func aToyRunIsEvaluatedByMMDNotAgainstImages() throws {
@@ -114,5 +135,10 @@ import Testing
         #expect(try store.evaluations(of: runID).contains { $0.dataset == "toy:moons" && $0.metric == "mmd2" })
         let scored = try CLI.joule(["score", runID, root.path, "--checkpoint-dir", root.path])
         #expect(scored.status != 0 && scored.error.contains("toy-density run"))
+        let scatter = root.appendingPathComponent("scatter.png").path
+        let sampled = try CLI.joule(["sample", runID, "--checkpoint-dir", root.path, "--from", "noise", "--steps", "2", "--out", scatter])
+        #expect(sampled.status == 0, "\(sampled.error)")
+        let image = try Self.pngHeader(scatter)
+        #expect(image.width == 320 && image.height == 320 && image.colorType == 2, "\(image)")
     }
 }
