@@ -42,6 +42,21 @@ import Testing
         #expect(abs(variance - Double(bound * bound) / 3) < 0.05 * Double(bound * bound) / 3)
     }
 
+    /// PyTorch reads a transposed convolution's fan-in off the weight's second dimension
+    /// (out·k²), and names its tensors weight [in, out, k, k] and bias [out].
+    @Test func transposedConvolutionFollowsPyTorch() {
+        var rng = SeededGenerator(seed: 4)
+        let layer = ConvTranspose2D(inputChannels: 32, outputChannels: 16, kernelSize: 4, stride: 2, padding: 1, using: &rng)
+        #expect(layer.weight.shape == [32, 16, 4, 4] && layer.bias?.shape == [16])
+        let bound = 1 / Float(16 * 16).squareRoot()
+        #expect(layer.weight.scalars.allSatisfy { abs($0) <= bound } && layer.weight.scalars.map(abs).max()! > 0.95 * bound)
+        var names: [String] = []
+        _ = layer.mapNamedTensors(prefix: "0") { slot, tensor in names.append(slot.name); return tensor }
+        #expect(names == ["0.weight", "0.bias"])
+        let y = layer(Tensor(repeating: 0.5, shape: [2, 32, 7, 7]), context: ForwardContext.inference())
+        #expect(y.shape == [2, 16, 14, 14])
+    }
+
     @Test func linearAndSequentialCompute() {
         let linear = Linear(weight: Tensor([1, 2, 3, 4, 5, 6], shape: [2, 3]), bias: Tensor([10, 20], shape: [2]))
         #expect(linear(Tensor([1, 0, -1], shape: [1, 3])).scalars == [8, 18])

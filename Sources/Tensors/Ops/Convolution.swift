@@ -1,4 +1,5 @@
-// 2-D convolution (cross-correlation, NCHW input, OIHW weight) and its two adjoints.
+// 2-D convolution (cross-correlation, NCHW input, OIHW weight), its two adjoints, and the
+// transposed convolution built on the input adjoint.
 // The three oneDNN passes are each other's derivatives, so the set is closed:
 //   y  = conv(x, w)            dx = convBackwardData(dy, w)     dw = convBackwardWeights(x, dy)
 //   convBackwardData(d, w):    d/dd → conv(·, w),               d/dw → convBackwardWeights(·, d)
@@ -85,4 +86,31 @@ func convolutionGeometry(_ x: [Int], _ w: [Int], stride: Int, padding: Int, op: 
     return ConvolutionGeometry(batch: x[0], inChannels: x[1], height: x[2], width: x[3],
                                outChannels: w[0], kernelHeight: w[2], kernelWidth: w[3],
                                stride: stride, padding: padding)
+}
+
+/// Transposed 2-D convolution (PyTorch's `conv_transpose2d`): `input` [N, C_in, H, W] with
+/// `weight` [C_in, C_out, kH, kW] (PyTorch's layout) gives [N, C_out, H_out, W_out] with
+/// H_out = (H − 1)·stride − 2·padding + kH + outputPadding. It is the input-adjoint of the
+/// convolution that maps C_out channels of size H_out back to C_in channels of size H, so
+/// it runs as that convolution's backward-data pass and inherits its derivatives to every
+/// order; the optional `bias` [C_out] is added per channel.
+public func convTranspose2d(_ input: Tensor, _ weight: Tensor, bias: Tensor? = nil,
+                            stride: Int = 1, padding: Int = 0, outputPadding: Int = 0) -> Tensor {
+    precondition(input.shape.count == 4 && weight.shape.count == 4,
+                 "convTranspose2d: needs input [N, C_in, H, W] and weight [C_in, C_out, kH, kW], got shapes \(input.shape) and \(weight.shape)")
+    precondition(input.shape[1] == weight.shape[0],
+                 "convTranspose2d: input shape \(input.shape) has \(input.shape[1]) channels but weight shape \(weight.shape) expects \(weight.shape[0])")
+    precondition(stride >= 1 && padding >= 0 && (0..<stride).contains(outputPadding),
+                 "convTranspose2d: stride \(stride) must be ≥ 1, padding \(padding) ≥ 0 and output padding \(outputPadding) in 0..<stride")
+    let outputHeight = (input.shape[2] - 1) * stride - 2 * padding + weight.shape[2] + outputPadding
+    let outputWidth = (input.shape[3] - 1) * stride - 2 * padding + weight.shape[3] + outputPadding
+    precondition(outputHeight >= 1 && outputWidth >= 1,
+                 "convTranspose2d: padding \(padding) leaves no output for input shape \(input.shape) and weight shape \(weight.shape)")
+    let g = convolutionGeometry([input.shape[0], weight.shape[1], outputHeight, outputWidth], weight.shape,
+                                stride: stride, padding: padding, op: "convTranspose2d")
+    let output = convolutionBackwardData(input, weight, geometry: g)
+    guard let bias else { return output }
+    precondition(bias.shape == [weight.shape[1]],
+                 "convTranspose2d: bias shape \(bias.shape) does not match weight shape \(weight.shape) (expected [\(weight.shape[1])])")
+    return output + bias.reshaped(to: [1, weight.shape[1], 1, 1])
 }
