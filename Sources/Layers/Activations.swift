@@ -26,6 +26,30 @@ public struct SiLU: ParameterlessLayer {
     public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor { input.silu() }
 }
 
+/// tanh(x): a generator's last layer for images in [−1, 1].
+public struct Tanh: ParameterlessLayer {
+    public init() {}
+    public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor { input.tanh() }
+}
+
+/// log(1 + eˣ) (PyTorch's `nn.Softplus` with β 1): VERA's MLP generator's activation.
+public struct Softplus: ParameterlessLayer {
+    public init() {}
+    public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor { input.softplus() }
+}
+
+/// [N, C·H·W] → [N, C, H, W] (PyTorch's `nn.Unflatten(1, (C, H, W))`): from a generator's
+/// linear layer to its first feature map.
+public struct Unflatten: ParameterlessLayer {
+    public let shape: [Int]
+    public init(_ shape: [Int]) { self.shape = shape }
+    public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
+        precondition(input.rank == 2 && input.shape[1] == shape.reduce(1, *),
+                     "Unflatten: input shape \(input.shape) does not hold [N, \(shape.reduce(1, *))] values")
+        return input.reshaped(to: [input.shape[0]] + shape)
+    }
+}
+
 /// The input unchanged (where a configuration switches a layer off, e.g. no normalisation).
 public struct Identity: ParameterlessLayer {
     public init() {}

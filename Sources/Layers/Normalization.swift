@@ -60,9 +60,10 @@ public struct LayerNorm: Layer {
     }
 }
 
-/// Batch normalisation over [N, C, H, W] (PyTorch's `nn.BatchNorm2d`), for baselines:
-/// batch statistics in training (running averages updated with `momentum`, the unbiased
-/// variance as PyTorch keeps it), running statistics in evaluation.
+/// Batch normalisation over [N, C, H, W] (PyTorch's `nn.BatchNorm2d`) or [N, C]
+/// (`nn.BatchNorm1d`, as generators use it): batch statistics in training (running
+/// averages updated with `momentum`, the unbiased variance as PyTorch keeps it), running
+/// statistics in evaluation.
 public struct BatchNorm: Layer {
     public var weight: Tensor
     public var bias: Tensor
@@ -84,12 +85,14 @@ public struct BatchNorm: Layer {
 
     public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
         let c = weight.shape[0]
-        precondition(input.rank == 4 && input.shape[1] == c, "BatchNorm: input shape \(input.shape) does not have \(c) channels")
-        let perChannel = [1, c, 1, 1]
+        precondition((input.rank == 4 || input.rank == 2) && input.shape[1] == c,
+                     "BatchNorm: input shape \(input.shape) is not [N, \(c), H, W] or [N, \(c)]")
+        let perChannel = input.rank == 4 ? [1, c, 1, 1] : [1, c]
+        let axes = input.rank == 4 ? [0, 2, 3] : [0]
         let mean: Tensor, variance: Tensor
         if context.state.isTraining {
-            mean = input.mean(alongAxes: [0, 2, 3])
-            variance = (input - mean).squared().mean(alongAxes: [0, 2, 3])
+            mean = input.mean(alongAxes: axes)
+            variance = (input - mean).squared().mean(alongAxes: axes)
             let count = Float(input.scalarCount / c)
             let unbiased = withoutDerivative(at: variance).reshaped(to: [c]) * (count / max(count - 1, 1))
             let m = momentum
