@@ -55,7 +55,8 @@ let package = Package(
         // Samplers over any energy: SGLD/Langevin, MALA, Metropolis, the replay buffer.
         .target(name: "Sampling", dependencies: ["Tensors"]),
 
-        // Energy-based objectives: EnergyModel, JEM's energies and loss, persistent chains.
+        // Energy-based objectives: EnergyModel, JEM's energies and loss, persistent chains, score
+        // matching, and the learned samplers' entropy estimators.
         .target(name: "Objectives", dependencies: ["Tensors", "Layers", "Sampling"]),
 
         // The run store: every run, its params, metrics, artifacts and evaluations in SQLite.
