@@ -21,7 +21,7 @@ struct SampleCommand: ParsableCommand {
     @Argument(help: "Run id (under the checkpoint directory) or a checkpoint file.") var runOrFile: String
     @Option(help: "Where run folders are (default checkpoints).") var checkpointDir: String?
     @Option(help: "Which checkpoint of the run: last or best.") var checkpoint = "last"
-    @Option(help: "Start from the replay buffer or from noise.") var from = "buffer"
+    @Option(help: "Start from the replay buffer or from noise (default: the buffer for JEM runs, noise for score matching).") var from: String?
     @Option(help: "SGLD steps (default: the run's own from the buffer, 100 from noise; a score-matching run's sample-steps).") var steps: Int?
     @Option(help: "SGLD step size (default: the run's).") var stepSize: Float?
     @Option(help: "SGLD noise (default: the run's).") var noise: Float?
@@ -35,7 +35,10 @@ struct SampleCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors("sample") {
-            guard let start = SampleGeneration.Start(rawValue: from) else { throw ValidationErrorText("--from must be buffer or noise") }
+            let start = try from.map { name in
+                guard let start = SampleGeneration.Start(rawValue: name) else { throw ValidationErrorText("--from must be buffer or noise") }
+                return start
+            }
             guard count >= 1, columns >= 1 else { throw ValidationErrorText("--count and --columns must be at least 1") }
             if let steps, steps < 0 { throw ValidationErrorText("--steps must not be negative") }
             for (name, value) in [("--step-size", stepSize), ("--noise", noise)] {
@@ -63,7 +66,8 @@ struct SampleCommand: ParsableCommand {
                (try? store.run(saved.progress.runID).id) == saved.progress.runID {
                 try store.addArtifact(kind: "image-samples", path: output.path, for: saved.progress.runID)
             }
-            print("wrote \(out): \(samples.shape[0]) samples, \(start == .buffer ? "from the buffer" : "from noise")")
+            let origin = start ?? (saved.configuration.isScoreMatching ? .noise : .buffer)
+            print("wrote \(out): \(samples.shape[0]) samples, \(origin == .buffer ? "from the buffer" : "from noise")")
         }
     }
 }

@@ -136,7 +136,8 @@ import Testing
         let scored = try CLI.joule(["score", runID, root.path, "--checkpoint-dir", root.path])
         #expect(scored.status != 0 && scored.error.contains("toy-density run"))
         let scatter = root.appendingPathComponent("scatter.png").path
-        let sampled = try CLI.joule(["sample", runID, "--checkpoint-dir", root.path, "--from", "noise", "--steps", "2", "--out", scatter])
+        let sampled = try CLI.joule(["sample", runID, "--checkpoint-dir", root.path, "--steps", "2", "--out", scatter])
+        #expect(sampled.output.contains("from noise"))
         #expect(sampled.status == 0, "\(sampled.error)")
         let image = try Self.pngHeader(scatter)
         #expect(image.width == 320 && image.height == 320 && image.colorType == 2, "\(image)")
