@@ -49,7 +49,9 @@ public protocol Layer: Module {
 extension Layer {
     /// The layer applied in evaluation mode.
     public func callAsFunction(_ input: Tensor) -> Tensor { self(input, context: .inference()) }
+}
 
+extension Module {
     /// The model with buffer updates from `state` written in (after a training step).
     public func applyingBufferUpdates(from state: ForwardState) -> Self {
         guard !state.bufferUpdates.isEmpty else { return self }
