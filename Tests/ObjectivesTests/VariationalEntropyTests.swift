@@ -34,6 +34,13 @@ import Tensors
         return Tensor([Float((p[1][1] / det).squareRoot()), Float((p[0][0] / det).squareRoot())]).log()
     }
 
+    /// An estimator at this generator's σ whose proposal has the posterior's scale.
+    static func estimator(importanceSamples: Int) -> VariationalEntropy {
+        var estimator = VariationalEntropy(latentSize: 2, sigma: sigma, importanceSamples: importanceSamples, sigmaRange: 0.01...1)
+        estimator.posteriorLogSigma = posteriorScale()
+        return estimator
+    }
+
     /// With many importance samples, c matches the exact score −∇ₓ log q(x) = Σ⁻¹(x − b).
     /// The proposal N(h₀, s²) is centred on the latent that made x, not on the posterior's
     /// mean, so a point that the output noise carried far from g(h₀) needs far more samples
@@ -41,9 +48,7 @@ import Tensors
     /// 60%); the points here sit at g(h₀) + 0.3σε, where 20,000 samples settle it.
     @Test func importanceSampledScoreMatchesTheExactScore() {
         var rng = SeededGenerator(seed: 11)
-        var estimator = VariationalEntropy(latentSize: 2, sigma: Self.sigma, importanceSamples: 20_000, sigmaRange: 0.01...1)
-        estimator.posteriorLogSigma = Self.posteriorScale()
-        estimator.clampSigma()
+        let estimator = Self.estimator(importanceSamples: 20_000)
         let g = Self.generator()
         let h = Tensor(randomNormal: [6, 2], using: &rng)
         let x = g(h, context: .inference()) + Tensor(randomNormal: [6, 2], using: &rng) * (0.3 * Self.sigma)
@@ -64,9 +69,7 @@ import Tensors
     /// cosine > 0.99), hence the stated margins.
     @Test func surrogateGradientTracksTheEntropyGradient() {
         var rng = SeededGenerator(seed: 12)
-        var estimator = VariationalEntropy(latentSize: 2, sigma: Self.sigma, importanceSamples: 2_000, sigmaRange: 0.01...1)
-        estimator.posteriorLogSigma = Self.posteriorScale()
-        estimator.clampSigma()
+        let estimator = Self.estimator(importanceSamples: 2_000)
         let g = Self.generator()
         struct Parameters: TensorTree { var g: Linear; var logSigma: Tensor
             func mapTensors(_ transform: (Tensor) throws -> Tensor) rethrows -> Parameters {
