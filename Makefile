@@ -1,6 +1,6 @@
 # The two commands of the README, and their parts.
 #   make demo   install what is missing, build in release, run the main job
-#   make test   install what is missing, build, run every test
+#   make test   install what is missing, build, run every test and the toy check
 SWIFT ?= swift
 
 .PHONY: demo test deps build release bench bench-torch clean
@@ -20,8 +20,8 @@ release: deps
 # The cnn-s run gets a temperature calibrator; cnn-s and JEM are evaluated (calibration,
 # OOD detection against MNIST-5k and synthetic sets); the JEM run scores the Fashion-MNIST
 # test images (checkpoints/demo-scores.csv); a denoising-score-matching energy learns the
-# eight-Gaussians density (its heatmap and samples are pictures of the run) and is measured
-# by MMD. All are listed, compared and reported in
+# eight-Gaussians density (its heatmap and samples are pictures of the run), is measured
+# by MMD and draws 1,000 points (checkpoints/demo-dsm-samples.png). All are listed, compared and reported in
 # checkpoints/demo-report.html; then the benchmarks.
 RUN_IDS = $$(sed -n 's/.*"run_id" : "\(.*\)".*/\1/p' checkpoints/demo-cnn-s.json checkpoints/demo-mlp.json checkpoints/demo-jem.json checkpoints/demo-dsm.json)
 RUN_ID = $$(sed -n 's/.*"run_id" : "\(.*\)".*/\1/p' checkpoints/demo-$(1).json)
@@ -38,15 +38,20 @@ demo: release
 	.build/release/joule score $(call RUN_ID,jem) $(FASHION_TEST_IMAGES) --score log-px > checkpoints/demo-scores.csv
 	.build/release/joule train --objective dsm --dataset toy:8gaussians --model energy-mlp-64 --steps 1500 --batch-size 128 --lr 3e-3 --schedule cosine --checkpoint-dir checkpoints --experiment demo --json > checkpoints/demo-dsm.json
 	.build/release/joule evaluate $(call RUN_ID,dsm) --checkpoint last
+	.build/release/joule sample $(call RUN_ID,dsm) --checkpoint last --count 1000 --out checkpoints/demo-dsm-samples.png
 	@awk -F, 'NR > 1 { n[$$NF]++ } END { printf "scored %d Fashion-MNIST test images: %d in, %d out (threshold keeps 95%% of validation)\n", n["in"] + n["out"], n["in"], n["out"] }' checkpoints/demo-scores.csv
 	.build/release/joule runs list --where "attributes.experiment = 'demo'" --columns metrics.test/accuracy,metrics.validation/accuracy,metrics.jem/energy_gap --limit 10
 	.build/release/joule runs compare --diff-only $(RUN_IDS)
 	.build/release/joule report $(RUN_IDS) --out checkpoints/demo-report.html
 	.build/release/joule bench
 
+# The unit tests (debug build), then the score-matching toy check, which trains fifteen
+# small energies and so runs in release (scripts/toy-check.sh states its bars).
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	$(SWIFT) build -c release --product joule
+	scripts/toy-check.sh
 
 bench: release
 	.build/release/joule bench --json > /tmp/joule-bench.json
