@@ -62,11 +62,16 @@ public struct SampleGeneration {
         return (sgld.run(from: starts, energy: energy, using: &generator).samples, labels)
     }
 
-    /// Writes samples as a picture: a grid for images, a scatter plot for 2-D points.
-    public static func writePicture(_ samples: Tensor, columns: Int, to url: URL) throws {
+    /// Writes samples as a picture: a grid for images; for 2-D points a scatter plot over the
+    /// run's held-out points in light grey (when `checkpoint` names a toy density).
+    public static func writePicture(_ samples: Tensor, columns: Int, checkpoint: TrainingCheckpoint, to url: URL) throws {
         guard samples.shape.count == 2 else { return try SampleGrid.write(samples, columns: columns, to: url) }
+        var data = Tensor([], shape: [0, 2])
+        if checkpoint.configuration.dataset.hasPrefix("toy:"), case .points(_, _, let validation) = try EnergyData.load(checkpoint.configuration) {
+            data = validation
+        }
         let size = 320
-        try SampleGrid.writePNG(ToyPlots.scatterImage(samples: samples, data: Tensor([], shape: [0, 2]), size: size),
+        try SampleGrid.writePNG(ToyPlots.scatterImage(samples: samples, data: data, size: size),
                                 width: size, height: size, channels: 3, to: url)
     }
 

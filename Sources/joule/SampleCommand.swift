@@ -13,7 +13,7 @@ struct SampleCommand: ParsableCommand {
         (short-run chains). --class K samples p(x | y = K); --per-class gives one row per class. \
         A score-matching energy (esm, ssm, ssm-vr, dsm, mdsm) samples from noise as its training \
         did: annealed Langevin over its σ schedule for mdsm (--steps per level), Langevin with \
-        noise √(2η) otherwise; 2-D runs get a scatter plot. \
+        noise √(2η) otherwise; 2-D runs get a scatter plot over held-out points. \
         The grid is recorded as an artifact of the run when the run is in the store.
         """
     )
@@ -59,7 +59,7 @@ struct SampleCommand: ParsableCommand {
             generation.seed = seed
             let (samples, _) = try generation.run(saved, path: url.path)
             let output = URL(fileURLWithPath: out)
-            try SampleGeneration.writePicture(samples, columns: columns, to: output)
+            try SampleGeneration.writePicture(samples, columns: columns, checkpoint: saved, to: output)
             // Recorded with the run when the store knows it; a missing store is not an error here.
             let storePath = RunsOptions.storePath(runsDb, checkpointDirectory: directory)
             if FileManager.default.fileExists(atPath: storePath), let store = try? RunStore(path: storePath),
