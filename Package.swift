@@ -57,7 +57,7 @@ let package = Package(
 
         // Energy-based objectives: EnergyModel, JEM's energies and loss, persistent chains, score
         // matching, and the learned samplers' entropy estimators.
-        .target(name: "Objectives", dependencies: ["Tensors", "Layers", "Sampling"]),
+        .target(name: "Objectives", dependencies: ["Tensors", "Layers", "Sampling", "Optimizers"]),
 
         // The run store: every run, its params, metrics, artifacts and evaluations in SQLite.
         .target(name: "RunLog", dependencies: ["CSQLite"]),
