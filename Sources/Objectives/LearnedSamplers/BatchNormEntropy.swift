@@ -18,7 +18,9 @@ import Tensors
 /// correlation matrix) and the layers after the last batch norm.
 public enum BatchNormEntropy {
     /// Ĥ over the batch-norm layers found in `generator` (nested `Sequential`s included); a
-    /// scalar differentiable in their scales. A generator without batch norm gives 0.
+    /// scalar differentiable in their scales. A generator without batch norm gives 0. The
+    /// generators of `GeneratorSpecification` end in a plain layer that this estimate does not
+    /// see: give them an output batch norm for it (as the tests do), or they may shrink unseen.
     public static func entropy(of generator: any Layer) -> Tensor {
         let scales = batchNormScales(in: generator)
         guard !scales.isEmpty else { return Tensor(0) }

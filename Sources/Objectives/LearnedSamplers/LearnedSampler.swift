@@ -41,10 +41,11 @@ public struct GeneratorModule: Module {
 ///
 /// - the energy's loss on data x⁺ and generator samples x⁻ (held constant):
 ///   mean E(x⁺) − mean E(x⁻) + (γ/2)·mean ‖∇ₓE(x⁺)‖² + λ₂·(mean E(x⁺)² + mean E(x⁻)²)
-///   (VERA's and MEG's zero-centred gradient penalty on data; the energy L2 of JEM);
+///   (VERA's zero-centred gradient penalty on data, with its ½; MEG's λ·mean ‖∇ₓE‖² is γ = 2λ here;
+///   the energy L2 of JEM);
 /// - the generator's loss against the energy, KL(p_G‖p_θ) up to log Z:
-///   mean E(G(z)) − w·Ĥ, with Ĥ the chosen estimate's surrogate (MEG: + L_MI, which also
-///   trains the statistics network).
+///   mean E(G(z)) − w·Ĥ, with Ĥ the chosen estimate's surrogate (MEG: + w·L_MI, which also
+///   trains the statistics network, so w scales its gradient too; the reference has w = 1).
 public enum LearnedSamplerLoss {
     /// The energy's loss; `samples` are treated as constants.
     public static func energyLoss(energy: (Tensor) -> Tensor, data: Tensor, samples: Tensor, gradientPenalty: Float,

@@ -6,6 +6,7 @@ import Tensors
 /// The settings of a learned-sampler run, with VERA's reference values where it has them
 /// (docs/research/learned-samplers.md §3.2): Adam with β (0, 0.9) for the energy and the
 /// generator, entropy weight 1, σ in 0.01…0.3, 20 importance samples, posterior lr 0.02.
+/// The gradient penalty's 0.1 is VERA's JEM command's (its argparse default is 0).
 public struct LearnedSamplerSettings: Sendable, Equatable, Codable {
     public var estimate = EntropyEstimate.vera
     public var latentSize = 2
@@ -27,9 +28,15 @@ public struct LearnedSamplerSettings: Sendable, Equatable, Codable {
 
 /// One learned-sampler training state over an energy given as a layer with one output per
 /// sample: the energy, the generator module, the three optimisers (energy; generator with
-/// σ and the statistics network; VERA's posterior) and VERA's estimator. `step` alternates
-/// as the reference does: an energy update against generator samples, then a generator
-/// update against the updated energy, then (VERA) one posterior step and the σ clamp.
+/// σ and the statistics network; VERA's posterior) and VERA's estimator. `step` runs one
+/// energy update against generator samples, then one generator update against the updated
+/// energy, then (VERA) one posterior step and the σ clamp. Where it differs from the
+/// reference code: the generator step draws fresh latents (VERA reuses the energy step's
+/// samples); VERA's posterior step follows the generator update on fresh samples (VERA's
+/// runs inside its entropy term on the same ones); MEG and Kim & Bengio update the generator
+/// first, and MEG takes 5 energy steps per generator step at β (0.5, 0.9) — one each here.
+/// The energy runs in evaluation mode: energies with dropout or batch norm are not yet
+/// supported here. Not yet checkpointed: the posterior scale and the optimisers' state.
 public struct LearnedSamplerTraining {
     public var settings: LearnedSamplerSettings
     public var energy: AnyLayer
@@ -87,7 +94,7 @@ public struct LearnedSamplerTraining {
 
         // The generator's step against the updated energy (held constant).
         let fixed = Self.energyFunction(energy.detached, context: .inference())
-        let state = ForwardState(isTraining: true)
+        let state = ForwardState(isTraining: true, generator: SeededGenerator(seed: rng.next()))
         var entropy: Float = 0, sampleEnergy: Float = 0
         let vera = self.vera
         let (generatorLoss, generatorGradient) = valueWithGradient(at: module) { m -> Tensor in
