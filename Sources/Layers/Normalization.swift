@@ -91,6 +91,8 @@ public struct BatchNorm: Layer {
         let axes = input.rank == 4 ? [0, 2, 3] : [0]
         let mean: Tensor, variance: Tensor
         if context.state.isTraining {
+            // As PyTorch: one value per channel has no spread to normalise by.
+            precondition(input.scalarCount / c > 1, "BatchNorm: training needs more than one value per channel, got input shape \(input.shape)")
             mean = input.mean(alongAxes: axes)
             variance = (input - mean).squared().mean(alongAxes: axes)
             let count = Float(input.scalarCount / c)

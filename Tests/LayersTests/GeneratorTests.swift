@@ -43,12 +43,22 @@ import Tensors
         #expect(names["13.weight"] == [2, 1, 5, 5] && names["13.bias"] == [1])
     }
 
-    /// BatchNorm1d standardises each feature over the batch, as PyTorch does in training.
+    /// BatchNorm1d standardises each feature over the batch, as PyTorch does in training, keeps
+    /// running statistics with the unbiased variance, and reads them in evaluation.
     @Test func batchNormOverFeatures() {
         let bn = BatchNorm(channels: 2)
         let x = Tensor([1, 10, 3, 20, 5, 30], shape: [3, 2])
-        let y = bn(x, context: ForwardContext(state: ForwardState(isTraining: true))).scalars
+        let state = ForwardState(isTraining: true)
+        let y = bn(x, context: ForwardContext(state: state)).scalars
         let expected: [Float] = [-1.2247, -1.2247, 0, 0, 1.2247, 1.2247]
         #expect(zip(y, expected).allSatisfy { abs($0 - $1) < 1e-3 }, "\(y)")
+        // Means 3 and 20, unbiased variances 4 and 100; momentum 0.1 from mean 0, variance 1.
+        let updated = bn.applyingBufferUpdates(from: state)
+        #expect(zip(updated.runningMean.scalars, [0.3, 2.0]).allSatisfy { abs($0 - $1) < 1e-5 }, "\(updated.runningMean.scalars)")
+        #expect(zip(updated.runningVariance.scalars, [1.3, 10.9]).allSatisfy { abs($0 - $1) < 1e-4 }, "\(updated.runningVariance.scalars)")
+        // Evaluation: (x − 0.3)/√(1.3 + ε) and (x − 2)/√(10.9 + ε) for x = (1, 10).
+        let evaluated = updated(Tensor([1, 10], shape: [1, 2]), context: .inference()).scalars
+        let reference: [Float] = [0.7 / (1.3 as Float + 1e-5).squareRoot(), 8 / (10.9 as Float + 1e-5).squareRoot()]
+        #expect(zip(evaluated, reference).allSatisfy { abs($0 - $1) < 1e-5 }, "\(evaluated)")
     }
 }
