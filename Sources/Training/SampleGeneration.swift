@@ -10,7 +10,7 @@ import Tensors
 public struct SampleGeneration {
     public enum Start: String, Sendable { case buffer, noise }
 
-    /// Where chains start; nil: the run's replay buffer (JEM), noise (score matching).
+    /// Where chains start; nil: the run's own start (`origin(for:)`).
     public var start: Start?
     /// SGLD steps (nil: the run's own count from the buffer; 100 from noise).
     public var steps: Int?
@@ -27,6 +27,11 @@ public struct SampleGeneration {
 
     public init() {}
 
+    /// Where chains start for a run: `start`, else the replay buffer (JEM) or noise (score matching).
+    public func origin(for configuration: TrainingConfiguration) -> Start {
+        start ?? (configuration.isScoreMatching ? .noise : .buffer)
+    }
+
     /// The samples and the labels they were drawn for (nil when unconditional).
     public func run(_ checkpoint: TrainingCheckpoint, path: String) throws -> (samples: Tensor, labels: [Int]?) {
         let c = checkpoint.configuration
@@ -39,8 +44,8 @@ public struct SampleGeneration {
             : label.map { [Int](repeating: $0, count: count) }
         let n = labels?.count ?? count
         var generator = SeededGenerator(seed: seed)
-        let starts: Tensor
-        switch start ?? .buffer {
+        let starts: Tensor, origin = origin(for: c)
+        switch origin {
         case .noise:
             starts = Tensor(randomUniform: [n] + shape, lower: -1, upper: 1, using: &generator)
         case .buffer:
@@ -55,7 +60,7 @@ public struct SampleGeneration {
             starts = chains.draw(count: n, labels: conditional ? labels : nil, using: &generator).starts
         }
         let settings = c.jemSettings
-        let sgld = SGLD(steps: steps ?? (start ?? .buffer == .buffer ? settings.sgldSteps : 100),
+        let sgld = SGLD(steps: steps ?? (origin == .buffer ? settings.sgldSteps : 100),
                         stepSize: stepSize ?? settings.sgldStepSize, noise: noise ?? settings.sgldNoise)
         let jem = JointEnergyModel(model)
         let energy = labels.map { jem.conditionalEnergyFunction(labels: $0) } ?? jem.energyFunction
@@ -80,7 +85,7 @@ public struct SampleGeneration {
     /// Uniform(−1, 1) noise (Uniform over the plot's box for 2-D points). `steps` and
     /// `stepSize` override the run's (per level for mdsm); the noise is Langevin's √(2η).
     func scoreMatchingSamples(_ c: TrainingConfiguration, model: AnyLayer, shape: [Int]) throws -> Tensor {
-        guard start ?? .noise == .noise else { throw TrainingError.dataset("a \(c.objective) run has no replay buffer: use --from noise") }
+        guard origin(for: c) == .noise else { throw TrainingError.dataset("a \(c.objective) run has no replay buffer: use --from noise") }
         guard label == nil, !perClass else { throw TrainingError.dataset("a \(c.objective) energy has no classes: drop --class and --per-class") }
         guard noise == nil else {
             throw TrainingError.dataset("a \(c.objective) energy samples by Langevin, whose noise is √(2η): set --step-size, not --noise")

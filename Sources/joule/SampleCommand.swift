@@ -66,7 +66,7 @@ struct SampleCommand: ParsableCommand {
                (try? store.run(saved.progress.runID).id) == saved.progress.runID {
                 try store.addArtifact(kind: "image-samples", path: output.path, for: saved.progress.runID)
             }
-            let origin = start ?? (saved.configuration.isScoreMatching ? .noise : .buffer)
+            let origin = generation.origin(for: saved.configuration)
             print("wrote \(out): \(samples.shape[0]) samples, \(origin == .buffer ? "from the buffer" : "from noise")")
         }
     }

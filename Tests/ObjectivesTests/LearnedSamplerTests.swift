@@ -58,13 +58,8 @@ import Tensors
                 estimator.clampSigma()
                 module.logSigma = estimator.logSigma
                 let (x, h) = LearnedSamplerLoss.sample(module, estimate: .vera, count: 64, latentSize: latent, isTraining: true, using: &rng)
-                let g = gradient(at: estimator.posteriorLogSigma) { s in
-                    VariationalEntropy.posteriorLoss(module.generator, posteriorLogSigma: s, logSigma: module.logSigma, x: x, h: h,
-                                                     isTraining: true, using: &rng)
-                }
-                var parameters = [estimator.posteriorLogSigma]
-                posteriorAdam.update(&parameters, gradients: [g], learningRate: 0.02)
-                estimator.posteriorLogSigma = parameters[0]
+                estimator.fitPosterior(module.generator, logSigma: module.logSigma, x: x, h: h, isTraining: true,
+                                       optimizer: &posteriorAdam, learningRate: 0.02, using: &rng)
                 vera = estimator
             }
         }

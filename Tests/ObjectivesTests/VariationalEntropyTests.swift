@@ -105,13 +105,8 @@ import Tensors
         for _ in 0..<600 {
             let (x, h) = VariationalEntropy.sample(g, logSigma: estimator.logSigma, count: 256, latentSize: 2, context: .inference(),
                                                    using: &rng)
-            let grad = gradient(at: estimator.posteriorLogSigma) { logS in
-                VariationalEntropy.posteriorLoss(g, posteriorLogSigma: logS, logSigma: estimator.logSigma, x: x, h: h,
-                                                 isTraining: false, using: &rng)
-            }
-            var parameters = [estimator.posteriorLogSigma]
-            adam.update(&parameters, gradients: [grad], learningRate: 0.02)
-            estimator.posteriorLogSigma = parameters[0]
+            estimator.fitPosterior(g, logSigma: estimator.logSigma, x: x, h: h, isTraining: false, optimizer: &adam,
+                                   learningRate: 0.02, using: &rng)
         }
         let w = Self.w.map(Double.init), s2 = Double(Self.sigma * Self.sigma)
         let precision = [1 + (w[0] * w[0] + w[2] * w[2]) / s2, 1 + (w[1] * w[1] + w[3] * w[3]) / s2]

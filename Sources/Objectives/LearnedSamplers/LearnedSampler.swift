@@ -50,6 +50,12 @@ public enum LearnedSamplerLoss {
     /// The energy's loss; `samples` are treated as constants.
     public static func energyLoss(energy: (Tensor) -> Tensor, data: Tensor, samples: Tensor, gradientPenalty: Float,
                                   energySquared: Float) -> Tensor {
+        energyTerms(energy: energy, data: data, samples: samples, gradientPenalty: gradientPenalty, energySquared: energySquared).loss
+    }
+
+    /// The energy's loss, with the mean energies of data and samples it computed on the way.
+    public static func energyTerms(energy: (Tensor) -> Tensor, data: Tensor, samples: Tensor, gradientPenalty: Float,
+                                   energySquared: Float) -> (loss: Tensor, dataEnergy: Float, sampleEnergy: Float) {
         let negatives = withoutDerivative(at: samples)
         let dataEnergy = energy(data), sampleEnergy = energy(negatives)
         var loss = dataEnergy.mean() - sampleEnergy.mean()
@@ -58,7 +64,7 @@ public enum LearnedSamplerLoss {
             loss = loss + slope.squared().sum(squeezingAxes: [1]).mean() * (gradientPenalty / 2)
         }
         if energySquared != 0 { loss = loss + (dataEnergy.squared().mean() + sampleEnergy.squared().mean()) * energySquared }
-        return loss
+        return (loss, dataEnergy.mean().scalar, sampleEnergy.mean().scalar)
     }
 
     /// Samples for the energy's step (no gradient recorded), with their latents.

@@ -85,10 +85,11 @@ public struct LearnedSamplerTraining {
                                                   isTraining: true, using: &rng).x
         var dataEnergy: Float = 0
         let (energyLoss, energyGradient) = valueWithGradient(at: energy) { e -> Tensor in
-            let f = Self.energyFunction(e, context: .inference())
-            dataEnergy = withoutRecording { f(withoutDerivative(at: data)).mean().scalar }
-            return LearnedSamplerLoss.energyLoss(energy: f, data: data, samples: negatives, gradientPenalty: s.gradientPenalty,
-                                                 energySquared: s.energySquared)
+            let terms = LearnedSamplerLoss.energyTerms(energy: Self.energyFunction(e, context: .inference()), data: data,
+                                                       samples: negatives, gradientPenalty: s.gradientPenalty,
+                                                       energySquared: s.energySquared)
+            dataEnergy = terms.dataEnergy
+            return terms.loss
         }
         energyOptimizer.update(&energy, along: energyGradient, learningRate: s.energyLearningRate)
 
@@ -113,12 +114,8 @@ public struct LearnedSamplerTraining {
             module.logSigma = estimator.logSigma
             let (x, h) = LearnedSamplerLoss.sample(module, estimate: .vera, count: n, latentSize: s.latentSize, isTraining: true,
                                                    using: &rng)
-            let generator = module.generator, logSigma = module.logSigma
-            let g = gradient(at: estimator.posteriorLogSigma) { posterior in
-                VariationalEntropy.posteriorLoss(generator, posteriorLogSigma: posterior, logSigma: logSigma, x: x, h: h,
-                                                 isTraining: true, using: &rng)
-            }
-            posteriorOptimizer.update(&estimator.posteriorLogSigma, along: g, learningRate: s.posteriorLearningRate)
+            estimator.fitPosterior(module.generator, logSigma: module.logSigma, x: x, h: h, isTraining: true,
+                                   optimizer: &posteriorOptimizer, learningRate: s.posteriorLearningRate, using: &rng)
             self.vera = estimator
         }
         return (energyLoss.scalar, generatorLoss.scalar, entropy, dataEnergy, sampleEnergy)

@@ -1,5 +1,6 @@
 import Foundation
 import Layers
+import Optimizers
 import Tensors
 
 /// VERA's entropy-gradient estimator (Grathwohl et al. 2020, "No MCMC for me"; reference
@@ -57,14 +58,17 @@ public struct VariationalEntropy: Sendable {
         return (mean + noise * logSigma.exp(), h)
     }
 
-    /// log q(x, h) per row: log N(h; 0, I) + log N(x; g(h), σ²I), for x [N, …] and h [N, k].
-    static func logJoint<G: Layer>(_ g: G, x: Tensor, h: Tensor, logSigma: Tensor, context: ForwardContext) -> Tensor {
+    static let halfLog2Pi = Float(0.5 * Foundation.log(2 * Double.pi))
+
+    /// log q(x, h) per row: log N(h; 0, I) + log N(x; g(h), σ²I), for x [N, …] and h [N, k];
+    /// also the residuals x − g(h), flattened to [N, d].
+    static func logJoint<G: Layer>(_ g: G, x: Tensor, h: Tensor, logSigma: Tensor, context: ForwardContext)
+        -> (value: Tensor, residual: Tensor) {
         let d = Float(x.scalarCount / x.shape[0]), k = Float(h.shape[1])
-        let halfLog2Pi = Float(0.5 * Foundation.log(2 * Double.pi))
         let prior = h.squared().sum(squeezingAxes: [1]) * -0.5 - k * halfLog2Pi
         let residual = (x - g(h, context: context)).flattenedBatch()
         let likelihood = residual.squared().sum(squeezingAxes: [1]) * -0.5 / (logSigma * 2).exp() - (logSigma + halfLog2Pi) * d
-        return prior + likelihood
+        return (prior + likelihood, residual)
     }
 
     /// The surrogate mean_i ⟨c_i, x_i⟩ for samples `x` made from latents `h` (see the type's
@@ -83,14 +87,9 @@ public struct VariationalEntropy: Sendable {
             let epsilon = Tensor(randomNormal: [kSamples * n, k], using: &generator)
             let hj = repeated + epsilon * s
             let context = ForwardContext(state: ForwardState(isTraining: isTraining))
-            let mean = g(hj, context: context)
-            let halfLog2Pi = Float(0.5 * Foundation.log(2 * Double.pi))
-            let proposal = epsilon.squared().sum(squeezingAxes: [1]) * -0.5 - logS.sum() - Float(k) * halfLog2Pi
-            let d = Float(x0.scalarCount / n)
-            let residual = (xRepeated - mean).flattenedBatch()
+            let (logJoint, residual) = Self.logJoint(g, x: xRepeated, h: hj, logSigma: ls, context: context)
+            let proposal = epsilon.squared().sum(squeezingAxes: [1]) * -0.5 - logS.sum() - Float(k) * Self.halfLog2Pi
             let sigma2 = (ls * 2).exp()
-            let logJoint = hj.squared().sum(squeezingAxes: [1]) * -0.5 - Float(k) * halfLog2Pi
-                + residual.squared().sum(squeezingAxes: [1]) * -0.5 / sigma2 - (ls + halfLog2Pi) * d
             let logWeights = (logJoint - proposal).reshaped(to: [kSamples, n])
             let weights = logWeights.softmax(alongAxis: 0).reshaped(to: [kSamples, n, 1])
             let scores = residual.reshaped(to: [kSamples, n, residual.shape[1]]) / sigma2
@@ -110,9 +109,20 @@ public struct VariationalEntropy: Sendable {
         let epsilon = Tensor(randomNormal: h0.shape, using: &generator)
         let hTilde = h0 + epsilon * posteriorLogSigma.exp()
         let logJoint = Self.logJoint(g, x: x0, h: hTilde, logSigma: withoutDerivative(at: logSigma),
-                                     context: ForwardContext(state: ForwardState(isTraining: isTraining)))
+                                     context: ForwardContext(state: ForwardState(isTraining: isTraining))).value
         let halfLog2PiE = Float(0.5 * (Foundation.log(2 * Double.pi) + 1))
         let entropy = posteriorLogSigma.sum() + Float(h0.shape[1]) * halfLog2PiE
         return -(logJoint.mean() + entropy)
+    }
+
+    /// One step of the posterior scale on `posteriorLoss` at samples `x` made from `h` by
+    /// generator `g` with output noise `logSigma`; `optimizer` is the posterior's own.
+    public mutating func fitPosterior<G: Layer>(_ g: G, logSigma: Tensor, x: Tensor, h: Tensor, isTraining: Bool,
+                                                optimizer: inout some Optimizer, learningRate: Float,
+                                                using generator: inout SeededGenerator) {
+        let g = gradient(at: posteriorLogSigma) { posterior in
+            Self.posteriorLoss(g, posteriorLogSigma: posterior, logSigma: logSigma, x: x, h: h, isTraining: isTraining, using: &generator)
+        }
+        optimizer.update(&posteriorLogSigma, along: g, learningRate: learningRate)
     }
 }
