@@ -48,7 +48,7 @@ let package = Package(
 
         // The trainer: configurations, checkpoints, the training loop, progress.
         .target(name: "Training", dependencies: [
-            "Tensors", "Layers", "Optimizers", "Datasets", "Checkpoints", "RunLog", "Sampling", "Objectives",
+            "Tensors", "Layers", "Optimizers", "Datasets", "Checkpoints", "RunLog", "Sampling", "Objectives", "Metrics",
             .product(name: "Yams", package: "Yams"),
         ]),
 
@@ -73,7 +73,7 @@ let package = Package(
         .target(name: "Uncertainty", dependencies: ["Tensors", "Layers", "Sampling", "Objectives", "Datasets", "Metrics"]),
 
         // `joule evaluate`: a run's calibration and OOD report, and its rows for the store.
-        .target(name: "Evaluation", dependencies: ["Training", "Uncertainty", "Metrics", "RunLog", "Datasets", "Layers", "Sampling", "Tensors"]),
+        .target(name: "Evaluation", dependencies: ["Training", "Objectives", "Uncertainty", "Metrics", "RunLog", "Datasets", "Layers", "Sampling", "Tensors"]),
 
         // Benchmarks behind `joule bench`.
         .target(name: "JouleBench", dependencies: ["Tensors", "Layers", "Optimizers", "Sampling", "Objectives", "COpenBLAS"]),

@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import Layers
 import Metrics
+import Objectives
 import Sampling
 import Tensors
 import Training
@@ -13,7 +14,8 @@ import Training
 /// Two kinds of samples are measured. Exact ones: in two dimensions the model's density
 /// exp(−E) can be normalised on a fine grid over [−4.5, 4.5]² and sampled by inverting its
 /// distribution function, so this judges the energy alone. And the run's own sampler's
-/// (Langevin, or annealed Langevin for mdsm) from Uniform noise, which also judges the
+/// (Langevin, or annealed Langevin for mdsm, from Uniform noise; a learned sampler's
+/// generator, against the same generator untrained), which also judges the
 /// sampler: Langevin cannot move mass between separated modes (rings), so it can miss a
 /// density the energy has right.
 public struct ToyEvaluation: Codable, Sendable {
@@ -66,6 +68,13 @@ public struct ToyEvaluation: Codable, Sendable {
         }
         // The density the energy stands for: exp(−E) for esm, ssm and dsm (the latter smoothed
         // by σ), and for mdsm's single-energy form (at σ₀ = σ_min); none for the noise-scaled form.
+        // A learned sampler's own samples are its generator's: trained, and as initialised.
+        var learned: (trained: LearnedSampler, untrained: LearnedSampler)?
+        if c.isLearnedSampler { learned = (try checkpoint.learnedSampler(path: path), try checkpoint.untrainedLearnedSampler(path: path)) }
+        func generatorSamples(_ sampler: LearnedSampler) -> [[Double]] {
+            var generator = SeededGenerator(seed: seed)
+            return points(sampler.samples(count: count, using: &generator))
+        }
         let scale: Double? = c.objective == "mdsm" && settings.form == "noise-scaled" ? nil : 1
         let grid = 300
         func exactMMD(_ network: some Layer) throws -> Double? {
@@ -79,8 +88,10 @@ public struct ToyEvaluation: Codable, Sendable {
         let mmd = { (x: [[Double]]) in try MaximumMeanDiscrepancy.squared(x, reference, bandwidth: bandwidth) }
         return ToyEvaluation(runID: checkpoint.progress.runID, checkpoint: path, density: density.name, count: count, bandwidth: bandwidth,
                              mmd2: try exactMMD(model), mmd2Untrained: try exactMMD(untrained),
-                             mmd2Sampler: try mmd(samplerSamples(model)), mmd2SamplerUntrained: try mmd(samplerSamples(untrained)),
-                             mmd2Data: try mmd(fresh), sampler: c.objective == "mdsm" ? "annealed Langevin" : "Langevin",
+                             mmd2Sampler: try mmd(learned.map { generatorSamples($0.trained) } ?? samplerSamples(model)),
+                             mmd2SamplerUntrained: try mmd(learned.map { generatorSamples($0.untrained) } ?? samplerSamples(untrained)),
+                             mmd2Data: try mmd(fresh),
+                             sampler: learned != nil ? "\(c.objective) generator" : c.objective == "mdsm" ? "annealed Langevin" : "Langevin",
                              densityScale: scale, grid: grid)
     }
 

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Layers
+import Objectives
 import Optimizers
 import Tensors
 
@@ -103,10 +104,16 @@ public struct ClassifierTrainer {
         progress.inputShape = [data.train.channels, data.train.height, data.train.width]
         progress.classes = classes
         var jem: JEMTraining?
-        if c.objective == "jem" {
+        var learned: LearnedSamplerRun?
+        let imageShape = [data.train.channels, data.train.height, data.train.width]
+        if c.objective == "jem" || c.isLearnedSampler {
             try c.jemSettings.validate(classes: classes)
-            var bufferGenerator = SeededGenerator(seed: c.seed &+ 2)
-            jem = JEMTraining(settings: c.jemSettings, train: data.train, classes: classes, generator: &bufferGenerator)
+            if c.isLearnedSampler {
+                learned = try LearnedSamplerRun(configuration: c, sampleShape: imageShape)
+            } else {
+                var bufferGenerator = SeededGenerator(seed: c.seed &+ 2)
+                jem = JEMTraining(settings: c.jemSettings, train: data.train, classes: classes, generator: &bufferGenerator)
+            }
             if let perClass = c.jemSettings.labelsPerClass {
                 let labeled = try JEMTraining.labeledIndices(data.train, perClass: perClass, classes: classes, seed: c.seed &+ 3)
                 progress.labeledSampler = BatchSampler(indices: labeled, batchSize: c.batchSize, seed: c.seed &+ 4)
@@ -125,6 +132,10 @@ public struct ClassifierTrainer {
                 jem = try JEMTraining(settings: c.jemSettings, restoring: samples, train: data.train, classes: classes,
                                       path: "checkpoint of \(runID)")
             }
+            if c.isLearnedSampler {
+                learned = try LearnedSamplerRun(configuration: c, sampleShape: imageShape, restoring: resume.extraState,
+                                                path: "checkpoint of \(runID)")
+            }
         }
         let schedule = c.makeSchedule(totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch)
         let guardSettings = c.guardSettings
@@ -133,8 +144,11 @@ public struct ClassifierTrainer {
         // The guard rolls back to `goodState`. A snapshot starts as pending and becomes good
         // only once the step after it passes the guard, so a state made by a bad update is
         // never restored. Snapshots follow checkpoints and every `snapshotEvery` steps.
-        var goodState = (model: model, optimizer: optimizer, jem: jem, progress: progress)
-        var pendingState: (model: AnyLayer, optimizer: any Optimizer, jem: JEMTraining?, progress: TrainingProgress)?
+        var goodState = (model: model, optimizer: optimizer, jem: jem, learned: learned, progress: progress)
+        var pendingState: (model: AnyLayer, optimizer: any Optimizer, jem: JEMTraining?, learned: LearnedSamplerRun?,
+                           progress: TrainingProgress)?
+        // Objective-specific state for checkpoints: the replay buffer, or the learned sampler.
+        func extraState() -> [String: Tensor] { jem?.extraState ?? learned?.extraState ?? [:] }
         let startStep = progress.step
         let stopStep = min(totalSteps, stopAfterSteps.map { startStep + $0 } ?? totalSteps)
         var runningLoss = 0.0, runningCorrect = 0, runningCount = 0
@@ -145,7 +159,7 @@ public struct ClassifierTrainer {
         while progress.step < stopStep {
             if let signal = StopSignals.pending {
                 progress.seconds = secondsAtStart + Date().timeIntervalSince(clock)
-                try saveCheckpoint(model, optimizer, progress, best: false, extraState: jem?.extraState ?? [:])
+                try saveCheckpoint(model, optimizer, progress, best: false, extraState: extraState())
                 throw TrainingError.stopped(signal: StopSignals.name(of: signal), step: progress.step)
             }
             let epoch = progress.epoch
@@ -175,6 +189,32 @@ public struct ClassifierTrainer {
                 batchCorrect = Int((result.terms.accuracy * Float(labels.count)).rounded())
                 stepMetrics = result.metrics
                 if progress.step % 100 == 0 { stepMetrics += jemState.bufferMetrics }
+            } else if let learned {
+                var generator = state.generator
+                let started = DispatchTime.now().uptimeNanoseconds
+                let negatives = learned.sampler.negatives(count: labels.count, using: &generator)
+                state.generator = generator
+                var weights = c.jemSettings.weights
+                weights.energySquared += remedies.addedEnergyL2
+                let penalty = learned.sampler.settings.gradientPenalty
+                var terms: JEMTerms?
+                let sampled = DispatchTime.now().uptimeNanoseconds
+                (loss, gradient) = valueWithGradient(at: model) { m -> Tensor in
+                    let result = LearnedSamplerRun.jemEnergyLoss(m, data: images, labels: labels, unlabeled: unlabeled, negatives: negatives,
+                                                                 weights: weights, gradientPenalty: penalty,
+                                                                 context: ForwardContext(state: state))
+                    terms = result.terms
+                    return result.loss
+                }
+                let t = terms ?? JEMTerms(loss: loss.scalar, crossEntropy: .nan, accuracy: .nan, dataEnergy: .nan, sampleEnergy: .nan)
+                energyGap = t.energyGap
+                batchCorrect = Int((t.accuracy * Float(labels.count)).rounded())
+                stepMetrics = [
+                    ("train/cross_entropy", Double(t.crossEntropy)), ("jem/data_energy", Double(t.dataEnergy)),
+                    ("jem/sample_energy", Double(t.sampleEnergy)), ("jem/energy_gap", Double(t.energyGap)),
+                    ("time/sampling_seconds", Double(sampled - started) / 1e9),
+                    ("time/update_seconds", Double(DispatchTime.now().uptimeNanoseconds - sampled) / 1e9),
+                ]
             } else {
                 var logits = Tensor(0)
                 (loss, gradient) = valueWithGradient(at: model) { m -> Tensor in
@@ -191,7 +231,7 @@ public struct ClassifierTrainer {
                 // Back to the last good state, with the remedy and a fresh random stream; the
                 // best validation result so far stays (its checkpoint is on disk).
                 let failedStep = progress.step, best = (progress.bestValidationAccuracy, progress.bestEpoch)
-                (model, optimizer, jem, progress) = goodState
+                (model, optimizer, jem, learned, progress) = goodState
                 pendingState = nil
                 (progress.bestValidationAccuracy, progress.bestEpoch) = best
                 remedies = remedies.escalated(guardSettings)
@@ -212,9 +252,17 @@ public struct ClassifierTrainer {
             let rate = schedule.rate(at: progress.step) * remedies.learningRateScale
             optimizer.update(&parameters, gradients: gradients, learningRate: rate)
             model = model.replacingTensors(with: parameters).applyingBufferUpdates(from: state)
+            // The generator's step, against the energy just updated (held constant).
+            if var sampler = learned.take() {
+                var generator = progress.generator
+                stepMetrics += sampler.generatorStep(energy: JointEnergyModel(model.detached).energyFunction, count: labels.count,
+                                                     rateScale: rate / c.learningRate, using: &generator)
+                progress.generator = generator
+                learned = sampler
+            }
 
             progress.step += 1
-            if progress.step % guardSettings.snapshotEvery == 0 { pendingState = (model, optimizer, jem, progress) }
+            if progress.step % guardSettings.snapshotEvery == 0 { pendingState = (model, optimizer, jem, learned, progress) }
             runningLoss += Double(loss.scalar) * Double(labels.count)
             runningCorrect += batchCorrect
             runningCount += labels.count
@@ -244,14 +292,15 @@ public struct ClassifierTrainer {
                 if let v = lastValidation { epochMetrics += [("validation/loss", v.loss), ("validation/accuracy", v.accuracy)] }
                 recorder?.log(epochMetrics, step: progress.step)
                 if epochDone { runningLoss = 0; runningCorrect = 0; runningCount = 0 }
-                if let jem, let folder = checkpointURL(progress.runID, "last")?.deletingLastPathComponent() {
+                if let snapshot = jem?.bufferSnapshot ?? learned?.snapshot(step: progress.step),
+                   let folder = checkpointURL(progress.runID, "last")?.deletingLastPathComponent() {
                     let grid = folder.appendingPathComponent("samples/step-\(progress.step).png")
-                    try SampleGrid.write(jem.bufferSnapshot, columns: 8, to: grid)
+                    try SampleGrid.write(snapshot, columns: 8, to: grid)
                     recorder?.fileWritten(grid, kind: "image-samples")
                 }
                 progress.seconds = secondsAtStart + Date().timeIntervalSince(clock)
-                try saveCheckpoint(model, optimizer, progress, best: isBest, extraState: jem?.extraState ?? [:])
-                pendingState = (model, optimizer, jem, progress)
+                try saveCheckpoint(model, optimizer, progress, best: isBest, extraState: extraState())
+                pendingState = (model, optimizer, jem, learned, progress)
                 reporter?.note("epoch \(epoch + 1) step \(progress.step): \(trainText)"
                                + (lastValidation.map { String(format: "  validation loss %.4f acc %.4f", $0.loss, $0.accuracy) } ?? "")
                                + (isBest ? "  (best)" : ""))
@@ -259,7 +308,7 @@ public struct ClassifierTrainer {
         }
         progress.seconds = secondsAtStart + Date().timeIntervalSince(clock)
         if progress.sampler.position > 0 || progress.step < totalSteps {
-            try saveCheckpoint(model, optimizer, progress, best: false, extraState: jem?.extraState ?? [:])
+            try saveCheckpoint(model, optimizer, progress, best: false, extraState: extraState())
         }
         return try summarize(model: model, progress: progress, lastValidation: lastValidation)
     }

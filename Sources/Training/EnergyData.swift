@@ -42,6 +42,26 @@ public enum EnergyData: Sendable {
         }
     }
 
+    /// The shape of one sample as the model reads it: [2] for points, [C, H, W] for images.
+    var sampleShape: [Int] {
+        if case .points = self { return [2] }
+        return inputShape
+    }
+
+    /// The validation set as one tensor (nil when there is none).
+    var validationPoints: Tensor? {
+        switch self {
+        case .images(let data): return data.validation.map { $0.batch(Array(0..<$0.count)).images }
+        case .points(_, _, let validation): return validation
+        }
+    }
+
+    /// The test set as one tensor (images with a test split only).
+    var testPoints: Tensor? {
+        guard case .images(let data) = self, let test = data.test else { return nil }
+        return test.batch(Array(0..<test.count)).images
+    }
+
     /// The training examples at `indices`, as the model's input.
     func trainingBatch(_ indices: [Int]) -> Tensor {
         switch self {

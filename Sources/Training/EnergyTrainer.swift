@@ -1,15 +1,19 @@
 import Datasets
 import Foundation
 import Layers
+import Objectives
 import Optimizers
 import Sampling
 import Tensors
 
 /// Trains an energy E(x) (a single-output network) by score matching
-/// (`--objective esm|ssm|ssm-vr|dsm|mdsm`) on images or a 2-D toy density: seeded batches
-/// whose sampler travels in the checkpoint (exact resume), the objective on the validation
-/// set each epoch (best = lowest), samples each epoch (a PNG grid for images; for points a
-/// density heatmap and a scatter over the data), last and best checkpoints.
+/// (`--objective esm|ssm|ssm-vr|dsm|mdsm`) or against a learned sampler
+/// (`--objective vera|meg|kim-bengio`: one energy step on data and generator samples, then
+/// one generator step) on images or a 2-D toy density: seeded batches whose sampler travels
+/// in the checkpoint (exact resume, the generator's state included), a validation measure
+/// each epoch (best = lowest: the score-matching objective, or for a learned sampler the MMD²
+/// of its samples against validation data), samples each epoch (a PNG grid for images; for
+/// points a density heatmap and a scatter over the data), last and best checkpoints.
 public struct EnergyTrainer {
     public var configuration: TrainingConfiguration
     public var data: EnergyData
@@ -42,10 +46,15 @@ public struct EnergyTrainer {
         var model = c.modelSpecification.make(channels: shape[0], height: shape[1], width: shape[2], classes: 1, using: &initGenerator)
         var optimizer = c.makeOptimizer()
         var progress = TrainingProgress(runID: runID, trainingCount: data.trainingCount, batchSize: c.batchSize, seed: c.seed &+ 1)
+        var learned = c.isLearnedSampler ? try LearnedSamplerRun(configuration: c, sampleShape: data.sampleShape) : nil
         if let resume {
             model = try model.loading(resume.modelStateDict)
             try optimizer.restore(resume.optimizerState)
             progress = resume.progress
+            if c.isLearnedSampler {
+                learned = try LearnedSamplerRun(configuration: c, sampleShape: data.sampleShape, restoring: resume.extraState,
+                                                path: "checkpoint of \(runID)")
+            }
         }
         progress.inputShape = shape
         progress.classes = 1
@@ -59,17 +68,31 @@ public struct EnergyTrainer {
         while progress.step < stopStep {
             if let signal = StopSignals.pending {
                 progress.seconds = secondsAtStart + Date().timeIntervalSince(clock)
-                try saveCheckpoint(model, optimizer, progress, best: false)
+                try saveCheckpoint(model, optimizer, progress, best: false, extraState: learned?.extraState ?? [:])
                 throw TrainingError.stopped(signal: StopSignals.name(of: signal), step: progress.step)
             }
             let epoch = progress.epoch
             var x = data.trainingBatch(progress.sampler.nextBatch())
             if c.noise > 0 { x = Augmentation.addingGaussianNoise(x, standardDeviation: c.noise, using: &progress.generator) }
             var generator = progress.generator
-            let (loss, gradient) = try valueWithGradient(at: model) { m in
-                try settings.loss(c.objective, energy: Self.energy(m), data: x, using: &generator)
+            var stepMetrics: [(String, Double)] = []
+            let loss: Tensor, gradient: AnyLayer
+            if let learned {
+                let negatives = learned.sampler.negatives(count: x.shape[0], using: &generator)
+                let s = learned.sampler.settings, energySquared = c.jemSettings.energySquaredWeight
+                var energies: (data: Float, samples: Float) = (0, 0)
+                (loss, gradient) = valueWithGradient(at: model) { m in
+                    let terms = LearnedSamplerLoss.energyTerms(energy: Self.energy(m), data: x, samples: negatives,
+                                                               gradientPenalty: s.gradientPenalty, energySquared: energySquared)
+                    energies = (terms.dataEnergy, terms.sampleEnergy)
+                    return terms.loss
+                }
+                stepMetrics = [("sampler/data_energy", Double(energies.data)), ("sampler/sample_energy", Double(energies.samples))]
+            } else {
+                (loss, gradient) = try valueWithGradient(at: model) { m in
+                    try settings.loss(c.objective, energy: Self.energy(m), data: x, using: &generator)
+                }
             }
-            progress.generator = generator
             guard loss.scalar.isFinite else {
                 throw TrainingError.unrecoverable(step: progress.step, problem: "the \(c.objective) loss is \(loss.scalar)", recoveries: 0)
             }
@@ -79,16 +102,23 @@ public struct EnergyTrainer {
             let rate = schedule.rate(at: progress.step)
             optimizer.update(&parameters, gradients: gradients, learningRate: rate)
             model = model.replacingTensors(with: parameters)
+            if var sampler = learned.take() {
+                stepMetrics += sampler.generatorStep(energy: Self.energy(model.detached), count: x.shape[0],
+                                                     rateScale: rate / c.learningRate, using: &generator)
+                learned = sampler
+            }
+            progress.generator = generator
             progress.step += 1
             runningLoss += Double(loss.scalar)
             runningCount += 1
-            recorder?.log([("train/loss", Double(loss.scalar)), ("lr", Double(rate))], step: progress.step)
+            recorder?.log([("train/loss", Double(loss.scalar)), ("lr", Double(rate))] + stepMetrics, step: progress.step)
             reporter?.update(step: progress.step, startedAt: startStep, epoch: epoch, loss: runningLoss / Double(runningCount),
                              accuracy: .nan, learningRate: rate)
 
             let epochDone = progress.epoch != epoch
             guard epochDone || progress.step == totalSteps else { continue }
-            lastValidation = try objective(model, on: data.validationBatches(size: c.evaluationBatchSize))
+            lastValidation = try learned.map { try samplerDiscrepancy($0.sampler, against: data.validationPoints) }
+                ?? objective(model, on: data.validationBatches(size: c.evaluationBatchSize))
             var isBest = false
             if let v = lastValidation, v < (progress.bestValidationLoss ?? .infinity) {
                 progress.bestValidationLoss = v
@@ -98,18 +128,20 @@ public struct EnergyTrainer {
             var metrics: [(String, Double)] = [("epoch", Double(progress.step) / Double(stepsPerEpoch)),
                                                ("train/epoch_loss", runningLoss / Double(max(runningCount, 1))),
                                                ("time/seconds", secondsAtStart + Date().timeIntervalSince(clock))]
-            if let v = lastValidation { metrics.append(("validation/loss", v)) }
+            if let v = lastValidation { metrics.append((learned == nil ? "validation/loss" : "validation/mmd2", v)) }
             recorder?.log(metrics, step: progress.step)
             let trainText = String(format: "train loss %.4f", runningLoss / Double(max(runningCount, 1)))
             if epochDone { runningLoss = 0; runningCount = 0 }
-            try drawSamples(model, step: progress.step, runID: progress.runID)
+            try drawSamples(model, sampler: learned?.sampler, step: progress.step, runID: progress.runID)
             progress.seconds = secondsAtStart + Date().timeIntervalSince(clock)
-            try saveCheckpoint(model, optimizer, progress, best: isBest)
+            try saveCheckpoint(model, optimizer, progress, best: isBest, extraState: learned?.extraState ?? [:])
             reporter?.note("epoch \(epoch + 1) step \(progress.step): \(trainText)"
                            + (lastValidation.map { String(format: "  validation loss %.4f", $0) } ?? "") + (isBest ? "  (best)" : ""))
         }
         progress.seconds = secondsAtStart + Date().timeIntervalSince(clock)
-        if progress.sampler.position > 0 || progress.step < totalSteps { try saveCheckpoint(model, optimizer, progress, best: false) }
+        if progress.sampler.position > 0 || progress.step < totalSteps {
+            try saveCheckpoint(model, optimizer, progress, best: false, extraState: learned?.extraState ?? [:])
+        }
         return try summarize(model, progress: progress, lastValidation: lastValidation)
     }
 
@@ -129,22 +161,37 @@ public struct EnergyTrainer {
         return total / Double(count)
     }
 
+    /// MMD² of 1,000 generator samples (500 for images) against as many validation points:
+    /// bandwidth 0.5 for 2-D points (the toy evaluation's), the median pairwise distance of the
+    /// validation points for images. Samples and kernel from fixed seeds, so epochs compare.
+    func samplerDiscrepancy(_ sampler: LearnedSampler, against validation: Tensor?) throws -> Double? {
+        guard let validation else { return nil }
+        let count = min(validation.shape[0], validation.shape.count == 2 ? 1_000 : 500)
+        var rng = SeededGenerator(seed: TrainingData.holdOutSeed &+ 4)
+        let reference = validation.sliced(alongAxis: 0, range: 0..<count)
+        return try SampleDiscrepancy.mmd2(sampler.samples(count: count, using: &rng), reference,
+                                          bandwidth: validation.shape.count == 2 ? 0.5 : nil)
+    }
+
     /// The epoch's pictures, recorded as artifacts: a grid of 64 samples for images; the
-    /// density and 1,000 samples over the data for points.
-    func drawSamples(_ model: AnyLayer, step: Int, runID: String) throws {
+    /// density and 1,000 samples over the data for points. A learned sampler's pictures show
+    /// its generator's samples.
+    func drawSamples(_ model: AnyLayer, sampler: LearnedSampler?, step: Int, runID: String) throws {
         guard let folder = checkpointURL(runID, "last")?.deletingLastPathComponent() else { return }
         let settings = configuration.scoreMatchingSettings
         var generator = SeededGenerator(seed: UInt64(step) &* 7_919)
         switch data {
         case .images:
             let start = Tensor(randomUniform: [64] + data.inputShape, lower: -1, upper: 1, using: &generator)
-            let samples = settings.sample(configuration.objective, energy: Self.energy(model), from: start, clamp: -1...1, using: &generator)
+            let samples = sampler?.samples(count: 64, using: &generator)
+                ?? settings.sample(configuration.objective, energy: Self.energy(model), from: start, clamp: -1...1, using: &generator)
             let grid = folder.appendingPathComponent("samples/step-\(step).png")
             try SampleGrid.write(samples, columns: 8, to: grid)
             recorder?.fileWritten(grid, kind: "image-samples")
         case .points(_, _, let validation):
             let start = Tensor(randomUniform: [1_000, 2], lower: -ToyPlots.extent, upper: ToyPlots.extent, using: &generator)
-            let samples = settings.sample(configuration.objective, energy: Self.energy(model), from: start, clamp: nil, using: &generator)
+            let samples = sampler?.samples(count: 1_000, using: &generator)
+                ?? settings.sample(configuration.objective, energy: Self.energy(model), from: start, clamp: nil, using: &generator)
             let density = folder.appendingPathComponent("samples/density-step-\(step).png")
             try SampleGrid.writePNG(ToyPlots.densityImage(energy: Self.energy(model)), width: 160, height: 160, channels: 3, to: density)
             let scatter = folder.appendingPathComponent("samples/scatter-step-\(step).png")
@@ -158,9 +205,11 @@ public struct EnergyTrainer {
         checkpointDirectory?.appendingPathComponent(runID, isDirectory: true).appendingPathComponent("\(name).safetensors")
     }
 
-    func saveCheckpoint(_ model: AnyLayer, _ optimizer: any Optimizer, _ progress: TrainingProgress, best: Bool) throws {
+    func saveCheckpoint(_ model: AnyLayer, _ optimizer: any Optimizer, _ progress: TrainingProgress, best: Bool,
+                        extraState: [String: Tensor]) throws {
         guard let last = checkpointURL(progress.runID, "last") else { return }
-        let checkpoint = TrainingCheckpoint(model: model, optimizerState: optimizer.state, configuration: configuration, progress: progress)
+        var checkpoint = TrainingCheckpoint(model: model, optimizerState: optimizer.state, configuration: configuration, progress: progress)
+        checkpoint.extraState = extraState
         try checkpoint.write(to: last)
         recorder?.checkpointWritten(last, kind: "checkpoint")
         if best, let bestURL = checkpointURL(progress.runID, "best") {
@@ -179,7 +228,14 @@ public struct EnergyTrainer {
         summary.runStoreSeconds = recorder?.secondsWriting
         if progress.step == totalSteps, let bestURL = checkpointURL(progress.runID, "best"), FileManager.default.fileExists(atPath: bestURL.path) {
             summary.bestCheckpoint = bestURL.path
-            if let test = data.testBatches(size: configuration.evaluationBatchSize) {
+            if configuration.isLearnedSampler {
+                let best = try TrainingCheckpoint.read(from: bestURL)
+                summary.testLoss = try samplerDiscrepancy(LearnedSamplerRun.restore(best, path: bestURL.path), against: data.testPoints)
+                if let loss = summary.testLoss {
+                    recorder?.log([("test/mmd2", loss)], step: progress.step)
+                    reporter?.note(String(format: "test MMD² %.4f (best-on-validation generator)", loss))
+                }
+            } else if let test = data.testBatches(size: configuration.evaluationBatchSize) {
                 let best = try model.loading(TrainingCheckpoint.read(from: bestURL).modelStateDict)
                 summary.testLoss = try objective(best, on: test)
                 recorder?.log([("test/loss", summary.testLoss ?? .nan)], step: progress.step)

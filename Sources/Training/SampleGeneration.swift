@@ -4,15 +4,17 @@ import Objectives
 import Sampling
 import Tensors
 
-/// `joule sample`: SGLD samples of a trained model — continued from its replay buffer or
-/// short-run chains from Uniform(−1, 1) noise; unconditional, for one class, or one row per
-/// class. A score-matching energy samples as its training did (annealed Langevin for mdsm).
+/// `joule sample`: SGLD samples of a trained model — continued from its replay buffer,
+/// short-run chains from Uniform(−1, 1) noise, or (learned-sampler runs) the run's generator,
+/// optionally refined by SGLD on the energy as VERA's evaluation does; unconditional, for one
+/// class, or one row per class. A score-matching energy samples as its training did
+/// (annealed Langevin for mdsm).
 public struct SampleGeneration {
-    public enum Start: String, Sendable { case buffer, noise }
+    public enum Start: String, Sendable { case buffer, noise, generator }
 
     /// Where chains start; nil: the run's own start (`origin(for:)`).
     public var start: Start?
-    /// SGLD steps (nil: the run's own count from the buffer; 100 from noise).
+    /// SGLD steps (nil: the run's own count from the buffer; 100 from noise; none after the generator).
     public var steps: Int?
     public var stepSize: Float?
     public var noise: Float?
@@ -27,16 +29,17 @@ public struct SampleGeneration {
 
     public init() {}
 
-    /// Where chains start for a run: `start`, else the replay buffer (JEM) or noise (score matching).
+    /// Where chains start for a run: `start`, else the generator (learned samplers), the replay
+    /// buffer (JEM) or noise (score matching).
     public func origin(for configuration: TrainingConfiguration) -> Start {
-        start ?? (configuration.isScoreMatching ? .noise : .buffer)
+        start ?? (configuration.isLearnedSampler ? .generator : configuration.isScoreMatching ? .noise : .buffer)
     }
 
     /// The samples and the labels they were drawn for (nil when unconditional).
     public func run(_ checkpoint: TrainingCheckpoint, path: String) throws -> (samples: Tensor, labels: [Int]?) {
         let c = checkpoint.configuration
         let (model, shape, classes) = try checkpoint.makeModel(path: path)
-        if c.isScoreMatching { return (try scoreMatchingSamples(c, model: model, shape: shape), nil) }
+        if c.isUnconditionalEnergy { return (try unconditionalSamples(checkpoint, model: model, shape: shape, path: path), nil) }
         if let label, !(0..<classes).contains(label) {
             throw TrainingError.dataset("--class \(label) is outside 0..<\(classes)")
         }
@@ -48,6 +51,12 @@ public struct SampleGeneration {
         switch origin {
         case .noise:
             starts = Tensor(randomUniform: [n] + shape, lower: -1, upper: 1, using: &generator)
+        case .generator:
+            guard c.isLearnedSampler else { throw TrainingError.dataset("a \(c.objective) run has no generator: use --from buffer or noise") }
+            guard labels == nil || (steps ?? 0) > 0 else {
+                throw TrainingError.dataset("the generator is unconditional: add --steps N to refine its samples toward the class by SGLD")
+            }
+            starts = try LearnedSamplerRun.restore(checkpoint, path: path).samples(count: n, using: &generator)
         case .buffer:
             guard let buffer = checkpoint.extraState[JEMTraining.bufferKey] else {
                 throw TrainingError.badCheckpoint(path: path, problem: "no replay buffer (not a JEM run): use --from noise")
@@ -60,7 +69,7 @@ public struct SampleGeneration {
             starts = chains.draw(count: n, labels: conditional ? labels : nil, using: &generator).starts
         }
         let settings = c.jemSettings
-        let sgld = SGLD(steps: steps ?? (origin == .buffer ? settings.sgldSteps : 100),
+        let sgld = SGLD(steps: steps ?? (origin == .buffer ? settings.sgldSteps : origin == .generator ? 0 : 100),
                         stepSize: stepSize ?? settings.sgldStepSize, noise: noise ?? settings.sgldNoise)
         let jem = JointEnergyModel(model)
         let energy = labels.map { jem.conditionalEnergyFunction(labels: $0) } ?? jem.energyFunction
@@ -80,12 +89,18 @@ public struct SampleGeneration {
                                 width: size, height: size, channels: 3, to: url)
     }
 
-    /// A score-matching energy's samples, drawn as its training drew them: annealed Langevin
-    /// over the run's σ schedule (mdsm), Langevin at the run's step size otherwise, from
-    /// Uniform(−1, 1) noise (Uniform over the plot's box for 2-D points). `steps` and
-    /// `stepSize` override the run's (per level for mdsm); the noise is Langevin's √(2η).
-    func scoreMatchingSamples(_ c: TrainingConfiguration, model: AnyLayer, shape: [Int]) throws -> Tensor {
-        guard origin(for: c) == .noise else { throw TrainingError.dataset("a \(c.objective) run has no replay buffer: use --from noise") }
+    /// An unconditional energy's samples. From the generator (learned samplers): its samples,
+    /// then `steps` Langevin steps on the energy if asked. From noise: as a score-matching run's
+    /// training drew them — annealed Langevin over the run's σ schedule (mdsm), Langevin at
+    /// the run's step size otherwise — from Uniform(−1, 1) noise (Uniform over the plot's box
+    /// for 2-D points). `steps` and `stepSize` override the run's (per level for mdsm); the
+    /// noise is Langevin's √(2η).
+    func unconditionalSamples(_ checkpoint: TrainingCheckpoint, model: AnyLayer, shape: [Int], path: String) throws -> Tensor {
+        let c = checkpoint.configuration
+        guard origin(for: c) != .buffer else { throw TrainingError.dataset("a \(c.objective) run has no replay buffer: use --from noise") }
+        guard origin(for: c) == .noise || c.isLearnedSampler else {
+            throw TrainingError.dataset("a \(c.objective) run has no generator: use --from noise")
+        }
         guard label == nil, !perClass else { throw TrainingError.dataset("a \(c.objective) energy has no classes: drop --class and --per-class") }
         guard noise == nil else {
             throw TrainingError.dataset("a \(c.objective) energy samples by Langevin, whose noise is √(2η): set --step-size, not --noise")
@@ -96,6 +111,13 @@ public struct SampleGeneration {
         var generator = SeededGenerator(seed: seed)
         // Toy runs' models read 2-D points ([N, 2]; their recorded input shape is 1×1×2).
         let isPoints = c.dataset.hasPrefix("toy:")
+        if origin(for: c) == .generator {
+            let drawn = try LearnedSamplerRun.restore(checkpoint, path: path).samples(count: count, using: &generator)
+            guard let steps, steps > 0 else { return drawn }
+            var sgld = SGLD.langevin(steps: steps, stepSize: stepSize ?? 0.005)
+            sgld.clampRange = isPoints ? nil : -1...1
+            return sgld.run(from: drawn, energy: EnergyTrainer.energy(model), using: &generator).samples
+        }
         let extent = isPoints ? ToyPlots.extent : 1
         let starts = Tensor(randomUniform: [count] + (isPoints ? [2] : shape), lower: -extent, upper: extent, using: &generator)
         return settings.sample(c.objective, energy: EnergyTrainer.energy(model), from: starts, clamp: isPoints ? nil : -1...1,

@@ -1,4 +1,5 @@
 import Layers
+import Objectives
 import Tensors
 
 extension TrainingCheckpoint {
@@ -24,5 +25,21 @@ extension TrainingCheckpoint {
                                                               classes: classes, using: &initGenerator)
             .loading(modelStateDict)
         return (model, shape, classes)
+    }
+}
+
+extension TrainingCheckpoint {
+    /// The trained generator side of a learned-sampler run (vera, meg, kim-bengio).
+    public func learnedSampler(path: String) throws -> LearnedSampler {
+        guard configuration.isLearnedSampler else {
+            throw TrainingError.badCheckpoint(path: path, problem: "a \(configuration.objective) run has no generator")
+        }
+        return try LearnedSamplerRun.restore(self, path: path)
+    }
+
+    /// The run's generator as it was before training (same seed), for comparisons.
+    public func untrainedLearnedSampler(path: String) throws -> LearnedSampler {
+        let shape = configuration.dataset.hasPrefix("toy:") ? [2] : try inputShape(path: path)
+        return try LearnedSamplerRun(configuration: configuration, sampleShape: shape).sampler
     }
 }

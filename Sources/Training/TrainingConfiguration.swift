@@ -1,4 +1,5 @@
 import Layers
+import Objectives
 import Optimizers
 
 /// Everything that defines a training run. Resolved from defaults, then a YAML file, then
@@ -60,6 +61,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var divergenceGuard: DivergenceGuardSettings?
     /// Score matching's settings when set; nil means their defaults.
     public var scoreMatching: ScoreMatchingSettings?
+    /// The learned samplers' settings when set; nil means their defaults.
+    public var learnedSampler: LearnedSamplerSettings?
 
     public init() {}
 
@@ -75,15 +78,40 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// Whether the objective is one of the score-matching family (an energy, no classes).
     public var isScoreMatching: Bool { ScoreMatchingSettings.objectives.contains(objective) }
 
+    /// Whether the objective trains a generator against the energy (vera, meg, kim-bengio).
+    public var isLearnedSampler: Bool { LearnedSamplerSettings.objectives.contains(objective) }
+
+    /// Whether the run trains a single-output energy with no classes (`EnergyTrainer`): score
+    /// matching, or a learned sampler on a toy density or an energy-mlp. A learned sampler with
+    /// a classifier is JEM with a generator in place of SGLD (`ClassifierTrainer`).
+    public var isUnconditionalEnergy: Bool {
+        guard !isScoreMatching else { return true }
+        guard isLearnedSampler else { return false }
+        if dataset.hasPrefix("toy:") { return true }
+        if case .energyMLP = ModelSpecification(name: model)?.architecture { return true }
+        return false
+    }
+
+    /// The learned samplers' settings in effect, the entropy estimate taken from the objective.
+    public var learnedSamplerSettings: LearnedSamplerSettings {
+        var settings = learnedSampler ?? LearnedSamplerSettings()
+        if let estimate = EntropyEstimate(rawValue: objective) { settings.estimate = estimate }
+        return settings
+    }
+
     /// Checks ranges and names; the message names the setting.
     public func validated() throws -> TrainingConfiguration {
         func fail(_ key: String, _ problem: String) -> ConfigurationError { .invalid(key: key, problem: problem) }
-        let objectives = ["ce", "jem"] + ScoreMatchingSettings.objectives
+        let objectives = ["ce", "jem"] + ScoreMatchingSettings.objectives + LearnedSamplerSettings.objectives
         guard objectives.contains(objective) else {
             throw fail("objective", "'\(objective)' is not available (available: \(objectives.joined(separator: ", ")))")
         }
         if objective == "jem" { try jemSettings.validate(classes: nil) }
         if isScoreMatching { try scoreMatchingSettings.validate() }
+        if isLearnedSampler {
+            do { try learnedSamplerSettings.validate() } catch let error as LearnedSamplerSettingsError { throw fail(error.key, error.problem) }
+            try jemSettings.validate(classes: nil)
+        }
         try guardSettings.validate()
         guard ModelSpecification(name: model) != nil else {
             throw fail("model", "'\(model)' is not a model (mlp, cnn-s, wrn-D-W with D = 6n+4, e.g. wrn-16-4, energy-mlp[-W])")
@@ -92,11 +120,12 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
             throw fail("model", "\(objective) needs the energy's input Hessian, which \(model)'s LeakyReLU network has as zero "
                        + "almost everywhere: use energy-mlp, or --objective dsm / mdsm")
         }
-        if isScoreMatching, case .wideResNet = modelSpecification.architecture, normalization == .batch {
+        if isUnconditionalEnergy, case .wideResNet = modelSpecification.architecture, normalization == .batch {
             throw fail("norm", "batch norm mixes samples, so a batch has no per-sample energy to match: use none, layer or group")
         }
-        if !isScoreMatching, case .energyMLP = modelSpecification.architecture {
-            throw fail("model", "energy-mlp has one output (an energy): train it with --objective esm, ssm, ssm-vr, dsm or mdsm")
+        if !isUnconditionalEnergy, case .energyMLP = modelSpecification.architecture {
+            throw fail("model", "energy-mlp has one output (an energy): train it with --objective esm, ssm, ssm-vr, dsm, mdsm, "
+                       + "vera, meg or kim-bengio")
         }
         guard ["adam", "adamw", "sgd"].contains(optimizer) else { throw fail("optimizer", "'\(optimizer)' is not adam, adamw or sgd") }
         guard ["constant", "cosine", "step"].contains(schedule) else { throw fail("schedule", "'\(schedule)' is not constant, cosine or step") }

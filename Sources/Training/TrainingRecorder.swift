@@ -115,6 +115,11 @@ extension TrainingConfiguration {
         var result = settings.compactMapValues { $0 }
         if objective == "jem" { result.merge(jemSettings.flattened) { a, _ in a } }
         if isScoreMatching { result.merge(scoreMatchingSettings.flattened) { a, _ in a } }
+        if isLearnedSampler {
+            result.merge(learnedSamplerSettings.flattened) { a, _ in a }
+            let jem = jemSettings.flattened
+            for key in ["px-weight", "pyx-weight", "energy-l2"] { result[key] = jem[key] }
+        }
         return result
     }
 }

@@ -106,7 +106,8 @@ struct EvaluateCommand: ParsableCommand {
         } else {
             print("exact samples: not defined (the noise-scaled form's energy stands for no one density)")
         }
-        print(String(format: "%@ samples from noise: %.5f   untrained network: %.5f", result.sampler, result.mmd2Sampler,
+        let origin = result.sampler.hasSuffix("generator") ? "" : " from noise"
+        print(String(format: "%@ samples%@: %.5f   untrained network: %.5f", result.sampler, origin, result.mmd2Sampler,
                      result.mmd2SamplerUntrained))
         print(String(format: "a second data sample: %.5f (the estimate's noise floor)", result.mmd2Data))
     }

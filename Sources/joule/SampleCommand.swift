@@ -9,8 +9,9 @@ struct SampleCommand: ParsableCommand {
         commandName: "sample",
         abstract: "Draw samples from a trained model by SGLD and write them as a PNG grid.",
         discussion: """
-        From the run's replay buffer (continuing its chains; JEM runs) or from Uniform(−1, 1) noise \
-        (short-run chains). --class K samples p(x | y = K); --per-class gives one row per class. \
+        From the run's replay buffer (continuing its chains; JEM runs), from Uniform(−1, 1) noise \
+        (short-run chains), or from the run's generator (vera, meg, kim-bengio), refined by --steps \
+        SGLD steps on the energy when given. --class K samples p(x | y = K); --per-class gives one row per class. \
         A score-matching energy (esm, ssm, ssm-vr, dsm, mdsm) samples from noise as its training \
         did: annealed Langevin over its σ schedule for mdsm (--steps per level), Langevin with \
         noise √(2η) otherwise; 2-D runs get a scatter plot over held-out points. \
@@ -21,8 +22,8 @@ struct SampleCommand: ParsableCommand {
     @Argument(help: "Run id (under the checkpoint directory) or a checkpoint file.") var runOrFile: String
     @Option(help: "Where run folders are (default checkpoints).") var checkpointDir: String?
     @Option(help: "Which checkpoint of the run: last or best.") var checkpoint = "last"
-    @Option(help: "Start from the replay buffer or from noise (default: the buffer for JEM runs, noise for score matching).") var from: String?
-    @Option(help: "SGLD steps (default: the run's own from the buffer, 100 from noise; a score-matching run's sample-steps).") var steps: Int?
+    @Option(help: "Start from the replay buffer, noise, or the generator (default: the generator for vera/meg/kim-bengio runs, the buffer for JEM, noise for score matching).") var from: String?
+    @Option(help: "SGLD steps (default: the run's own from the buffer, 100 from noise, none after the generator; a score-matching run's sample-steps).") var steps: Int?
     @Option(help: "SGLD step size (default: the run's).") var stepSize: Float?
     @Option(help: "SGLD noise (default: the run's).") var noise: Float?
     @Option(name: .customLong("class"), help: "Sample this class only (class-conditional energy).") var label: Int?
@@ -36,7 +37,7 @@ struct SampleCommand: ParsableCommand {
     func run() throws {
         try reportingErrors("sample") {
             let start = try from.map { name in
-                guard let start = SampleGeneration.Start(rawValue: name) else { throw ValidationErrorText("--from must be buffer or noise") }
+                guard let start = SampleGeneration.Start(rawValue: name) else { throw ValidationErrorText("--from must be buffer, noise or generator") }
                 return start
             }
             guard count >= 1, columns >= 1 else { throw ValidationErrorText("--count and --columns must be at least 1") }
@@ -67,7 +68,7 @@ struct SampleCommand: ParsableCommand {
                 try store.addArtifact(kind: "image-samples", path: output.path, for: saved.progress.runID)
             }
             let origin = generation.origin(for: saved.configuration)
-            print("wrote \(out): \(samples.shape[0]) samples, \(origin == .buffer ? "from the buffer" : "from noise")")
+            print("wrote \(out): \(samples.shape[0]) samples, " + (origin == .noise ? "from noise" : "from the \(origin.rawValue)"))
         }
     }
 }

@@ -17,7 +17,17 @@ struct TrainCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Training objective: ce (cross-entropy), jem (joint energy: p(y|x) + p(x) by SGLD), or score matching: esm (exact), ssm / ssm-vr (sliced), dsm (denoising), mdsm (multi-scale denoising).") var objective: String?
+    @Option(help: "Training objective: ce (cross-entropy), jem (joint energy: p(y|x) + p(x) by SGLD), score matching: esm (exact), ssm / ssm-vr (sliced), dsm (denoising), mdsm (multi-scale denoising), or a learned sampler: vera, meg, kim-bengio (a generator trained against the energy; JEM with a classifier model, an unconditional energy on toy:NAME or with energy-mlp).") var objective: String?
+    @Option(help: "Learned sampler: the generator, mlp[-W] (width W, default 500) or deconv[-F] (28×28 images, F base features, default 64).") var generator: String?
+    @Option(help: "Learned sampler: latent size (default 2 for points, 128 for images).") var latentSize: Int?
+    @Option(help: "Learned sampler: weight of the entropy term in the generator's loss (default 1; VERA's JEM: 1e-4).") var entropyWeight: Float?
+    @Option(help: "Learned sampler: weight γ of the gradient penalty (γ/2)·mean ‖∇ₓE(data)‖² (default 0.1).") var gradientPenalty: Float?
+    @Option(help: "Learned sampler: the generator's learning rate (default 1e-3), scaled by the run's schedule.") var generatorLr: Float?
+    @Option(help: "VERA: the posterior's learning rate (default 0.02).") var posteriorLr: Float?
+    @Option(help: "VERA: importance samples per generated point (default 20).") var importanceSamples: Int?
+    @Option(help: "VERA: largest output noise σ (default 0.3).") var veraSigmaMax: Float?
+    @Option(help: "VERA: smallest output noise σ, also its start (default 0.01).") var veraSigmaMin: Float?
+    @Option(help: "MEG: width of the statistics network (default 128).") var statisticsWidth: Int?
     @Option(help: "DSM: noise level σ (default 0.1).") var sigma: Float?
     @Option(help: "MDSM: largest noise level (default 1).") var sigmaMax: Float?
     @Option(help: "MDSM: smallest noise level (default 0.01).") var sigmaMin: Float?
@@ -58,6 +68,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Learning rate.") var lr: Float?
     @Option(help: "adam, adamw or sgd.") var optimizer: String?
     @Option(help: "SGD momentum.") var momentum: Float?
+    @Option(help: "Adam's β₁ (default 0.9; VERA uses 0).") var beta1: Float?
+    @Option(help: "Adam's β₂ (default 0.999; VERA uses 0.9).") var beta2: Float?
     @Flag(help: "Nesterov momentum (SGD).") var nesterov = false
     @Option(help: "Weight decay (L2 for adam and sgd, decoupled for adamw).") var weightDecay: Float?
     @Option(help: "Linear warm-up steps.") var warmup: Int?
@@ -119,7 +131,7 @@ struct TrainCommand: ParsableCommand {
         // Classifiers (ce, jem) and energies (score matching) have their own trainers.
         let train: () throws -> TrainingSummary
         let description: String
-        if c.isScoreMatching {
+        if c.isUnconditionalEnergy {
             let data = try EnergyData.load(c)
             var trainer = EnergyTrainer(configuration: c, data: data, checkpointDirectory: directory)
             trainer.reporter = ProgressReporter(totalSteps: dryRun ? 3 : trainer.totalSteps)
@@ -204,6 +216,8 @@ struct TrainCommand: ParsableCommand {
         if let lr { c.learningRate = lr }
         if let optimizer { c.optimizer = optimizer }
         if let momentum { c.momentum = momentum }
+        if let beta1 { c.beta1 = beta1 }
+        if let beta2 { c.beta2 = beta2 }
         if nesterov { c.nesterov = true }
         if let weightDecay { c.weightDecay = weightDecay }
         if let warmup { c.warmupSteps = warmup }
@@ -247,6 +261,16 @@ struct TrainCommand: ParsableCommand {
         jemOptions.append(("exact-limit", exactLimit))
         jemOptions.append(("sample-steps", sampleSteps))
         jemOptions.append(("sample-step-size", sampleStepSize.map { Double($0) }))
+        jemOptions.append(("generator", generator))
+        jemOptions.append(("latent-size", latentSize))
+        jemOptions.append(("entropy-weight", entropyWeight.map { Double($0) }))
+        jemOptions.append(("gradient-penalty", gradientPenalty.map { Double($0) }))
+        jemOptions.append(("generator-lr", generatorLr.map { Double($0) }))
+        jemOptions.append(("posterior-lr", posteriorLr.map { Double($0) }))
+        jemOptions.append(("importance-samples", importanceSamples))
+        jemOptions.append(("vera-sigma-max", veraSigmaMax.map { Double($0) }))
+        jemOptions.append(("vera-sigma-min", veraSigmaMin.map { Double($0) }))
+        jemOptions.append(("statistics-width", statisticsWidth))
         for case let (key, value?) in jemOptions {
             try ConfigurationFile.set(key, to: value, in: &c, file: "--\(key)")
         }

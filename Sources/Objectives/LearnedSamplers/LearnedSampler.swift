@@ -1,116 +1,132 @@
 import Foundation
 import Layers
+import Optimizers
 import Tensors
 
-/// How a learned sampler estimates its generator's entropy.
-public enum EntropyEstimate: String, CaseIterable, Sendable, Codable {
-    /// VERA: x = g(h) + σε, the entropy gradient by importance sampling (`VariationalEntropy`).
-    case vera
-    /// MEG: a Jensen–Shannon bound on I(z; G(z)) with a statistics network (`MutualInformationEntropy`).
-    case meg
-    /// Kim & Bengio: the generator's batch-norm scales as Gaussian entropies (`BatchNormEntropy`).
-    case kimBengio = "kim-bengio"
-}
-
-/// What a learned-sampler run trains beside the energy, as one module so that one gradient
-/// and one optimiser cover it and a checkpoint stores it by name: the generator
-/// (`generator.*`), VERA's output noise log σ (`log_sigma`), and MEG's statistics network
-/// (`statistics.*`, empty for the other estimates).
-public struct GeneratorModule: Module {
-    public var generator: AnyLayer
-    public var logSigma: Tensor
-    public var statistics: AnyLayer
-
-    public init(generator: AnyLayer, logSigma: Tensor, statistics: AnyLayer) {
-        self.generator = generator
-        self.logSigma = logSigma
-        self.statistics = statistics
-    }
-
-    public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows -> GeneratorModule {
-        func child(_ name: String) -> String { prefix.isEmpty ? name : "\(prefix).\(name)" }
-        return GeneratorModule(generator: try generator.mapNamedTensors(prefix: child("generator"), transform),
-                               logSigma: try transform(.named("log_sigma", in: prefix), logSigma),
-                               statistics: try statistics.mapNamedTensors(prefix: child("statistics"), transform))
-    }
-}
-
-/// The two halves of a learned-sampler step (docs/research/learned-samplers.md), energies
-/// passed in as functions so that a toy energy, an image energy or a classifier's JEM
-/// energy all fit:
+/// The generator side of a learned-sampler run: the generator module (generator, VERA's
+/// log σ, MEG's statistics network), its Adam, VERA's posterior and the posterior's Adam.
+/// The energy stays with its trainer; this type draws the negatives for the energy's step
+/// and takes the generator's step against the energy it is handed.
 ///
-/// - the energy's loss on data x⁺ and generator samples x⁻ (held constant):
-///   mean E(x⁺) − mean E(x⁻) + (γ/2)·mean ‖∇ₓE(x⁺)‖² + λ₂·(mean E(x⁺)² + mean E(x⁻)²)
-///   (VERA's zero-centred gradient penalty on data, with its ½; MEG's λ·mean ‖∇ₓE‖² is γ = 2λ here;
-///   the energy L2 of JEM);
-/// - the generator's loss against the energy, KL(p_G‖p_θ) up to log Z:
-///   mean E(G(z)) − w·Ĥ, with Ĥ the chosen estimate's surrogate (MEG: + w·L_MI, which also
-///   trains the statistics network, so w scales its gradient too; the reference has w = 1).
-public enum LearnedSamplerLoss {
-    /// The energy's loss; `samples` are treated as constants.
-    public static func energyLoss(energy: (Tensor) -> Tensor, data: Tensor, samples: Tensor, gradientPenalty: Float,
-                                  energySquared: Float) -> Tensor {
-        energyTerms(energy: energy, data: data, samples: samples, gradientPenalty: gradientPenalty, energySquared: energySquared).loss
+/// Its whole state goes into a checkpoint (`state`, `restoring`), so a resumed run continues
+/// exactly: the module's tensors (batch-norm running statistics included), both optimisers'
+/// moments and VERA's posterior scale.
+public struct LearnedSampler {
+    public var settings: LearnedSamplerSettings
+    public var module: GeneratorModule
+    public var generatorOptimizer: Adam
+    public var posteriorOptimizer: Adam
+    public var vera: VariationalEntropy?
+
+    /// A fresh sampler: `generator` maps [N, latentSize] to samples of `sampleSize` values
+    /// (MEG's statistics network reads them flattened).
+    public init(settings: LearnedSamplerSettings, generator: AnyLayer, sampleSize: Int, using rng: inout SeededGenerator) {
+        var settings = settings
+        settings.latentSize = settings.latentSize(forSampleSize: sampleSize)
+        self.settings = settings
+        let statistics: AnyLayer = settings.estimate == .meg
+            ? AnyLayer(MutualInformationEntropy.statisticsNetwork(sampleSize: sampleSize, latentSize: settings.latentSize,
+                                                                  width: settings.statisticsWidth, using: &rng))
+            : AnyLayer(Sequential([]))
+        vera = settings.estimate == .vera
+            ? VariationalEntropy(latentSize: settings.latentSize, sigma: settings.sigmaRange.lowerBound,
+                                 importanceSamples: settings.importanceSamples, sigmaRange: settings.sigmaRange)
+            : nil
+        module = GeneratorModule(generator: generator, logSigma: vera?.logSigma ?? Tensor(0), statistics: statistics)
+        generatorOptimizer = Adam(beta1: settings.beta1, beta2: settings.beta2)
+        posteriorOptimizer = Adam()
     }
 
-    /// The energy's loss, with the mean energies of data and samples it computed on the way.
-    public static func energyTerms(energy: (Tensor) -> Tensor, data: Tensor, samples: Tensor, gradientPenalty: Float,
-                                   energySquared: Float) -> (loss: Tensor, dataEnergy: Float, sampleEnergy: Float) {
-        let negatives = withoutDerivative(at: samples)
-        let dataEnergy = energy(data), sampleEnergy = energy(negatives)
-        var loss = dataEnergy.mean() - sampleEnergy.mean()
-        if gradientPenalty != 0 {
-            let slope = energyInputGradient(energy, at: data).flattenedBatch()
-            loss = loss + slope.squared().sum(squeezingAxes: [1]).mean() * (gradientPenalty / 2)
+    /// Samples for the energy's step, drawn as the generator trains (batch-norm batch
+    /// statistics), without a gradient.
+    public func negatives(count: Int, using rng: inout SeededGenerator) -> Tensor {
+        LearnedSamplerLoss.sample(module, estimate: settings.estimate, count: count, latentSize: settings.latentSize,
+                                  isTraining: true, using: &rng).x
+    }
+
+    /// Samples in evaluation mode (batch-norm running statistics), without a gradient.
+    public func samples(count: Int, using rng: inout SeededGenerator) -> Tensor {
+        LearnedSamplerLoss.sample(module, estimate: settings.estimate, count: count, latentSize: settings.latentSize,
+                                  isTraining: false, using: &rng).x
+    }
+
+    /// VERA's output noise σ (nil for the other estimates).
+    public var sigma: Float? { vera == nil ? nil : Foundation.exp(module.logSigma.scalar) }
+
+    /// One generator step at `count` fresh latents against `energy` (held constant: pass a
+    /// detached model), at `learningRate`; then, for VERA, the σ clamp and one posterior step
+    /// at `posteriorLearningRate`. Returns the generator's loss, its entropy diagnostic and the
+    /// samples' mean energy.
+    public mutating func generatorStep(energy: (Tensor) -> Tensor, count: Int, learningRate: Float, posteriorLearningRate: Float,
+                                       using rng: inout SeededGenerator) -> (loss: Float, entropy: Float, sampleEnergy: Float) {
+        let s = settings, vera = self.vera
+        let state = ForwardState(isTraining: true, generator: SeededGenerator(seed: rng.next()))
+        var entropy: Float = 0, sampleEnergy: Float = 0
+        let (loss, gradient) = valueWithGradient(at: module) { m -> Tensor in
+            let result = LearnedSamplerLoss.generatorLoss(m, estimate: s.estimate, vera: vera, energy: energy, count: count,
+                                                          latentSize: s.latentSize, entropyWeight: s.entropyWeight, state: state,
+                                                          using: &rng)
+            (entropy, sampleEnergy) = (result.entropy, result.sampleEnergy)
+            return result.loss
         }
-        if energySquared != 0 { loss = loss + (dataEnergy.squared().mean() + sampleEnergy.squared().mean()) * energySquared }
-        return (loss, dataEnergy.mean().scalar, sampleEnergy.mean().scalar)
-    }
+        generatorOptimizer.update(&module, along: gradient, learningRate: learningRate)
+        module = module.applyingBufferUpdates(from: state)
 
-    /// Samples for the energy's step (no gradient recorded), with their latents.
-    public static func sample(_ module: GeneratorModule, estimate: EntropyEstimate, count: Int, latentSize: Int,
-                              isTraining: Bool, using generator: inout SeededGenerator) -> (x: Tensor, z: Tensor) {
-        withoutRecording {
-            let context = ForwardContext(state: ForwardState(isTraining: isTraining))
-            if estimate == .vera {
-                let (x, h) = VariationalEntropy.sample(module.generator, logSigma: module.logSigma, count: count,
-                                                       latentSize: latentSize, context: context, using: &generator)
-                return (x, h)
-            }
-            let z = Tensor(randomNormal: [count, latentSize], using: &generator)
-            return (module.generator(z, context: context), z)
-        }
-    }
-
-    /// The generator's loss at `count` fresh latents, differentiable in `module`; also the
-    /// entropy diagnostic to log (VERA: the surrogate; MEG: Î_JSD; Kim & Bengio: Ĥ) and the
-    /// generator samples' mean energy. `state` receives the generator's batch-norm updates.
-    public static func generatorLoss(_ module: GeneratorModule, estimate: EntropyEstimate, vera: VariationalEntropy?,
-                                     energy: (Tensor) -> Tensor, count: Int, latentSize: Int, entropyWeight: Float,
-                                     state: ForwardState, using generator: inout SeededGenerator)
-        -> (loss: Tensor, entropy: Float, sampleEnergy: Float) {
-        let context = ForwardContext(state: state).child("generator")
-        switch estimate {
-        case .vera:
-            guard var estimator = vera else { preconditionFailure("generatorLoss: VERA needs its VariationalEntropy") }
+        if var estimator = self.vera {
             estimator.logSigma = module.logSigma
-            let (x, h) = VariationalEntropy.sample(module.generator, logSigma: module.logSigma, count: count, latentSize: latentSize,
-                                                   context: context, using: &generator)
-            let sampleEnergy = energy(x).mean()
-            let entropy = estimator.entropySurrogate(module.generator, x: x, h: h, isTraining: state.isTraining, using: &generator)
-            return (sampleEnergy - entropy.surrogate * entropyWeight, entropy.surrogate.scalar, sampleEnergy.scalar)
-        case .meg:
-            let z = Tensor(randomNormal: [count, latentSize], using: &generator)
-            let x = module.generator(z, context: context)
-            let sampleEnergy = energy(x).mean()
-            let mi = MutualInformationEntropy.loss(statistics: module.statistics, x: x, z: z,
-                                                   context: ForwardContext(state: state).child("statistics"), using: &generator)
-            return (sampleEnergy + mi.loss * entropyWeight, mi.estimate, sampleEnergy.scalar)
-        case .kimBengio:
-            let z = Tensor(randomNormal: [count, latentSize], using: &generator)
-            let sampleEnergy = energy(module.generator(z, context: context)).mean()
-            let entropy = BatchNormEntropy.entropy(of: module.generator)
-            return (sampleEnergy - entropy * entropyWeight, entropy.scalar, sampleEnergy.scalar)
+            estimator.clampSigma()
+            module.logSigma = estimator.logSigma
+            let (x, h) = LearnedSamplerLoss.sample(module, estimate: .vera, count: count, latentSize: s.latentSize, isTraining: true,
+                                                   using: &rng)
+            estimator.fitPosterior(module.generator, logSigma: module.logSigma, x: x, h: h, isTraining: true,
+                                   optimizer: &posteriorOptimizer, learningRate: posteriorLearningRate, using: &rng)
+            self.vera = estimator
         }
+        return (loss.scalar, entropy, sampleEnergy)
+    }
+
+    // MARK: Checkpoints
+
+    static let modulePrefix = "sampler.", generatorOptimizerPrefix = "sampler_optimizer.",
+               posteriorOptimizerPrefix = "posterior_optimizer.", posteriorKey = "posterior_log_sigma"
+
+    /// Everything a resumed run needs, as named tensors: `sampler.*` (the module's tensors
+    /// under their names), `sampler_optimizer.*`, and for VERA `posterior_log_sigma` and
+    /// `posterior_optimizer.*`.
+    public var state: [String: Tensor] {
+        var result: [String: Tensor] = [:]
+        for (slot, tensor) in module.namedTensors { result[Self.modulePrefix + slot.name] = tensor }
+        for (key, tensor) in generatorOptimizer.state { result[Self.generatorOptimizerPrefix + key] = tensor }
+        if let vera {
+            result[Self.posteriorKey] = vera.posteriorLogSigma
+            for (key, tensor) in posteriorOptimizer.state { result[Self.posteriorOptimizerPrefix + key] = tensor }
+        }
+        return result
+    }
+
+    /// Whether `key` of a checkpoint's state belongs to a learned sampler.
+    public static func owns(_ key: String) -> Bool {
+        [modulePrefix, generatorOptimizerPrefix, posteriorOptimizerPrefix].contains { key.hasPrefix($0) } || key == posteriorKey
+    }
+
+    /// This sampler with the state saved by `state`; a missing or misshapen tensor is an
+    /// error naming it.
+    public func restoring(_ saved: [String: Tensor]) throws -> LearnedSampler {
+        func part(_ prefix: String) -> [String: Tensor] {
+            Dictionary(uniqueKeysWithValues: saved.filter { $0.key.hasPrefix(prefix) }.map { (String($0.key.dropFirst(prefix.count)), $0.value) })
+        }
+        var result = self
+        result.module = try module.loading(part(Self.modulePrefix))
+        try result.generatorOptimizer.restore(part(Self.generatorOptimizerPrefix))
+        if var estimator = vera {
+            guard let posterior = saved[Self.posteriorKey], posterior.shape == estimator.posteriorLogSigma.shape else {
+                throw OptimizerStateError("\(Self.posteriorKey): missing, or not of shape \(estimator.posteriorLogSigma.shape)")
+            }
+            estimator.posteriorLogSigma = posterior
+            estimator.logSigma = result.module.logSigma
+            result.vera = estimator
+            try result.posteriorOptimizer.restore(part(Self.posteriorOptimizerPrefix))
+        }
+        return result
     }
 }

@@ -8,8 +8,15 @@ import Tensors
 /// generator, entropy weight 1, σ in 0.01…0.3, 20 importance samples, posterior lr 0.02.
 /// The gradient penalty's 0.1 is VERA's JEM command's (its argparse default is 0).
 public struct LearnedSamplerSettings: Sendable, Equatable, Codable {
+    /// The objectives these settings serve, by their command-line names.
+    public static let objectives = EntropyEstimate.allCases.map(\.rawValue)
+
     public var estimate = EntropyEstimate.vera
-    public var latentSize = 2
+    /// The generator by name (`GeneratorSpecification`: mlp[-W] or deconv[-F]).
+    public var generator = "mlp"
+    /// The generator's latent size; 0 picks by the samples' size: 2 for points of up to 16
+    /// values (VERA's toy setting), 128 for images (its JEM setting).
+    public var latentSize = 0
     public var entropyWeight: Float = 1
     /// Weight γ of the zero-centred gradient penalty (γ/2)·mean ‖∇ₓE(data)‖².
     public var gradientPenalty: Float = 0.1
@@ -22,48 +29,78 @@ public struct LearnedSamplerSettings: Sendable, Equatable, Codable {
     public var sigmaRange: ClosedRange<Float> = 0.01...0.3
     /// Width of MEG's statistics network.
     public var statisticsWidth = 128
+    /// Adam's β for the generator (and, in `LearnedSamplerTraining`, the energy): VERA's (0, 0.9).
+    public var beta1: Float = 0
+    public var beta2: Float = 0.9
 
     public init() {}
+
+    /// Checks ranges and names; the message names the setting by its command-line name.
+    public func validate() throws {
+        func fail(_ key: String, _ problem: String) -> LearnedSamplerSettingsError { LearnedSamplerSettingsError(key: key, problem: problem) }
+        guard GeneratorSpecification(name: generator, latentSize: max(latentSize, 1)) != nil else {
+            throw fail("generator", "'\(generator)' is not a generator (mlp, mlp-W, deconv, deconv-F)")
+        }
+        guard (0...65_536).contains(latentSize) else { throw fail("latent-size", "must be between 1 and 65536 (0: by the data)") }
+        for (key, value) in [("entropy-weight", entropyWeight), ("gradient-penalty", gradientPenalty), ("energy-l2", energySquared)] {
+            guard value >= 0, value.isFinite else { throw fail(key, "must be a non-negative number") }
+        }
+        for (key, value) in [("generator-lr", generatorLearningRate), ("posterior-lr", posteriorLearningRate),
+                             ("lr", energyLearningRate)] {
+            guard value > 0, value.isFinite else { throw fail(key, "must be a positive number") }
+        }
+        guard (1...10_000).contains(importanceSamples) else { throw fail("importance-samples", "must be between 1 and 10000") }
+        guard sigmaRange.lowerBound > 0, sigmaRange.upperBound.isFinite else {
+            throw fail("vera-sigma-min", "σ's range must be positive and finite")
+        }
+        guard (1...65_536).contains(statisticsWidth) else { throw fail("statistics-width", "must be between 1 and 65536") }
+        guard (0..<1).contains(beta1), (0..<1).contains(beta2) else { throw fail("generator-beta1", "Adam's β must lie in [0, 1)") }
+    }
+
+    /// The settings under their YAML / command-line names, for a run's parameters table.
+    public var flattened: [String: String] {
+        ["generator": generator, "latent-size": latentSize == 0 ? "by data" : "\(latentSize)", "entropy-weight": "\(entropyWeight)",
+         "gradient-penalty": "\(gradientPenalty)", "generator-lr": "\(generatorLearningRate)",
+         "posterior-lr": "\(posteriorLearningRate)", "importance-samples": "\(importanceSamples)",
+         "vera-sigma-min": "\(sigmaRange.lowerBound)", "vera-sigma-max": "\(sigmaRange.upperBound)",
+         "statistics-width": "\(statisticsWidth)", "generator-beta1": "\(beta1)", "generator-beta2": "\(beta2)"]
+    }
+
+    /// The latent size in force for samples of `sampleSize` values.
+    public func latentSize(forSampleSize sampleSize: Int) -> Int { latentSize > 0 ? latentSize : sampleSize <= 16 ? 2 : 128 }
+}
+
+/// A learned-sampler setting out of range, by its command-line name.
+public struct LearnedSamplerSettingsError: Error, CustomStringConvertible, Equatable {
+    public let key: String
+    public let problem: String
+    public var description: String { "setting '\(key)': \(problem)" }
 }
 
 /// One learned-sampler training state over an energy given as a layer with one output per
-/// sample: the energy, the generator module, the three optimisers (energy; generator with
-/// σ and the statistics network; VERA's posterior) and VERA's estimator. `step` runs one
-/// energy update against generator samples, then one generator update against the updated
-/// energy, then (VERA) one posterior step and the σ clamp. Where it differs from the
-/// reference code: the generator step draws fresh latents (VERA reuses the energy step's
-/// samples); VERA's posterior step follows the generator update on fresh samples (VERA's
-/// runs inside its entropy term on the same ones); MEG and Kim & Bengio update the generator
-/// first, and MEG takes 5 energy steps per generator step at β (0.5, 0.9) — one each here.
-/// The energy runs in evaluation mode: energies with dropout or batch norm are not yet
-/// supported here. Not yet checkpointed: the posterior scale and the optimisers' state.
+/// sample: the energy and its Adam, and the `LearnedSampler` (generator, its optimisers,
+/// VERA's posterior). `step` runs one energy update against generator samples, then one
+/// generator update against the updated energy. Where it differs from the reference code:
+/// the generator step draws fresh latents (VERA reuses the energy step's samples); VERA's
+/// posterior step follows the generator update on fresh samples (VERA's runs inside its
+/// entropy term on the same ones); MEG and Kim & Bengio update the generator first, and MEG
+/// takes 5 energy steps per generator step at β (0.5, 0.9) — one each here. The energy runs
+/// in evaluation mode. `joule train` does the same through `EnergyTrainer` (unconditional
+/// energies) and `ClassifierTrainer` (JEM), with the run's own optimiser and schedule.
 public struct LearnedSamplerTraining {
-    public var settings: LearnedSamplerSettings
     public var energy: AnyLayer
-    public var module: GeneratorModule
     public var energyOptimizer: Adam
-    public var generatorOptimizer: Adam
-    public var posteriorOptimizer: Adam
-    public var vera: VariationalEntropy?
+    public var sampler: LearnedSampler
 
     /// A fresh state: `generator` maps [N, latentSize] to samples shaped like the data.
     public init(settings: LearnedSamplerSettings, energy: AnyLayer, generator: AnyLayer, sampleSize: Int,
                 using rng: inout SeededGenerator) {
-        self.settings = settings
         self.energy = energy
-        let statistics: AnyLayer = settings.estimate == .meg
-            ? AnyLayer(MutualInformationEntropy.statisticsNetwork(sampleSize: sampleSize, latentSize: settings.latentSize,
-                                                                  width: settings.statisticsWidth, using: &rng))
-            : AnyLayer(Sequential([]))
-        vera = settings.estimate == .vera
-            ? VariationalEntropy(latentSize: settings.latentSize, sigma: settings.sigmaRange.lowerBound,
-                                 importanceSamples: settings.importanceSamples, sigmaRange: settings.sigmaRange)
-            : nil
-        module = GeneratorModule(generator: generator, logSigma: vera?.logSigma ?? Tensor(0), statistics: statistics)
-        energyOptimizer = Adam(beta1: 0, beta2: 0.9)
-        generatorOptimizer = Adam(beta1: 0, beta2: 0.9)
-        posteriorOptimizer = Adam()
+        sampler = LearnedSampler(settings: settings, generator: generator, sampleSize: sampleSize, using: &rng)
+        energyOptimizer = Adam(beta1: settings.beta1, beta2: settings.beta2)
     }
+
+    public var settings: LearnedSamplerSettings { sampler.settings }
 
     /// E(x) per sample from the energy layer's single output.
     public static func energyFunction(_ model: AnyLayer, context: ForwardContext) -> (Tensor) -> Tensor {
@@ -71,18 +108,13 @@ public struct LearnedSamplerTraining {
     }
 
     /// Generator samples in evaluation mode (batch-norm running statistics), no gradient.
-    public func samples(count: Int, using rng: inout SeededGenerator) -> Tensor {
-        LearnedSamplerLoss.sample(module, estimate: settings.estimate, count: count, latentSize: settings.latentSize,
-                                  isTraining: false, using: &rng).x
-    }
+    public func samples(count: Int, using rng: inout SeededGenerator) -> Tensor { sampler.samples(count: count, using: &rng) }
 
     /// One energy step and one generator step on a data batch; returns what to log.
     public mutating func step(data: Tensor, using rng: inout SeededGenerator)
         -> (energyLoss: Float, generatorLoss: Float, entropy: Float, dataEnergy: Float, sampleEnergy: Float) {
         let s = settings, n = data.shape[0]
-        // The energy's step, against samples drawn as the generator trains (batch statistics).
-        let negatives = LearnedSamplerLoss.sample(module, estimate: s.estimate, count: n, latentSize: s.latentSize,
-                                                  isTraining: true, using: &rng).x
+        let negatives = sampler.negatives(count: n, using: &rng)
         var dataEnergy: Float = 0
         let (energyLoss, energyGradient) = valueWithGradient(at: energy) { e -> Tensor in
             let terms = LearnedSamplerLoss.energyTerms(energy: Self.energyFunction(e, context: .inference()), data: data,
@@ -92,32 +124,9 @@ public struct LearnedSamplerTraining {
             return terms.loss
         }
         energyOptimizer.update(&energy, along: energyGradient, learningRate: s.energyLearningRate)
-
-        // The generator's step against the updated energy (held constant).
-        let fixed = Self.energyFunction(energy.detached, context: .inference())
-        let state = ForwardState(isTraining: true, generator: SeededGenerator(seed: rng.next()))
-        var entropy: Float = 0, sampleEnergy: Float = 0
-        let vera = self.vera
-        let (generatorLoss, generatorGradient) = valueWithGradient(at: module) { m -> Tensor in
-            let result = LearnedSamplerLoss.generatorLoss(m, estimate: s.estimate, vera: vera, energy: fixed, count: n,
-                                                          latentSize: s.latentSize, entropyWeight: s.entropyWeight, state: state,
-                                                          using: &rng)
-            (entropy, sampleEnergy) = (result.entropy, result.sampleEnergy)
-            return result.loss
-        }
-        generatorOptimizer.update(&module, along: generatorGradient, learningRate: s.generatorLearningRate)
-        module = module.applyingBufferUpdates(from: state)
-
-        if var estimator = self.vera {
-            estimator.logSigma = module.logSigma
-            estimator.clampSigma()
-            module.logSigma = estimator.logSigma
-            let (x, h) = LearnedSamplerLoss.sample(module, estimate: .vera, count: n, latentSize: s.latentSize, isTraining: true,
-                                                   using: &rng)
-            estimator.fitPosterior(module.generator, logSigma: module.logSigma, x: x, h: h, isTraining: true,
-                                   optimizer: &posteriorOptimizer, learningRate: s.posteriorLearningRate, using: &rng)
-            self.vera = estimator
-        }
-        return (energyLoss.scalar, generatorLoss.scalar, entropy, dataEnergy, sampleEnergy)
+        let generator = sampler.generatorStep(energy: Self.energyFunction(energy.detached, context: .inference()), count: n,
+                                              learningRate: s.generatorLearningRate, posteriorLearningRate: s.posteriorLearningRate,
+                                              using: &rng)
+        return (energyLoss.scalar, generator.loss, generator.entropy, dataEnergy, generator.sampleEnergy)
     }
 }
