@@ -21,9 +21,11 @@ release: deps
 # OOD detection against MNIST-5k and synthetic sets); the JEM run scores the Fashion-MNIST
 # test images (checkpoints/demo-scores.csv); a denoising-score-matching energy learns the
 # eight-Gaussians density (its heatmap and samples are pictures of the run), is measured
-# by MMD and draws 1,000 points (checkpoints/demo-dsm-samples.png). All are listed, compared and reported in
+# by MMD and draws 1,000 points (checkpoints/demo-dsm-samples.png); a JEM mlp with VERA's
+# learned sampler in place of SGLD is evaluated the same way and its generator draws
+# checkpoints/demo-vera-samples.png. All are listed, compared and reported in
 # checkpoints/demo-report.html; then the benchmarks.
-RUN_IDS = $$(sed -n 's/.*"run_id" : "\(.*\)".*/\1/p' checkpoints/demo-cnn-s.json checkpoints/demo-mlp.json checkpoints/demo-jem.json checkpoints/demo-dsm.json)
+RUN_IDS = $$(sed -n 's/.*"run_id" : "\(.*\)".*/\1/p' checkpoints/demo-cnn-s.json checkpoints/demo-mlp.json checkpoints/demo-jem.json checkpoints/demo-dsm.json checkpoints/demo-vera.json)
 RUN_ID = $$(sed -n 's/.*"run_id" : "\(.*\)".*/\1/p' checkpoints/demo-$(1).json)
 FASHION_TEST_IMAGES ?= $${JOULE_FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}/t10k-images-idx3-ubyte.gz
 demo: release
@@ -39,6 +41,9 @@ demo: release
 	.build/release/joule train --objective dsm --dataset toy:8gaussians --model energy-mlp-64 --steps 1500 --batch-size 128 --lr 3e-3 --schedule cosine --checkpoint-dir checkpoints --experiment demo --json > checkpoints/demo-dsm.json
 	.build/release/joule evaluate $(call RUN_ID,dsm) --checkpoint last
 	.build/release/joule sample $(call RUN_ID,dsm) --checkpoint last --count 1000 --out checkpoints/demo-dsm-samples.png
+	.build/release/joule train --objective vera --model mlp --steps 1000 --lr 1e-3 --pyx-weight 1 --px-weight 0.03 --entropy-weight 1e-4 --noise 0.03 --checkpoint-dir checkpoints --experiment demo --json > checkpoints/demo-vera.json
+	.build/release/joule evaluate $(call RUN_ID,vera) --scores log-px,max-softmax
+	.build/release/joule sample $(call RUN_ID,vera) --out checkpoints/demo-vera-samples.png
 	@awk -F, 'NR > 1 { n[$$NF]++ } END { printf "scored %d Fashion-MNIST test images: %d in, %d out (threshold keeps 95%% of validation)\n", n["in"] + n["out"], n["in"], n["out"] }' checkpoints/demo-scores.csv
 	.build/release/joule runs list --where "attributes.experiment = 'demo'" --columns metrics.test/accuracy,metrics.validation/accuracy,metrics.jem/energy_gap --limit 10
 	.build/release/joule runs compare --diff-only $(RUN_IDS)

@@ -194,13 +194,13 @@ public struct ClassifierTrainer {
                 let started = DispatchTime.now().uptimeNanoseconds
                 let negatives = learned.sampler.negatives(count: labels.count, using: &generator)
                 state.generator = generator
-                var weights = c.jemSettings.weights
+                var weights = c.jemWeights
                 weights.energySquared += remedies.addedEnergyL2
                 let penalty = learned.sampler.settings.gradientPenalty
                 var terms: JEMTerms?
                 let sampled = DispatchTime.now().uptimeNanoseconds
                 (loss, gradient) = valueWithGradient(at: model) { m -> Tensor in
-                    let result = LearnedSamplerRun.jemEnergyLoss(m, data: images, labels: labels, unlabeled: unlabeled, negatives: negatives,
+                    let result = LearnedSamplerLoss.jemEnergyLoss(m, data: images, labels: labels, unlabeled: unlabeled, negatives: negatives,
                                                                  weights: weights, gradientPenalty: penalty,
                                                                  context: ForwardContext(state: state))
                     terms = result.terms

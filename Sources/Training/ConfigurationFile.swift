@@ -128,19 +128,19 @@ public enum ConfigurationFile {
         case "exact-limit": c.scoreMatching = try update(c.scoreMatching, default: ScoreMatchingSettings()) { $0.exactLimit = try int() }
         case "sample-steps": c.scoreMatching = try update(c.scoreMatching, default: ScoreMatchingSettings()) { $0.sampleSteps = try int() }
         case "sample-step-size": c.scoreMatching = try update(c.scoreMatching, default: ScoreMatchingSettings()) { $0.sampleStepSize = try float() }
-        case "generator": c.learnedSampler = try update(c.learnedSampler, default: LearnedSamplerSettings()) { $0.generator = try string() }
-        case "latent-size": c.learnedSampler = try update(c.learnedSampler, default: LearnedSamplerSettings()) { $0.latentSize = try int() }
-        case "entropy-weight": c.learnedSampler = try update(c.learnedSampler, default: LearnedSamplerSettings()) { $0.entropyWeight = try float() }
-        case "gradient-penalty": c.learnedSampler = try update(c.learnedSampler, default: LearnedSamplerSettings()) { $0.gradientPenalty = try float() }
-        case "generator-lr": c.learnedSampler = try update(c.learnedSampler, default: LearnedSamplerSettings()) { $0.generatorLearningRate = try float() }
-        case "posterior-lr": c.learnedSampler = try update(c.learnedSampler, default: LearnedSamplerSettings()) { $0.posteriorLearningRate = try float() }
-        case "importance-samples": c.learnedSampler = try update(c.learnedSampler, default: LearnedSamplerSettings()) { $0.importanceSamples = try int() }
-        case "statistics-width": c.learnedSampler = try update(c.learnedSampler, default: LearnedSamplerSettings()) { $0.statisticsWidth = try int() }
-        case "generator-beta1": c.learnedSampler = try update(c.learnedSampler, default: LearnedSamplerSettings()) { $0.beta1 = try float() }
-        case "generator-beta2": c.learnedSampler = try update(c.learnedSampler, default: LearnedSamplerSettings()) { $0.beta2 = try float() }
+        case "generator": c.learnedSampler = try update(c.learnedSampler, default: LearnedSamplerOptions()) { $0.generator = try string() }
+        case "latent-size": c.learnedSampler = try update(c.learnedSampler, default: LearnedSamplerOptions()) { $0.latentSize = try int() }
+        case "entropy-weight": c.learnedSampler = try update(c.learnedSampler, default: LearnedSamplerOptions()) { $0.entropyWeight = try float() }
+        case "gradient-penalty": c.learnedSampler = try update(c.learnedSampler, default: LearnedSamplerOptions()) { $0.gradientPenalty = try float() }
+        case "generator-lr": c.learnedSampler = try update(c.learnedSampler, default: LearnedSamplerOptions()) { $0.generatorLearningRate = try float() }
+        case "posterior-lr": c.learnedSampler = try update(c.learnedSampler, default: LearnedSamplerOptions()) { $0.posteriorLearningRate = try float() }
+        case "importance-samples": c.learnedSampler = try update(c.learnedSampler, default: LearnedSamplerOptions()) { $0.importanceSamples = try int() }
+        case "statistics-width": c.learnedSampler = try update(c.learnedSampler, default: LearnedSamplerOptions()) { $0.statisticsWidth = try int() }
+        case "generator-beta1": c.learnedSampler = try update(c.learnedSampler, default: LearnedSamplerOptions()) { $0.beta1 = try float() }
+        case "generator-beta2": c.learnedSampler = try update(c.learnedSampler, default: LearnedSamplerOptions()) { $0.beta2 = try float() }
         case "vera-sigma-min", "vera-sigma-max":
-            c.learnedSampler = try update(c.learnedSampler, default: LearnedSamplerSettings()) { settings in
-                let value = try float(), range = settings.sigmaRange
+            c.learnedSampler = try update(c.learnedSampler, default: LearnedSamplerOptions()) { settings in
+                let value = try float(), range = settings.sigmaRange ?? LearnedSamplerSettings().sigmaRange
                 let (low, high) = key == "vera-sigma-min" ? (value, range.upperBound) : (range.lowerBound, value)
                 guard low > 0, low <= high, high.isFinite else {
                     throw ConfigurationError.invalid(key: key, problem: "\(value) does not give a positive range \(low)…\(high) "

@@ -14,8 +14,10 @@ public struct JEMSettings: Codable, Sendable, Equatable {
     public var bufferStart = "uniform"
     /// Per-class buffers and class-conditional chains (needed by the p(x|y) term).
     public var classConditional = false
-    public var marginalWeight: Float = 1
-    public var classificationWeight: Float = 1
+    /// The p(x) and p(y|x) weights; nil: 1 each (with a learned sampler, VERA's reference:
+    /// 1 and 100 — `TrainingConfiguration.jemWeights`).
+    public var marginalWeight: Float?
+    public var classificationWeight: Float?
     public var conditionalWeight: Float = 0
     public var energySquaredWeight: Float = 0
     /// Semi-supervised: cross-entropy sees only this many labelled images per class (a fixed,
@@ -25,7 +27,7 @@ public struct JEMSettings: Codable, Sendable, Equatable {
     public init() {}
 
     var weights: JEMWeights {
-        JEMWeights(classification: classificationWeight, marginal: marginalWeight, conditional: conditionalWeight,
+        JEMWeights(classification: classificationWeight ?? 1, marginal: marginalWeight ?? 1, conditional: conditionalWeight,
                    energySquared: energySquaredWeight)
     }
 
@@ -45,7 +47,7 @@ public struct JEMSettings: Codable, Sendable, Equatable {
         guard conditionalWeight == 0 || classConditional else {
             throw fail("pxy-weight", "the p(x|y) term needs class-conditional chains (class-conditional: true)")
         }
-        for (key, value) in [("px-weight", marginalWeight), ("pyx-weight", classificationWeight),
+        for (key, value) in [("px-weight", marginalWeight ?? 1), ("pyx-weight", classificationWeight ?? 1),
                              ("pxy-weight", conditionalWeight), ("energy-l2", energySquaredWeight)] {
             guard value >= 0, value.isFinite else { throw fail(key, "must be a non-negative number") }
         }
@@ -59,7 +61,7 @@ public struct JEMSettings: Codable, Sendable, Equatable {
     var flattened: [String: String] {
         ["sgld-steps": "\(sgldSteps)", "sgld-step-size": "\(sgldStepSize)", "sgld-noise": "\(sgldNoise)",
          "buffer-size": "\(bufferSize)", "reinit-rate": "\(reinitializationRate)", "buffer-start": bufferStart,
-         "class-conditional": "\(classConditional)", "px-weight": "\(marginalWeight)", "pyx-weight": "\(classificationWeight)",
+         "class-conditional": "\(classConditional)", "px-weight": "\(marginalWeight ?? 1)", "pyx-weight": "\(classificationWeight ?? 1)",
          "pxy-weight": "\(conditionalWeight)", "energy-l2": "\(energySquaredWeight)",
          "labels-per-class": labelsPerClass.map { "\($0)" } ?? "all"]
     }

@@ -8,7 +8,7 @@ import Tensors
 /// (generator, its optimisers, VERA's posterior), built from the configuration, saved in
 /// and restored from checkpoints under `state.sampler*`, and the generator's step taken after
 /// each energy update. The energy's own step stays with its trainer: `EnergyTrainer` for an
-/// unconditional energy, `ClassifierTrainer` for JEM (`jemEnergyLoss`).
+/// unconditional energy, `ClassifierTrainer` for JEM (`LearnedSamplerLoss.jemEnergyLoss`).
 struct LearnedSamplerRun {
     var sampler: LearnedSampler
 
@@ -62,19 +62,6 @@ struct LearnedSamplerRun {
         ]
         if let sigma = sampler.sigma { metrics.append(("sampler/sigma", Double(sigma))) }
         return metrics
-    }
-
-    /// JEM with a learned sampler, the energy's step (VERA's `--jem`): JEM's loss over data and
-    /// generator samples — w_c·CE + w_m·(Ē(x) − Ē(G(z))) + w_2·(E² terms) — plus the gradient
-    /// penalty (γ/2)·mean ‖∇ₓE(x)‖² on the data of the p(x) term.
-    static func jemEnergyLoss(_ model: AnyLayer, data: Tensor, labels: [Int], unlabeled: Tensor?, negatives: Tensor,
-                              weights: JEMWeights, gradientPenalty: Float, context: ForwardContext) -> (loss: Tensor, terms: JEMTerms) {
-        let result = jemLoss(model, data: data, labels: labels, unlabeledData: unlabeled, samples: negatives, weights: weights,
-                             context: context)
-        guard gradientPenalty != 0 else { return result }
-        let energy = JointEnergyModel(model, context: context).energyFunction
-        return (result.loss + LearnedSamplerLoss.gradientPenalty(energy: energy, data: unlabeled ?? data, weight: gradientPenalty),
-                result.terms)
     }
 
     /// Up to 64 generator samples in evaluation mode, from a fixed seed per step.

@@ -15,9 +15,9 @@ public enum ResumeCompatibility {
         ("buffer-size", { $0.jem.map { String($0.bufferSize) } ?? "-" }),
         ("class-conditional", { $0.jem.map { String($0.classConditional) } ?? "-" }),
         ("buffer-start", { $0.jem?.bufferStart ?? "-" }),
-        ("generator", { $0.learnedSampler?.generator ?? "mlp" }),
-        ("latent-size", { $0.learnedSampler.map { String($0.latentSize) } ?? "0" }),
-        ("statistics-width", { $0.learnedSampler.map { String($0.statisticsWidth) } ?? "128" }),
+        ("generator", { $0.learnedSamplerSettings.generator }),
+        ("latent-size", { String($0.learnedSamplerSettings.latentSize) }),
+        ("statistics-width", { String($0.learnedSamplerSettings.statisticsWidth) }),
         ("labels-per-class", { $0.jem?.labelsPerClass.map(String.init) ?? "all" }),
     ]
 

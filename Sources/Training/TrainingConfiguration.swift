@@ -61,8 +61,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var divergenceGuard: DivergenceGuardSettings?
     /// Score matching's settings when set; nil means their defaults.
     public var scoreMatching: ScoreMatchingSettings?
-    /// The learned samplers' settings when set; nil means their defaults.
-    public var learnedSampler: LearnedSamplerSettings?
+    /// The learned samplers' settings as given; nil (or a nil field) means the default for
+    /// the kind of run.
+    public var learnedSampler: LearnedSamplerOptions?
 
     public init() {}
 
@@ -92,11 +93,19 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         return false
     }
 
-    /// The learned samplers' settings in effect, the entropy estimate taken from the objective.
+    /// The learned samplers' settings in effect: the entropy estimate from the objective, the
+    /// defaults by the kind of run (JEM on a classifier, or an unconditional energy).
     public var learnedSamplerSettings: LearnedSamplerSettings {
-        var settings = learnedSampler ?? LearnedSamplerSettings()
-        if let estimate = EntropyEstimate(rawValue: objective) { settings.estimate = estimate }
-        return settings
+        (learnedSampler ?? LearnedSamplerOptions()).resolved(estimate: EntropyEstimate(rawValue: objective) ?? .vera,
+                                                             forJEM: !isUnconditionalEnergy, energyLearningRate: learningRate)
+    }
+
+    /// The weights of JEM's terms in effect: JEM's settings, whose unset p(x) and p(y|x)
+    /// weights are 1 and 1 with SGLD, and VERA's reference 1 and 100 with a learned sampler.
+    public var jemWeights: JEMWeights {
+        let jem = jemSettings
+        return JEMWeights(classification: jem.classificationWeight ?? (isLearnedSampler ? 100 : 1),
+                          marginal: jem.marginalWeight ?? 1, conditional: jem.conditionalWeight, energySquared: jem.energySquaredWeight)
     }
 
     /// Checks ranges and names; the message names the setting.

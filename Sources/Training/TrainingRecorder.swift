@@ -117,8 +117,10 @@ extension TrainingConfiguration {
         if isScoreMatching { result.merge(scoreMatchingSettings.flattened) { a, _ in a } }
         if isLearnedSampler {
             result.merge(learnedSamplerSettings.flattened) { a, _ in a }
-            let jem = jemSettings.flattened
-            for key in ["px-weight", "pyx-weight", "energy-l2"] { result[key] = jem[key] }
+            let weights = jemWeights
+            result["px-weight"] = "\(weights.marginal)"
+            result["pyx-weight"] = "\(weights.classification)"
+            result["energy-l2"] = "\(weights.energySquared)"
         }
         return result
     }

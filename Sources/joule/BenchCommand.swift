@@ -24,7 +24,7 @@ struct BenchCommand: ParsableCommand {
         FileHandle.standardError.write(Data("warning: debug build; benchmark figures are meaningless (use -c release)\n".utf8))
         #endif
         let runner = BenchmarkRunner(minimumSeconds: seconds)
-        let selected = (EngineBenchmarks.all() + TrainingBenchmarks.all() + JEMBenchmarks.all() + ScoreMatchingBenchmarks.all()).filter { filter == nil || $0.name.contains(filter!) }
+        let selected = (EngineBenchmarks.all() + TrainingBenchmarks.all() + JEMBenchmarks.all() + LearnedSamplerBenchmarks.all() + ScoreMatchingBenchmarks.all()).filter { filter == nil || $0.name.contains(filter!) }
         if selected.isEmpty { throw ValidationError("no benchmark name contains '\(filter ?? "")'") }
         var results: [BenchmarkResult] = []
         if !json { print(BenchmarkReport.tableHeader()) }

@@ -20,10 +20,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Training objective: ce (cross-entropy), jem (joint energy: p(y|x) + p(x) by SGLD), score matching: esm (exact), ssm / ssm-vr (sliced), dsm (denoising), mdsm (multi-scale denoising), or a learned sampler: vera, meg, kim-bengio (a generator trained against the energy; JEM with a classifier model, an unconditional energy on toy:NAME or with energy-mlp).") var objective: String?
     @Option(help: "Learned sampler: the generator, mlp[-W] (width W, default 500) or deconv[-F] (28×28 images, F base features, default 64).") var generator: String?
     @Option(help: "Learned sampler: latent size (default 2 for points, 128 for images).") var latentSize: Int?
-    @Option(help: "Learned sampler: weight of the entropy term in the generator's loss (default 1; VERA's JEM: 1e-4).") var entropyWeight: Float?
+    @Option(help: "Learned sampler: weight of the entropy term in the generator's loss (default 1e-4 for JEM, 1 for an unconditional energy: VERA's).") var entropyWeight: Float?
     @Option(help: "Learned sampler: weight γ of the gradient penalty (γ/2)·mean ‖∇ₓE(data)‖² (default 0.1).") var gradientPenalty: Float?
-    @Option(help: "Learned sampler: the generator's learning rate (default 1e-3), scaled by the run's schedule.") var generatorLr: Float?
-    @Option(help: "VERA: the posterior's learning rate (default 0.02).") var posteriorLr: Float?
+    @Option(help: "Learned sampler: the generator's learning rate (default: twice --lr for JEM, --lr for an unconditional energy), scaled by the run's schedule.") var generatorLr: Float?
+    @Option(help: "VERA: the posterior's learning rate (default: --lr for JEM, 0.02 for an unconditional energy).") var posteriorLr: Float?
     @Option(help: "VERA: importance samples per generated point (default 20).") var importanceSamples: Int?
     @Option(help: "VERA: largest output noise σ (default 0.3).") var veraSigmaMax: Float?
     @Option(help: "VERA: smallest output noise σ, also its start (default 0.01).") var veraSigmaMin: Float?
@@ -47,7 +47,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "JEM: where chains start: uniform or class-gaussian (JEM++).") var bufferStart: String?
     @Flag(help: "JEM: per-class buffers and class-conditional chains.") var classConditional = false
     @Option(help: "JEM: weight of the p(x) term (default 1).") var pxWeight: Float?
-    @Option(help: "JEM: weight of the p(y|x) term (default 1).") var pyxWeight: Float?
+    @Option(help: "JEM: weight of the p(y|x) term (default 1; 100 with a learned sampler, VERA's).") var pyxWeight: Float?
     @Option(help: "JEM: weight of the p(x|y) term (default 0; needs --class-conditional).") var pxyWeight: Float?
     @Option(help: "JEM: weight of the energies' L2 penalty (default 0).") var energyL2: Float?
     @Option(help: "JEM: semi-supervised, with this many labelled images per class (default: all).") var labelsPerClass: Int?

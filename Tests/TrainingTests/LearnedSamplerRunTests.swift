@@ -16,7 +16,7 @@ import Testing
     static func configuration(_ estimate: EntropyEstimate) -> TrainingConfiguration {
         var c = TrainingTests.configuration()
         c.objective = estimate.rawValue
-        var settings = LearnedSamplerSettings()
+        var settings = LearnedSamplerOptions()
         settings.generator = "mlp-16"
         settings.latentSize = 3
         settings.statisticsWidth = 8
@@ -87,6 +87,29 @@ import Testing
         var saved = try TrainingCheckpoint.read(from: directory.appendingPathComponent("cut/last.safetensors"))
         saved.extraState["posterior_log_sigma"] = nil
         #expect { try trainer.run(runID: "cut", resume: saved) } throws: { "\($0)".contains("posterior_log_sigma") }
+    }
+
+    /// Left unset, a JEM run takes VERA's reference command (entropy weight 1e-4, p(y|x) at
+    /// 100 against p(x) at 1, the generator at twice the rate, the posterior at the rate) and
+    /// an unconditional energy VERA's argparse defaults; anything set wins.
+    @Test func defaultsFollowVERAByKindOfRun() {
+        var c = TrainingConfiguration()
+        c.objective = "vera"
+        c.learningRate = 3e-5
+        let jem = c.learnedSamplerSettings
+        #expect(jem.entropyWeight == 1e-4 && jem.generatorLearningRate == 6e-5 && jem.posteriorLearningRate == 3e-5)
+        #expect(c.jemWeights.classification == 100 && c.jemWeights.marginal == 1 && jem.gradientPenalty == 0.1)
+        c.dataset = "toy:rings"
+        c.model = "energy-mlp"
+        let toy = c.learnedSamplerSettings
+        #expect(toy.entropyWeight == 1 && toy.generatorLearningRate == 3e-5 && toy.posteriorLearningRate == 0.02)
+        c.learnedSampler = LearnedSamplerOptions()
+        c.learnedSampler?.entropyWeight = 0.5
+        c.jem = JEMSettings()
+        c.jem?.marginalWeight = 0.03
+        #expect(c.learnedSamplerSettings.entropyWeight == 0.5 && c.jemWeights.marginal == 0.03 && c.jemWeights.classification == 100)
+        c.objective = "jem"
+        #expect(c.jemWeights.classification == 1)
     }
 
     @Test func kimBengioPointGeneratorsEndInBatchNorm() throws {

@@ -38,6 +38,18 @@ public enum LearnedSamplerLoss {
         return slope.squared().sum(squeezingAxes: [1]).mean() * (weight / 2)
     }
 
+    /// JEM with a learned sampler, the energy's step (VERA's `--jem`): JEM's loss over data and
+    /// generator samples — w_c·CE + w_m·(Ē(x) − Ē(G(z))) + w_2·(E² terms) — plus the gradient
+    /// penalty (γ/2)·mean ‖∇ₓE(x)‖² on the data of the p(x) term.
+    public static func jemEnergyLoss(_ model: AnyLayer, data: Tensor, labels: [Int], unlabeled: Tensor?, negatives: Tensor,
+                                     weights: JEMWeights, gradientPenalty: Float, context: ForwardContext) -> (loss: Tensor, terms: JEMTerms) {
+        let result = jemLoss(model, data: data, labels: labels, unlabeledData: unlabeled, samples: negatives, weights: weights,
+                             context: context)
+        guard gradientPenalty != 0 else { return result }
+        let energy = JointEnergyModel(model, context: context).energyFunction
+        return (result.loss + Self.gradientPenalty(energy: energy, data: unlabeled ?? data, weight: gradientPenalty), result.terms)
+    }
+
     /// Samples for the energy's step (no gradient recorded), with their latents.
     public static func sample(_ module: GeneratorModule, estimate: EntropyEstimate, count: Int, latentSize: Int,
                               isTraining: Bool, using generator: inout SeededGenerator) -> (x: Tensor, z: Tensor) {
