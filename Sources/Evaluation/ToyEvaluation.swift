@@ -48,7 +48,8 @@ public struct ToyEvaluation: Codable, Sendable {
     }
 
     /// Draws `count` samples from the checkpoint's energy and from the untrained network, both
-    /// from Uniform(−4.5, 4.5)² with the run's sampler settings.
+    /// from Uniform(−4.5, 4.5)² with the run's sampler settings — or, for a learned sampler,
+    /// from its trained and its untrained generator.
     public static func run(_ checkpoint: TrainingCheckpoint, path: String, count: Int = 1_000, bandwidth: Double = 0.5,
                            seed: UInt64 = 0) throws -> ToyEvaluation {
         let c = checkpoint.configuration
@@ -71,9 +72,12 @@ public struct ToyEvaluation: Codable, Sendable {
         // A learned sampler's own samples are its generator's: trained, and as initialised.
         var learned: (trained: LearnedSampler, untrained: LearnedSampler)?
         if c.isLearnedSampler { learned = (try checkpoint.learnedSampler(path: path), try checkpoint.untrainedLearnedSampler(path: path)) }
-        func generatorSamples(_ sampler: LearnedSampler) -> [[Double]] {
+        // The trained generator in evaluation mode (its running statistics); the untrained one
+        // with batch statistics, as it drew at the first step (its running statistics are
+        // still the initial 0 and 1, which no batch of it ever had).
+        func generatorSamples(_ sampler: LearnedSampler, trained: Bool) -> [[Double]] {
             var generator = SeededGenerator(seed: seed)
-            return points(sampler.samples(count: count, using: &generator))
+            return points(trained ? sampler.samples(count: count, using: &generator) : sampler.negatives(count: count, using: &generator))
         }
         let scale: Double? = c.objective == "mdsm" && settings.form == "noise-scaled" ? nil : 1
         let grid = 300
@@ -88,8 +92,8 @@ public struct ToyEvaluation: Codable, Sendable {
         let mmd = { (x: [[Double]]) in try MaximumMeanDiscrepancy.squared(x, reference, bandwidth: bandwidth) }
         return ToyEvaluation(runID: checkpoint.progress.runID, checkpoint: path, density: density.name, count: count, bandwidth: bandwidth,
                              mmd2: try exactMMD(model), mmd2Untrained: try exactMMD(untrained),
-                             mmd2Sampler: try mmd(learned.map { generatorSamples($0.trained) } ?? samplerSamples(model)),
-                             mmd2SamplerUntrained: try mmd(learned.map { generatorSamples($0.untrained) } ?? samplerSamples(untrained)),
+                             mmd2Sampler: try mmd(learned.map { generatorSamples($0.trained, trained: true) } ?? samplerSamples(model)),
+                             mmd2SamplerUntrained: try mmd(learned.map { generatorSamples($0.untrained, trained: false) } ?? samplerSamples(untrained)),
                              mmd2Data: try mmd(fresh),
                              sampler: learned != nil ? "\(c.objective) generator" : c.objective == "mdsm" ? "annealed Langevin" : "Langevin",
                              densityScale: scale, grid: grid)

@@ -3,11 +3,12 @@ import Objectives
 import Optimizers
 import Tensors
 
-/// One JEM iteration with a learned sampler in place of SGLD, as `joule train --objective
-/// vera|meg|kim-bengio` runs it on a classifier: generator samples, one Adam update of the
-/// classifier on cross-entropy + E(data) − E(samples) + the gradient penalty (γ 0.1) over the
-/// batch, then one generator step against the updated energy (VERA: 20 importance samples and
-/// the posterior step). Beside `jem_iteration.*` this is the per-iteration price of each
+/// One JEM iteration with a learned sampler in place of SGLD, the work of a step of `joule
+/// train --objective vera|meg|kim-bengio` on a classifier (in evaluation mode, like
+/// `jem_iteration.*`, and at weights 1 and 1; neither changes the work for mlp and cnn-s):
+/// generator samples, one Adam update of the classifier on cross-entropy + E(data) −
+/// E(samples) + the gradient penalty (γ 0.1), then one generator step against the updated
+/// energy (VERA: 20 importance samples and the posterior step). Beside `jem_iteration.*` this is the per-iteration price of each
 /// sampler; the generator is VERA's MLP (3 × 500, latent 128), MEG's statistics network 128 wide.
 public enum LearnedSamplerBenchmarks {
     public static func all() -> [Benchmark] {

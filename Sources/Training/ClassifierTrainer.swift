@@ -192,7 +192,7 @@ public struct ClassifierTrainer {
             } else if let learned {
                 var generator = state.generator
                 let started = DispatchTime.now().uptimeNanoseconds
-                let negatives = learned.sampler.negatives(count: labels.count, using: &generator)
+                let negatives = learned.sampler.negatives(count: LearnedSamplerRun.sampleCount(labels.count), using: &generator)
                 state.generator = generator
                 var weights = c.jemWeights
                 weights.energySquared += remedies.addedEnergyL2
@@ -252,10 +252,14 @@ public struct ClassifierTrainer {
             let rate = schedule.rate(at: progress.step) * remedies.learningRateScale
             optimizer.update(&parameters, gradients: gradients, learningRate: rate)
             model = model.replacingTensors(with: parameters).applyingBufferUpdates(from: state)
-            // The generator's step, against the energy just updated (held constant).
+            // The generator's step, against the energy just updated (held constant), in training
+            // mode as the energy's step saw it (dropout and batch norm from a state of its own,
+            // seeded by the step, so the run's stream is not drawn from).
             if var sampler = learned.take() {
                 var generator = progress.generator
-                stepMetrics += sampler.generatorStep(energy: JointEnergyModel(model.detached).energyFunction, count: labels.count,
+                let energyState = ForwardState(isTraining: true, generator: SeededGenerator(seed: c.seed &+ UInt64(progress.step) &* 0x9E37_79B9))
+                let energy = JointEnergyModel(model.detached, context: ForwardContext(state: energyState)).energyFunction
+                stepMetrics += sampler.generatorStep(energy: energy, count: LearnedSamplerRun.sampleCount(labels.count),
                                                      rateScale: rate / c.learningRate, using: &generator)
                 progress.generator = generator
                 learned = sampler

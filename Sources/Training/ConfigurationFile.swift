@@ -138,16 +138,8 @@ public enum ConfigurationFile {
         case "statistics-width": c.learnedSampler = try update(c.learnedSampler, default: LearnedSamplerOptions()) { $0.statisticsWidth = try int() }
         case "generator-beta1": c.learnedSampler = try update(c.learnedSampler, default: LearnedSamplerOptions()) { $0.beta1 = try float() }
         case "generator-beta2": c.learnedSampler = try update(c.learnedSampler, default: LearnedSamplerOptions()) { $0.beta2 = try float() }
-        case "vera-sigma-min", "vera-sigma-max":
-            c.learnedSampler = try update(c.learnedSampler, default: LearnedSamplerOptions()) { settings in
-                let value = try float(), range = settings.sigmaRange ?? LearnedSamplerSettings().sigmaRange
-                let (low, high) = key == "vera-sigma-min" ? (value, range.upperBound) : (range.lowerBound, value)
-                guard low > 0, low <= high, high.isFinite else {
-                    throw ConfigurationError.invalid(key: key, problem: "\(value) does not give a positive range \(low)…\(high) "
-                                                     + "(vera-sigma-min must be positive and at most vera-sigma-max)")
-                }
-                settings.sigmaRange = low...high
-            }
+        case "vera-sigma-min": c.learnedSampler = try update(c.learnedSampler, default: LearnedSamplerOptions()) { $0.sigmaMinimum = try float() }
+        case "vera-sigma-max": c.learnedSampler = try update(c.learnedSampler, default: LearnedSamplerOptions()) { $0.sigmaMaximum = try float() }
         default: throw ConfigurationError.unknownKey(key, file: file)
         }
     }

@@ -78,7 +78,7 @@ public struct EnergyTrainer {
             var stepMetrics: [(String, Double)] = []
             let loss: Tensor, gradient: AnyLayer
             if let learned {
-                let negatives = learned.sampler.negatives(count: x.shape[0], using: &generator)
+                let negatives = learned.sampler.negatives(count: LearnedSamplerRun.sampleCount(x.shape[0]), using: &generator)
                 let s = learned.sampler.settings, energySquared = c.jemSettings.energySquaredWeight
                 var energies: (data: Float, samples: Float) = (0, 0)
                 (loss, gradient) = valueWithGradient(at: model) { m in
@@ -103,7 +103,7 @@ public struct EnergyTrainer {
             optimizer.update(&parameters, gradients: gradients, learningRate: rate)
             model = model.replacingTensors(with: parameters)
             if var sampler = learned.take() {
-                stepMetrics += sampler.generatorStep(energy: Self.energy(model.detached), count: x.shape[0],
+                stepMetrics += sampler.generatorStep(energy: Self.energy(model.detached), count: LearnedSamplerRun.sampleCount(x.shape[0]),
                                                      rateScale: rate / c.learningRate, using: &generator)
                 learned = sampler
             }
@@ -135,8 +135,9 @@ public struct EnergyTrainer {
             try drawSamples(model, sampler: learned?.sampler, step: progress.step, runID: progress.runID)
             progress.seconds = secondsAtStart + Date().timeIntervalSince(clock)
             try saveCheckpoint(model, optimizer, progress, best: isBest, extraState: learned?.extraState ?? [:])
+            let measure = learned == nil ? "validation loss" : "validation MMD²"
             reporter?.note("epoch \(epoch + 1) step \(progress.step): \(trainText)"
-                           + (lastValidation.map { String(format: "  validation loss %.4f", $0) } ?? "") + (isBest ? "  (best)" : ""))
+                           + (lastValidation.map { String(format: "  %@ %.4f", measure, $0) } ?? "") + (isBest ? "  (best)" : ""))
         }
         progress.seconds = secondsAtStart + Date().timeIntervalSince(clock)
         if progress.sampler.position > 0 || progress.step < totalSteps {

@@ -47,8 +47,14 @@ struct LearnedSamplerRun {
 
     var extraState: [String: Tensor] { sampler.state }
 
+    /// Generator samples drawn per step for a batch of `batch`: as many, but at least two,
+    /// because the generator's batch norm needs two values per unit (a last partial batch
+    /// can hold one). The energy's loss averages data and samples separately.
+    static func sampleCount(_ batch: Int) -> Int { max(batch, 2) }
+
     /// The generator's step against `energy` (held constant), its learning rate scaled as the
-    /// energy's is (`rateScale`: the schedule and any divergence remedy); what to log.
+    /// energy's is (`rateScale`: the schedule and any divergence remedy; VERA's posterior
+    /// rate stays fixed, as in its code); what to log.
     mutating func generatorStep(energy: @escaping (Tensor) -> Tensor, count: Int, rateScale: Float,
                                 using rng: inout SeededGenerator) -> [(String, Double)] {
         let s = sampler.settings

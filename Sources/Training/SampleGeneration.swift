@@ -59,7 +59,8 @@ public struct SampleGeneration {
             starts = try LearnedSamplerRun.restore(checkpoint, path: path).samples(count: n, using: &generator)
         case .buffer:
             guard let buffer = checkpoint.extraState[JEMTraining.bufferKey] else {
-                throw TrainingError.badCheckpoint(path: path, problem: "no replay buffer (not a JEM run): use --from noise")
+                throw TrainingError.badCheckpoint(path: path, problem: "no replay buffer (not a JEM run): use --from noise"
+                                                  + (c.isLearnedSampler ? " or --from generator" : ""))
             }
             // The run's buffer, drawn as in training (per-class segments when it has them) but
             // with no restarts: the chains continue where training left them.
@@ -97,7 +98,9 @@ public struct SampleGeneration {
     /// noise is Langevin's √(2η).
     func unconditionalSamples(_ checkpoint: TrainingCheckpoint, model: AnyLayer, shape: [Int], path: String) throws -> Tensor {
         let c = checkpoint.configuration
-        guard origin(for: c) != .buffer else { throw TrainingError.dataset("a \(c.objective) run has no replay buffer: use --from noise") }
+        guard origin(for: c) != .buffer else {
+            throw TrainingError.dataset("a \(c.objective) run has no replay buffer: use --from noise" + (c.isLearnedSampler ? " or --from generator" : ""))
+        }
         guard origin(for: c) == .noise || c.isLearnedSampler else {
             throw TrainingError.dataset("a \(c.objective) run has no generator: use --from noise")
         }
@@ -114,7 +117,7 @@ public struct SampleGeneration {
         if origin(for: c) == .generator {
             let drawn = try LearnedSamplerRun.restore(checkpoint, path: path).samples(count: count, using: &generator)
             guard let steps, steps > 0 else { return drawn }
-            var sgld = SGLD.langevin(steps: steps, stepSize: stepSize ?? 0.005)
+            var sgld = SGLD.langevin(steps: steps, stepSize: stepSize ?? c.scoreMatchingSettings.sampleStepSize ?? 0.005)
             sgld.clampRange = isPoints ? nil : -1...1
             return sgld.run(from: drawn, energy: EnergyTrainer.energy(model), using: &generator).samples
         }

@@ -117,9 +117,17 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         }
         if objective == "jem" { try jemSettings.validate(classes: nil) }
         if isScoreMatching { try scoreMatchingSettings.validate() }
+        guard learningRate > 0, learningRate.isFinite else { throw fail("lr", "must be a positive number") }
+        guard (0..<1).contains(beta1), (0..<1).contains(beta2) else { throw fail(beta1 < 0 || beta1 >= 1 ? "beta1" : "beta2", "must lie in [0, 1)") }
         if isLearnedSampler {
+            try (learnedSampler ?? LearnedSamplerOptions()).validate()
             do { try learnedSamplerSettings.validate() } catch let error as LearnedSamplerSettingsError { throw fail(error.key, error.problem) }
             try jemSettings.validate(classes: nil)
+            // The generator is unconditional: there are no class-conditional samples.
+            if jemSettings.classConditional || jemSettings.conditionalWeight != 0 {
+                throw fail(jemSettings.conditionalWeight != 0 ? "pxy-weight" : "class-conditional",
+                           "\(objective)'s generator is unconditional, so there is no p(x|y) term or class-conditional sampling (use --objective jem)")
+            }
         }
         try guardSettings.validate()
         guard ModelSpecification(name: model) != nil else {
@@ -145,7 +153,6 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         guard evaluationBatchSize >= 1 else { throw fail("evaluation-batch-size", "must be at least 1") }
         guard epochs >= 1 else { throw fail("epochs", "must be at least 1") }
         if let steps, steps < 1 { throw fail("steps", "must be at least 1") }
-        guard learningRate > 0, learningRate.isFinite else { throw fail("lr", "must be a positive number") }
         guard (0..<1).contains(dropout) else { throw fail("dropout", "must be in [0, 1)") }
         guard noise >= 0, cropPadding >= 0, warmupSteps >= 0, validationSize >= 0 else {
             throw fail(noise < 0 ? "noise" : cropPadding < 0 ? "crop-padding" : warmupSteps < 0 ? "warmup" : "validation-size",

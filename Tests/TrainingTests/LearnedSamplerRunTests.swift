@@ -112,6 +112,25 @@ import Testing
         #expect(c.jemWeights.classification == 1)
     }
 
+    /// σ's bounds may be set in either order, and are checked together.
+    @Test func sigmaBoundsFormARangeInEitherOrder() throws {
+        var c = Self.configuration(.vera)
+        for key in ["vera-sigma-min", "vera-sigma-max"] {
+            try ConfigurationFile.set(key, to: key.hasSuffix("min") ? 0.001 : 0.005, in: &c, file: "test")
+        }
+        #expect(try c.validated().learnedSamplerSettings.sigmaRange == 0.001...0.005)
+    }
+
+    /// A batch of one (here every batch) still gives the generator's batch norm two samples.
+    @Test(arguments: [EntropyEstimate.vera, .meg])
+    func aBatchOfOneTrains(estimate: EntropyEstimate) throws {
+        var c = Self.configuration(estimate)
+        c.batchSize = 1
+        c.steps = 3
+        let summary = try ClassifierTrainer(configuration: c, data: TrainingTests.tinyData(), checkpointDirectory: nil).run(runID: "one")
+        #expect(summary.steps == 3)
+    }
+
     @Test func kimBengioPointGeneratorsEndInBatchNorm() throws {
         var c = Self.configuration(.kimBengio)
         c.dataset = "toy:rings"
@@ -152,6 +171,11 @@ import Testing
             (["--objective", "vera", "--vera-sigma-min", "0.5"], "vera-sigma-min"),
             (["--objective", "vera", "--entropy-weight", "-1"], "entropy-weight"),
             (["--objective", "kim-bengio", "--importance-samples", "0"], "importance-samples"),
+            (["--objective", "vera", "--class-conditional", "--pxy-weight", "1"], "pxy-weight"),
+            (["--objective", "meg", "--class-conditional"], "class-conditional"),
+            (["--objective", "vera", "--beta1", "1"], "beta1"),
+            (["--objective", "vera", "--latent-size", "70000"], "latent-size"),
+            (["--objective", "vera", "--vera-sigma-min", "0.2", "--vera-sigma-max", "0.1"], "vera-sigma-max"),
         ]
         for (arguments, message) in cases {
             let result = try CLI.joule(["train", "--steps", "1", "--checkpoint-dir", root.path] + arguments)

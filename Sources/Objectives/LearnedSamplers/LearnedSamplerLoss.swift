@@ -46,7 +46,11 @@ public enum LearnedSamplerLoss {
         let result = jemLoss(model, data: data, labels: labels, unlabeledData: unlabeled, samples: negatives, weights: weights,
                              context: context)
         guard gradientPenalty != 0 else { return result }
-        let energy = JointEnergyModel(model, context: context).energyFunction
+        // Its own forward state: dropout draws of their own (seeded from a copy of the stream,
+        // which is not advanced) and batch-norm statistics that do not overwrite the main pass's.
+        var stream = context.state.generator
+        let state = ForwardState(isTraining: context.state.isTraining, generator: SeededGenerator(seed: stream.next()))
+        let energy = JointEnergyModel(model, context: ForwardContext(state: state, path: context.path)).energyFunction
         return (result.loss + Self.gradientPenalty(energy: energy, data: unlabeled ?? data, weight: gradientPenalty), result.terms)
     }
 

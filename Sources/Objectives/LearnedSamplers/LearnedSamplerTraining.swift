@@ -38,10 +38,10 @@ public struct LearnedSamplerSettings: Sendable, Equatable, Codable {
     /// Checks ranges and names; the message names the setting by its command-line name.
     public func validate() throws {
         func fail(_ key: String, _ problem: String) -> LearnedSamplerSettingsError { LearnedSamplerSettingsError(key: key, problem: problem) }
+        guard (0...65_536).contains(latentSize) else { throw fail("latent-size", "must be between 1 and 65536 (0: by the data)") }
         guard GeneratorSpecification(name: generator, latentSize: max(latentSize, 1)) != nil else {
             throw fail("generator", "'\(generator)' is not a generator (mlp, mlp-W, deconv, deconv-F)")
         }
-        guard (0...65_536).contains(latentSize) else { throw fail("latent-size", "must be between 1 and 65536 (0: by the data)") }
         for (key, value) in [("entropy-weight", entropyWeight), ("gradient-penalty", gradientPenalty), ("energy-l2", energySquared)] {
             guard value >= 0, value.isFinite else { throw fail(key, "must be a non-negative number") }
         }
@@ -54,7 +54,8 @@ public struct LearnedSamplerSettings: Sendable, Equatable, Codable {
             throw fail("vera-sigma-min", "σ's range must be positive and finite")
         }
         guard (1...65_536).contains(statisticsWidth) else { throw fail("statistics-width", "must be between 1 and 65536") }
-        guard (0..<1).contains(beta1), (0..<1).contains(beta2) else { throw fail("generator-beta1", "Adam's β must lie in [0, 1)") }
+        guard (0..<1).contains(beta1) else { throw fail("generator-beta1", "Adam's β₁ must lie in [0, 1)") }
+        guard (0..<1).contains(beta2) else { throw fail("generator-beta2", "Adam's β₂ must lie in [0, 1)") }
     }
 
     /// The settings under their YAML / command-line names, for a run's parameters table.
@@ -85,8 +86,9 @@ public struct LearnedSamplerSettingsError: Error, CustomStringConvertible, Equat
 /// posterior step follows the generator update on fresh samples (VERA's runs inside its
 /// entropy term on the same ones); MEG and Kim & Bengio update the generator first, and MEG
 /// takes 5 energy steps per generator step at β (0.5, 0.9) — one each here. The energy runs
-/// in evaluation mode. `joule train` does the same through `EnergyTrainer` (unconditional
-/// energies) and `ClassifierTrainer` (JEM), with the run's own optimiser and schedule.
+/// in evaluation mode. `joule train` runs the same steps through `EnergyTrainer`
+/// (unconditional energies, evaluation mode too) and `ClassifierTrainer` (JEM, whose energy
+/// runs in training mode in both steps), with the run's own optimiser and schedule.
 public struct LearnedSamplerTraining {
     public var energy: AnyLayer
     public var energyOptimizer: Adam
