@@ -50,7 +50,7 @@ demo: release
 	.build/release/joule report $(RUN_IDS) --out checkpoints/demo-report.html
 	.build/release/joule bench
 
-# The unit tests (debug build), then the score-matching toy check, which trains fifteen
+# The unit tests (debug build), then the toy check, which trains twenty-four
 # small energies and so runs in release (scripts/toy-check.sh states its bars).
 test: deps
 	$(SWIFT) build --build-tests

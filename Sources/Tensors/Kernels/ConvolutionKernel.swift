@@ -1,4 +1,5 @@
 import CDNNL
+import Foundation
 
 /// Sizes of one 2-D convolution (square stride and symmetric padding).
 struct ConvolutionGeometry: Hashable, Sendable {
@@ -43,6 +44,10 @@ enum ConvolutionKernel {
     }
 
     nonisolated(unsafe) private static var plans: [Key: Plan] = [:]
+
+    /// Experiment: `JOULE_CONV_WINOGRAD=1` plans 3×3 stride-1 layers with oneDNN's Winograd
+    /// algorithm where it has an implementation (direct otherwise).
+    static let winogradRequested = ProcessInfo.processInfo.environment["JOULE_CONV_WINOGRAD"] == "1"
 
     /// y = conv(x, w) + b, then LeakyReLU with `leakyReLUSlope` when given (fused into the
     /// convolution as a oneDNN post-op: no extra pass over the output).
@@ -136,7 +141,6 @@ enum ConvolutionKernel {
         var w = DNNL.anyDescriptor(g.weightShape), y = DNNL.anyDescriptor(g.outputShape)
         var b = plainB
 
-        var forwardDesc = dnnl_convolution_desc_t()
         var hasBias = false
         var attributes: dnnl_primitive_attr_t?
         if case .forward(let bias, let slopeBits) = direction {
@@ -145,40 +149,56 @@ enum ConvolutionKernel {
         }
         if case .backwardWeights(let bias) = direction { hasBias = bias }
         defer { if let attributes { dnnl_primitive_attr_destroy(attributes) } }
-        let forwardStatus = withUnsafePointer(to: &b) { biasPointer in
-            dnnl_convolution_forward_desc_init(&forwardDesc, dnnl_forward_training, dnnl_convolution_direct,
-                                               &x, &w, hasBias ? biasPointer : nil, &y, strides, padding, padding)
-        }
-        DNNL.check(forwardStatus, "describe a convolution \(g)")
-        var forwardPD: dnnl_primitive_desc_t?
-        DNNL.check(dnnl_primitive_desc_create(&forwardPD, &forwardDesc, nil, engine, nil), "plan a convolution \(g)")
-        defer { dnnl_primitive_desc_destroy(forwardPD) }
 
-        var pd: dnnl_primitive_desc_t?
+        // The direction's primitive descriptor under `algorithm`, or nil where oneDNN has no
+        // implementation of it for this geometry.
+        func describe(_ algorithm: dnnl_alg_kind_t) -> dnnl_primitive_desc_t? {
+            var forwardDesc = dnnl_convolution_desc_t()
+            let forwardStatus = withUnsafePointer(to: &b) { biasPointer in
+                dnnl_convolution_forward_desc_init(&forwardDesc, dnnl_forward_training, algorithm,
+                                                   &x, &w, hasBias ? biasPointer : nil, &y, strides, padding, padding)
+            }
+            guard forwardStatus == dnnl_success else { return nil }
+            var forwardPD: dnnl_primitive_desc_t?
+            guard dnnl_primitive_desc_create(&forwardPD, &forwardDesc, nil, engine, nil) == dnnl_success else { return nil }
+            defer { dnnl_primitive_desc_destroy(forwardPD) }
+            var pd: dnnl_primitive_desc_t?
+            let status: dnnl_status_t
+            switch direction {
+            case .forward:
+                let dropPost = algorithm == dnnl_convolution_winograd && ProcessInfo.processInfo.environment["JOULE_WINO_NOPOST"] == "1"
+                status = dnnl_primitive_desc_create(&pd, &forwardDesc, dropPost ? nil : attributes, engine, nil)
+            case .backwardData:
+                var desc = dnnl_convolution_desc_t()
+                guard dnnl_convolution_backward_data_desc_init(&desc, algorithm, &x, &w, &y, strides, padding, padding) == dnnl_success
+                else { return nil }
+                status = dnnl_primitive_desc_create(&pd, &desc, nil, engine, forwardPD)
+            case .backwardWeights:
+                var desc = dnnl_convolution_desc_t()
+                let describeStatus = withUnsafePointer(to: &b) { biasPointer in
+                    dnnl_convolution_backward_weights_desc_init(&desc, algorithm, &x, &w, hasBias ? biasPointer : nil,
+                                                                &y, strides, padding, padding)
+                }
+                guard describeStatus == dnnl_success else { return nil }
+                status = dnnl_primitive_desc_create(&pd, &desc, nil, engine, forwardPD)
+            }
+            return status == dnnl_success ? pd : nil
+        }
+        let winograd = Self.winogradRequested && g.kernelHeight == 3 && g.kernelWidth == 3 && g.stride == 1 && g.inChannels > 1
+        guard let pd = (winograd ? describe(dnnl_convolution_winograd) : nil) ?? describe(dnnl_convolution_direct) else {
+            preconditionFailure("oneDNN: cannot plan a convolution \(g) (\(direction))")
+        }
         var layout: [(Int32, dnnl_memory_desc_t, dnnl_query_t, Bool)]
         switch direction {
         case .forward:
-            DNNL.check(dnnl_primitive_desc_create(&pd, &forwardDesc, attributes, engine, nil), "plan a convolution \(g)")
             layout = [(DNNL_ARG_SRC, plainX, dnnl_query_src_md, true), (DNNL_ARG_WEIGHTS, plainW, dnnl_query_weights_md, true)]
             if hasBias { layout.append((DNNL_ARG_BIAS, plainB, dnnl_query_weights_md, true)) }
             layout.append((DNNL_ARG_DST, plainY, dnnl_query_dst_md, false))
         case .backwardData:
-            var desc = dnnl_convolution_desc_t()
-            DNNL.check(dnnl_convolution_backward_data_desc_init(&desc, dnnl_convolution_direct, &x, &w, &y,
-                                                                strides, padding, padding),
-                       "describe a convolution backward-data \(g)")
-            DNNL.check(dnnl_primitive_desc_create(&pd, &desc, nil, engine, forwardPD), "plan a backward-data \(g)")
             layout = [(DNNL_ARG_DIFF_DST, plainY, dnnl_query_diff_dst_md, true),
                       (DNNL_ARG_WEIGHTS, plainW, dnnl_query_weights_md, true),
                       (DNNL_ARG_DIFF_SRC, plainX, dnnl_query_diff_src_md, false)]
         case .backwardWeights:
-            var desc = dnnl_convolution_desc_t()
-            let status = withUnsafePointer(to: &b) { biasPointer in
-                dnnl_convolution_backward_weights_desc_init(&desc, dnnl_convolution_direct, &x, &w, hasBias ? biasPointer : nil,
-                                                            &y, strides, padding, padding)
-            }
-            DNNL.check(status, "describe a convolution backward-weights \(g)")
-            DNNL.check(dnnl_primitive_desc_create(&pd, &desc, nil, engine, forwardPD), "plan a backward-weights \(g)")
             layout = [(DNNL_ARG_SRC, plainX, dnnl_query_src_md, true),
                       (DNNL_ARG_DIFF_DST, plainY, dnnl_query_diff_dst_md, true),
                       (DNNL_ARG_DIFF_WEIGHTS, plainW, dnnl_query_diff_weights_md, false)]
@@ -196,6 +216,6 @@ enum ConvolutionKernel {
         }
         var primitive: dnnl_primitive_t?
         DNNL.check(dnnl_primitive_create(&primitive, pd), "create a convolution \(g)")
-        return Plan(primitive: primitive!, operands: operands, implementation: DNNL.implementationName(pd!))
+        return Plan(primitive: primitive!, operands: operands, implementation: DNNL.implementationName(pd))
     }
 }
