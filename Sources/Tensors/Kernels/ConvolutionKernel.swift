@@ -28,7 +28,7 @@ enum ConvolutionKernel {
         case backwardWeights(bias: Bool)
     }
 
-    private struct Key: Hashable { let geometry: ConvolutionGeometry; let direction: Direction }
+    private struct Key: Hashable { let geometry: ConvolutionGeometry; let direction: Direction; let algorithm: Algorithm }
 
     /// A planned primitive and its operands, in execution-argument order.
     final class Plan {
@@ -36,18 +36,27 @@ enum ConvolutionKernel {
         /// Inputs in order, then the output.
         let operands: [(arg: Int32, operand: DNNLOperand, isInput: Bool)]
         let implementation: String
-        init(primitive: dnnl_primitive_t, operands: [(Int32, DNNLOperand, Bool)], implementation: String) {
+        /// LeakyReLU run in place on the output after the convolution, where it could not be fused.
+        let leakyReLU: dnnl_primitive_t?
+        init(primitive: dnnl_primitive_t, operands: [(Int32, DNNLOperand, Bool)], implementation: String,
+             leakyReLU: dnnl_primitive_t? = nil) {
             self.primitive = primitive
             self.operands = operands.map { (arg: $0.0, operand: $0.1, isInput: $0.2) }
             self.implementation = implementation
+            self.leakyReLU = leakyReLU
         }
     }
 
     nonisolated(unsafe) private static var plans: [Key: Plan] = [:]
 
-    /// Experiment: `JOULE_CONV_WINOGRAD=1` plans 3×3 stride-1 layers with oneDNN's Winograd
-    /// algorithm where it has an implementation (direct otherwise).
-    static let winogradRequested = ProcessInfo.processInfo.environment["JOULE_CONV_WINOGRAD"] == "1"
+    /// How convolutions are computed: oneDNN's direct algorithm, or Winograd F(4×4, 3×3) for
+    /// the 3×3 stride-1 layers where oneDNN implements it (AVX-512), direct for the rest.
+    enum Algorithm: String, Sendable { case direct, winograd }
+
+    /// The algorithm for plans made from now on: `JOULE_CONV_ALGORITHM` (direct or winograd),
+    /// else winograd. Plans already made keep theirs.
+    nonisolated(unsafe) static var algorithm: Algorithm =
+        Algorithm(rawValue: ProcessInfo.processInfo.environment["JOULE_CONV_ALGORITHM"] ?? "") ?? .winograd
 
     /// y = conv(x, w) + b, then LeakyReLU with `leakyReLUSlope` when given (fused into the
     /// convolution as a oneDNN post-op: no extra pass over the output).
@@ -94,6 +103,10 @@ enum ConvolutionKernel {
         let twins = zip(plan.operands.dropFirst(inputs.count), outputs).map { $0.operand.bindOutput($1) }
         var args = plan.operands.map { dnnl_exec_arg_t(arg: $0.arg, memory: $0.operand.memory) }
         DNNL.check(dnnl_primitive_execute(plan.primitive, DNNL.handles.stream, Int32(args.count), &args), "run a convolution")
+        if let leakyReLU = plan.leakyReLU, let output = plan.operands.last?.operand.memory {
+            var eltwiseArgs = [dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: output), dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: output)]
+            DNNL.check(dnnl_primitive_execute(leakyReLU, DNNL.handles.stream, 2, &eltwiseArgs), "run a convolution's LeakyReLU")
+        }
         DNNL.check(dnnl_stream_wait(DNNL.handles.stream), "wait for a convolution")
         for (twin, output) in zip(twins, outputs) { if let twin { output.attach(twin) } }
     }
@@ -110,7 +123,7 @@ enum ConvolutionKernel {
 
     private static func plan(_ g: ConvolutionGeometry, _ direction: Direction) -> Plan {
         Threading.prepareForDNNL(work: g.flops)
-        let key = Key(geometry: g, direction: direction)
+        let key = Key(geometry: g, direction: direction, algorithm: algorithm)
         if let plan = plans[key] { return plan }
         let plan = makePlan(g, direction)
         plans[key] = plan
@@ -152,7 +165,7 @@ enum ConvolutionKernel {
 
         // The direction's primitive descriptor under `algorithm`, or nil where oneDNN has no
         // implementation of it for this geometry.
-        func describe(_ algorithm: dnnl_alg_kind_t) -> dnnl_primitive_desc_t? {
+        func describe(_ algorithm: dnnl_alg_kind_t, fused: Bool = true) -> dnnl_primitive_desc_t? {
             var forwardDesc = dnnl_convolution_desc_t()
             let forwardStatus = withUnsafePointer(to: &b) { biasPointer in
                 dnnl_convolution_forward_desc_init(&forwardDesc, dnnl_forward_training, algorithm,
@@ -166,8 +179,7 @@ enum ConvolutionKernel {
             let status: dnnl_status_t
             switch direction {
             case .forward:
-                let dropPost = algorithm == dnnl_convolution_winograd && ProcessInfo.processInfo.environment["JOULE_WINO_NOPOST"] == "1"
-                status = dnnl_primitive_desc_create(&pd, &forwardDesc, dropPost ? nil : attributes, engine, nil)
+                status = dnnl_primitive_desc_create(&pd, &forwardDesc, fused ? attributes : nil, engine, nil)
             case .backwardData:
                 var desc = dnnl_convolution_desc_t()
                 guard dnnl_convolution_backward_data_desc_init(&desc, algorithm, &x, &w, &y, strides, padding, padding) == dnnl_success
@@ -184,8 +196,17 @@ enum ConvolutionKernel {
             }
             return status == dnnl_success ? pd : nil
         }
-        let winograd = Self.winogradRequested && g.kernelHeight == 3 && g.kernelWidth == 3 && g.stride == 1 && g.inChannels > 1
-        guard let pd = (winograd ? describe(dnnl_convolution_winograd) : nil) ?? describe(dnnl_convolution_direct) else {
+        // Winograd where it applies (3×3, stride 1, more than one input channel) and oneDNN
+        // implements it; its forward cannot fuse a LeakyReLU with a slope, so that runs as a
+        // second, in-place primitive (`separateLeakyReLU`). Direct otherwise.
+        let winograd = Self.algorithm == .winograd && g.kernelHeight == 3 && g.kernelWidth == 3 && g.stride == 1 && g.inChannels > 1
+        var separateLeakyReLU = false
+        var chosen = winograd ? describe(dnnl_convolution_winograd) : nil
+        if chosen == nil, winograd, attributes != nil {
+            chosen = describe(dnnl_convolution_winograd, fused: false)
+            separateLeakyReLU = chosen != nil
+        }
+        guard let pd = chosen ?? describe(dnnl_convolution_direct) else {
             preconditionFailure("oneDNN: cannot plan a convolution \(g) (\(direction))")
         }
         var layout: [(Int32, dnnl_memory_desc_t, dnnl_query_t, Bool)]
@@ -216,6 +237,17 @@ enum ConvolutionKernel {
         }
         var primitive: dnnl_primitive_t?
         DNNL.check(dnnl_primitive_create(&primitive, pd), "create a convolution \(g)")
-        return Plan(primitive: primitive!, operands: operands, implementation: DNNL.implementationName(pd))
+        var leakyReLU: dnnl_primitive_t?
+        if separateLeakyReLU, case .forward(_, let slopeBits?) = direction, var output = dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0)?.pointee {
+            var desc = dnnl_eltwise_desc_t()
+            var eltwisePD: dnnl_primitive_desc_t?
+            DNNL.check(dnnl_eltwise_forward_desc_init(&desc, dnnl_forward_training, dnnl_eltwise_relu, &output,
+                                                      Float(bitPattern: slopeBits), 0), "describe a convolution's LeakyReLU")
+            DNNL.check(dnnl_primitive_desc_create(&eltwisePD, &desc, nil, engine, nil), "plan a convolution's LeakyReLU")
+            defer { dnnl_primitive_desc_destroy(eltwisePD) }
+            DNNL.check(dnnl_primitive_create(&leakyReLU, eltwisePD), "create a convolution's LeakyReLU")
+        }
+        return Plan(primitive: primitive!, operands: operands,
+                    implementation: DNNL.implementationName(pd) + (leakyReLU == nil ? "" : " + eltwise LeakyReLU"), leakyReLU: leakyReLU)
     }
 }
