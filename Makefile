@@ -23,7 +23,8 @@ release: deps
 # eight-Gaussians density (its heatmap and samples are pictures of the run), is measured
 # by MMD and draws 1,000 points (checkpoints/demo-dsm-samples.png); a JEM mlp with VERA's
 # learned sampler in place of SGLD is evaluated the same way and its generator draws
-# checkpoints/demo-vera-samples.png. All are listed, compared and reported in
+# checkpoints/demo-vera-samples.png (after 1,000 steps one blob, not yet spread over the
+# classes: BENCHMARKS.md shows what a 12-epoch cnn-s run's generator draws). All are listed, compared and reported in
 # checkpoints/demo-report.html; then the benchmarks.
 RUN_IDS = $$(sed -n 's/.*"run_id" : "\(.*\)".*/\1/p' checkpoints/demo-cnn-s.json checkpoints/demo-mlp.json checkpoints/demo-jem.json checkpoints/demo-dsm.json checkpoints/demo-vera.json)
 RUN_ID = $$(sed -n 's/.*"run_id" : "\(.*\)".*/\1/p' checkpoints/demo-$(1).json)
