@@ -48,18 +48,19 @@ public enum EnergyData: Sendable {
         return inputShape
     }
 
-    /// The validation set as one tensor (nil when there is none).
-    var validationPoints: Tensor? {
+    /// The first `limit` validation examples as one tensor (nil when there is none); only
+    /// those images are decoded.
+    func validationPoints(upTo limit: Int) -> Tensor? {
         switch self {
-        case .images(let data): return data.validation.map { $0.batch(Array(0..<$0.count)).images }
-        case .points(_, _, let validation): return validation
+        case .images(let data): return data.validation.map { $0.batch(Array(0..<min(limit, $0.count))).images }
+        case .points(_, _, let validation): return validation.sliced(alongAxis: 0, range: 0..<min(limit, validation.shape[0]))
         }
     }
 
-    /// The test set as one tensor (images with a test split only).
-    var testPoints: Tensor? {
+    /// The first `limit` test images as one tensor (images with a test split only).
+    func testPoints(upTo limit: Int) -> Tensor? {
         guard case .images(let data) = self, let test = data.test else { return nil }
-        return test.batch(Array(0..<test.count)).images
+        return test.batch(Array(0..<min(limit, test.count))).images
     }
 
     /// The training examples at `indices`, as the model's input.

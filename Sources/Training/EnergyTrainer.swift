@@ -117,7 +117,7 @@ public struct EnergyTrainer {
 
             let epochDone = progress.epoch != epoch
             guard epochDone || progress.step == totalSteps else { continue }
-            lastValidation = try learned.map { try samplerDiscrepancy($0.sampler, against: data.validationPoints) }
+            lastValidation = try learned.map { try samplerDiscrepancy($0.sampler, against: data.validationPoints(upTo:)) }
                 ?? objective(model, on: data.validationBatches(size: c.evaluationBatchSize))
             var isBest = false
             if let v = lastValidation, v < (progress.bestValidationLoss ?? .infinity) {
@@ -165,13 +165,12 @@ public struct EnergyTrainer {
     /// MMD² of 1,000 generator samples (500 for images) against as many validation points:
     /// bandwidth 0.5 for 2-D points (the toy evaluation's), the median pairwise distance of the
     /// validation points for images. Samples and kernel from fixed seeds, so epochs compare.
-    func samplerDiscrepancy(_ sampler: LearnedSampler, against validation: Tensor?) throws -> Double? {
-        guard let validation else { return nil }
-        let count = min(validation.shape[0], validation.shape.count == 2 ? 1_000 : 500)
+    func samplerDiscrepancy(_ sampler: LearnedSampler, against points: (Int) -> Tensor?) throws -> Double? {
+        let isPoints = data.sampleShape.count == 1
+        guard let reference = points(isPoints ? 1_000 : 500) else { return nil }
         var rng = SeededGenerator(seed: TrainingData.holdOutSeed &+ 4)
-        let reference = validation.sliced(alongAxis: 0, range: 0..<count)
-        return try SampleDiscrepancy.mmd2(sampler.samples(count: count, using: &rng), reference,
-                                          bandwidth: validation.shape.count == 2 ? 0.5 : nil)
+        return try SampleDiscrepancy.mmd2(sampler.samples(count: reference.shape[0], using: &rng), reference,
+                                          bandwidth: isPoints ? 0.5 : nil)
     }
 
     /// The epoch's pictures, recorded as artifacts: a grid of 64 samples for images; the
@@ -231,7 +230,7 @@ public struct EnergyTrainer {
             summary.bestCheckpoint = bestURL.path
             if configuration.isLearnedSampler {
                 let best = try TrainingCheckpoint.read(from: bestURL)
-                summary.testLoss = try samplerDiscrepancy(LearnedSamplerRun.restore(best, path: bestURL.path), against: data.testPoints)
+                summary.testLoss = try samplerDiscrepancy(LearnedSamplerRun.restore(best, path: bestURL.path), against: data.testPoints(upTo:))
                 if let loss = summary.testLoss {
                     recorder?.log([("test/mmd2", loss)], step: progress.step)
                     reporter?.note(String(format: "test MMD² %.4f (best-on-validation generator)", loss))
