@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "joule", targets: ["joule"]),
+        .executable(name: "joule-fuzz", targets: ["JouleFuzz"]),
         .library(name: "Tensors", targets: ["Tensors"]),
     ],
     dependencies: [
@@ -82,6 +83,10 @@ let package = Package(
             "JouleBench", "Training", "RunLog", "Reports", "Evaluation", "Uncertainty", "Metrics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+
+        // Fuzz targets for every parser of outside input (scripts/fuzz.sh builds them with
+        // libFuzzer; an ordinary build replays a corpus through them).
+        .executableTarget(name: "JouleFuzz", dependencies: ["Datasets", "Checkpoints", "RunLog", "Training"]),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "JouleBenchTests", dependencies: ["JouleBench", "Tensors"]),

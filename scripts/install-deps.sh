@@ -12,6 +12,8 @@ packages=(
   zlib1g-dev          # gzip (IDX datasets)
   libsqlite3-dev      # the run store
   dataset-fashion-mnist  # Fashion-MNIST in /usr/share/datasets/fashion-mnist
+  sqlite3             # scripts/crash-check.sh: PRAGMA integrity_check on the run store
+  python3             # scripts/crash-check.sh: checks that a checkpoint file is whole
 )
 
 if ! command -v swift >/dev/null 2>&1; then

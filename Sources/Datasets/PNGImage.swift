@@ -50,19 +50,26 @@ enum PNGImage {
         }
     }
 
-    /// Opens the file, reads its header (refusing absurd sizes) and runs `body` on it.
+    /// Most bytes one PNG file may hold (256 MiB): far above any image this reader accepts.
+    static let maximumFileBytes = 1 << 28
+
+    /// Reads the file, checks its chunk framing, opens it in libpng from memory, reads its
+    /// header (refusing absurd sizes) and runs `body` on it.
     ///
     /// The `png_image` lives on the heap for the whole call: libpng keeps its address (to
     /// report errors into `message`), so the struct must not move between the begin and
-    /// finish calls, as a Swift value may.
+    /// finish calls, as a Swift value may. The bytes outlive it too: libpng reads them
+    /// until `png_image_finish_read`.
     private static func withOpenImage<R>(_ url: URL, _ body: (UnsafeMutablePointer<png_image>) throws -> R) throws -> R {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw DatasetError.missing(path: url.path, advice: "no such file")
+        let bytes: [UInt8]
+        do { bytes = try FileBytes.read(url, maximumBytes: maximumFileBytes) } catch let error as DatasetError {
+            // The generic reader speaks of files; say it is a PNG that was expected.
+            if case .unreadable(let path, let reason) = error, reason.contains("directory") {
+                throw DatasetError.unreadable(path: path, reason: "it is a directory, not a PNG file")
+            }
+            throw error
         }
-        guard !isDirectory.boolValue else {
-            throw DatasetError.unreadable(path: url.path, reason: "it is a directory, not a PNG file")
-        }
+        try PNGChunks.check(bytes, path: url.path)
         let image = UnsafeMutablePointer<png_image>.allocate(capacity: 1)
         image.initialize(to: png_image())
         image.pointee.version = UInt32(PNG_IMAGE_VERSION)
@@ -70,14 +77,16 @@ enum PNGImage {
             png_image_free(image)  // a no-op once finish_read has freed it
             image.deallocate()
         }
-        guard png_image_begin_read_from_file(image, url.path) != 0 else { throw failure(image, url) }
-        let pixels = Int(image.pointee.width) * Int(image.pointee.height)
-        guard pixels >= 1, pixels <= maximumPixelCount else {
-            throw DatasetError.malformed(
-                path: url.path,
-                reason: "image is \(image.pointee.width)×\(image.pointee.height), more than the \(maximumPixelCount) pixels this reader accepts")
+        return try bytes.withUnsafeBytes { raw in
+            guard png_image_begin_read_from_memory(image, raw.baseAddress, raw.count) != 0 else { throw failure(image, url) }
+            let pixels = Int(image.pointee.width) * Int(image.pointee.height)
+            guard pixels >= 1, pixels <= maximumPixelCount else {
+                throw DatasetError.malformed(
+                    path: url.path,
+                    reason: "image is \(image.pointee.width)×\(image.pointee.height), more than the \(maximumPixelCount) pixels this reader accepts")
+            }
+            return try body(image)
         }
-        return try body(image)
     }
 
     /// libpng's message (e.g. "Not a PNG file") as an error naming the file.

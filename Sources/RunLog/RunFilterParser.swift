@@ -77,12 +77,21 @@ struct RunFilterLexer {
                     let word = String(characters[start..<i])
                     tokens.append(.init(kind: .word(word), position: start, text: word))
                 } else if c == "`" {
-                    // Back-quoted names hold any characters: metrics.`val loss`.
+                    // Back-quoted names hold any characters: metrics.`val loss`; a doubled
+                    // back quote stands for one, as quotes do in strings.
                     i += 1
-                    while i < characters.count, characters[i] != "`" { i += 1 }
-                    guard i < characters.count else { throw fail("unterminated name (missing `)", start) }
-                    let word = String(characters[(start + 1)..<i])
-                    i += 1
+                    var word = ""
+                    var closed = false
+                    while i < characters.count {
+                        if characters[i] == "`" {
+                            if i + 1 < characters.count && characters[i + 1] == "`" { word.append("`"); i += 2; continue }
+                            closed = true
+                            i += 1
+                            break
+                        }
+                        word.append(characters[i]); i += 1
+                    }
+                    guard closed else { throw fail("unterminated name (missing `)", start) }
                     if case .word(let previous)? = tokens.last?.kind, previous.hasSuffix("."), let last = tokens.popLast() {
                         tokens.append(.init(kind: .word(previous + word), position: last.position, text: previous + word))
                     } else {
@@ -108,6 +117,13 @@ struct RunFilterParser {
     private var tokens: [RunFilterToken] = []
     private var index = 0
     private var lexError: RunFilterError?
+    private var depth = 0
+    private var comparisons = 0
+
+    /// Most parentheses open at once, and most comparisons in one filter: far beyond what a
+    /// person writes, well within what SQLite parses (a filter of thousands of comparisons
+    /// overflowed its parser stack — found by `scripts/fuzz.sh filter`).
+    static let maximumDepth = 20, maximumComparisons = 200
 
     init(text: String) {
         self.text = text
@@ -148,13 +164,22 @@ struct RunFilterParser {
     private mutating func parsePrimary() throws -> RunFilter {
         if case .openParenthesis = current.kind {
             let open = current.position
+            depth += 1
+            guard depth <= Self.maximumDepth else {
+                throw fail("parentheses nest more than \(Self.maximumDepth) deep")
+            }
             index += 1
             let inner = try parseOr()
+            depth -= 1
             guard case .closeParenthesis = current.kind else {
                 throw fail("expected ')' to close the '(' at position \(open + 1)")
             }
             index += 1
             return inner
+        }
+        comparisons += 1
+        guard comparisons <= Self.maximumComparisons else {
+            throw fail("more than \(Self.maximumComparisons) comparisons in one filter")
         }
         let field = try parseField(&index, tokens: tokens, text: text)
         let op: RunFilter.ComparisonOperator

@@ -8,12 +8,31 @@ struct SQLFragment {
 extension RunFilter {
     func sql() -> SQLFragment {
         switch self {
-        case .and(let a, let b), .or(let a, let b):
-            let (l, r) = (a.sql(), b.sql())
-            let joiner = if case .and = self { "AND" } else { "OR" }
-            return SQLFragment(text: "(\(l.text) \(joiner) \(r.text))", bindings: l.bindings + r.bindings)
+        case .and, .or:
+            // A chain of one operator is one flat parenthesis, (a OR b OR c), not one per
+            // term: SQLite's parser stack is shallow.
+            let terms = chain().map { $0.sql() }
+            let joiner = if case .and = self { " AND " } else { " OR " }
+            return SQLFragment(text: "(" + terms.map(\.text).joined(separator: joiner) + ")",
+                               bindings: terms.flatMap(\.bindings))
         case .comparison(let field, let op, let literal):
             return Self.comparisonSQL(field, op, literal)
+        }
+    }
+
+    /// The operands of a chain of the same operator as this node, left to right.
+    private func chain() -> [RunFilter] {
+        let isAnd: Bool, operands: [RunFilter]
+        switch self {
+        case .and(let a, let b): (isAnd, operands) = (true, [a, b])
+        case .or(let a, let b): (isAnd, operands) = (false, [a, b])
+        case .comparison: return [self]
+        }
+        return operands.flatMap { operand -> [RunFilter] in
+            switch operand {
+            case .and where isAnd, .or where !isAnd: operand.chain()
+            default: [operand]
+            }
         }
     }
 

@@ -4,6 +4,9 @@ import Foundation
 public enum RunTime {
     /// Parses `2026-11-29`, `2026-11-29T19:00` or `2026-11-29T19:00:05Z` (UTC unless a zone is given).
     public static func parse(_ text: String) -> Date? {
+        // A time is plain ASCII. Anything else never reaches DateFormatter, which traps on
+        // combining marks (`'202\u{59A}'` in a filter, found by `scripts/fuzz.sh filter`).
+        guard text.utf8.count <= 64, text.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) else { return nil }
         for format in ["yyyy-MM-dd'T'HH:mm:ssXXXXX", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd HH:mm:ss",
                        "yyyy-MM-dd HH:mm", "yyyy-MM-dd"] {
             let formatter = DateFormatter()

@@ -46,8 +46,10 @@ final class SQLiteStatement {
         case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, index))
         case SQLITE_FLOAT: return .real(sqlite3_column_double(handle, index))
         case SQLITE_TEXT, SQLITE_BLOB:
+            // By length, not up to the first NUL: text may hold NUL characters.
             guard let text = sqlite3_column_text(handle, index) else { return .text("") }
-            return .text(String(cString: text))
+            let count = Int(sqlite3_column_bytes(handle, index))
+            return .text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self))
         default: return .null
         }
     }
@@ -63,7 +65,10 @@ final class SQLiteStatement {
             case .null: rc = sqlite3_bind_null(handle, index)
             case .integer(let v): rc = sqlite3_bind_int64(handle, index, v)
             case .real(let v): rc = sqlite3_bind_double(handle, index, v)
-            case .text(let v): rc = sqlite3_bind_text(handle, index, v, -1, Self.transient)
+            case .text(let v):
+                // With its byte length: a length of -1 would cut the text at its first NUL
+                // (a name or tag holding one was stored truncated).
+                rc = sqlite3_bind_text64(handle, index, v, sqlite3_uint64(v.utf8.count), Self.transient, UInt8(SQLITE_UTF8))
             }
             guard rc == SQLITE_OK else { throw connection.error(rc, doing: "cannot bind parameter \(index)") }
         }

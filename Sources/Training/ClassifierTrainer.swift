@@ -150,6 +150,9 @@ public struct ClassifierTrainer {
         // Objective-specific state for checkpoints: the replay buffer, or the learned sampler.
         func extraState() -> [String: Tensor] { jem?.extraState ?? learned?.extraState ?? [:] }
         let startStep = progress.step
+        if let last = checkpointURL(progress.runID, "last") {
+            CheckpointSaving.removeAbandonedTemporaries(last: last, best: checkpointURL(progress.runID, "best"))
+        }
         let stopStep = min(totalSteps, stopAfterSteps.map { startStep + $0 } ?? totalSteps)
         var runningLoss = 0.0, runningCorrect = 0, runningCount = 0
         var lastValidation: ClassifierScore?
@@ -308,6 +311,9 @@ public struct ClassifierTrainer {
                 reporter?.note("epoch \(epoch + 1) step \(progress.step): \(trainText)"
                                + (lastValidation.map { String(format: "  validation loss %.4f acc %.4f", $0.loss, $0.accuracy) } ?? "")
                                + (isBest ? "  (best)" : ""))
+            } else if let every = c.checkpointEvery, progress.step % every == 0 {
+                progress.seconds = secondsAtStart + Date().timeIntervalSince(clock)
+                try saveCheckpoint(model, optimizer, progress, best: false, extraState: extraState())
             }
         }
         progress.seconds = secondsAtStart + Date().timeIntervalSince(clock)
@@ -339,12 +345,7 @@ public struct ClassifierTrainer {
         guard let last = checkpointURL(progress.runID, "last") else { return }
         var checkpoint = TrainingCheckpoint(model: model, optimizerState: optimizer.state, configuration: configuration, progress: progress)
         checkpoint.extraState = extraState
-        try checkpoint.write(to: last)
-        recorder?.checkpointWritten(last, kind: "checkpoint")
-        if best, let bestURL = checkpointURL(progress.runID, "best") {
-            try checkpoint.write(to: bestURL)
-            recorder?.checkpointWritten(bestURL, kind: "checkpoint-best")
-        }
+        try CheckpointSaving.save(checkpoint, last: last, best: best ? checkpointURL(progress.runID, "best") : nil, recorder: recorder)
     }
 
     func summarize(model: AnyLayer, progress: TrainingProgress, lastValidation: ClassifierScore?) throws -> TrainingSummary {

@@ -18,19 +18,51 @@ public enum ConfigurationFile {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw ConfigurationError.unreadable(file: path, problem: "not UTF-8 text")
         }
-        let parsed: Any?
-        do { parsed = try Yams.load(yaml: text) } catch {
+        // Composed to nodes and read here rather than through `Yams.load`, whose conversion
+        // to Swift values traps on a key that is not text (`? [a]: 1`, found by
+        // `scripts/fuzz.sh yaml`). Only a flat mapping of text keys to scalars or lists of
+        // scalars is a configuration, so nothing deeper is converted.
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch {
             throw ConfigurationError.unreadable(file: path, problem: "not valid YAML: \(error)")
         }
-        guard let parsed else { return configuration }
-        guard let mapping = parsed as? [String: Any] else {
+        guard let root else { return configuration }
+        guard case .mapping(let mapping) = root else {
             throw ConfigurationError.unreadable(file: path, problem: "expected a mapping of setting names to values")
         }
+        var settings: [String: Any] = [:]
+        for (keyNode, valueNode) in mapping {
+            guard case .scalar(let keyScalar) = keyNode else {
+                throw ConfigurationError.unreadable(file: path, problem: "setting names must be text, not a list or a mapping")
+            }
+            let key = keyScalar.string.replacingOccurrences(of: "_", with: "-")
+            guard settings[key] == nil else {
+                throw ConfigurationError.unreadable(file: path, problem: "setting '\(key)' is given twice")
+            }
+            settings[key] = try value(of: valueNode, key: key, file: path)
+        }
         var result = configuration
-        for (rawKey, value) in mapping.sorted(by: { $0.key < $1.key }) {
-            try set(rawKey.replacingOccurrences(of: "_", with: "-"), to: value, in: &result, file: path)
+        for (key, value) in settings.sorted(by: { $0.key < $1.key }) {
+            try set(key, to: value, in: &result, file: path)
         }
         return result
+    }
+
+    /// A setting's value: a scalar (text, number, bool as YAML resolves it) or a list of them.
+    private static func value(of node: Node, key: String, file: String) throws -> Any {
+        switch node {
+        case .scalar:
+            return node.any
+        case .sequence(let items):
+            return try items.map { item -> Any in
+                guard case .scalar = item else {
+                    throw ConfigurationError.wrongType(key: key, expected: "a value or a list of values, not nested lists or mappings", file: file)
+                }
+                return item.any
+            }
+        case .mapping, .alias:
+            throw ConfigurationError.wrongType(key: key, expected: "a value or a list of values, not a mapping", file: file)
+        }
     }
 
     /// Applies one setting by name (`file` names where it came from, for errors).
@@ -98,6 +130,7 @@ public enum ConfigurationFile {
             c.seed = UInt64(s)
         case "validation-size": c.validationSize = try int()
         case "checkpoint-dir", "checkpoint-directory": c.checkpointDirectory = try string()
+        case "checkpoint-every": c.checkpointEvery = try int()
         case "sgld-steps": c.jem = try update(c.jem, default: JEMSettings()) { $0.sgldSteps = try int() }
         case "sgld-step-size": c.jem = try update(c.jem, default: JEMSettings()) { $0.sgldStepSize = try float() }
         case "sgld-noise": c.jem = try update(c.jem, default: JEMSettings()) { $0.sgldNoise = try float() }

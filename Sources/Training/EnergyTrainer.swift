@@ -60,6 +60,9 @@ public struct EnergyTrainer {
         progress.classes = 1
         let schedule = c.makeSchedule(totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch)
         let startStep = progress.step
+        if let last = checkpointURL(progress.runID, "last") {
+            CheckpointSaving.removeAbandonedTemporaries(last: last, best: checkpointURL(progress.runID, "best"))
+        }
         let stopStep = min(totalSteps, stopAfterSteps.map { startStep + $0 } ?? totalSteps)
         var runningLoss = 0.0, runningCount = 0
         var lastValidation: Double?
@@ -116,7 +119,13 @@ public struct EnergyTrainer {
                              accuracy: .nan, learningRate: rate)
 
             let epochDone = progress.epoch != epoch
-            guard epochDone || progress.step == totalSteps else { continue }
+            guard epochDone || progress.step == totalSteps else {
+                if let every = c.checkpointEvery, progress.step % every == 0 {
+                    progress.seconds = secondsAtStart + Date().timeIntervalSince(clock)
+                    try saveCheckpoint(model, optimizer, progress, best: false, extraState: learned?.extraState ?? [:])
+                }
+                continue
+            }
             lastValidation = try learned.map { try samplerDiscrepancy($0.sampler, against: data.validationPoints(upTo:)) }
                 ?? objective(model, on: data.validationBatches(size: c.evaluationBatchSize))
             var isBest = false
@@ -210,12 +219,7 @@ public struct EnergyTrainer {
         guard let last = checkpointURL(progress.runID, "last") else { return }
         var checkpoint = TrainingCheckpoint(model: model, optimizerState: optimizer.state, configuration: configuration, progress: progress)
         checkpoint.extraState = extraState
-        try checkpoint.write(to: last)
-        recorder?.checkpointWritten(last, kind: "checkpoint")
-        if best, let bestURL = checkpointURL(progress.runID, "best") {
-            try checkpoint.write(to: bestURL)
-            recorder?.checkpointWritten(bestURL, kind: "checkpoint-best")
-        }
+        try CheckpointSaving.save(checkpoint, last: last, best: best ? checkpointURL(progress.runID, "best") : nil, recorder: recorder)
     }
 
     func summarize(_ model: AnyLayer, progress: TrainingProgress, lastValidation: Double?) throws -> TrainingSummary {

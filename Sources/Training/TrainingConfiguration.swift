@@ -54,6 +54,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// Training images held out for validation (fixed split seed).
     public var validationSize = 5000
     public var checkpointDirectory = "checkpoints"
+    /// Also write `last.safetensors` every this many steps, not only at each epoch's end
+    /// (nil: epochs only), so a killed run loses at most this many steps.
+    public var checkpointEvery: Int?
     /// JEM's settings when set; nil means the reference defaults (and keeps checkpoints from
     /// before JEM readable).
     public var jem: JEMSettings?
@@ -159,6 +162,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
                        "must not be negative")
         }
         if let clipNorm, !(clipNorm > 0) { throw fail("clip-norm", "must be positive") }
+        if let checkpointEvery, checkpointEvery < 1 { throw fail("checkpoint-every", "must be at least 1") }
         return self
     }
 

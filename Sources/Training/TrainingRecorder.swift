@@ -49,6 +49,10 @@ public final class TrainingRecorder {
         }
     }
 
+    /// Writes the pending metrics now (before a checkpoint, so the store holds every step the
+    /// checkpoint has seen).
+    public func flushMetrics() { recording { try logger.flush() } }
+
     /// Records a checkpoint file once it is written. Its checksum is taken when the run
     /// ends (it is rewritten every epoch; hashing each version would cost more than logging).
     public func checkpointWritten(_ url: URL, kind: String) {
@@ -110,6 +114,7 @@ extension TrainingConfiguration {
             "schedule": schedule, "step-every": stepEvery.map { "\($0)" }, "gamma": text(gamma),
             "clip-norm": clipNorm.map(text), "noise": text(noise), "crop-padding": "\(cropPadding)", "flip": "\(flip)",
             "seed": "\(seed)", "validation-size": "\(validationSize)", "checkpoint-dir": checkpointDirectory,
+            "checkpoint-every": checkpointEvery.map(String.init),
         ]
         if !milestones.isEmpty { settings["milestones"] = milestones.map { "\($0)" }.joined(separator: ",") }
         var result = settings.compactMapValues { $0 }

@@ -84,6 +84,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Training images held out for validation.") var validationSize: Int?
     @Option(help: "YAML file of settings; options given here override it.") var config: String?
     @Option(help: "Where run folders go (default checkpoints).") var checkpointDir: String?
+    @Option(help: "Also checkpoint every N steps (default: at each epoch's end).") var checkpointEvery: Int?
     @Option(help: "Continue a run: its id (under the checkpoint directory) or a checkpoint file.") var resume: String?
     @Option(help: "Run store (default $JOULE_RUNS_DB, else CHECKPOINT_DIR/runs.sqlite).") var runsDb: String?
     @Option(help: "A name for the run (default: its id).") var name: String?
@@ -231,6 +232,7 @@ struct TrainCommand: ParsableCommand {
         if let seed { c.seed = seed }
         if let validationSize { c.validationSize = validationSize }
         if let checkpointDir { c.checkpointDirectory = checkpointDir }
+        if let checkpointEvery { c.checkpointEvery = checkpointEvery }
         var jemOptions: [(String, Any?)] = []
         jemOptions.append(("sgld-steps", sgldSteps))
         jemOptions.append(("sgld-step-size", sgldStepSize.map { Double($0) }))

@@ -15,6 +15,7 @@ import Testing
     @Test func readsQuotesOperatorsAndBackQuotedNames() throws {
         #expect(try RunFilter.parse("tags.note = 'it''s'") == .comparison(RunField(namespace: .tags, key: "note"), .equal, .string("it's")))
         #expect(try RunFilter.parse("metrics.`val loss`<=-2") == .comparison(RunField(namespace: .metrics, key: "val loss"), .lessOrEqual, .number(-2)))
+        #expect(try RunFilter.parse("tags.`a``b` = 1") == .comparison(RunField(namespace: .tags, key: "a`b"), .equal, .number(1)))
         #expect(try RunFilter.parse("attributes.name LIKE 'cnn%'") == .comparison(RunField(namespace: .attributes, key: "name"), .like, .string("cnn%")))
         #expect(try RunFilter.parse("metrics.val/accuracy <> 1") == .comparison(RunField(namespace: .metrics, key: "val/accuracy"), .notEqual, .number(1)))
     }
@@ -46,6 +47,45 @@ import Testing
         let sql = filter.sql()
         #expect(!sql.text.contains("DROP") && !sql.text.contains("a'b"))
         #expect(sql.bindings.contains(.text(hostile)) && sql.bindings.contains(.text("a'b")))
+    }
+
+    /// Found by scripts/fuzz.sh filter (fuzz/regressions/filter/long-or-chain.txt): a chain
+    /// of ORs nested one parenthesis per term in the SQL, which overflowed SQLite's parser
+    /// stack. Chains are flat now, and filters are bounded in depth and size.
+    @Test func longChainsAndDeepNestingGiveValidSQLOrAClearRefusal() throws {
+        let (store, folder) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try store.createRun(NewRun(id: "a", name: "a", params: ["model": "mlp"]))
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let found = try String(contentsOf: root.appendingPathComponent("fuzz/regressions/filter/long-or-chain.txt"), encoding: .utf8)
+        #expect(try store.runs(where: RunFilter.parse(found)).isEmpty)  // it ends in params.model0, which run a lacks
+
+        let terms = (0..<RunFilterParser.maximumComparisons).map { "params.p\($0) = 'x'" }
+        let longest = terms.dropLast().joined(separator: " or ") + " or params.model = 'mlp'"
+        #expect(try store.runs(where: RunFilter.parse(longest)).map(\.id) == ["a"])
+        let mixed = terms.enumerated().map { $0.offset % 3 == 0 ? "(\($0.element) and params.model = 'mlp')" : $0.element }
+            .prefix(RunFilterParser.maximumComparisons / 2).joined(separator: " or ")
+        #expect(try store.runs(where: RunFilter.parse(mixed)).isEmpty)
+        #expect { try RunFilter.parse(longest + " or params.q = 1") } throws: { "\($0)".contains("more than 200 comparisons") }
+
+        let depth = RunFilterParser.maximumDepth
+        let deepest = String(repeating: "(", count: depth) + "params.model = 'mlp'" + String(repeating: " and params.model != 'b')", count: depth)
+        #expect(try store.runs(where: RunFilter.parse(deepest)).map(\.id) == ["a"])
+        let deeper = "(" + deepest + ")"
+        #expect { try RunFilter.parse(deeper) } throws: { "\($0)".contains("nest more than 20 deep") }
+        // Far deeper than the limit: refused at the limit, without recursing all the way down.
+        #expect(throws: RunFilterError.self) { try RunFilter.parse(String(repeating: "(", count: 100_000)) }
+    }
+
+    /// Found by scripts/fuzz.sh filter (fuzz/regressions/filter/combining-mark-in-time.txt):
+    /// a time literal with a combining mark trapped inside DateFormatter.
+    @Test func nonASCIITimesAreRefusedNotTrapped() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let found = try String(contentsOf: root.appendingPathComponent("fuzz/regressions/filter/combining-mark-in-time.txt"), encoding: .utf8)
+        #expect(found.contains("'202\u{59A}'"))
+        #expect(RunTime.parse("202\u{59A}") == nil && RunTime.parse("2026-11-29\u{301}") == nil)
+        #expect(RunTime.parse("2026-11-29") != nil)
+        #expect { try RunFilter.parse(found) } throws: { "\($0)".contains("is a number") }
     }
 
     @Test func parsesOrderings() throws {

@@ -122,8 +122,30 @@ import Testing
         let notMapping = directory.appendingPathComponent("list.yaml")
         try "- 1\n- 2\n".write(to: notMapping, atomically: true, encoding: .utf8)
         #expect { try ConfigurationFile.apply(notMapping, to: TrainingConfiguration()) } throws: { "\($0)".contains("mapping") }
+        // Found by scripts/fuzz.sh yaml (fuzz/regressions/yaml/complex-key.yaml): a key that
+        // is not text trapped inside Yams' conversion to Swift values; now refused by name.
+        let complexKey = directory.appendingPathComponent("complex.yaml")
+        try Data(contentsOf: packageRoot.appendingPathComponent("fuzz/regressions/yaml/complex-key.yaml")).write(to: complexKey)
+        #expect { try ConfigurationFile.apply(complexKey, to: TrainingConfiguration()) } throws: {
+            "\($0)".contains("complex.yaml") && "\($0)".contains("setting names must be text")
+        }
+        for (name, text, fragment) in [
+            ("twice.yaml", "batch_size: 1\nbatch-size: 2\n", "given twice"),
+            ("nested.yaml", "milestones: [[1], 2]\n", "not nested lists"),
+            ("mapping.yaml", "lr: {a: 1}\n", "not a mapping"),
+        ] {
+            let url = directory.appendingPathComponent(name)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            #expect { try ConfigurationFile.apply(url, to: TrainingConfiguration()) } throws: {
+                "\($0)".contains(name) && "\($0)".contains(fragment)
+            }
+        }
         var bad = TrainingConfiguration()
         bad.model = "resnet-50"
         #expect { try bad.validated() } throws: { "\($0)".contains("'resnet-50' is not a model") }
     }
 }
+
+/// The package root, found from this file's path (tests may run from any directory).
+private let packageRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -1,0 +1,31 @@
+import Checkpoints
+import Foundation
+
+/// How both trainers write a run's checkpoints, so a run killed at any moment can resume
+/// with its record whole.
+enum CheckpointSaving {
+    /// Writes `checkpoint` atomically to `last` (and to `best` when given).
+    ///
+    /// Pending metrics are committed first: once a checkpoint at step S is on disk, every
+    /// metric up to S is in the run store, and a resume from S (which forgets later rows
+    /// and logs those steps again) leaves no step missing or doubled.
+    static func save(_ checkpoint: TrainingCheckpoint, last: URL, best: URL?, recorder: TrainingRecorder?) throws {
+        recorder?.flushMetrics()
+        try checkpoint.write(to: last)
+        recorder?.checkpointWritten(last, kind: "checkpoint")
+        if let best {
+            try checkpoint.write(to: best)
+            recorder?.checkpointWritten(best, kind: "checkpoint-best")
+        }
+    }
+
+    /// Removes what killed runs left half-written beside the run's checkpoints (see
+    /// `AbandonedTemporaries`), noting each on standard error.
+    static func removeAbandonedTemporaries(last: URL, best: URL?) {
+        for url in [last] + (best.map { [$0] } ?? []) {
+            for path in AbandonedTemporaries.remove(beside: url) {
+                FileHandle.standardError.write(Data("joule: removed \(path), left half-written by a killed run\n".utf8))
+            }
+        }
+    }
+}
