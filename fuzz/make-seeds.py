@@ -8,7 +8,7 @@ regenerate the committed files byte for byte.
     fuzz/make-seeds.py [CHECKPOINT.safetensors ...]
 
 Joule checkpoints given as arguments are added to the safetensors seeds with the sampler's
-epoch order cut to 16 indices (it is most of a toy run's header), so that the fuzzer also
+epoch order cut to 16 indices (it is most of a toy run's header) and rewound, so that the fuzzer also
 reaches the checkpoint's configuration, progress and model building.
 """
 import gzip
@@ -110,6 +110,7 @@ for path in sys.argv[1:]:
     header = json.loads(raw[8:8 + length])
     progress = json.loads(header["__metadata__"]["progress"])
     progress["sampler"]["indices"] = progress["sampler"]["indices"][:16]
+    progress["sampler"]["position"] = 0
     header["__metadata__"]["progress"] = json.dumps(progress, separators=(",", ":"), sort_keys=True)
     text = json.dumps(header, separators=(",", ":")).encode()
     name = "joule-" + json.loads(header["__metadata__"]["configuration"])["objective"] + ".safetensors"

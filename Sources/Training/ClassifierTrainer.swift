@@ -94,13 +94,15 @@ public struct ClassifierTrainer {
     public func run(runID: String, resume: TrainingCheckpoint? = nil, stopAfterSteps: Int? = nil) throws -> TrainingSummary {
         let c = configuration
         var initGenerator = SeededGenerator(seed: c.seed)
+        let classes = max(data.train.classNames.count, (data.train.labels.max() ?? 0) + 1)
+        do {
+            try c.modelSpecification.checkSize(channels: data.train.channels, height: data.train.height, width: data.train.width,
+                                               classes: classes)
+        } catch { throw ConfigurationError.invalid(key: "model", problem: error.description) }
         var model = c.modelSpecification.make(channels: data.train.channels, height: data.train.height,
-                                              width: data.train.width,
-                                              classes: max(data.train.classNames.count, (data.train.labels.max() ?? 0) + 1),
-                                              using: &initGenerator)
+                                              width: data.train.width, classes: classes, using: &initGenerator)
         var optimizer = c.makeOptimizer()
         var progress = TrainingProgress(runID: runID, trainingCount: data.train.count, batchSize: c.batchSize, seed: c.seed &+ 1)
-        let classes = max(data.train.classNames.count, (data.train.labels.max() ?? 0) + 1)
         progress.inputShape = [data.train.channels, data.train.height, data.train.width]
         progress.classes = classes
         var jem: JEMTraining?

@@ -43,6 +43,9 @@ public struct EnergyTrainer {
             throw ConfigurationError.invalid(key: "model", problem: "toy densities are 2-D points: use energy-mlp (or energy-mlp-W)")
         }
         var initGenerator = SeededGenerator(seed: c.seed)
+        do { try c.modelSpecification.checkSize(channels: shape[0], height: shape[1], width: shape[2], classes: 1) } catch {
+            throw ConfigurationError.invalid(key: "model", problem: error.description)
+        }
         var model = c.modelSpecification.make(channels: shape[0], height: shape[1], width: shape[2], classes: 1, using: &initGenerator)
         var optimizer = c.makeOptimizer()
         var progress = TrainingProgress(runID: runID, trainingCount: data.trainingCount, batchSize: c.batchSize, seed: c.seed &+ 1)

@@ -21,6 +21,18 @@ struct LearnedSamplerRun {
 
     /// The sampler saved in a checkpoint's state.
     init(configuration c: TrainingConfiguration, sampleShape: [Int], restoring state: [String: Tensor], path: String) throws {
+        // The generator is sized from the checkpoint's own claims: refuse one needing more
+        // values than the checkpoint stores before anything is allocated.
+        let settings = c.learnedSamplerSettings
+        let latent = settings.latentSize(forSampleSize: sampleShape.reduce(1, *))
+        if let specification = GeneratorSpecification(name: settings.generator, latentSize: latent) {
+            let needed = specification.parameterCount(producing: sampleShape)
+            let stored = state.filter { $0.key.hasPrefix("sampler.generator.") }.values.reduce(0.0) { $0 + Double($1.scalarCount) }
+            guard needed <= stored else {
+                throw TrainingError.badCheckpoint(path: path, problem: "its configuration describes a \(specification.name) generator of "
+                                                  + "\(Int(min(needed, 1e18))) parameters, but it holds only \(Int(stored)) generator values")
+            }
+        }
         try self.init(configuration: c, sampleShape: sampleShape)
         do {
             sampler = try sampler.restoring(state.filter { LearnedSampler.owns($0.key) })
@@ -40,6 +52,11 @@ struct LearnedSamplerRun {
             throw ConfigurationError.invalid(key: "generator", problem: "'\(settings.generator)' is not a generator (mlp[-W], deconv[-F])")
         }
         if let problem = specification.problem(producing: sampleShape) { throw ConfigurationError.invalid(key: "generator", problem: problem) }
+        let size = specification.parameterCount(producing: sampleShape)
+        guard size <= Double(ModelSpecification.maximumParameterCount) else {
+            throw ConfigurationError.invalid(key: "generator", problem: "\(specification.name) with latent size \(latent) for samples \(sampleShape) would have "
+                                             + "\(size.formatted(.number.notation(.scientific))) parameters, more than the \(ModelSpecification.maximumParameterCount) this machine can train")
+        }
         var body = specification.make(producing: sampleShape, using: &rng)
         if settings.estimate == .kimBengio, sampleShape.count == 1 { body = Sequential(body.layers + [BatchNorm(channels: sampleSize)]) }
         return LearnedSampler(settings: settings, generator: AnyLayer(body), sampleSize: sampleSize, using: &rng)

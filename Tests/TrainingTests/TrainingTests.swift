@@ -100,6 +100,37 @@ import Testing
         } throws: { "\($0)".contains("stranger.safetensors") && "\($0)".contains("not a Joule checkpoint") }
     }
 
+    /// A checkpoint shared by someone else sizes the model from its own progress: claims of
+    /// a huge input or more parameters than it stores are refused before anything is built
+    /// (a 2-billion-pixel claim made `joule sample` try to allocate 64 GB).
+    @Test func aCheckpointClaimingAHugeModelIsRefusedBeforeBuildingIt() throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var c = TrainingConfiguration()
+        c.model = "mlp"
+        var rng = SeededGenerator(seed: 1)
+        let model = c.modelSpecification.make(channels: 1, height: 28, width: 28, classes: 10, using: &rng)
+        var progress = TrainingProgress(runID: "r", trainingCount: 10, batchSize: 2, seed: 1)
+        progress.classes = 10
+        let url = directory.appendingPathComponent("hostile.safetensors")
+        for (shape, classes, fragment) in [([1, 1, 2_000_000_000], 10, "more than the 2147483648"),
+                                           ([1, 280, 280], 10, "holds only 669706 model values"),
+                                           ([1, 28, 28], 100_000, "holds only 669706 model values"),
+                                           ([0, 28, 28], 10, "at least 1")] {
+            progress.inputShape = shape
+            progress.classes = classes
+            try TrainingCheckpoint(model: model, optimizerState: [:], configuration: c, progress: progress).write(to: url)
+            let checkpoint = try TrainingCheckpoint.read(from: url)
+            #expect { try checkpoint.makeModel(path: url.path) } throws: {
+                "\($0)".contains("hostile.safetensors") && "\($0)".contains(fragment)
+            }
+        }
+        progress.inputShape = [1, 28, 28]
+        progress.classes = 10
+        try TrainingCheckpoint(model: model, optimizerState: [:], configuration: c, progress: progress).write(to: url)
+        #expect(try TrainingCheckpoint.read(from: url).makeModel(path: url.path).classes == 10)
+    }
+
     @Test func configurationFilesApplyAndReject() throws {
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -6,7 +6,9 @@ public enum NormalizationKind: String, Sendable, CaseIterable, Codable {
     case none
     /// `nn.GroupNorm(1, C)` — what JEM calls layer norm.
     case layer
-    /// `nn.GroupNorm(min(32, C), C)`.
+    /// `nn.GroupNorm(min(32, C), C)` when that divides C (every width that is a multiple of
+    /// 32, and all below 32); otherwise the largest group count below 32 that does — for
+    /// `wrn-16-3`'s 48 channels, 24 — where PyTorch would refuse the layer.
     case group
     /// `nn.BatchNorm2d(C, momentum=0.9)` — for baselines (JEM uses momentum 0.9).
     case batch
@@ -15,7 +17,7 @@ public enum NormalizationKind: String, Sendable, CaseIterable, Codable {
         switch self {
         case .none: return Identity()
         case .layer: return GroupNorm(groups: 1, channels: channels)
-        case .group: return GroupNorm(groups: Swift.min(32, channels), channels: channels)
+        case .group: return GroupNorm(groups: (1...Swift.min(32, channels)).last { channels % $0 == 0 } ?? 1, channels: channels)
         case .batch: return BatchNorm(channels: channels, momentum: 0.9)
         }
     }
