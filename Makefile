@@ -3,7 +3,7 @@
 #   make test   install what is missing, build, run every test and the toy check
 SWIFT ?= swift
 
-.PHONY: demo test deps build release bench bench-torch clean
+.PHONY: demo test deps build release bench bench-torch fuzz clean
 
 deps:
 	@scripts/install-deps.sh
@@ -32,7 +32,7 @@ FASHION_TEST_IMAGES ?= $${JOULE_FASHION_MNIST_DIR:-/usr/share/datasets/fashion-m
 demo: release
 	.build/release/joule train --model cnn-s --epochs 1 --lr 1e-3 --checkpoint-dir checkpoints --experiment demo --json > checkpoints/demo-cnn-s.json
 	.build/release/joule train --model mlp --epochs 3 --lr 1e-3 --schedule cosine --checkpoint-dir checkpoints --experiment demo --json > checkpoints/demo-mlp.json
-	.build/release/joule train --objective jem --model mlp --steps 1000 --lr 1e-4 --noise 0.03 --checkpoint-dir checkpoints --experiment demo --json > checkpoints/demo-jem.json
+	.build/release/joule train --objective jem --model mlp --steps 1000 --lr 1e-4 --noise 0.03 --checkpoint-every 250 --checkpoint-dir checkpoints --experiment demo --json > checkpoints/demo-jem.json
 	@cat checkpoints/demo-cnn-s.json checkpoints/demo-mlp.json checkpoints/demo-jem.json
 	.build/release/joule sample $(call RUN_ID,jem) --per-class --from noise --steps 100 --out checkpoints/demo-jem-samples.png
 	.build/release/joule calibrate $(call RUN_ID,cnn-s) --method temperature
@@ -51,13 +51,24 @@ demo: release
 	.build/release/joule report $(RUN_IDS) --out checkpoints/demo-report.html
 	.build/release/joule bench
 
-# The unit tests (debug build), then the toy check, which trains twenty-four
-# small energies and so runs in release (scripts/toy-check.sh states its bars).
+# The unit tests (debug build) and a replay of the fuzz corpus and every input the fuzzers
+# ever found through the parsers; then, in release: the toy check, which trains
+# twenty-four small energies (scripts/toy-check.sh states its bars), and the reliability
+# checks of issue 9 — ten SIGKILLs of a training run, resident memory over 1,000 JEM
+# iterations, a disk filling under a run (needs root; skipped with a message otherwise).
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	scripts/fuzz.sh --replay
 	$(SWIFT) build -c release --product joule
 	scripts/toy-check.sh
+	scripts/crash-check.sh
+	scripts/memory-check.sh
+	scripts/full-disk-check.sh
+
+# Every fuzz target for 1,000,000 executions or 10 minutes (see fuzz/README.md).
+fuzz: deps
+	scripts/fuzz.sh
 
 bench: release
 	.build/release/joule bench --json > /tmp/joule-bench.json
@@ -69,4 +80,4 @@ bench-torch:
 	/tmp/joule-reference-venv/bin/python bench/torch_engine.py --shared ../shared/bench --json /tmp/torch-engine.json
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

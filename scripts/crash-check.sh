@@ -19,6 +19,7 @@
 # Uses JOULE (default .build/release/joule, built if missing), sqlite3 and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/first-checkpoint.sh
 
 kills=10 seed=1 steps=1200
 while (($#)); do
@@ -47,13 +48,8 @@ reference_id=$(sql "$work/reference/runs.sqlite" "SELECT id FROM runs")
 store="$work/killed/runs.sqlite"
 "$JOULE" train "${train[@]}" --checkpoint-dir "$work/killed" > "$work/run-0.log" 2>&1 &
 pid=$!
-for _ in $(seq 600); do
-    compgen -G "$work/killed/*/last.safetensors" > /dev/null && break
-    kill -0 "$pid" 2> /dev/null || { cat "$work/run-0.log"; fail "the run ended before its first checkpoint"; }
-    sleep 0.1
-done
-run=$(basename "$(dirname "$(compgen -G "$work/killed/*/last.safetensors" | head -1)")")
-folder="$work/killed/$run"
+folder=$(first_checkpoint "$work/killed" "$pid" "$work/run-0.log") || fail "no first checkpoint"
+run=$(basename "$folder")
 
 printf '%-5s %-8s %-10s %-12s %-10s %s\n' kill "after" checkpoint "loss rows" integrity "left by the kill"
 for k in $(seq "$kills"); do

@@ -276,7 +276,7 @@ public struct ClassifierTrainer {
             runningCorrect += batchCorrect
             runningCount += labels.count
             recorder?.log([("train/loss", Double(loss.scalar)), ("train/accuracy", Double(batchCorrect) / Double(labels.count)),
-                               ("lr", Double(rate))] + stepMetrics, step: progress.step)
+                               ("lr", Double(rate))] + stepMetrics + ResidentMemory.metrics(atStep: progress.step), step: progress.step)
             reporter?.update(step: progress.step, startedAt: startStep, epoch: epoch,
                              loss: runningLoss / Double(runningCount), accuracy: Double(runningCorrect) / Double(runningCount),
                              learningRate: rate)

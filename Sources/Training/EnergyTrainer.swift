@@ -117,7 +117,8 @@ public struct EnergyTrainer {
             progress.step += 1
             runningLoss += Double(loss.scalar)
             runningCount += 1
-            recorder?.log([("train/loss", Double(loss.scalar)), ("lr", Double(rate))] + stepMetrics, step: progress.step)
+            recorder?.log([("train/loss", Double(loss.scalar)), ("lr", Double(rate))] + stepMetrics + ResidentMemory.metrics(atStep: progress.step),
+                          step: progress.step)
             reporter?.update(step: progress.step, startedAt: startStep, epoch: epoch, loss: runningLoss / Double(runningCount),
                              accuracy: .nan, learningRate: rate)
 

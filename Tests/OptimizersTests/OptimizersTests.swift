@@ -83,6 +83,25 @@ import Tensors
         #expect(t.state.keys.sorted() == ["momentum_buffer.0", "momentum_buffer.1"])
     }
 
+    /// Found by scripts/fuzz.sh safetensors (fuzz/regressions/safetensors/optimizer-step-beyond-int.safetensors):
+    /// a checkpoint's step of 3e29 trapped converting to Int. Any step that is not a whole
+    /// number in range is refused.
+    @Test func aStepOutOfRangeIsRefusedNotTrapped() throws {
+        var a = Adam()
+        var p = [Tensor([1, 2], shape: [2])]
+        a.update(&p, gradients: [Tensor([0.1, -0.2], shape: [2])], learningRate: 0.01)
+        for bad: Float in [3.0749840468933147e+29, .infinity, .nan, -1, 2.5, 0x1p62] {
+            var state = a.state
+            state["step"] = Tensor(bad)
+            var b = Adam()
+            #expect(throws: OptimizerStateError.self, "step \(bad)") { try b.restore(state) }
+        }
+        var b = Adam()
+        var state = a.state
+        state["step"] = Tensor(Float(0x1p61))
+        try b.restore(state)
+    }
+
     @Test func schedules() {
         let warm = LearningRateSchedule(base: 1e-4, warmupSteps: 1000)
         #expect(abs(warm.rate(at: 0) - 1e-7) < 1e-12 && abs(warm.rate(at: 499) - 5e-5) < 1e-10 && warm.rate(at: 5000) == 1e-4)
