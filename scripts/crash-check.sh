@@ -3,7 +3,7 @@
 # nothing was lost or half-written; then checks that the resumed run ends exactly where an
 # uninterrupted run of the same command ends.
 #
-#   scripts/crash-check.sh [--kills N] [--seed S] [--steps T]     (defaults 10, 1, 1200)
+#   scripts/crash-check.sh [--kills N] [--seed S] [--steps T]     (defaults 10, 1, 2000)
 #
 # The run: `joule train --objective jem --model mlp` on Fashion-MNIST, T steps, a checkpoint
 # every 25 steps. The first kill comes once the first checkpoint exists, each later one
@@ -21,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/first-checkpoint.sh
 
-kills=10 seed=1 steps=1200
+kills=10 seed=1 steps=2000
 while (($#)); do
     case "$1" in
         --kills) kills="$2"; shift 2 ;;
@@ -56,10 +56,7 @@ for k in $(seq "$kills"); do
     delay=$(printf '0.%03d' $((RANDOM % 1000)))
     delay=$(awk -v d="$delay" -v r=$((RANDOM % 3)) 'BEGIN { printf "%.3f", 0.2 + r + d * 0.8 }')
     sleep "$delay"
-    if ! kill -0 "$pid" 2> /dev/null; then
-        echo "crash-check: the run finished before kill $k; $((k - 1)) kills done" >&2
-        break
-    fi
+    kill -0 "$pid" 2> /dev/null || fail "the run finished before kill $k (give it more --steps)"
     kill -KILL "$pid"
     wait "$pid" 2> /dev/null || true
 

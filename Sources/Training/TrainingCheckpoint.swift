@@ -88,8 +88,14 @@ public struct TrainingCheckpoint {
         guard file.metadata["format"] == format else { throw fail("not a Joule checkpoint (metadata 'format' is not \(format))") }
         let decoder = JSONDecoder()
         guard let configurationText = file.metadata["configuration"],
-              let configuration = try? decoder.decode(TrainingConfiguration.self, from: Data(configurationText.utf8)) else {
+              let decoded = try? decoder.decode(TrainingConfiguration.self, from: Data(configurationText.utf8)) else {
             throw fail("metadata 'configuration' is missing or malformed")
+        }
+        // Checked as a command line is: everything downstream relies on a valid configuration
+        // (an unknown model name trapped in `modelSpecification`; found by scripts/fuzz.sh).
+        let configuration: TrainingConfiguration
+        do { configuration = try decoded.validated() } catch {
+            throw fail("metadata 'configuration' is not valid: \(error)")
         }
         guard let progressText = file.metadata["progress"],
               let progress = try? decoder.decode(TrainingProgress.self, from: Data(progressText.utf8)) else {

@@ -41,4 +41,36 @@ import Testing
             #expect { try PNGChunks.check(negative, path: good.path) } throws: { "\($0)".contains("2^31 - 1") }
         }
     }
+
+    /// A header claiming 100,000 × 100,000 pixels, in a file of a few dozen bytes whose
+    /// chunks all fit: refused from the header, before any pixel buffer is sized.
+    @Test func aHeaderClaimingAHugeImageIsRefused() throws {
+        try withTemporaryDirectory { directory in
+            let good = directory.appendingPathComponent("good.png")
+            try PNGWriter.write(ramp(12), width: 4, height: 3, channels: 1, to: good)
+            var bytes = Array(try Data(contentsOf: good))
+            // IHDR's data starts at byte 16: width, height (big-endian), then its CRC at 29.
+            let side: [UInt8] = [0x00, 0x01, 0x86, 0xA0]  // 100,000
+            bytes.replaceSubrange(16..<20, with: side)
+            bytes.replaceSubrange(20..<24, with: side)
+            let crc = CRC32.of(Array(bytes[12..<29]))
+            bytes.replaceSubrange(29..<33, with: [UInt8(crc >> 24), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF)])
+            let huge = try writeFile(bytes, named: "huge.png", in: directory)
+            expectDatasetError(naming: huge, "100000×100000", "more than the 67108864 pixels") {
+                try PNGFolder.loadUnlabeled(paths: [huge])
+            }
+        }
+    }
+}
+
+/// zlib's CRC-32, as PNG chunks use it.
+enum CRC32 {
+    static func of(_ bytes: [UInt8]) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in bytes {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+        }
+        return crc ^ 0xFFFF_FFFF
+    }
 }

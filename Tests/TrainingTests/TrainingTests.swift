@@ -131,6 +131,16 @@ import Testing
         #expect(try TrainingCheckpoint.read(from: url).makeModel(path: url.path).classes == 10)
     }
 
+    /// Found by scripts/fuzz.sh safetensors (fuzz/regressions/safetensors/unknown-model-name.safetensors):
+    /// a checkpoint naming an unknown model trapped when its model was built. A checkpoint's
+    /// configuration is now validated on reading, as a command line is.
+    @Test func aCheckpointWithAnInvalidConfigurationIsRefusedOnReading() throws {
+        let found = packageRoot.appendingPathComponent("fuzz/regressions/safetensors/unknown-model-name.safetensors")
+        #expect { try TrainingCheckpoint.read(from: found) } throws: {
+            "\($0)".contains("unknown-model-name.safetensors") && "\($0)".contains("'energy-mlq-8' is not a model")
+        }
+    }
+
     @Test func configurationFilesApplyAndReject() throws {
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
