@@ -3,11 +3,11 @@
 # nothing was lost or half-written; then checks that the resumed run ends exactly where an
 # uninterrupted run of the same command ends.
 #
-#   scripts/crash-check.sh [--kills N] [--seed S] [--steps T]     (defaults 10, 1, 2000)
+#   scripts/crash-check.sh [--kills N] [--seed S] [--steps T]     (defaults 10, 1, 4000)
 #
 # The run: `joule train --objective jem --model mlp` on Fashion-MNIST, T steps, a checkpoint
 # every 25 steps. The first kill comes once the first checkpoint exists, each later one
-# 0.2–3 s after the resume starts (so some land in start-up, some mid-step, some mid-write).
+# 0.1–1.5 s after the resume starts (so some land in start-up, some mid-step, some mid-write).
 # After each kill:
 #   - last.safetensors is whole (scripts/checkpoint-whole.py) and its step is known;
 #   - the run store passes PRAGMA integrity_check;
@@ -21,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/first-checkpoint.sh
 
-kills=10 seed=1 steps=2000
+kills=10 seed=1 steps=4000
 while (($#)); do
     case "$1" in
         --kills) kills="$2"; shift 2 ;;
@@ -53,8 +53,7 @@ run=$(basename "$folder")
 
 printf '%-5s %-8s %-10s %-12s %-10s %s\n' kill "after" checkpoint "loss rows" integrity "left by the kill"
 for k in $(seq "$kills"); do
-    delay=$(printf '0.%03d' $((RANDOM % 1000)))
-    delay=$(awk -v d="$delay" -v r=$((RANDOM % 3)) 'BEGIN { printf "%.3f", 0.2 + r + d * 0.8 }')
+    delay=$(awk -v r=$((RANDOM % 1400)) 'BEGIN { printf "%.3f", 0.1 + r / 1000 }')
     sleep "$delay"
     kill -0 "$pid" 2> /dev/null || fail "the run finished before kill $k (give it more --steps)"
     kill -KILL "$pid"
