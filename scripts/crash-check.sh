@@ -33,7 +33,9 @@ done
 JOULE=${JOULE:-.build/release/joule}
 [[ -x $JOULE ]] || swift build -c release --product joule
 work=$(mktemp -d /tmp/joule-crash-check.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+pid=""
+# A failing check must not leave a training run behind.
+trap '[[ -n $pid ]] && { kill -KILL "$pid" 2> /dev/null || true; wait "$pid" 2> /dev/null || true; }; rm -rf "$work"' EXIT
 RANDOM=$seed
 
 train=(--objective jem --model mlp --steps "$steps" --batch-size 32 --lr 1e-4 --sgld-steps 5 --noise 0.03
@@ -55,9 +57,15 @@ printf '%-5s %-8s %-10s %-12s %-10s %s\n' kill "after" checkpoint "loss rows" in
 for k in $(seq "$kills"); do
     delay=$(awk -v r=$((RANDOM % 1400)) 'BEGIN { printf "%.3f", 0.1 + r / 1000 }')
     sleep "$delay"
-    kill -0 "$pid" 2> /dev/null || fail "the run finished before kill $k (give it more --steps)"
+    if ! kill -0 "$pid" 2> /dev/null; then
+        status=0
+        wait "$pid" || status=$?
+        ((status == 0)) || { cat "$work/run-$((k - 1)).log" >&2; fail "the run before kill $k exited with $status"; }
+        fail "the run finished before kill $k (give it more --steps)"
+    fi
     kill -KILL "$pid"
     wait "$pid" 2> /dev/null || true
+    pid=""
 
     checked=$(scripts/checkpoint-whole.py "$folder/last.safetensors") || fail "kill $k: last.safetensors is not whole"
     step=${checked##* }
@@ -74,6 +82,7 @@ for k in $(seq "$kills"); do
     pid=$!
 done
 wait "$pid" || { cat "$work/run-$k.log"; fail "the last resume failed"; }
+pid=""
 
 status=$(sql "$store" "SELECT status FROM runs WHERE id = '$run'")
 [[ $status == FINISHED ]] || fail "the run ended $status"

@@ -27,7 +27,10 @@ if ! mount -t tmpfs -o size=48m tmpfs "$disk" 2> "$work/mount.err"; then
     rm -rf "$work"
     exit 0
 fi
-trap 'umount "$disk" 2> /dev/null || true; [[ -n ${KEEP:-} ]] || rm -rf "$work"' EXIT
+pid=""
+# A failing check must not leave a training run behind, nor the tmpfs mounted.
+trap '[[ -n $pid ]] && { kill -KILL "$pid" 2> /dev/null || true; wait "$pid" 2> /dev/null || true; }
+      umount "$disk" 2> /dev/null || true; [[ -n ${KEEP:-} ]] || rm -rf "$work"' EXIT
 
 train=(--objective jem --model mlp --steps 200 --batch-size 32 --sgld-steps 5 --buffer-size 1000 --lr 1e-4
        --validation-size 500 --checkpoint-every 25 --seed 5 --checkpoint-dir "$disk/ck")
@@ -41,6 +44,7 @@ echo "disk full ($(df -h --output=avail "$disk" | tail -1 | tr -d ' ') left) wit
 
 status=0
 wait "$pid" || status=$?
+pid=""
 ((status != 0)) || fail "the run finished on a full disk (exit 0)"
 message=$(grep -m1 -i "no space left" "$work/run.err" || true)
 [[ -n $message ]] || { cat "$work/run.err"; fail "no 'No space left on device' error"; }

@@ -31,7 +31,7 @@ done
 ((${#targets[@]})) || targets=("${TARGETS_ALL[@]}")
 
 if ((replay)); then
-    [[ -x .build/debug/joule-fuzz ]] || swift build --product joule-fuzz
+    swift build --product joule-fuzz > /dev/null  # up to date after `swift build`; rebuilt if not
     for t in "${targets[@]}"; do
         paths=(fuzz/corpus/"$t")
         [[ -d fuzz/regressions/$t ]] && paths+=(fuzz/regressions/"$t")

@@ -16,6 +16,9 @@ enum FileBytes {
         return try Gzip.decompress(raw, maximumBytes: maximumBytes, path: url.path)
     }
 
+    /// The reason given for a path that is a directory.
+    static let isDirectoryReason = "it is a directory, not a file"
+
     /// The file's bytes as they are on disk.
     static func read(_ url: URL, maximumBytes: Int = defaultMaximumBytes) throws -> [UInt8] {
         let path = url.path
@@ -24,7 +27,7 @@ enum FileBytes {
             throw DatasetError.missing(path: path, advice: "no such file")
         }
         guard !isDirectory.boolValue else {
-            throw DatasetError.unreadable(path: path, reason: "it is a directory, not a file")
+            throw DatasetError.unreadable(path: path, reason: isDirectoryReason)
         }
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw DatasetError.unreadable(path: path, reason: errorText()) }

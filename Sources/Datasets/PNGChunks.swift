@@ -1,9 +1,11 @@
 /// The chunk framing of a PNG file, checked before libpng sees it.
 ///
 /// libpng sizes a chunk's buffer from the length the chunk states, before it has read the
-/// chunk: a 70-byte file whose text chunk claims 1.6 GB made it allocate 1.6 GB (found by
+/// chunk: a 72-byte file whose zTXt chunk claims 1.6 GB made it allocate 1.6 GB (found by
 /// `scripts/fuzz.sh png`). Every length is checked here against the bytes actually present,
-/// so nothing libpng allocates for a chunk exceeds the file.
+/// so no chunk's buffer exceeds the file. (What a compressed chunk inflates to is libpng's
+/// to bound: Debian's build caps ancillary chunks at 8 MB, and the image data is sized by
+/// the header, which `PNGImage` bounds.)
 enum PNGChunks {
     static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 

@@ -64,7 +64,7 @@ enum PNGImage {
         let bytes: [UInt8]
         do { bytes = try FileBytes.read(url, maximumBytes: maximumFileBytes) } catch let error as DatasetError {
             // The generic reader speaks of files; say it is a PNG that was expected.
-            if case .unreadable(let path, let reason) = error, reason.contains("directory") {
+            if case .unreadable(let path, let reason) = error, reason == FileBytes.isDirectoryReason {
                 throw DatasetError.unreadable(path: path, reason: "it is a directory, not a PNG file")
             }
             throw error

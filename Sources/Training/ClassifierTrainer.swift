@@ -316,6 +316,9 @@ public struct ClassifierTrainer {
             } else if let every = c.checkpointEvery, progress.step % every == 0 {
                 progress.seconds = secondsAtStart + Date().timeIntervalSince(clock)
                 try saveCheckpoint(model, optimizer, progress, best: false, extraState: extraState())
+                // The guard's next good state is this checkpoint, as after an epoch's: a run
+                // resumed from it then rolls back where the uninterrupted run would.
+                pendingState = (model, optimizer, jem, learned, progress)
             }
         }
         progress.seconds = secondsAtStart + Date().timeIntervalSince(clock)

@@ -10,6 +10,13 @@ extension TrainingCheckpoint {
               shape.count == 3 else {
             throw TrainingError.badCheckpoint(path: path, problem: "no input shape recorded (written by an older Joule)")
         }
+        // Everything built from this shape (models, generators, samples) trusts it, so it is
+        // bounded here: a conv net's parameter count does not show an absurd input.
+        guard shape.allSatisfy({ $0 >= 1 }),
+              shape.reduce(1.0, { $0 * Double($1) }) <= Double(ModelSpecification.maximumInputElements) else {
+            throw TrainingError.badCheckpoint(
+                path: path, problem: "its input shape \(shape.map(String.init).joined(separator: "×")) is not 1 to \(ModelSpecification.maximumInputElements) values")
+        }
         return shape
     }
 

@@ -23,8 +23,14 @@ import Tensors
         let mlp = try #require(ModelSpecification(name: "mlp"))
         try mlp.checkSize(channels: 1, height: 28, width: 28, classes: 10)
         #expect { try mlp.checkSize(channels: 1, height: 1, width: 2_000_000_000, classes: 10) } throws: {
+            "\($0)".contains("more than the 16777216 a model here takes")
+        }
+        // Inputs within bounds, parameters not: 16M inputs × 512 hidden units.
+        #expect { try mlp.checkSize(channels: 1, height: 4096, width: 4096, classes: 10) } throws: {
             "\($0)".contains("more than the 2147483648")
         }
+        let cnn = try #require(ModelSpecification(name: "cnn-s"))
+        #expect(throws: ModelSizeError.self) { try cnn.checkSize(channels: 1, height: 1 << 20, width: 1 << 20, classes: 10) }
         #expect(throws: ModelSizeError.self) { try mlp.checkSize(channels: 0, height: 28, width: 28, classes: 10) }
         #expect(throws: ModelSizeError.self) { try mlp.checkSize(channels: 1, height: 28, width: 28, classes: -3) }
         let huge = try #require(ModelSpecification(name: "wrn-100000-1000"))

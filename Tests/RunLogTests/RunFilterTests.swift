@@ -69,7 +69,11 @@ import Testing
         #expect { try RunFilter.parse(longest + " or params.q = 1") } throws: { "\($0)".contains("more than 200 comparisons") }
 
         let depth = RunFilterParser.maximumDepth
-        let deepest = String(repeating: "(", count: depth) + "params.model = 'mlp'" + String(repeating: " and params.model != 'b')", count: depth)
+        // Alternating operators, so no level flattens into the one beside it in the SQL.
+        var deepest = "params.model = 'mlp'"
+        for level in 0..<depth {
+            deepest = "(" + deepest + (level % 2 == 0 ? " or params.q = 'x')" : " and params.model != 'b')")
+        }
         #expect(try store.runs(where: RunFilter.parse(deepest)).map(\.id) == ["a"])
         let deeper = "(" + deepest + ")"
         #expect { try RunFilter.parse(deeper) } throws: { "\($0)".contains("nest more than 20 deep") }

@@ -3,6 +3,10 @@ extension ModelSpecification {
     /// machine's memory holds even once, let alone with gradients and Adam's moments.
     public static let maximumParameterCount = 1 << 31
 
+    /// Most values one input may hold (2^24, e.g. 3 × 2364 × 2364): a convolutional model's
+    /// size does not depend on its input's, but every batch, sample and buffer does.
+    public static let maximumInputElements = 1 << 24
+
     /// The trainable parameters `make(channels:height:width:classes:)` would create,
     /// counted without creating them: in Double, so absurd sizes (a checkpoint claiming a
     /// 2-billion-pixel input, `wrn-10000-100`) come out as large numbers rather than
@@ -44,6 +48,9 @@ extension ModelSpecification {
     public func checkSize(channels: Int, height: Int, width: Int, classes: Int) throws(ModelSizeError) {
         guard channels >= 1, height >= 1, width >= 1, classes >= 1 else {
             throw ModelSizeError(description: "\(name) needs inputs and classes of at least 1 (got \(channels)×\(height)×\(width), \(classes) classes)")
+        }
+        guard Double(channels) * Double(height) * Double(width) <= Double(Self.maximumInputElements) else {
+            throw ModelSizeError(description: "inputs of \(channels)×\(height)×\(width) values are more than the \(Self.maximumInputElements) a model here takes")
         }
         let count = parameterCount(channels: channels, height: height, width: width, classes: classes)
         guard count <= Double(Self.maximumParameterCount) else {

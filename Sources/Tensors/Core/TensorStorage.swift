@@ -93,8 +93,13 @@ final class BufferPool: Sendable {
     /// malloc: malloc raises its own mapping threshold after the first such free and then
     /// keeps them in its heap, so a JEM run's resident memory grew by a buffer's size at each
     /// new high-water mark instead of following what is live. They are pooled like the rest,
-    /// so a loop reusing one pays the mapping's page faults once.
+    /// so a loop reusing one pays the mapping's page faults once. The fuzzing build maps
+    /// nothing: libFuzzer's allocation limit and AddressSanitizer's bounds see only malloc.
+    #if JOULE_FUZZ
+    static let mappedCount = Int.max
+    #else
     static let mappedCount = 1 << 22
+    #endif
 
     func take(count: Int) -> UnsafeMutablePointer<Float> {
         let size = max(count, 1)
