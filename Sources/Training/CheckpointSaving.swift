@@ -18,20 +18,17 @@ enum CheckpointSaving {
             try checkpoint.write(to: best)
             recorder?.checkpointWritten(best, kind: "checkpoint-best")
         }
-        releaseFreedMemory()
+        // A checkpoint comes after the epoch's bursts — validation batches, the checkpoint's
+        // encoding (its JSON progress alone is megabytes for a large training set) — whose
+        // freed pages malloc would keep (measured: +15–30 MB resident at the first epoch's
+        // end of a JEM mlp run, kept for good). Once per checkpoint, a few milliseconds.
+        FreedMemory.release()
     }
 
-    /// Hands the memory malloc holds free back to the system. A checkpoint comes after the
-    /// epoch's bursts — validation batches, the checkpoint's encoding (its JSON progress
-    /// alone is megabytes for a large training set) — whose freed pages malloc would keep
-    /// (measured: +15–30 MB resident at the first epoch's end of a JEM mlp run, kept for
-    /// good). Once per checkpoint, it costs a few milliseconds.
-    static func releaseFreedMemory() { FreedMemory.release() }
-
     /// Removes what killed runs left half-written beside the run's checkpoints (see
-    /// `AbandonedTemporaries`), noting each on standard error.
-    static func removeAbandonedTemporaries(last: URL, best: URL?) {
-        for url in [last] + (best.map { [$0] } ?? []) {
+    /// `AbandonedTemporaries`), noting each on standard error; nil URLs (a dry run) are skipped.
+    static func removeAbandonedTemporaries(beside checkpoints: [URL?]) {
+        for url in checkpoints.compactMap({ $0 }) {
             for path in AbandonedTemporaries.remove(beside: url) {
                 FileHandle.standardError.write(Data("joule: removed \(path), left half-written by a killed run\n".utf8))
             }

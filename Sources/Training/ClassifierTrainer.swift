@@ -152,9 +152,7 @@ public struct ClassifierTrainer {
         // Objective-specific state for checkpoints: the replay buffer, or the learned sampler.
         func extraState() -> [String: Tensor] { jem?.extraState ?? learned?.extraState ?? [:] }
         let startStep = progress.step
-        if let last = checkpointURL(progress.runID, "last") {
-            CheckpointSaving.removeAbandonedTemporaries(last: last, best: checkpointURL(progress.runID, "best"))
-        }
+        CheckpointSaving.removeAbandonedTemporaries(beside: [checkpointURL(progress.runID, "last"), checkpointURL(progress.runID, "best")])
         let stopStep = min(totalSteps, stopAfterSteps.map { startStep + $0 } ?? totalSteps)
         var runningLoss = 0.0, runningCorrect = 0, runningCount = 0
         var lastValidation: ClassifierScore?

@@ -63,9 +63,7 @@ public struct EnergyTrainer {
         progress.classes = 1
         let schedule = c.makeSchedule(totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch)
         let startStep = progress.step
-        if let last = checkpointURL(progress.runID, "last") {
-            CheckpointSaving.removeAbandonedTemporaries(last: last, best: checkpointURL(progress.runID, "best"))
-        }
+        CheckpointSaving.removeAbandonedTemporaries(beside: [checkpointURL(progress.runID, "last"), checkpointURL(progress.runID, "best")])
         let stopStep = min(totalSteps, stopAfterSteps.map { startStep + $0 } ?? totalSteps)
         var runningLoss = 0.0, runningCount = 0
         var lastValidation: Double?

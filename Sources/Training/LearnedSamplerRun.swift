@@ -23,15 +23,12 @@ struct LearnedSamplerRun {
     init(configuration c: TrainingConfiguration, sampleShape: [Int], restoring state: [String: Tensor], path: String) throws {
         // The generator is sized from the checkpoint's own claims: refuse one needing more
         // values than the checkpoint stores before anything is allocated.
-        let settings = c.learnedSamplerSettings
-        let latent = settings.latentSize(forSampleSize: sampleShape.reduce(1, *))
-        if let specification = GeneratorSpecification(name: settings.generator, latentSize: latent) {
-            let needed = specification.parameterCount(producing: sampleShape)
-            let stored = state.filter { $0.key.hasPrefix("sampler.generator.") }.values.reduce(0.0) { $0 + Double($1.scalarCount) }
-            guard needed <= stored else {
-                throw TrainingError.badCheckpoint(path: path, problem: "its configuration describes a \(specification.name) generator of "
-                                                  + "\(Int(min(needed, 1e18))) parameters, but it holds only \(Int(stored)) generator values")
-            }
+        let specification = try Self.generatorSpecification(c, sampleShape: sampleShape)
+        let needed = specification.parameterCount(producing: sampleShape)
+        let stored = state.filter { $0.key.hasPrefix("sampler.generator.") }.values.reduce(0.0) { $0 + Double($1.scalarCount) }
+        guard needed <= stored else {
+            throw TrainingError.badCheckpoint(path: path, problem: "its configuration describes a \(specification.name) generator of "
+                                              + "\(Int(min(needed, 1e18))) parameters, but it holds only \(Int(stored)) generator values")
         }
         try self.init(configuration: c, sampleShape: sampleShape)
         do {
@@ -47,7 +44,17 @@ struct LearnedSamplerRun {
     static func makeSampler(_ c: TrainingConfiguration, sampleShape: [Int], using rng: inout SeededGenerator) throws -> LearnedSampler {
         let settings = c.learnedSamplerSettings
         let sampleSize = sampleShape.reduce(1, *)
-        let latent = settings.latentSize(forSampleSize: sampleSize)
+        let specification = try generatorSpecification(c, sampleShape: sampleShape)
+        var body = specification.make(producing: sampleShape, using: &rng)
+        if settings.estimate == .kimBengio, sampleShape.count == 1 { body = Sequential(body.layers + [BatchNorm(channels: sampleSize)]) }
+        return LearnedSampler(settings: settings, generator: AnyLayer(body), sampleSize: sampleSize, using: &rng)
+    }
+
+    /// The generator the configuration names for samples of `sampleShape`, once it is known
+    /// to produce them within `ModelSpecification.maximumParameterCount` parameters.
+    static func generatorSpecification(_ c: TrainingConfiguration, sampleShape: [Int]) throws -> GeneratorSpecification {
+        let settings = c.learnedSamplerSettings
+        let latent = settings.latentSize(forSampleSize: sampleShape.reduce(1, *))
         guard let specification = GeneratorSpecification(name: settings.generator, latentSize: latent) else {
             throw ConfigurationError.invalid(key: "generator", problem: "'\(settings.generator)' is not a generator (mlp[-W], deconv[-F])")
         }
@@ -57,9 +64,7 @@ struct LearnedSamplerRun {
             throw ConfigurationError.invalid(key: "generator", problem: "\(specification.name) with latent size \(latent) for samples \(sampleShape) would have "
                                              + "\(size.formatted(.number.notation(.scientific))) parameters, more than the \(ModelSpecification.maximumParameterCount) this machine can train")
         }
-        var body = specification.make(producing: sampleShape, using: &rng)
-        if settings.estimate == .kimBengio, sampleShape.count == 1 { body = Sequential(body.layers + [BatchNorm(channels: sampleSize)]) }
-        return LearnedSampler(settings: settings, generator: AnyLayer(body), sampleSize: sampleSize, using: &rng)
+        return specification
     }
 
     var extraState: [String: Tensor] { sampler.state }

@@ -30,10 +30,10 @@ extension TrainingCheckpoint {
         // Sized from the checkpoint's own claims, so checked against what it holds before
         // anything is allocated: a model needing more values than the file stores cannot load.
         let specification = configuration.modelSpecification
-        do { try specification.checkSize(channels: shape[0], height: shape[1], width: shape[2], classes: classes) } catch {
+        let needed: Double
+        do { needed = try specification.checkSize(channels: shape[0], height: shape[1], width: shape[2], classes: classes) } catch {
             throw TrainingError.badCheckpoint(path: path, problem: error.description)
         }
-        let needed = specification.parameterCount(channels: shape[0], height: shape[1], width: shape[2], classes: classes)
         let stored = modelTensors.reduce(0.0) { $0 + Double($1.tensor.scalarCount) }
         guard needed <= stored else {
             throw TrainingError.badCheckpoint(
@@ -41,7 +41,7 @@ extension TrainingCheckpoint {
                     + "and \(classes) classes (\(Int(needed)) parameters), but it holds only \(Int(stored)) model values")
         }
         var initGenerator = SeededGenerator(seed: 0)
-        let model = try configuration.modelSpecification.make(channels: shape[0], height: shape[1], width: shape[2],
+        let model = try specification.make(channels: shape[0], height: shape[1], width: shape[2],
                                                               classes: classes, using: &initGenerator)
             .loading(modelStateDict)
         return (model, shape, classes)

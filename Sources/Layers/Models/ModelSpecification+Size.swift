@@ -43,9 +43,11 @@ extension ModelSpecification {
 }
 
 extension ModelSpecification {
-    /// Throws unless the model for these inputs is buildable: every extent and the class
-    /// count at least 1, and at most `maximumParameterCount` parameters.
-    public func checkSize(channels: Int, height: Int, width: Int, classes: Int) throws(ModelSizeError) {
+    /// The model's parameter count (`parameterCount`), once it is known to be buildable:
+    /// every extent and the class count at least 1, inputs of at most
+    /// `maximumInputElements` values, at most `maximumParameterCount` parameters.
+    @discardableResult
+    public func checkSize(channels: Int, height: Int, width: Int, classes: Int) throws(ModelSizeError) -> Double {
         guard channels >= 1, height >= 1, width >= 1, classes >= 1 else {
             throw ModelSizeError(description: "\(name) needs inputs and classes of at least 1 (got \(channels)×\(height)×\(width), \(classes) classes)")
         }
@@ -57,6 +59,7 @@ extension ModelSpecification {
             throw ModelSizeError(description: "\(name) for \(channels)×\(height)×\(width) inputs and \(classes) classes would have "
                                  + "\(count.formatted(.number.notation(.scientific))) parameters, more than the \(Self.maximumParameterCount) this machine can train")
         }
+        return count
     }
 }
 
