@@ -77,7 +77,7 @@ let package = Package(
         .target(name: "Evaluation", dependencies: ["Training", "Objectives", "Uncertainty", "Metrics", "RunLog", "Datasets", "Layers", "Sampling", "Tensors"]),
 
         // Benchmarks behind `joule bench`.
-        .target(name: "JouleBench", dependencies: ["Tensors", "Layers", "Optimizers", "Sampling", "Objectives", "COpenBLAS"]),
+        .target(name: "JouleBench", dependencies: ["Tensors", "Layers", "Optimizers", "Sampling", "Objectives", "COpenBLAS", "CJouleKernels"]),
 
         .executableTarget(name: "joule", dependencies: [
             "JouleBench", "Training", "RunLog", "Reports", "Evaluation", "Uncertainty", "Metrics",

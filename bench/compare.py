@@ -1,9 +1,10 @@
 """Side-by-side table of Joule and PyTorch benchmark runs: medians and ratios of medians.
 
 Usage: python3 bench/compare.py OUT_DIR
-OUT_DIR holds joule-N.json (`joule bench --json`) and torch-N.json (bench/torch_engine.py)
-for rounds N = 1, 2, ...; each round ran both back to back. The table gives, per benchmark,
-the median over rounds of each side's median and the median over rounds of the ratio.
+OUT_DIR holds joule-N.json (`joule bench --json`), torch-N.json (bench/torch_engine.py) and,
+when JAX ran, jax-N.json (../shared/bench/jax_ref.py on the mlp) for rounds N = 1, 2, ...;
+each round ran them back to back. The tables give, per benchmark, the median over rounds of
+each side's median and the median over rounds of the ratio.
 """
 import glob
 import json
@@ -32,6 +33,21 @@ for name in names:
     t = [p[1][tname]["median_ms"] for p in pairs]
     ratio = statistics.median(a / b for a, b in zip(j, t))
     print(f"| {name} | {statistics.median(j):.3f} | {statistics.median(t):.3f} | {ratio:.2f}× |")
+# JAX's jit on the mlp: its steps a) to d) under Joule's names.
+JAX_STEPS = {"train_step.mlp.b64": "a_plain_train", "jem_iteration.mlp.b64": "b_jem_iter",
+             "dsm_step.mlp.b64": "c_dsm", "mlp.forward.b1000": "d_infer_b1000"}
+jax_paths = [os.path.join(out, f"jax-{n}.json") for n in rounds]
+if all(os.path.exists(p) for p in jax_paths):
+    jax_rounds = [json.load(open(p))["results"]["mlp"] for p in jax_paths]
+    print("\n| benchmark | Joule median ms | JAX jit median ms | Joule / JAX |")
+    print("|---|---|---|---|")
+    for name, step in JAX_STEPS.items():
+        if name not in pairs[0][0] or step not in jax_rounds[0]:
+            continue
+        j = [p[0][name]["median_ms"] for p in pairs]
+        x = [r[step]["median_s"] * 1e3 for r in jax_rounds]
+        ratio = statistics.median(a / b for a, b in zip(j, x))
+        print(f"| {name} | {statistics.median(j):.3f} | {statistics.median(x):.3f} | {ratio:.2f}× |")
 print("\n| Joule only | median ms | GFLOP/s | note |")
 print("|---|---|---|---|")
 for name in names:
@@ -39,6 +55,11 @@ for name in names:
     gf = [r["gflops"] for r in j if r.get("gflops")]
     g = f"{statistics.median(gf):.1f}" if gf else "-"
     print(f"| {name} | {statistics.median(r['median_ms'] for r in j):.5g} | {g} | {j[0].get('note') or ''} |")
+peaks = [p[0]["fma_peak"]["gflops"] for p in pairs if "fma_peak" in p[0]]
+for name in names:
+    if name.endswith("convolutions") and peaks:
+        share = statistics.median(p[0][name]["gflops"] / p[0]["fma_peak"]["gflops"] for p in pairs)
+        print(f"\n{name}: {share * 100:.0f}% of the measured FMA peak (median over rounds, same-round peak)", end="")
 for n in (256, 512, 1024):
     e = [p[0][f"gemm.engine.{n}"]["gflops"] / p[0][f"gemm.cblas.{n}"]["gflops"] for p in pairs
          if f"gemm.engine.{n}" in p[0] and f"gemm.cblas.{n}" in p[0]]

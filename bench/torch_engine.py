@@ -55,6 +55,10 @@ def main():
 
         record(f"{name}.forward.b64", forward, fl)
         record(f"{name}.forward_input_gradient.b64", input_gradient, 2 * fl)
+        # d) of the shared reference: inference at batch 1000.
+        x1000 = torch.rand(1000, 1, 28, 28) * 2 - 1
+        with torch.inference_mode():
+            record(f"{name}.forward.b1000", lambda: model(x1000), fl / 64 * 1000)
 
         # a) of the shared reference: forward + cross-entropy + backward + Adam.
         for p in model.parameters():

@@ -31,6 +31,32 @@ public struct Benchmark: Sendable {
     public var unitsPerRepetition: Double = 1
     /// Prepares state and returns the closure to time.
     public var setUp: @Sendable () -> (() -> Void)
+    /// Instead of timing `setUp`'s closure whole: prepares state and returns a closure that
+    /// runs one repetition and reports the part of it that counts (milliseconds, and the
+    /// FLOP done in that part), for figures such as "the convolutions inside a JEM iteration".
+    public var setUpPart: (@Sendable () -> PartBody)?
+    public typealias PartBody = () -> (milliseconds: Double, flops: Double)
+
+    public init(name: String, flops: Double?, note: String? = nil, setUp: @escaping @Sendable () -> (() -> Void)) {
+        self.name = name
+        self.flops = flops
+        self.note = note
+        self.setUp = setUp
+    }
+
+    init(name: String, note: String?, setUpPart: @escaping @Sendable () -> PartBody) {
+        self.name = name
+        self.flops = nil
+        self.note = note
+        self.setUp = { {} }
+        self.setUpPart = Optional(setUpPart)
+    }
+
+    /// A benchmark that records a part of each repetition, timed by the body itself.
+    public static func part(name: String, note: String?,
+                            setUp: @escaping @Sendable () -> PartBody) -> Benchmark {
+        Benchmark(name: name, note: note, setUpPart: setUp)
+    }
 }
 
 /// Times benchmarks: warm-up, then repetitions until `minimumSeconds` have passed and at
@@ -48,29 +74,40 @@ public struct BenchmarkRunner: Sendable {
     }
 
     public func run(_ benchmark: Benchmark) -> BenchmarkResult {
-        let body = benchmark.setUp()
+        let body: () -> (milliseconds: Double, flops: Double?) = benchmark.setUpPart?() ?? {
+            let whole = benchmark.setUp()
+            return {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                whole()
+                return (Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6, benchmark.flops)
+            }
+        }()
         // Warm up by count and by time: thread pools, plans and the buffer pool settle.
         let warmStart = DispatchTime.now().uptimeNanoseconds
         var warmed = 0
         while warmed < warmUpRepetitions || DispatchTime.now().uptimeNanoseconds - warmStart < 300_000_000 {
-            body()
+            _ = body()
             warmed += 1
         }
         var times: [Double] = []
+        var work: [Double] = []
         let start = DispatchTime.now().uptimeNanoseconds
         while times.count < minimumRepetitions
                 || Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < minimumSeconds {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            body()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6 / benchmark.unitsPerRepetition)
+            let (milliseconds, flops) = body()
+            times.append(milliseconds / benchmark.unitsPerRepetition)
+            if let flops { work.append(flops) }
             if times.count >= 10_000 { break }
         }
         times.sort()
         let median = times.count % 2 == 1 ? times[times.count / 2]
             : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+        // Work per repetition is the same every time for these benchmarks; the median guards
+        // against the odd one that differs.
+        let flops = work.isEmpty ? nil : work.sorted()[work.count / 2]
         return BenchmarkResult(name: benchmark.name, medianMilliseconds: median, minimumMilliseconds: times[0],
                                repetitions: times.count,
-                               gflops: benchmark.flops.map { $0 / (median / 1e3) / 1e9 }, note: benchmark.note)
+                               gflops: flops.map { $0 / benchmark.unitsPerRepetition / (median / 1e3) / 1e9 }, note: benchmark.note)
     }
 }
 

@@ -11,6 +11,8 @@ public enum EngineBenchmarks {
         for name in ["cnn-s", "mlp"] {
             list.append(modelForward(name, batch: 64))
             list.append(modelInputGradient(name, batch: 64))
+            // Inference at the shared reference's batch (its step d).
+            list.append(modelForward(name, batch: 1000))
         }
         list.append(leakyReLU(count: 10_000_000))
         list.append(autodiffOverhead(operations: 2000))

@@ -10,28 +10,51 @@ import Tensors
 /// then the chains written back.
 public enum JEMBenchmarks {
     public static func all() -> [Benchmark] {
-        [iteration("mlp", batch: 64), iteration("cnn-s", batch: 64)]
+        [iteration("mlp", batch: 64), iteration("cnn-s", batch: 64),
+         convolutions("cnn-s", batch: 64), convolutions("cnn-s", batch: 64, directOnly: true)]
     }
 
-    static func iteration(_ name: String, batch: Int) -> Benchmark {
+    static func iteration(_ name: String, batch: Int, steps: Int = 20) -> Benchmark {
         Benchmark(name: "jem_iteration.\(name).b\(batch)", flops: nil,
-                  note: "20 SGLD steps + update, buffer 10,000") {
-            var generator = SeededGenerator(seed: 5)
-            var model = BenchmarkModels.make(name)
-            var optimizer = Adam()
-            var chains = PersistentChains(
-                buffer: ReplayBuffer(size: 10_000, sampleShape: [1, 28, 28], using: &generator),
-                sgld: SGLD(steps: 20, stepSize: 1, noise: 0.01))
-            let x = Tensor(randomUniform: [batch, 1, 28, 28], lower: -1, upper: 1, using: &generator)
-            let labels = (0..<batch).map { $0 % 10 }
+                  note: "\(steps) SGLD steps + update, buffer 10,000") {
+            makeIteration(name, batch: batch, steps: steps)
+        }
+    }
+
+    /// The convolution-bound part of the same iteration: time inside the convolution
+    /// primitives per iteration, at the direct algorithm's FLOP count (issue 10's "per cent
+    /// of the FMA peak"; compare with `fma_peak` from the same run). With `directOnly`, only
+    /// the convolutions that ran oneDNN's direct kernels, whose FLOP count is the work they
+    /// really did (Winograd's layers do fewer multiplications than they are credited with).
+    static func convolutions(_ name: String, batch: Int, directOnly: Bool = false) -> Benchmark {
+        .part(name: "jem_iteration.\(name).b\(batch).\(directOnly ? "direct_convolutions" : "convolutions")",
+              note: directOnly ? "time inside the direct-algorithm convolutions; GFLOP/s they executed"
+                  : "time inside convolutions; GFLOP/s at direct-convolution FLOP") {
+            let iterate = makeIteration(name, batch: batch, steps: 20)
             return {
-                let (samples, indices, _) = chains.sample(from: model, count: batch, using: &generator)
-                let g = gradient(at: model) { m in
-                    jemLoss(m, data: x, labels: labels, samples: samples, context: .inference()).loss
-                }
-                optimizer.update(&model, along: g, learningRate: 1e-4)
-                chains.commit(samples, at: indices)
+                let summary = ConvolutionProfile.measure(iterate).summary
+                return directOnly ? (summary.directSeconds * 1e3, summary.directFLOPs) : (summary.seconds * 1e3, summary.flops)
             }
+        }
+    }
+
+    /// A model, optimiser and replay buffer, and one JEM iteration over them.
+    static func makeIteration(_ name: String, batch: Int, steps: Int, bufferSize: Int = 10_000) -> () -> Void {
+        var generator = SeededGenerator(seed: 5)
+        var model = BenchmarkModels.make(name)
+        var optimizer = Adam()
+        var chains = PersistentChains(
+            buffer: ReplayBuffer(size: bufferSize, sampleShape: [1, 28, 28], using: &generator),
+            sgld: SGLD(steps: steps, stepSize: 1, noise: 0.01))
+        let x = Tensor(randomUniform: [batch, 1, 28, 28], lower: -1, upper: 1, using: &generator)
+        let labels = (0..<batch).map { $0 % 10 }
+        return {
+            let (samples, indices, _) = chains.sample(from: model, count: batch, using: &generator)
+            let g = gradient(at: model) { m in
+                jemLoss(m, data: x, labels: labels, samples: samples, context: .inference()).loss
+            }
+            optimizer.update(&model, along: g, learningRate: 1e-4)
+            chains.commit(samples, at: indices)
         }
     }
 }

@@ -24,7 +24,12 @@ struct BenchCommand: ParsableCommand {
         FileHandle.standardError.write(Data("warning: debug build; benchmark figures are meaningless (use -c release)\n".utf8))
         #endif
         let runner = BenchmarkRunner(minimumSeconds: seconds)
-        let selected = (EngineBenchmarks.all() + TrainingBenchmarks.all() + JEMBenchmarks.all() + LearnedSamplerBenchmarks.all() + ScoreMatchingBenchmarks.all()).filter { filter == nil || $0.name.contains(filter!) }
+        // The cost-growth rows take minutes: only when the filter asks for them.
+        let growth = filter?.contains("growth") ?? false
+        let candidates = growth ? CostGrowthBenchmarks.all()
+            : [MachinePeak.benchmark()] + EngineBenchmarks.all() + TrainingBenchmarks.all() + JEMBenchmarks.all()
+                + LearnedSamplerBenchmarks.all() + ScoreMatchingBenchmarks.all()
+        let selected = candidates.filter { filter == nil || $0.name.contains(filter!) }
         if selected.isEmpty { throw ValidationError("no benchmark name contains '\(filter ?? "")'") }
         var results: [BenchmarkResult] = []
         if !json { print(BenchmarkReport.tableHeader()) }

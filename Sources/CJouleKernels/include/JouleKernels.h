@@ -26,4 +26,13 @@ void joule_adam_update(const float *p, const float *g, float *m, float *v, float
 /// `SeededGenerator`). Vectorised through glibc's libmvec.
 void joule_fill_normal(float *out, size_t count, uint64_t state[4], float mean, float standard_deviation);
 
+/// Float lanes of the widest fused multiply-add this CPU has (16 with AVX-512, 8 with
+/// AVX2 + FMA), 0 where `joule_fma_peak_loop` has no vector code.
+int joule_fma_lanes(void);
+
+/// `iterations` rounds of 12 independent vector fused multiply-adds at the widest width
+/// (`joule_fma_lanes`): 2 × 12 × lanes FLOP per round, bound by FMA throughput alone. The
+/// result only keeps the work from being optimised away. For measuring the FMA peak.
+float joule_fma_peak_loop(size_t iterations);
+
 #endif

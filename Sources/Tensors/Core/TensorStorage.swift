@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -101,6 +102,26 @@ final class BufferPool: Sendable {
     static let mappedCount = 1 << 22
     #endif
 
+    /// Counts, on the calling thread, the takes of pooled sizes (1,024 floats and more)
+    /// that allocated a new buffer while `body` runs: a loop in its steady state adds none.
+    /// Per thread, so work on other threads (tests running side by side) does not count.
+    static func countingMisses(_ body: () throws -> Void) rethrows -> Int {
+        let dictionary = Thread.current.threadDictionary
+        let previous = dictionary[missesKey]
+        dictionary[missesKey] = 0
+        defer { dictionary[missesKey] = previous }
+        try body()
+        return dictionary[missesKey] as? Int ?? 0
+    }
+
+    private static let missesKey = "joule.bufferPool.misses"
+
+    /// Adds a miss to the calling thread's count, when `countingMisses` is counting there.
+    private static func noteMiss() {
+        let dictionary = Thread.current.threadDictionary
+        if let count = dictionary[missesKey] as? Int { dictionary[missesKey] = count + 1 }
+    }
+
     func take(count: Int) -> UnsafeMutablePointer<Float> {
         let size = max(count, 1)
         if size >= Self.minimumPooledCount {
@@ -117,6 +138,7 @@ final class BufferPool: Sendable {
             // malloc keeps freed pages inside its heap; hand a megabyte or more back for real.
             if idle.reduce(0, { $0 + ($1.1 < Self.mappedCount ? $1.1 : 0) }) >= 1 << 18 { FreedMemory.release() }
             if let reused, let p = UnsafeMutablePointer<Float>(bitPattern: reused) { return p }
+            Self.noteMiss()
         }
         if size >= Self.mappedCount {
             let bytes = size * MemoryLayout<Float>.stride

@@ -38,13 +38,17 @@ enum ConvolutionKernel {
         let implementation: String
         /// LeakyReLU run in place on the output after the convolution, where it could not be fused.
         let leakyReLU: dnnl_primitive_t?
+        /// Multiply-adds ×2 of the direct algorithm, whichever algorithm runs.
+        let flops: Double
         init(primitive: dnnl_primitive_t, operands: [(Int32, DNNLOperand, Bool)], implementation: String,
-             leakyReLU: dnnl_primitive_t? = nil) {
+             leakyReLU: dnnl_primitive_t? = nil, flops: Double) {
             self.primitive = primitive
             self.operands = operands.map { (arg: $0.0, operand: $0.1, isInput: $0.2) }
             self.implementation = implementation
             self.leakyReLU = leakyReLU
+            self.flops = flops
         }
+        var isWinograd: Bool { implementation.contains("wino") }
     }
 
     nonisolated(unsafe) private static var plans: [Key: Plan] = [:]
@@ -102,7 +106,13 @@ enum ConvolutionKernel {
         }
         let twins = zip(plan.operands.dropFirst(inputs.count), outputs).map { $0.operand.bindOutput($1) }
         var args = plan.operands.map { dnnl_exec_arg_t(arg: $0.arg, memory: $0.operand.memory) }
+        let start = ConvolutionProfile.isRecording ? DispatchTime.now().uptimeNanoseconds : 0
         DNNL.check(dnnl_primitive_execute(plan.primitive, DNNL.handles.stream, Int32(args.count), &args), "run a convolution")
+        if ConvolutionProfile.isRecording {
+            DNNL.check(dnnl_stream_wait(DNNL.handles.stream), "wait for a convolution")
+            ConvolutionProfile.add(seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9,
+                                   flops: plan.flops, winograd: plan.isWinograd)
+        }
         if let leakyReLU = plan.leakyReLU, let output = plan.operands.last?.operand.memory {
             var eltwiseArgs = [dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: output), dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: output)]
             DNNL.check(dnnl_primitive_execute(leakyReLU, DNNL.handles.stream, 2, &eltwiseArgs), "run a convolution's LeakyReLU")
@@ -248,6 +258,7 @@ enum ConvolutionKernel {
             DNNL.check(dnnl_primitive_create(&leakyReLU, eltwisePD), "create a convolution's LeakyReLU")
         }
         return Plan(primitive: primitive!, operands: operands,
-                    implementation: DNNL.implementationName(pd) + (leakyReLU == nil ? "" : " + eltwise LeakyReLU"), leakyReLU: leakyReLU)
+                    implementation: DNNL.implementationName(pd) + (leakyReLU == nil ? "" : " + eltwise LeakyReLU"), leakyReLU: leakyReLU,
+                    flops: g.flops)
     }
 }

@@ -64,6 +64,13 @@ extension Kernels {
         return "\(v.major).\(v.minor).\(v.patch)"
     }
 
+    /// Tensor buffers of 1,024 floats or more that `body` allocated on this thread because
+    /// the pool had none of that size free (issue 10: a sampling loop in its steady state
+    /// allocates none; smaller buffers come from malloc's own caches).
+    public static func tensorBufferAllocations(during body: () throws -> Void) rethrows -> Int {
+        try BufferPool.countingMisses(body)
+    }
+
     /// The oneDNN implementations planned so far, one line each (for benchmark reports).
     public static func implementationReport() -> [String] { ConvolutionKernel.implementationReport() }
 }

@@ -1,0 +1,36 @@
+import Tensors
+
+/// How a JEM iteration's cost grows (issue 10): time per iteration against batch size,
+/// SGLD steps and model width, and resident memory against replay-buffer size and batch.
+/// Not in the default list (they take minutes); `joule bench --filter growth` runs them and
+/// `bench/cost-growth.sh` runs the memory rows one process each, for peak resident sizes.
+public enum CostGrowthBenchmarks {
+    public static let batches = [16, 32, 64, 128, 256]
+    public static let steps = [5, 10, 20, 50, 100]
+    /// Wide ResNets of depth 16 at widening factors 1, 2 and 4 (`wrn-16-4` is issue 10's
+    /// third model), 5 SGLD steps each to keep the row short.
+    public static let widths = [1, 2, 4]
+    public static let bufferSizes = [1_000, 10_000, 50_000, 100_000]
+    public static let memoryBatches = [16, 64, 256]
+
+    public static func all() -> [Benchmark] {
+        var list: [Benchmark] = []
+        for model in ["mlp", "cnn-s"] {
+            for batch in batches { list.append(iteration(model, batch: batch, steps: 20)) }
+            for k in steps where k != 20 { list.append(iteration(model, batch: 64, steps: k)) }
+        }
+        for widen in widths { list.append(iteration("wrn-16-\(widen)", batch: 64, steps: 5)) }
+        for size in bufferSizes {
+            for batch in memoryBatches { list.append(iteration("cnn-s", batch: batch, steps: 20, bufferSize: size, memory: true)) }
+        }
+        return list
+    }
+
+    /// One JEM iteration (as `jem_iteration.*`) at the given sizes.
+    static func iteration(_ model: String, batch: Int, steps: Int, bufferSize: Int = 10_000, memory: Bool = false) -> Benchmark {
+        let name = memory ? "growth.memory.\(model).buffer\(bufferSize).b\(batch)" : "growth.jem.\(model).b\(batch).k\(steps)"
+        return Benchmark(name: name, flops: nil, note: "\(steps) SGLD steps + update, buffer \(bufferSize)") {
+            JEMBenchmarks.makeIteration(model, batch: batch, steps: steps, bufferSize: bufferSize)
+        }
+    }
+}

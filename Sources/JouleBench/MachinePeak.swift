@@ -1,0 +1,47 @@
+import CJouleKernels
+import Dispatch
+import Tensors
+
+/// The machine's measured FP32 fused-multiply-add peak: independent vector FMA chains on
+/// every engine thread at once (AVX-512 where the CPU has it, else AVX2). The yardstick for
+/// "per cent of peak" figures, measured rather than taken from a data sheet, because the
+/// project's machine changes between sessions and boost clocks depend on load.
+public enum MachinePeak {
+    /// Rounds of the C loop per thread per repetition (about 10 ms on a 4 GHz AVX-512 core).
+    static let roundsPerThread = 2_000_000
+
+    /// FLOP one repetition does on `threads` threads.
+    static func flops(threads: Int) -> Double {
+        Double(threads * roundsPerThread) * 12 * 2 * Double(joule_fma_lanes())
+    }
+
+    /// One repetition: every thread runs the loop once, concurrently.
+    static func run(threads: Int) {
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            _ = joule_fma_peak_loop(roundsPerThread)
+        }
+    }
+
+    /// `fma_peak`: GFLOP/s of the loop on `Kernels.threadCount` threads.
+    public static func benchmark() -> Benchmark {
+        let threads = Kernels.threadCount
+        return Benchmark(name: "fma_peak", flops: joule_fma_lanes() > 0 ? flops(threads: threads) : nil,
+                         note: "\(threads) threads, \(joule_fma_lanes() * 32)-bit FMA, 12 chains") {
+            { run(threads: threads) }
+        }
+    }
+
+    /// The peak in GFLOP/s, measured now (median of `repetitions`); nil without vector FMA.
+    public static func measure(repetitions: Int = 15) -> Double? {
+        guard joule_fma_lanes() > 0 else { return nil }
+        let threads = Kernels.threadCount
+        run(threads: threads)
+        var rates: [Double] = []
+        for _ in 0..<repetitions {
+            let start = DispatchTime.now().uptimeNanoseconds
+            run(threads: threads)
+            rates.append(flops(threads: threads) / Double(DispatchTime.now().uptimeNanoseconds - start))
+        }
+        return rates.sorted()[rates.count / 2]
+    }
+}
