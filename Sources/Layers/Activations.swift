@@ -78,7 +78,9 @@ public struct AvgPool2D: ParameterlessLayer {
 /// Mean over the spatial axes, keeping [N, C, 1, 1] (PyTorch's `nn.AdaptiveAvgPool2d(1)`).
 public struct GlobalAvgPool2D: ParameterlessLayer {
     public init() {}
-    public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor { input.mean(alongAxes: [2, 3]) }
+    public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
+        input.globalAveragePooled().reshaped(to: [input.shape[0], input.shape[1], 1, 1])
+    }
 }
 
 /// Zeroes each element with probability p in training and scales the rest by 1/(1−p)

@@ -26,6 +26,17 @@ void joule_adam_update(const float *p, const float *g, float *m, float *v, float
 /// `SeededGenerator`). Vectorised through glibc's libmvec.
 void joule_fill_normal(float *out, size_t count, uint64_t state[4], float mean, float standard_deviation);
 
+/// Global average pooling on oneDNN's channel-blocked layout (aBcd8b / aBcd16b: for each
+/// image and block of `block` ≤ 64 channels, `spatial` positions of `block` values):
+/// dst[n, cb·block + l] = scale · Σₛ src[n, cb, s, l]  (scale = 1 / spatial for a mean).
+void joule_blocked_spatial_mean(const float *src, float *dst, size_t batch, size_t channel_blocks,
+                                size_t spatial, size_t block, float scale);
+
+/// Its adjoint: dst[n, cb, s, l] = scale · src[n, cb·block + l] for every position s, the
+/// [N, C] values spread into the same blocked layout.
+void joule_blocked_spatial_spread(const float *src, float *dst, size_t batch, size_t channel_blocks,
+                                  size_t spatial, size_t block, float scale);
+
 /// Float lanes of the widest fused multiply-add this CPU has (16 with AVX-512, 8 with
 /// AVX2 + FMA), 0 where `joule_fma_peak_loop` has no vector code.
 int joule_fma_lanes(void);

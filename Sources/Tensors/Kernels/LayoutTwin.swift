@@ -24,6 +24,20 @@ final class LayoutTwin: @unchecked Sendable {
         return dnnl_memory_desc_equal(&a, &b) != 0
     }
 
+    /// For a 4-D twin in oneDNN's channel-blocked layout (aBcd8b or aBcd16b, channels a
+    /// whole number of blocks): the block size; nil for any other layout.
+    var channelBlock: Int? {
+        var mine = descriptor
+        guard mine.ndims == 4 else { return nil }
+        let dims = withUnsafeBytes(of: mine.dims) { Array($0.bindMemory(to: Int64.self).prefix(4)) }
+        for (block, tag) in [(16, dnnl_aBcd16b), (8, dnnl_aBcd8b)] where dims[1] % Int64(block) == 0 {
+            var blocked = dnnl_memory_desc_t()
+            guard dnnl_memory_desc_init_by_tag(&blocked, 4, dims, dnnl_f32, tag) == dnnl_success else { continue }
+            if dnnl_memory_desc_equal(&mine, &blocked) != 0 { return block }
+        }
+        return nil
+    }
+
     /// Writes the values, row-major, to `plain`. Call with `DNNL.lock` held.
     func copyToPlain(_ plain: UnsafeMutablePointer<Float>) {
         PlainReorders.toPlain(from: self, into: plain)

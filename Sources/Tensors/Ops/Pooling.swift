@@ -1,4 +1,9 @@
-// Average pooling (primitive) and its adjoint; each is the other's derivative.
+// Average pooling (primitive) and its adjoint; each is the other's derivative. Global
+// average pooling likewise, read from and written to oneDNN's channel-blocked layout when
+// the input holds its values there (the output of a convolution), so the network's last
+// convolution needs no reorder to plain and back around it.
+import CDNNL
+import CJouleKernels
 
 extension Tensor {
     /// Mean over `kernel × kernel` windows of an [N, C, H, W] tensor, moved by `stride`
@@ -17,7 +22,28 @@ extension Tensor {
     /// Mean over the spatial axes of an [N, C, H, W] tensor, giving [N, C].
     public func globalAveragePooled() -> Tensor {
         precondition(rank == 4, "globalAveragePooled: needs [N, C, H, W], got shape \(shape)")
-        return mean(squeezingAxes: [2, 3])
+        guard let twin = storage.twin, let block = twin.channelBlock else { return mean(squeezingAxes: [2, 3]) }
+        let (n, c, spatial) = (shape[0], shape[1], shape[2] * shape[3])
+        let out = Tensor.uninitialized([n, c])
+        joule_blocked_spatial_mean(twin.buffer.assumingMemoryBound(to: Float.self), out.storage.pointer,
+                                   n, c / block, spatial, block, 1 / Float(spatial))
+        let inputShape = shape
+        return Tensor.record(out, operation: "globalAveragePool", input: self) { g in
+            g.spreadOverSpace(inputShape, layout: twin.descriptor)
+        }
+    }
+
+    /// The adjoint of `globalAveragePooled`: each [N, C] value divided evenly over the
+    /// H × W positions of its channel, written in `layout` (a channel-blocked twin).
+    fileprivate func spreadOverSpace(_ inputShape: [Int], layout: dnnl_memory_desc_t) -> Tensor {
+        let twin = LayoutTwin(descriptor: layout)
+        let (n, c, spatial) = (inputShape[0], inputShape[1], inputShape[2] * inputShape[3])
+        let block = twin.channelBlock!
+        joule_blocked_spatial_spread(storage.pointer, twin.buffer.assumingMemoryBound(to: Float.self),
+                                     n, c / block, spatial, block, 1 / Float(spatial))
+        let out = Tensor.uninitialized(inputShape)
+        out.storage.attach(twin)
+        return Tensor.record(out, operation: "globalAveragePoolAdjoint", input: self) { g in g.globalAveragePooled() }
     }
 
     /// Spreads each output cotangent evenly over its window.
