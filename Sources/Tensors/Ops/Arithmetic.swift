@@ -4,7 +4,7 @@
 extension Tensor {
     /// Elementwise sum with broadcasting.
     public static func + (a: Tensor, b: Tensor) -> Tensor {
-        let y = ElementwiseKernel.zip(a, b, op: "add") { $0 + $1 }
+        let y = TwinAddKernel.add(a, b) ?? ElementwiseKernel.zip(a, b, op: "add") { $0 + $1 }
         return record(y, operation: "add", inputs: [a, b]) { g, needed in
             [needed[0] ? g.sum(toShape: a.shape) : nil, needed[1] ? g.sum(toShape: b.shape) : nil]
         }
