@@ -5,39 +5,28 @@
 #define CHAINS 12
 
 #if defined(__x86_64__) && defined(__clang__)
-#include <immintrin.h>
+typedef float joule_v16 __attribute__((ext_vector_type(16)));
+typedef float joule_v8 __attribute__((ext_vector_type(8)));
 
-__attribute__((target("avx512f")))
-static float fma_avx512(size_t iterations) {
-    __m512 acc[CHAINS];
-    const __m512 scale = _mm512_set1_ps(0.999999f), shift = _mm512_set1_ps(1e-7f);
-    for (int i = 0; i < CHAINS; i++) acc[i] = _mm512_set1_ps((float)i);
-    for (size_t k = 0; k < iterations; k++) {
-#pragma unroll
-        for (int i = 0; i < CHAINS; i++) acc[i] = _mm512_fmadd_ps(acc[i], scale, shift);
+// One loop per vector width, compiled for the instruction set that has it; the FMA is
+// explicit (`__builtin_elementwise_fma`), since this target builds with -ffp-contract=off.
+#define JOULE_FMA_LOOP(name, vector, lanes, isa)                                   \
+    __attribute__((target(isa))) static float name(size_t iterations) {            \
+        vector acc[CHAINS];                                                        \
+        const vector scale = 0.999999f, shift = 1e-7f;                             \
+        for (int i = 0; i < CHAINS; i++) acc[i] = (float)i;                         \
+        for (size_t k = 0; k < iterations; k++) {                                  \
+            _Pragma("unroll") for (int i = 0; i < CHAINS; i++)                      \
+                acc[i] = __builtin_elementwise_fma(acc[i], scale, shift);          \
+        }                                                                          \
+        float total = 0;                                                           \
+        for (int i = 0; i < CHAINS; i++)                                           \
+            for (int l = 0; l < lanes; l++) total += acc[i][l];                    \
+        return total;                                                              \
     }
-    __m512 sum = acc[0];
-    for (int i = 1; i < CHAINS; i++) sum = _mm512_add_ps(sum, acc[i]);
-    return _mm512_reduce_add_ps(sum);
-}
 
-__attribute__((target("avx2,fma")))
-static float fma_avx2(size_t iterations) {
-    __m256 acc[CHAINS];
-    const __m256 scale = _mm256_set1_ps(0.999999f), shift = _mm256_set1_ps(1e-7f);
-    for (int i = 0; i < CHAINS; i++) acc[i] = _mm256_set1_ps((float)i);
-    for (size_t k = 0; k < iterations; k++) {
-#pragma unroll
-        for (int i = 0; i < CHAINS; i++) acc[i] = _mm256_fmadd_ps(acc[i], scale, shift);
-    }
-    __m256 sum = acc[0];
-    for (int i = 1; i < CHAINS; i++) sum = _mm256_add_ps(sum, acc[i]);
-    float lanes[8];
-    _mm256_storeu_ps(lanes, sum);
-    float total = 0;
-    for (int i = 0; i < 8; i++) total += lanes[i];
-    return total;
-}
+JOULE_FMA_LOOP(fma_avx512, joule_v16, 16, "avx512f")
+JOULE_FMA_LOOP(fma_avx2, joule_v8, 8, "avx2,fma")
 #endif
 
 int joule_fma_lanes(void) {

@@ -174,3 +174,23 @@ final class DNNLOperand {
         DNNL.check(dnnl_stream_wait(DNNL.handles.stream), "wait for a reorder")
     }
 }
+
+/// A planned oneDNN primitive over flat buffers (elementwise work, which does not care
+/// about layout): the primitive and its operands in execution-argument order.
+final class FlatPlan {
+    let primitive: dnnl_primitive_t
+    let operands: [(arg: Int32, operand: DNNLOperand)]
+
+    init(primitive: dnnl_primitive_t, operands: [(arg: Int32, operand: DNNLOperand)]) {
+        (self.primitive, self.operands) = (primitive, operands)
+    }
+
+    /// Runs the primitive on `pointers`, one per operand in order, and waits for it; `what`
+    /// names it in errors. Call with `DNNL.lock` held.
+    func run(_ pointers: [UnsafeMutableRawPointer], what: String) {
+        for (slot, pointer) in zip(operands, pointers) { slot.operand.bindPlain(pointer) }
+        var args = operands.map { dnnl_exec_arg_t(arg: $0.arg, memory: $0.operand.memory) }
+        DNNL.check(dnnl_primitive_execute(primitive, DNNL.handles.stream, Int32(args.count), &args), "run \(what)")
+        DNNL.check(dnnl_stream_wait(DNNL.handles.stream), "wait for \(what)")
+    }
+}

@@ -10,15 +10,7 @@ enum LeakyReLUKernel {
     private enum Direction: Hashable { case forward, backward }
     private struct Key: Hashable { let count: Int; let slopeBits: UInt32; let direction: Direction }
 
-    private final class Plan {
-        let primitive: dnnl_primitive_t
-        let operands: [(arg: Int32, operand: DNNLOperand)]
-        init(primitive: dnnl_primitive_t, operands: [(arg: Int32, operand: DNNLOperand)]) {
-            (self.primitive, self.operands) = (primitive, operands)
-        }
-    }
-
-    nonisolated(unsafe) private static var plans: [Key: Plan] = [:]
+    nonisolated(unsafe) private static var plans: [Key: FlatPlan] = [:]
 
     /// `x > 0 ? x : αx`.
     static func forward(_ x: Tensor, slope: Float) -> Tensor {
@@ -59,16 +51,13 @@ enum LeakyReLUKernel {
             Threading.prepareForDNNL(work: 8 * Double(count))
             let plan = plans[key] ?? makePlan(key)
             plans[key] = plan
-            for (slot, pointer) in zip(plan.operands, pointers) { slot.operand.bindPlain(pointer) }
-            var args = plan.operands.map { dnnl_exec_arg_t(arg: $0.arg, memory: $0.operand.memory) }
-            DNNL.check(dnnl_primitive_execute(plan.primitive, DNNL.handles.stream, Int32(args.count), &args), "run LeakyReLU")
-            DNNL.check(dnnl_stream_wait(DNNL.handles.stream), "wait for LeakyReLU")
+            plan.run(pointers, what: "LeakyReLU")
             if let outputTwin { out.storage.attach(outputTwin) }
         }
         return out
     }
 
-    private static func makePlan(_ key: Key) -> Plan {
+    private static func makePlan(_ key: Key) -> FlatPlan {
         var data = DNNL.plainDescriptor([key.count])
         let slope = Float(bitPattern: key.slopeBits)
         var desc = dnnl_eltwise_desc_t()
@@ -98,6 +87,6 @@ enum LeakyReLUKernel {
         defer { dnnl_primitive_desc_destroy(pd) }
         var primitive: dnnl_primitive_t?
         DNNL.check(dnnl_primitive_create(&primitive, pd), "create LeakyReLU")
-        return Plan(primitive: primitive!, operands: operands)
+        return FlatPlan(primitive: primitive!, operands: operands)
     }
 }

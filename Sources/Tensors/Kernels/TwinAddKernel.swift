@@ -6,16 +6,8 @@ import CDNNL
 /// wide ResNet's additions need no reorders to plain and back. Elementwise work does not
 /// care about layout, so the primitive sees the twins as flat arrays (padding included).
 enum TwinAddKernel {
-    private final class Plan {
-        let primitive: dnnl_primitive_t
-        let operands: [(arg: Int32, operand: DNNLOperand)]
-        init(primitive: dnnl_primitive_t, operands: [(arg: Int32, operand: DNNLOperand)]) {
-            (self.primitive, self.operands) = (primitive, operands)
-        }
-    }
-
     /// Plans by flat element count.
-    nonisolated(unsafe) private static var plans: [Int: Plan] = [:]
+    nonisolated(unsafe) private static var plans: [Int: FlatPlan] = [:]
 
     /// The sum, when both operands hold twins in one layout and are large enough for a
     /// primitive call to pay; nil otherwise (the caller adds the plain values).
@@ -33,16 +25,13 @@ enum TwinAddKernel {
             Threading.prepareForDNNL(work: 8 * Double(count))
             let plan = plans[count] ?? makePlan(count: count)
             plans[count] = plan
-            for (slot, pointer) in zip(plan.operands, [twinA.buffer, twinB.buffer, sum.buffer]) { slot.operand.bindPlain(pointer) }
-            var args = plan.operands.map { dnnl_exec_arg_t(arg: $0.arg, memory: $0.operand.memory) }
-            DNNL.check(dnnl_primitive_execute(plan.primitive, DNNL.handles.stream, Int32(args.count), &args), "run an addition")
-            DNNL.check(dnnl_stream_wait(DNNL.handles.stream), "wait for an addition")
+            plan.run([twinA.buffer, twinB.buffer, sum.buffer], what: "an addition")
             out.storage.attach(sum)
         }
         return out.storage.twin == nil ? nil : out
     }
 
-    private static func makePlan(count: Int) -> Plan {
+    private static func makePlan(count: Int) -> FlatPlan {
         var data = DNNL.plainDescriptor([count])
         var desc = dnnl_binary_desc_t()
         DNNL.check(dnnl_binary_desc_init(&desc, dnnl_binary_add, &data, &data, &data), "describe an addition")
@@ -52,7 +41,7 @@ enum TwinAddKernel {
         var primitive: dnnl_primitive_t?
         DNNL.check(dnnl_primitive_create(&primitive, pd), "create an addition")
         func operand(_ isInput: Bool) -> DNNLOperand { DNNLOperand(plain: data, primitive: &data, isInput: isInput) }
-        return Plan(primitive: primitive!, operands: [(DNNL_ARG_SRC_0, operand(true)), (DNNL_ARG_SRC_1, operand(true)),
+        return FlatPlan(primitive: primitive!, operands: [(DNNL_ARG_SRC_0, operand(true)), (DNNL_ARG_SRC_1, operand(true)),
                                                        (DNNL_ARG_DST, operand(false))])
     }
 }
