@@ -47,5 +47,5 @@ print("\nPeak resident memory, cnn-s JEM (20 SGLD steps), one process per cell\n
 print("| replay buffer | " + " | ".join(f"batch {b}" for b in batches) + " |")
 print("|---|" + "---|" * len(batches))
 for buffer in sorted({s for s, _ in mem}):
-    print(f"| {buffer:,} | " + " | ".join(f"{mem[(buffer, b)]:.0f} MB" for b in batches) + " |")
+    print(f"| {buffer:,} | " + " | ".join(f"{mem[(buffer, b)]:.0f} MiB" for b in batches) + " |")
 PY

@@ -104,10 +104,12 @@ public struct BenchmarkRunner: Sendable {
             : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
         // Work per repetition is the same every time for these benchmarks; the median guards
         // against the odd one that differs.
-        let flops = work.isEmpty ? nil : work.sorted()[work.count / 2]
+        // No rate without work or time (a part that did not occur gives 0 ms): JSON has no ∞.
+        let flops = work.isEmpty || median <= 0 ? nil : work.sorted()[work.count / 2]
         return BenchmarkResult(name: benchmark.name, medianMilliseconds: median, minimumMilliseconds: times[0],
                                repetitions: times.count,
-                               gflops: flops.map { $0 / benchmark.unitsPerRepetition / (median / 1e3) / 1e9 }, note: benchmark.note)
+                               gflops: flops.flatMap { $0 > 0 ? $0 / benchmark.unitsPerRepetition / (median / 1e3) / 1e9 : nil },
+                               note: benchmark.note)
     }
 }
 

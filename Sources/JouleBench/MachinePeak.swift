@@ -7,7 +7,8 @@ import Tensors
 /// "per cent of peak" figures, measured rather than taken from a data sheet, because the
 /// project's machine changes between sessions and boost clocks depend on load.
 public enum MachinePeak {
-    /// Rounds of the C loop per thread per repetition (about 10 ms on a 4 GHz AVX-512 core).
+    /// Rounds of the C loop per thread per repetition (about 3 ms on a 4 GHz core with two
+    /// 512-bit FMA pipes).
     static let roundsPerThread = 2_000_000
 
     /// FLOP one repetition does on `threads` threads.
@@ -29,19 +30,5 @@ public enum MachinePeak {
                          note: "\(threads) threads, \(joule_fma_lanes() * 32)-bit FMA, 12 chains") {
             { run(threads: threads) }
         }
-    }
-
-    /// The peak in GFLOP/s, measured now (median of `repetitions`); nil without vector FMA.
-    public static func measure(repetitions: Int = 15) -> Double? {
-        guard joule_fma_lanes() > 0 else { return nil }
-        let threads = Kernels.threadCount
-        run(threads: threads)
-        var rates: [Double] = []
-        for _ in 0..<repetitions {
-            let start = DispatchTime.now().uptimeNanoseconds
-            run(threads: threads)
-            rates.append(flops(threads: threads) / Double(DispatchTime.now().uptimeNanoseconds - start))
-        }
-        return rates.sorted()[rates.count / 2]
     }
 }

@@ -19,7 +19,7 @@ import Testing
         let x = randomTensor([3, 16, 7, 7], seed: 31)
         let w = randomTensor([32, 16, 3, 3], seed: 32, scale: 0.1)
         let y = Self.features(x, w)
-        #expect(y.storage.twin?.channelBlock != nil, "the convolution's output should stay blocked")
+        #expect(y.storage.twin?.channelBlock(for: y.shape) != nil, "the convolution's output should stay blocked")
         let pooled = y.globalAveragePooled()
         let reference = Self.plain(Tensor(y.scalars, shape: y.shape))
         #expect(pooled.shape == [3, 32])
@@ -27,15 +27,30 @@ import Testing
         #expect(worst <= 1e-6)
     }
 
+    /// A reshape shares the storage and its twin; the twin's layout no longer describes the
+    /// new shape, so the pool must not read it as blocked channels.
+    @Test func reshapedBlockedTensorsPoolByTheirNewShape() {
+        let x = randomTensor([2, 16, 7, 7], seed: 36)
+        let y = Self.features(x, randomTensor([64, 16, 3, 3], seed: 37, scale: 0.1))
+        let reshaped = y.reshaped(to: [2, 32, 14, 7])
+        let reference = Self.plain(Tensor(reshaped.scalars, shape: reshaped.shape))
+        let worst = zip(reshaped.globalAveragePooled().scalars, reference.scalars).map { abs($0 - $1) }.max() ?? 1
+        #expect(worst <= 1e-6)
+    }
+
     @Test func firstAndSecondOrderDerivativesMatchThePlainPath() {
         let x = randomTensor([2, 16, 6, 6], seed: 33)
         let w = randomTensor([16, 16, 3, 3], seed: 34, scale: 0.1)
         let r = randomTensor([2, 16], seed: 35)
-        // f(x, w) = Σ r ⊙ pool(conv(x, w)); the score-matching-like loss ‖∇ₓ f‖² needs the
-        // pool's derivative and that derivative's derivative.
+        // f(x, w) = Σ r ⊙ pool(conv(x, w))²; the score-matching-like loss ‖∇ₓ f‖² needs the
+        // pool's derivative and, since the cotangent reaching the pool depends on x and w
+        // through the square, that derivative's own derivative (the adjoint's pullback).
         func loss(_ pool: @escaping (Tensor) -> Tensor) -> (Tensor, Tensor) {
             gradient(at: x, w) { x, w in
-                let inputGradient = gradient(at: x) { x in (pool(Self.features(x, w)) * r).sum() }
+                let inputGradient = gradient(at: x) { x in
+                    let p = pool(Self.features(x, w))
+                    return (p * p * r).sum()
+                }
                 return (inputGradient * inputGradient).sum() + (pool(Self.features(x, w)) * r).sum()
             }
         }

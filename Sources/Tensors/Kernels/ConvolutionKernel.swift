@@ -106,12 +106,13 @@ enum ConvolutionKernel {
         }
         let twins = zip(plan.operands.dropFirst(inputs.count), outputs).map { $0.operand.bindOutput($1) }
         var args = plan.operands.map { dnnl_exec_arg_t(arg: $0.arg, memory: $0.operand.memory) }
-        let start = ConvolutionProfile.isRecording ? DispatchTime.now().uptimeNanoseconds : 0
+        let recorder = ConvolutionProfile.recorder
+        let start = recorder == nil ? 0 : DispatchTime.now().uptimeNanoseconds
         DNNL.check(dnnl_primitive_execute(plan.primitive, DNNL.handles.stream, Int32(args.count), &args), "run a convolution")
-        if ConvolutionProfile.isRecording {
+        if let recorder {
             DNNL.check(dnnl_stream_wait(DNNL.handles.stream), "wait for a convolution")
-            ConvolutionProfile.add(seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9,
-                                   flops: plan.flops, winograd: plan.isWinograd)
+            recorder.summary.add(seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9,
+                                 flops: plan.flops, winograd: plan.isWinograd)
         }
         if let leakyReLU = plan.leakyReLU, let output = plan.operands.last?.operand.memory {
             var eltwiseArgs = [dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: output), dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: output)]

@@ -1,12 +1,14 @@
-import Dispatch
+import Foundation
 
-/// Time spent inside oneDNN's convolution primitives while a body runs, and the work they
-/// did, for "how close to the FMA peak is the convolution-bound part" figures.
+/// Time spent inside oneDNN's convolution primitives while a body runs on the calling
+/// thread, and the work they did, for "how close to the FMA peak is the convolution-bound
+/// part" figures.
 ///
 /// Work is counted as the direct algorithm's multiply-adds ×2 whichever algorithm ran, so
 /// Winograd layers (fewer multiplications for the same result) show as a rate above what
 /// the arithmetic alone could reach; the direct layers' own figures are kept apart.
 /// Recording waits for each convolution to finish, which oneDNN's CPU stream does anyway.
+/// Per thread: convolutions that other threads run at the same time are not counted.
 public enum ConvolutionProfile {
     /// What the convolutions of one body did.
     public struct Summary: Sendable, Equatable {
@@ -24,29 +26,37 @@ public enum ConvolutionProfile {
         public var gflops: Double { seconds > 0 ? flops / seconds / 1e9 : 0 }
         /// Rate of the direct-algorithm convolutions alone, GFLOP/s (FLOP they really executed).
         public var directGFLOPs: Double { directSeconds > 0 ? directFLOPs / directSeconds / 1e9 : 0 }
-    }
 
-    nonisolated(unsafe) private(set) static var isRecording = false
-    nonisolated(unsafe) private static var current = Summary()
-
-    /// Runs `body` and returns its result with what its convolutions did. Not reentrant;
-    /// convolutions run under `DNNL.lock`, so the counts need no lock of their own.
-    public static func measure<T>(_ body: () throws -> T) rethrows -> (result: T, summary: Summary) {
-        precondition(!isRecording, "ConvolutionProfile.measure does not nest")
-        current = Summary()
-        isRecording = true
-        defer { isRecording = false }
-        let result = try body()
-        return (result, current)
-    }
-
-    static func add(seconds: Double, flops: Double, winograd: Bool) {
-        current.seconds += seconds
-        current.flops += flops
-        current.calls += 1
-        if !winograd {
-            current.directSeconds += seconds
-            current.directFLOPs += flops
+        mutating func add(seconds: Double, flops: Double, winograd: Bool) {
+            self.seconds += seconds
+            self.flops += flops
+            calls += 1
+            if !winograd {
+                directSeconds += seconds
+                directFLOPs += flops
+            }
         }
+    }
+
+    /// The summary a `measure` on this thread is filling.
+    final class Recorder {
+        var summary = Summary()
+    }
+
+    private static let key = "joule.convolutionProfile"
+
+    /// The calling thread's recorder while `measure` runs there, else nil.
+    static var recorder: Recorder? { Thread.current.threadDictionary[key] as? Recorder }
+
+    /// Runs `body` and returns its result with what the convolutions it ran on this thread
+    /// did. Does not nest.
+    public static func measure<T>(_ body: () throws -> T) rethrows -> (result: T, summary: Summary) {
+        let dictionary = Thread.current.threadDictionary
+        precondition(dictionary[key] == nil, "ConvolutionProfile.measure does not nest")
+        let recorder = Recorder()
+        dictionary[key] = recorder
+        defer { dictionary[key] = nil }
+        let result = try body()
+        return (result, recorder.summary)
     }
 }

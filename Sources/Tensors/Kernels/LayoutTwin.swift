@@ -24,13 +24,15 @@ final class LayoutTwin: @unchecked Sendable {
         return dnnl_memory_desc_equal(&a, &b) != 0
     }
 
-    /// For a 4-D twin in oneDNN's channel-blocked layout (aBcd8b or aBcd16b, channels a
-    /// whole number of blocks): the block size; nil for any other layout.
-    var channelBlock: Int? {
+    /// When this twin holds a tensor of `shape` [N, C, H, W] in oneDNN's channel-blocked
+    /// layout (aBcd8b or aBcd16b, C a whole number of blocks): the block size; nil for any
+    /// other layout or shape (a reshaped tensor keeps its storage's twin, so the twin's own
+    /// dimensions are not enough). Call with `DNNL.lock` held.
+    func channelBlock(for shape: [Int]) -> Int? {
+        guard shape.count == 4 else { return nil }
         var mine = descriptor
-        guard mine.ndims == 4 else { return nil }
-        let dims = withUnsafeBytes(of: mine.dims) { Array($0.bindMemory(to: Int64.self).prefix(4)) }
-        for (block, tag) in [(16, dnnl_aBcd16b), (8, dnnl_aBcd8b)] where dims[1] % Int64(block) == 0 {
+        let dims = shape.map(Int64.init)
+        for (block, tag) in [(16, dnnl_aBcd16b), (8, dnnl_aBcd8b)] where shape[1] % block == 0 {
             var blocked = dnnl_memory_desc_t()
             guard dnnl_memory_desc_init_by_tag(&blocked, 4, dims, dnnl_f32, tag) == dnnl_success else { continue }
             if dnnl_memory_desc_equal(&mine, &blocked) != 0 { return block }

@@ -13,13 +13,10 @@ enum TwinAddKernel {
     /// primitive call to pay; nil otherwise (the caller adds the plain values).
     static func add(_ a: Tensor, _ b: Tensor) -> Tensor? {
         guard a.shape == b.shape, a.scalarCount >= LeakyReLUKernel.primitiveThreshold,
-              let twinA = a.storage.twin, let twinB = b.storage.twin, twinA.matches(twinB.descriptor) else { return nil }
-        let out = Tensor.uninitialized(a.shape)
-        DNNL.lock.withLock {
-            // The twins may have been dropped by a plain write since the check; look again.
-            guard let twinA = a.storage.twin, let twinB = b.storage.twin, twinA.matches(twinB.descriptor) else {
-                return
-            }
+              a.storage.twin != nil, b.storage.twin != nil else { return nil }
+        return DNNL.lock.withLock { () -> Tensor? in
+            guard let twinA = a.storage.twin, let twinB = b.storage.twin, twinA.matches(twinB.descriptor) else { return nil }
+            let out = Tensor.uninitialized(a.shape)
             let sum = LayoutTwin(descriptor: twinA.descriptor)
             let count = twinA.byteCount / 4
             Threading.prepareForDNNL(work: 8 * Double(count))
@@ -27,8 +24,8 @@ enum TwinAddKernel {
             plans[count] = plan
             plan.run([twinA.buffer, twinB.buffer, sum.buffer], what: "an addition")
             out.storage.attach(sum)
+            return out
         }
-        return out.storage.twin == nil ? nil : out
     }
 
     private static func makePlan(count: Int) -> FlatPlan {

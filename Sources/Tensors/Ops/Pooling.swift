@@ -22,27 +22,35 @@ extension Tensor {
     /// Mean over the spatial axes of an [N, C, H, W] tensor, giving [N, C].
     public func globalAveragePooled() -> Tensor {
         precondition(rank == 4, "globalAveragePooled: needs [N, C, H, W], got shape \(shape)")
-        guard let twin = storage.twin, let block = twin.channelBlock else { return mean(squeezingAxes: [2, 3]) }
         let (n, c, spatial) = (shape[0], shape[1], shape[2] * shape[3])
         let out = Tensor.uninitialized([n, c])
-        joule_blocked_spatial_mean(twin.buffer.assumingMemoryBound(to: Float.self), out.storage.pointer,
-                                   n, c / block, spatial, block, 1 / Float(spatial))
+        // The layout, not the twin: the graph keeps only what the adjoint needs.
+        let layout: dnnl_memory_desc_t? = DNNL.lock.withLock {
+            guard let twin = storage.twin, let block = twin.channelBlock(for: shape) else { return nil }
+            joule_blocked_spatial_mean(twin.buffer.assumingMemoryBound(to: Float.self), out.storage.pointer,
+                                       n, c / block, spatial, block, 1 / Float(spatial))
+            return twin.descriptor
+        }
+        guard let layout else { return mean(squeezingAxes: [2, 3]) }
         let inputShape = shape
         return Tensor.record(out, operation: "globalAveragePool", input: self) { g in
-            g.spreadOverSpace(inputShape, layout: twin.descriptor)
+            g.spreadOverSpace(inputShape, layout: layout)
         }
     }
 
     /// The adjoint of `globalAveragePooled`: each [N, C] value divided evenly over the
-    /// H × W positions of its channel, written in `layout` (a channel-blocked twin).
+    /// H × W positions of its channel, written in `layout` (a channel-blocked layout of
+    /// `inputShape`).
     fileprivate func spreadOverSpace(_ inputShape: [Int], layout: dnnl_memory_desc_t) -> Tensor {
-        let twin = LayoutTwin(descriptor: layout)
         let (n, c, spatial) = (inputShape[0], inputShape[1], inputShape[2] * inputShape[3])
-        let block = twin.channelBlock!
-        joule_blocked_spatial_spread(storage.pointer, twin.buffer.assumingMemoryBound(to: Float.self),
-                                     n, c / block, spatial, block, 1 / Float(spatial))
         let out = Tensor.uninitialized(inputShape)
-        out.storage.attach(twin)
+        DNNL.lock.withLock {
+            let twin = LayoutTwin(descriptor: layout)
+            let block = twin.channelBlock(for: inputShape)!
+            joule_blocked_spatial_spread(storage.pointer, twin.buffer.assumingMemoryBound(to: Float.self),
+                                         n, c / block, spatial, block, 1 / Float(spatial))
+            out.storage.attach(twin)
+        }
         return Tensor.record(out, operation: "globalAveragePoolAdjoint", input: self) { g in g.globalAveragePooled() }
     }
 
