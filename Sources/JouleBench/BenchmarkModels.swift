@@ -12,10 +12,15 @@ enum BenchmarkModels {
     /// E(x) = −logsumexp f(x), one energy per example.
     static func energy(_ model: AnyLayer, _ x: Tensor) -> Tensor { -model(x).logSumExp(squeezingAxes: [1]) }
 
-    /// Forward FLOPs (2 × multiply-adds of the linear and convolution layers) per image.
-    static func forwardFLOPsPerImage(_ name: String) -> Double {
-        if name == "mlp" { return 2 * Double(784 * 512 + 512 * 512 + 512 * 10) }
-        let convs: [(Int, Int, Int)] = [(1, 64, 28), (64, 64, 14), (64, 128, 14), (128, 128, 7), (128, 256, 7)]
-        return 2 * (convs.map { Double($0.0 * $0.1 * $0.2 * $0.2 * 9) }.reduce(0, +) + 2560)
+    /// Forward FLOPs (2 × multiply-adds of the linear and convolution layers) per image, for
+    /// `mlp` and `cnn-s`; nil for other models (their rows report no rate).
+    static func forwardFLOPsPerImage(_ name: String) -> Double? {
+        switch name {
+        case "mlp": return 2 * Double(784 * 512 + 512 * 512 + 512 * 10)
+        case "cnn-s":
+            let convs: [(Int, Int, Int)] = [(1, 64, 28), (64, 64, 14), (64, 128, 14), (128, 128, 7), (128, 256, 7)]
+            return 2 * (convs.map { Double($0.0 * $0.1 * $0.2 * $0.2 * 9) }.reduce(0, +) + 2560)
+        default: return nil
+        }
     }
 }

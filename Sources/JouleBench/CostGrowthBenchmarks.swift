@@ -1,5 +1,15 @@
 import Tensors
 
+/// issue 10's third model, `wrn-16-4`, through every loop the issue names: a plain training
+/// step, a DSM step and a JEM iteration (5 SGLD steps) at batch 64, inference at batch 256.
+/// Minutes of work, so not in the default list: `joule bench --filter wrn-16-4`.
+public enum WideResNetBenchmarks {
+    public static func all() -> [Benchmark] {
+        [TrainingBenchmarks.trainStep("wrn-16-4", batch: 64), ScoreMatchingBenchmarks.step("wrn-16-4", batch: 64),
+         JEMBenchmarks.iteration("wrn-16-4", batch: 64, steps: 5), EngineBenchmarks.modelForward("wrn-16-4", batch: 256)]
+    }
+}
+
 /// How a JEM iteration's cost grows (issue 10): time per iteration against batch size,
 /// SGLD steps and model width, and resident memory against replay-buffer size and batch.
 /// Not in the default list (they take minutes); `joule bench --filter growth` runs them and

@@ -46,7 +46,7 @@ public enum EngineBenchmarks {
     }
 
     static func modelForward(_ name: String, batch size: Int) -> Benchmark {
-        Benchmark(name: "\(name).forward.b\(size)", flops: BenchmarkModels.forwardFLOPsPerImage(name) * Double(size)) {
+        Benchmark(name: "\(name).forward.b\(size)", flops: BenchmarkModels.forwardFLOPsPerImage(name).map { $0 * Double(size) }) {
             let model = BenchmarkModels.make(name), x = batch(size)
             return { _ = withoutRecording { model(x) } }
         }
@@ -55,7 +55,7 @@ public enum EngineBenchmarks {
     /// Forward plus ∇ₓ of the summed energy, weights held constant: SGLD's inner step.
     static func modelInputGradient(_ name: String, batch size: Int) -> Benchmark {
         Benchmark(name: "\(name).forward_input_gradient.b\(size)",
-                  flops: 2 * BenchmarkModels.forwardFLOPsPerImage(name) * Double(size)) {
+                  flops: BenchmarkModels.forwardFLOPsPerImage(name).map { 2 * $0 * Double(size) }) {
             let model = BenchmarkModels.make(name), x = batch(size)
             return { _ = gradient(at: x) { BenchmarkModels.energy(model, $0).sum() } }
         }

@@ -10,7 +10,7 @@ public enum TrainingBenchmarks {
     }
 
     static func trainStep(_ name: String, batch: Int) -> Benchmark {
-        let flops = 3 * BenchmarkModels.forwardFLOPsPerImage(name) * Double(batch)
+        let flops = BenchmarkModels.forwardFLOPsPerImage(name).map { 3 * $0 * Double(batch) }
         return Benchmark(name: "train_step.\(name).b\(batch)", flops: flops) {
             var generator = SeededGenerator(seed: 4)
             var model = BenchmarkModels.make(name)

@@ -24,11 +24,16 @@ struct BenchCommand: ParsableCommand {
         FileHandle.standardError.write(Data("warning: debug build; benchmark figures are meaningless (use -c release)\n".utf8))
         #endif
         let runner = BenchmarkRunner(minimumSeconds: seconds)
-        // The cost-growth rows take minutes: only when the filter asks for them.
-        let growth = filter?.contains("growth") ?? false
-        let candidates = growth ? CostGrowthBenchmarks.all()
-            : [MachinePeak.benchmark()] + EngineBenchmarks.all() + TrainingBenchmarks.all() + JEMBenchmarks.all()
+        // The cost-growth and wide-ResNet rows take minutes: only when the filter names them.
+        let candidates: [Benchmark]
+        if filter?.contains("growth") ?? false {
+            candidates = CostGrowthBenchmarks.all()
+        } else if filter?.contains("wrn") ?? false {
+            candidates = WideResNetBenchmarks.all()
+        } else {
+            candidates = [MachinePeak.benchmark()] + EngineBenchmarks.all() + TrainingBenchmarks.all() + JEMBenchmarks.all()
                 + LearnedSamplerBenchmarks.all() + ScoreMatchingBenchmarks.all()
+        }
         let selected = candidates.filter { filter == nil || $0.name.contains(filter!) }
         if selected.isEmpty { throw ValidationError("no benchmark name contains '\(filter ?? "")'") }
         var results: [BenchmarkResult] = []
