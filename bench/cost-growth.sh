@@ -12,6 +12,7 @@ swift build -c release >/dev/null
 joule=.build/release/joule
 "$joule" bench --filter growth.jem --seconds 1 --json > "$out/time.json"
 : > "$out/memory.tsv"
+# CostGrowthBenchmarks.bufferSizes × memoryBatches:
 for buffer in 1000 10000 50000 100000; do
   for batch in 16 64 256; do
     name="growth.memory.cnn-s.buffer$buffer.b$batch"
@@ -25,6 +26,10 @@ python3 - "$out" <<'PY'
 import json, sys
 out = sys.argv[1]
 rows = {r["name"]: r["median_ms"] for r in json.load(open(f"{out}/time.json"))["results"]}
+# The axes as the rows name them: growth.jem.MODEL.bBATCH.kSTEPS.
+jem = [name.split(".")[2:] for name in rows]
+def axis(model, fixed, index):
+    return sorted({int(parts[index][1:]) for parts in jem if parts[0] == model and parts[3 - index] == fixed})
 def table(title, keys, label):
     print(f"\n{title}\n\n| {label} | " + " | ".join(m for m, _ in keys[0][1]) + " |")
     print("|---|" + "---|" * len(keys[0][1]))
@@ -33,11 +38,12 @@ def table(title, keys, label):
         print(f"| {value} | " + " | ".join(cells) + " |")
 models = ["mlp", "cnn-s"]
 table("Time per JEM iteration against batch size (20 SGLD steps)",
-      [(b, [(m, f"growth.jem.{m}.b{b}.k20") for m in models]) for b in (16, 32, 64, 128, 256)], "batch")
+      [(b, [(m, f"growth.jem.{m}.b{b}.k20") for m in models]) for b in axis("cnn-s", "k20", 1)], "batch")
 table("Time per JEM iteration against SGLD steps (batch 64)",
-      [(k, [(m, f"growth.jem.{m}.b64.k{k}") for m in models]) for k in (5, 10, 20, 50, 100)], "SGLD steps")
+      [(k, [(m, f"growth.jem.{m}.b64.k{k}") for m in models]) for k in axis("cnn-s", "b64", 2)], "SGLD steps")
+widths = sorted(int(parts[0].split("-")[2]) for parts in jem if parts[0].startswith("wrn-16-"))
 table("Time per JEM iteration against width (wrn-16-W, batch 64, 5 SGLD steps)",
-      [(f"wrn-16-{w}", [("time", f"growth.jem.wrn-16-{w}.b64.k5")]) for w in (1, 2, 4)], "model")
+      [(f"wrn-16-{w}", [("time", f"growth.jem.wrn-16-{w}.b64.k5")]) for w in widths], "model")
 mem = {}
 for line in open(f"{out}/memory.tsv"):
     buffer, batch, kb = line.split()

@@ -1,27 +1,18 @@
 import Tensors
 
-/// issue 10's third model, `wrn-16-4`, through every loop the issue names: a plain training
-/// step, a DSM step and a JEM iteration (5 SGLD steps) at batch 64, inference at batch 256.
-/// Minutes of work, so not in the default list: `joule bench --filter wrn-16-4`.
-public enum WideResNetBenchmarks {
-    public static func all() -> [Benchmark] {
-        [TrainingBenchmarks.trainStep("wrn-16-4", batch: 64), ScoreMatchingBenchmarks.step("wrn-16-4", batch: 64),
-         JEMBenchmarks.iteration("wrn-16-4", batch: 64, steps: 5), EngineBenchmarks.modelForward("wrn-16-4", batch: 256)]
-    }
-}
-
 /// How a JEM iteration's cost grows (issue 10): time per iteration against batch size,
 /// SGLD steps and model width, and resident memory against replay-buffer size and batch.
 /// Not in the default list (they take minutes); `joule bench --filter growth` runs them and
-/// `bench/cost-growth.sh` runs the memory rows one process each, for peak resident sizes.
+/// `bench/cost-growth.sh` runs the memory rows one process each, for peak resident sizes
+/// (its loop names the same buffer sizes and batches as `bufferSizes` and `memoryBatches`).
 public enum CostGrowthBenchmarks {
-    public static let batches = [16, 32, 64, 128, 256]
-    public static let steps = [5, 10, 20, 50, 100]
+    static let batches = [16, 32, 64, 128, 256]
+    static let steps = [5, 10, 20, 50, 100]
     /// Wide ResNets of depth 16 at widening factors 1, 2 and 4 (`wrn-16-4` is issue 10's
     /// third model), 5 SGLD steps each to keep the row short.
-    public static let widths = [1, 2, 4]
-    public static let bufferSizes = [1_000, 10_000, 50_000, 100_000]
-    public static let memoryBatches = [16, 64, 256]
+    static let widths = [1, 2, 4]
+    static let bufferSizes = [1_000, 10_000, 50_000, 100_000]
+    static let memoryBatches = [16, 64, 256]
 
     public static func all() -> [Benchmark] {
         var list: [Benchmark] = []

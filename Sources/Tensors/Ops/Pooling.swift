@@ -25,28 +25,27 @@ extension Tensor {
         let (n, c, spatial) = (shape[0], shape[1], shape[2] * shape[3])
         let out = Tensor.uninitialized([n, c])
         // The layout, not the twin: the graph keeps only what the adjoint needs.
-        let layout: dnnl_memory_desc_t? = DNNL.lock.withLock {
+        let blocked: (layout: dnnl_memory_desc_t, block: Int)? = DNNL.lock.withLock {
             guard let twin = storage.twin, let block = twin.channelBlock(for: shape) else { return nil }
             joule_blocked_spatial_mean(twin.buffer.assumingMemoryBound(to: Float.self), out.storage.pointer,
                                        n, c / block, spatial, block, 1 / Float(spatial))
-            return twin.descriptor
+            return (twin.descriptor, block)
         }
-        guard let layout else { return mean(squeezingAxes: [2, 3]) }
+        guard let blocked else { return mean(squeezingAxes: [2, 3]) }
         let inputShape = shape
         return Tensor.record(out, operation: "globalAveragePool", input: self) { g in
-            g.spreadOverSpace(inputShape, layout: layout)
+            g.spreadOverSpace(inputShape, layout: blocked.layout, block: blocked.block)
         }
     }
 
     /// The adjoint of `globalAveragePooled`: each [N, C] value divided evenly over the
-    /// H × W positions of its channel, written in `layout` (a channel-blocked layout of
-    /// `inputShape`).
-    fileprivate func spreadOverSpace(_ inputShape: [Int], layout: dnnl_memory_desc_t) -> Tensor {
+    /// H × W positions of its channel, written in `layout` (`inputShape` in blocks of
+    /// `block` channels).
+    fileprivate func spreadOverSpace(_ inputShape: [Int], layout: dnnl_memory_desc_t, block: Int) -> Tensor {
         let (n, c, spatial) = (inputShape[0], inputShape[1], inputShape[2] * inputShape[3])
         let out = Tensor.uninitialized(inputShape)
         DNNL.lock.withLock {
             let twin = LayoutTwin(descriptor: layout)
-            let block = twin.channelBlock(for: inputShape)!
             joule_blocked_spatial_spread(storage.pointer, twin.buffer.assumingMemoryBound(to: Float.self),
                                          n, c / block, spatial, block, 1 / Float(spatial))
             out.storage.attach(twin)
