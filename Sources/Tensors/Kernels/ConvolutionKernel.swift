@@ -105,18 +105,18 @@ enum ConvolutionKernel {
             slot.operand.bindInput(storage, cacheable: cacheable)
         }
         let twins = zip(plan.operands.dropFirst(inputs.count), outputs).map { $0.operand.bindOutput($1) }
-        var args = plan.operands.map { dnnl_exec_arg_t(arg: $0.arg, memory: $0.operand.memory) }
         let recorder = ConvolutionProfile.recorder
         let start = recorder == nil ? 0 : DispatchTime.now().uptimeNanoseconds
-        DNNL.check(dnnl_primitive_execute(plan.primitive, DNNL.handles.stream, Int32(args.count), &args), "run a convolution")
+        DNNL.execute(plan.primitive, plan.operands.map { dnnl_exec_arg_t(arg: $0.arg, memory: $0.operand.memory) },
+                     "a convolution", wait: false)
         if let recorder {
             DNNL.check(dnnl_stream_wait(DNNL.handles.stream), "wait for a convolution")
             recorder.summary.add(seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9,
                                  flops: plan.flops, winograd: plan.isWinograd)
         }
         if let leakyReLU = plan.leakyReLU, let output = plan.operands.last?.operand.memory {
-            var eltwiseArgs = [dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: output), dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: output)]
-            DNNL.check(dnnl_primitive_execute(leakyReLU, DNNL.handles.stream, 2, &eltwiseArgs), "run a convolution's LeakyReLU")
+            DNNL.execute(leakyReLU, [dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: output), dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: output)],
+                         "a convolution's LeakyReLU", wait: false)
         }
         DNNL.check(dnnl_stream_wait(DNNL.handles.stream), "wait for a convolution")
         for (twin, output) in zip(twins, outputs) { if let twin { output.attach(twin) } }
@@ -141,11 +141,11 @@ enum ConvolutionKernel {
         return plan
     }
 
-    /// Attributes with one post-op: LeakyReLU (oneDNN's ReLU with a negative slope).
-    private static func leakyReLUAttributes(slope: Float) -> dnnl_primitive_attr_t? {
-        var attributes: dnnl_primitive_attr_t?
+    /// Attributes with one post-op, LeakyReLU (oneDNN's ReLU with a negative slope), and the
+    /// engine's own scratchpad.
+    private static func leakyReLUAttributes(slope: Float) -> dnnl_primitive_attr_t {
+        let attributes = DNNL.makeAttributes()
         var postOps: dnnl_post_ops_t?
-        DNNL.check(dnnl_primitive_attr_create(&attributes), "create attributes")
         DNNL.check(dnnl_post_ops_create(&postOps), "create post-ops")
         DNNL.check(dnnl_post_ops_append_eltwise(postOps, 1, dnnl_eltwise_relu, slope, 0), "append a LeakyReLU post-op")
         DNNL.check(dnnl_primitive_attr_set_post_ops(attributes, postOps), "attach post-ops")
@@ -190,12 +190,12 @@ enum ConvolutionKernel {
             let status: dnnl_status_t
             switch direction {
             case .forward:
-                status = dnnl_primitive_desc_create(&pd, &forwardDesc, fused ? attributes : nil, engine, nil)
+                status = dnnl_primitive_desc_create(&pd, &forwardDesc, fused ? attributes ?? DNNL.attributes : DNNL.attributes, engine, nil)
             case .backwardData:
                 var desc = dnnl_convolution_desc_t()
                 guard dnnl_convolution_backward_data_desc_init(&desc, algorithm, &x, &w, &y, strides, padding, padding) == dnnl_success
                 else { return nil }
-                status = dnnl_primitive_desc_create(&pd, &desc, nil, engine, forwardPD)
+                status = dnnl_primitive_desc_create(&pd, &desc, DNNL.attributes, engine, forwardPD)
             case .backwardWeights:
                 var desc = dnnl_convolution_desc_t()
                 let describeStatus = withUnsafePointer(to: &b) { biasPointer in
@@ -203,7 +203,7 @@ enum ConvolutionKernel {
                                                                 &y, strides, padding, padding)
                 }
                 guard describeStatus == dnnl_success else { return nil }
-                status = dnnl_primitive_desc_create(&pd, &desc, nil, engine, forwardPD)
+                status = dnnl_primitive_desc_create(&pd, &desc, DNNL.attributes, engine, forwardPD)
             }
             return status == dnnl_success ? pd : nil
         }
@@ -246,19 +246,18 @@ enum ConvolutionKernel {
             }
             operands.append((arg, DNNLOperand(plain: plain, primitive: chosen, isInput: isInput), isInput))
         }
-        var primitive: dnnl_primitive_t?
-        DNNL.check(dnnl_primitive_create(&primitive, pd), "create a convolution \(g)")
+        let primitive = DNNL.createPrimitive(pd, "a convolution \(g)")
         var leakyReLU: dnnl_primitive_t?
         if separateLeakyReLU, case .forward(_, let slopeBits?) = direction, var output = dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0)?.pointee {
             var desc = dnnl_eltwise_desc_t()
             var eltwisePD: dnnl_primitive_desc_t?
             DNNL.check(dnnl_eltwise_forward_desc_init(&desc, dnnl_forward_training, dnnl_eltwise_relu, &output,
                                                       Float(bitPattern: slopeBits), 0), "describe a convolution's LeakyReLU")
-            DNNL.check(dnnl_primitive_desc_create(&eltwisePD, &desc, nil, engine, nil), "plan a convolution's LeakyReLU")
+            DNNL.check(dnnl_primitive_desc_create(&eltwisePD, &desc, DNNL.attributes, engine, nil), "plan a convolution's LeakyReLU")
             defer { dnnl_primitive_desc_destroy(eltwisePD) }
-            DNNL.check(dnnl_primitive_create(&leakyReLU, eltwisePD), "create a convolution's LeakyReLU")
+            leakyReLU = DNNL.createPrimitive(eltwisePD, "a convolution's LeakyReLU")
         }
-        return Plan(primitive: primitive!, operands: operands,
+        return Plan(primitive: primitive, operands: operands,
                     implementation: DNNL.implementationName(pd) + (leakyReLU == nil ? "" : " + eltwise LeakyReLU"), leakyReLU: leakyReLU,
                     flops: g.flops)
     }

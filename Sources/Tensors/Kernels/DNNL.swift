@@ -96,17 +96,16 @@ final class DNNLOperand {
         DNNL.check(dnnl_memory_create(&blocked, primitive, engine, buffer), "create a blocked memory")
         var reorderPD: dnnl_primitive_desc_t?
         if isInput {
-            DNNL.check(dnnl_reorder_primitive_desc_create(&reorderPD, &plainDesc, engine, primitive, engine, nil),
+            DNNL.check(dnnl_reorder_primitive_desc_create(&reorderPD, &plainDesc, engine, primitive, engine, DNNL.attributes),
                        "plan a reorder into the primitive's layout")
         } else {
-            DNNL.check(dnnl_reorder_primitive_desc_create(&reorderPD, primitive, engine, &plainDesc, engine, nil),
+            DNNL.check(dnnl_reorder_primitive_desc_create(&reorderPD, primitive, engine, &plainDesc, engine, DNNL.attributes),
                        "plan a reorder out of the primitive's layout")
         }
-        var prim: dnnl_primitive_t?
-        DNNL.check(dnnl_primitive_create(&prim, reorderPD), "create a reorder")
+        let reorder = DNNL.createPrimitive(reorderPD, "a reorder")
         dnnl_primitive_desc_destroy(reorderPD)
         primitiveMemory = blocked!
-        reorderPrimitive = prim
+        reorderPrimitive = reorder
         privateBuffer = buffer
     }
 
@@ -169,9 +168,8 @@ final class DNNLOperand {
 
     private func run(_ primitive: dnnl_primitive_t, from: dnnl_memory_t, to: dnnl_memory_t) {
         Threading.useTeam(team)
-        var args = [dnnl_exec_arg_t(arg: DNNL_ARG_FROM, memory: from), dnnl_exec_arg_t(arg: DNNL_ARG_TO, memory: to)]
-        DNNL.check(dnnl_primitive_execute(primitive, DNNL.handles.stream, 2, &args), "reorder")
-        DNNL.check(dnnl_stream_wait(DNNL.handles.stream), "wait for a reorder")
+        DNNL.execute(primitive, [dnnl_exec_arg_t(arg: DNNL_ARG_FROM, memory: from), dnnl_exec_arg_t(arg: DNNL_ARG_TO, memory: to)],
+                     "a reorder")
     }
 }
 
@@ -189,8 +187,6 @@ final class FlatPlan {
     /// names it in errors. Call with `DNNL.lock` held.
     func run(_ pointers: [UnsafeMutableRawPointer], what: String) {
         for (slot, pointer) in zip(operands, pointers) { slot.operand.bindPlain(pointer) }
-        var args = operands.map { dnnl_exec_arg_t(arg: $0.arg, memory: $0.operand.memory) }
-        DNNL.check(dnnl_primitive_execute(primitive, DNNL.handles.stream, Int32(args.count), &args), "run \(what)")
-        DNNL.check(dnnl_stream_wait(DNNL.handles.stream), "wait for \(what)")
+        DNNL.execute(primitive, operands.map { dnnl_exec_arg_t(arg: $0.arg, memory: $0.operand.memory) }, what)
     }
 }

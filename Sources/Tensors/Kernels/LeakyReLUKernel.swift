@@ -69,7 +69,7 @@ enum LeakyReLUKernel {
         case .forward:
             DNNL.check(dnnl_eltwise_forward_desc_init(&desc, dnnl_forward_inference, dnnl_eltwise_relu, &data, slope, 0),
                        "describe LeakyReLU")
-            DNNL.check(dnnl_primitive_desc_create(&pd, &desc, nil, engine, nil), "plan LeakyReLU")
+            DNNL.check(dnnl_primitive_desc_create(&pd, &desc, DNNL.attributes, engine, nil), "plan LeakyReLU")
             operands = [(DNNL_ARG_SRC, operand(true)), (DNNL_ARG_DST, operand(false))]
         case .backward:
             // oneDNN wants the forward plan as a hint.
@@ -81,12 +81,10 @@ enum LeakyReLUKernel {
             defer { dnnl_primitive_desc_destroy(hint) }
             DNNL.check(dnnl_eltwise_backward_desc_init(&desc, dnnl_eltwise_relu, &data, &data, slope, 0),
                        "describe LeakyReLU backward")
-            DNNL.check(dnnl_primitive_desc_create(&pd, &desc, nil, engine, hint), "plan LeakyReLU backward")
+            DNNL.check(dnnl_primitive_desc_create(&pd, &desc, DNNL.attributes, engine, hint), "plan LeakyReLU backward")
             operands = [(DNNL_ARG_SRC, operand(true)), (DNNL_ARG_DIFF_DST, operand(true)), (DNNL_ARG_DIFF_SRC, operand(false))]
         }
         defer { dnnl_primitive_desc_destroy(pd) }
-        var primitive: dnnl_primitive_t?
-        DNNL.check(dnnl_primitive_create(&primitive, pd), "create LeakyReLU")
-        return FlatPlan(primitive: primitive!, operands: operands)
+        return FlatPlan(primitive: DNNL.createPrimitive(pd, "LeakyReLU"), operands: operands)
     }
 }

@@ -40,11 +40,9 @@ enum MatmulKernel {
             plan.a.bindInput(a.storage)
             plan.b.bindInput(b.storage, cacheable: packsB)
             _ = plan.c.bindOutput(c.storage)  // plain layouts: no twin
-            var args = [dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: plan.a.memory),
-                        dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: plan.b.memory),
-                        dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: plan.c.memory)]
-            DNNL.check(dnnl_primitive_execute(plan.primitive, DNNL.handles.stream, 3, &args), "run a matmul")
-            DNNL.check(dnnl_stream_wait(DNNL.handles.stream), "wait for a matmul")
+            DNNL.execute(plan.primitive, [dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: plan.a.memory),
+                                          dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: plan.b.memory),
+                                          dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: plan.c.memory)], "a matmul")
         }
     }
 
@@ -56,14 +54,13 @@ enum MatmulKernel {
         var desc = dnnl_matmul_desc_t()
         DNNL.check(dnnl_matmul_desc_init(&desc, &a, &bChoice, nil, &c), "describe a matmul \(key)")
         var pd: dnnl_primitive_desc_t?
-        DNNL.check(dnnl_primitive_desc_create(&pd, &desc, nil, DNNL.handles.engine, nil), "plan a matmul \(key)")
+        DNNL.check(dnnl_primitive_desc_create(&pd, &desc, DNNL.attributes, DNNL.handles.engine, nil), "plan a matmul \(key)")
         defer { dnnl_primitive_desc_destroy(pd) }
-        var primitive: dnnl_primitive_t?
-        DNNL.check(dnnl_primitive_create(&primitive, pd), "create a matmul \(key)")
+        let primitive = DNNL.createPrimitive(pd, "a matmul \(key)")
         guard let packed = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0) else {
             preconditionFailure("oneDNN: no weights layout for a matmul \(key)")
         }
-        return Plan(primitive: primitive!,
+        return Plan(primitive: primitive,
                     a: DNNLOperand(plain: a, primitive: &a, isInput: true),
                     b: DNNLOperand(plain: b, primitive: packed, isInput: true),
                     c: DNNLOperand(plain: c, primitive: &c, isInput: false))

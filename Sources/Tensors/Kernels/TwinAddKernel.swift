@@ -33,12 +33,10 @@ enum TwinAddKernel {
         var desc = dnnl_binary_desc_t()
         DNNL.check(dnnl_binary_desc_init(&desc, dnnl_binary_add, &data, &data, &data), "describe an addition")
         var pd: dnnl_primitive_desc_t?
-        DNNL.check(dnnl_primitive_desc_create(&pd, &desc, nil, DNNL.handles.engine, nil), "plan an addition")
+        DNNL.check(dnnl_primitive_desc_create(&pd, &desc, DNNL.attributes, DNNL.handles.engine, nil), "plan an addition")
         defer { dnnl_primitive_desc_destroy(pd) }
-        var primitive: dnnl_primitive_t?
-        DNNL.check(dnnl_primitive_create(&primitive, pd), "create an addition")
         func operand(_ isInput: Bool) -> DNNLOperand { DNNLOperand(plain: data, primitive: &data, isInput: isInput) }
-        return FlatPlan(primitive: primitive!, operands: [(DNNL_ARG_SRC_0, operand(true)), (DNNL_ARG_SRC_1, operand(true)),
+        return FlatPlan(primitive: DNNL.createPrimitive(pd, "an addition"), operands: [(DNNL_ARG_SRC_0, operand(true)), (DNNL_ARG_SRC_1, operand(true)),
                                                        (DNNL_ARG_DST, operand(false))])
     }
 }
