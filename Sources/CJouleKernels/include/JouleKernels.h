@@ -37,6 +37,29 @@ void joule_blocked_spatial_mean(const float *src, float *dst, size_t batch, size
 void joule_blocked_spatial_spread(const float *src, float *dst, size_t batch, size_t channel_blocks,
                                   size_t spatial, size_t block, float scale);
 
+/// The input gradient of a convolution with one input channel (weight [C, 1, kH, kW],
+/// square `stride`, symmetric zero `padding` < kH and < kW), read from its output gradient
+/// in oneDNN's channel-blocked layout (aBcd8b or aBcd16b, `block` 8 or 16 dividing
+/// `channels`):
+///   dx[n, 0, i, j] = Σ_{c, a, b} w[c, 0, a, b] · g[n, c, (i + p − a)/s, (j + p − b)/s]
+/// over the taps that land on an output position, with g the output gradient, or, when
+/// `output` (the convolution's LeakyReLU output, same layout) is given, the output gradient
+/// times LeakyReLU's slope there (1 where output > 0, `slope` elsewhere). `input_gradient`
+/// is plain [N, 1, H, W]. Needs `packed_weight` of channels·kH·kW floats and `scratch` of
+/// threads·channels·padded_height·padded_width floats (the two functions below). Runs on
+/// `threads` threads of the OpenMP team that oneDNN uses (libgomp), or on the caller's.
+void joule_single_channel_input_gradient(const float *output_gradient, const float *output, float slope,
+                                         const float *weight, float *packed_weight, size_t batch, size_t channels,
+                                         size_t block, size_t out_height, size_t out_width, size_t in_height,
+                                         size_t in_width, size_t kernel_height, size_t kernel_width, size_t stride,
+                                         size_t padding, float *input_gradient, float *scratch, size_t threads);
+
+/// Rows of one channel's scratch plane for `joule_single_channel_input_gradient`.
+size_t joule_single_channel_padded_height(size_t in_height, size_t kernel_height);
+
+/// Columns of one channel's scratch plane for `joule_single_channel_input_gradient`.
+size_t joule_single_channel_padded_width(size_t in_width, size_t kernel_width);
+
 /// Float lanes of the widest fused multiply-add this CPU has (16 with AVX-512, 8 with
 /// AVX2 + FMA), 0 where `joule_fma_peak_loop` has no vector code.
 int joule_fma_lanes(void);

@@ -33,6 +33,14 @@ public func conv2d(_ input: Tensor, _ weight: Tensor, bias: Tensor? = nil,
     var inputs = [input, weight]
     if let bias { inputs.append(bias) }
     return Tensor.record(out, operation: "conv2d", inputs: inputs) { cotangent, needed in
+        // The first layer of a grey-scale model, differentiated in its input alone (an SGLD
+        // step's gradient): one pass over the blocked cotangent instead of three. Only at top
+        // level, where the result is not differentiated again.
+        if needed[0], !needed.dropFirst().contains(true), !RecordingContext.isRecording,
+           let dx = SingleChannelGradientKernel.inputGradient(g, outputGradient: cotangent, output: out, slope: slope,
+                                                              weight: weight) {
+            return [dx] + needed.dropFirst().map { _ in nil }
+        }
         // LeakyReLU keeps the sign, so its slope can be read off the output.
         let dy = slope.map { cotangent.scaledByLeakyReLUSlope(at: out, negativeSlope: $0) } ?? cotangent
         // At top level (nothing recorded) one oneDNN pass gives both weight and bias
