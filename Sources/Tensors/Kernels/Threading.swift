@@ -39,8 +39,8 @@ enum Threading {
     /// Sets the OpenMP team size; 0 means all cores. Every time, not only when it differs
     /// from the last: the size is a per-thread setting in libgomp, so a thread that has not
     /// set it (a test's, or a task's after a hop) would plan and run with its default team
-    /// whatever another thread set last, and a primitive planned for one team size fails
-    /// ("invalid arguments") when run with a larger one. Setting it costs nanoseconds.
+    /// whatever another thread set last, and oneDNN sizes a primitive's scratch space for
+    /// the team it sees at planning. Setting it costs nanoseconds.
     static func useTeam(_ threads: Int32) {
         _ = configured
         let wanted = threads > 0 ? threads : Int32(Kernels.threadCount)
