@@ -5,7 +5,9 @@
  * Build and run (BENCHMARKS.md, "The first layer's input gradient in one pass"):
  *   clang -O3 -fno-math-errno -ffp-contract=off -I Sources/CJouleKernels/include -I Sources/CJouleKernels \
  *      bench/c/single_channel_gradient.c Sources/CJouleKernels/single_channel_input_gradient.c \
- *      -o /tmp/single_channel_gradient -lgomp && /tmp/single_channel_gradient */
+ *      -o /tmp/single_channel_gradient -Wl,--no-as-needed -lgomp && /tmp/single_channel_gradient
+ * (the kernel finds libgomp's GOMP_parallel with dlsym, so libgomp must stay linked: without
+ * it the "2 threads" figure is one thread's). */
 #include "JouleKernels.h"
 #include <stdio.h>
 #include <stdlib.h>

@@ -65,16 +65,12 @@ final class DNNLOperand {
     private let privateBuffer: UnsafeMutableRawPointer?
     /// The layout the primitive reads or writes.
     let primitiveDescriptor: dnnl_memory_desc_t
-    /// The OpenMP team size its reorder was planned for; a reorder run later (a twin read
-    /// back to plain) runs with the same team.
-    private let team: Int32
     /// For inputs that rarely change (weights): the storage last reordered, kept alive so
     /// its identity cannot be reused; the reorder is skipped while it is the same.
     private var cachedSource: TensorStorage?
 
     /// `isInput`: data flows plain → primitive layout before execution; otherwise after.
     init(plain: dnnl_memory_desc_t, primitive: UnsafePointer<dnnl_memory_desc_t>, isInput: Bool) {
-        team = Threading.team
         var plainDesc = plain
         primitiveDescriptor = primitive.pointee
         let engine = DNNL.handles.engine
@@ -167,7 +163,6 @@ final class DNNLOperand {
     }
 
     private func run(_ primitive: dnnl_primitive_t, from: dnnl_memory_t, to: dnnl_memory_t) {
-        Threading.useTeam(team)
         DNNL.execute(primitive, [dnnl_exec_arg_t(arg: DNNL_ARG_FROM, memory: from), dnnl_exec_arg_t(arg: DNNL_ARG_TO, memory: to)],
                      "a reorder")
     }

@@ -24,41 +24,53 @@ extension DNNL {
         return attributes!
     }
 
-    /// The scratchpad memory of each primitive that needs one (its descriptor's size), by primitive.
-    nonisolated(unsafe) private static var scratchpads: [OpaquePointer: (memory: dnnl_memory_t, bytes: Int)] = [:]
+    /// What running a primitive needs besides its arguments: the OpenMP team size it was
+    /// planned under (oneDNN sizes per-thread scratch for it) and its scratchpad memory, if any.
+    private struct Needs {
+        let team: Int32
+        let scratchpad: dnnl_memory_t?
+    }
+
+    nonisolated(unsafe) private static var needs: [OpaquePointer: Needs] = [:]
+    /// The shared scratchpad, grown when a primitive that needs more is created (never while
+    /// one runs, so a primitive run without waiting keeps its buffer).
     nonisolated(unsafe) private static var scratchBuffer: UnsafeMutableRawPointer?
     nonisolated(unsafe) private static var scratchCapacity = 0
 
-    /// Creates the primitive that `pd` describes and notes the scratchpad it needs. `pd` must
-    /// have been made with `attributes`. Call with `DNNL.lock` held.
+    /// Creates the primitive that `pd` describes (planned for the current `Threading.team`)
+    /// and notes the scratchpad it needs. `pd` must have been made with `attributes`. Call
+    /// with `DNNL.lock` held.
     static func createPrimitive(_ pd: const_dnnl_primitive_desc_t?, _ what: @autoclosure () -> String) -> dnnl_primitive_t {
         var primitive: dnnl_primitive_t?
         check(dnnl_primitive_create(&primitive, pd), "create \(what())")
+        var scratchpad: dnnl_memory_t?
         if let descriptor = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0) {
             var scratch = descriptor.pointee
             let bytes = dnnl_memory_desc_get_size(&scratch)
             if bytes > 0 {
-                var memory: dnnl_memory_t?
-                check(dnnl_memory_create(&memory, &scratch, handles.engine, nil), "create a scratchpad for \(what())")
-                scratchpads[primitive!] = (memory!, bytes)
+                check(dnnl_memory_create(&scratchpad, &scratch, handles.engine, nil), "create a scratchpad for \(what())")
+                if bytes > scratchCapacity {
+                    scratchBuffer?.deallocate()
+                    scratchBuffer = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+                    scratchCapacity = bytes
+                }
             }
         }
+        needs[primitive!] = Needs(team: Threading.team, scratchpad: scratchpad)
         return primitive!
     }
 
-    /// Runs `primitive` on `arguments` and its scratchpad; waits for it unless `wait` is
-    /// false (the caller waits). Call with `DNNL.lock` held.
+    /// Runs `primitive` on `arguments` and its scratchpad, with the team it was planned
+    /// under; waits for it unless `wait` is false (the caller waits). Call with `DNNL.lock` held.
     static func execute(_ primitive: dnnl_primitive_t, _ arguments: [dnnl_exec_arg_t], _ what: @autoclosure () -> String,
                         wait: Bool = true) {
+        guard let needs = needs[primitive] else { preconditionFailure("oneDNN: \(what()) was not made by DNNL.createPrimitive") }
+        // Reading an input's plain values may have run a reorder planned for another team.
+        Threading.useTeam(needs.team)
         var arguments = arguments
-        if let scratch = scratchpads[primitive] {
-            if scratch.bytes > scratchCapacity {
-                scratchBuffer?.deallocate()
-                scratchBuffer = UnsafeMutableRawPointer.allocate(byteCount: scratch.bytes, alignment: 64)
-                scratchCapacity = scratch.bytes
-            }
-            check(dnnl_memory_set_data_handle(scratch.memory, scratchBuffer), "bind a scratchpad")
-            arguments.append(dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: scratch.memory))
+        if let scratchpad = needs.scratchpad {
+            check(dnnl_memory_set_data_handle(scratchpad, scratchBuffer), "bind a scratchpad")
+            arguments.append(dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: scratchpad))
         }
         check(dnnl_primitive_execute(primitive, handles.stream, Int32(arguments.count), arguments), "run \(what())")
         if wait { check(dnnl_stream_wait(handles.stream), "wait for \(what())") }

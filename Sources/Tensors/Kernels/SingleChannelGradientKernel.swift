@@ -24,7 +24,8 @@ enum SingleChannelGradientKernel {
                 guard let outputTwin = y.storage.twin, outputTwin.matches(gradientTwin.descriptor) else { return nil }
                 outputValues = outputTwin.buffer.assumingMemoryBound(to: Float.self)
             }
-            let threads = g.flops < Threading.singleThreadWork ? 1 : Kernels.threadCount
+            // A thread per image at most: each clears a whole scratch plane before its first.
+            let threads = g.flops < Threading.singleThreadWork ? 1 : min(Kernels.threadCount, g.batch)
             let packedCount = g.outChannels * g.kernelHeight * g.kernelWidth
             let scratchCount = threads * g.outChannels * joule_single_channel_padded_height(g.height, g.kernelHeight)
                 * joule_single_channel_padded_width(g.width, g.kernelWidth)
