@@ -28,7 +28,9 @@ enum ConvolutionKernel {
         case backwardWeights(bias: Bool)
     }
 
-    private struct Key: Hashable { let geometry: ConvolutionGeometry; let direction: Direction; let algorithm: Algorithm }
+    private struct Key: Hashable {
+        let geometry: ConvolutionGeometry; let direction: Direction; let algorithm: Algorithm; let precision: ConvolutionPrecision
+    }
 
     /// A planned primitive and its operands, in execution-argument order.
     final class Plan {
@@ -49,6 +51,12 @@ enum ConvolutionKernel {
             self.flops = flops
         }
         var isWinograd: Bool { implementation.contains("wino") }
+        /// Whether it multiplies in bfloat16 on the CPU's own instructions (AVX512_BF16 or AMX),
+        /// not oneDNN's emulation of them.
+        var isNativeBFloat16: Bool { Self.nativeBFloat16(implementation) }
+        static func nativeBFloat16(_ implementation: String) -> Bool {
+            implementation.contains("bf16") && (implementation.contains("avx512_core_bf16") || implementation.contains("amx"))
+        }
     }
 
     nonisolated(unsafe) private static var plans: [Key: Plan] = [:]
@@ -63,27 +71,32 @@ enum ConvolutionKernel {
         Algorithm(rawValue: ProcessInfo.processInfo.environment["JOULE_CONV_ALGORITHM"] ?? "") ?? .winograd
 
     /// y = conv(x, w) + b, then LeakyReLU with `leakyReLUSlope` when given (fused into the
-    /// convolution as a oneDNN post-op: no extra pass over the output).
+    /// convolution as a oneDNN post-op: no extra pass over the output). In the caller's
+    /// `ConvolutionPrecision`.
     static func forward(_ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
                         leakyReLUSlope: Float?, output: Tensor) {
+        let precision = ConvolutionPrecision.current
         DNNL.lock.withLock {
-            let plan = self.plan(g, .forward(bias: bias != nil, leakyReLUSlopeBits: leakyReLUSlope?.bitPattern))
+            let plan = self.plan(g, .forward(bias: bias != nil, leakyReLUSlopeBits: leakyReLUSlope?.bitPattern), precision)
             var inputs: [(TensorStorage, Bool)] = [(input.storage, false), (weight.storage, true)]
             if let bias { inputs.append((bias.storage, false)) }
             execute(plan, inputs: inputs, output: output.storage)
         }
     }
 
-    /// dx = convᵀ(dy, w): the adjoint of the forward pass in its input.
+    /// dx = convᵀ(dy, w): the adjoint of the forward pass in its input, in the caller's
+    /// `ConvolutionPrecision`.
     static func backwardData(_ g: ConvolutionGeometry, outputGradient: Tensor, weight: Tensor, inputGradient: Tensor) {
+        let precision = ConvolutionPrecision.current
         DNNL.lock.withLock {
-            execute(plan(g, .backwardData), inputs: [(outputGradient.storage, false), (weight.storage, true)],
+            execute(plan(g, .backwardData, precision), inputs: [(outputGradient.storage, false), (weight.storage, true)],
                     output: inputGradient.storage)
         }
     }
 
     /// dw = the adjoint of the forward pass in its weight, applied to dy.
-    /// With `biasGradient`, also db = Σ dy over batch and space, in the same pass.
+    /// With `biasGradient`, also db = Σ dy over batch and space, in the same pass. Always
+    /// float32: weight gradients are the training update's.
     static func backwardWeights(_ g: ConvolutionGeometry, input: Tensor, outputGradient: Tensor, weightGradient: Tensor,
                                 biasGradient: Tensor? = nil) {
         DNNL.lock.withLock {
@@ -132,13 +145,40 @@ enum ConvolutionKernel {
         }
     }
 
-    private static func plan(_ g: ConvolutionGeometry, _ direction: Direction) -> Plan {
+    private static func plan(_ g: ConvolutionGeometry, _ direction: Direction,
+                             _ precision: ConvolutionPrecision = .float32) -> Plan {
         Threading.prepareForDNNL(work: g.flops)
-        let key = Key(geometry: g, direction: direction, algorithm: algorithm)
+        let key = Key(geometry: g, direction: direction, algorithm: algorithm, precision: precision)
         if let plan = plans[key] { return plan }
-        let plan = makePlan(g, direction)
+        let plan: Plan
+        switch precision {
+        case .float32:
+            guard let made = makePlan(g, direction, reduced: false) else {
+                preconditionFailure("oneDNN: cannot plan a convolution \(g) (\(direction))")
+            }
+            plan = made
+        case .bfloat16:
+            plan = reducedPlan(g, direction)
+        }
         plans[key] = plan
         return plan
+    }
+
+    /// Whether a small convolution (16 channels) gets a native bfloat16 plan here.
+    static func hasNativeBFloat16() -> Bool {
+        let g = ConvolutionGeometry(batch: 2, inChannels: 16, height: 8, width: 8, outChannels: 16,
+                                    kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
+        return DNNL.lock.withLock { plan(g, .backwardData, .bfloat16).isNativeBFloat16 }
+    }
+
+    /// The bfloat16 plan where it pays (`ConvolutionPrecision`), else the float32 one. The
+    /// Winograd layers too: alone, bfloat16's direct kernel beats float32 Winograd on three of
+    /// cnn-s's four passes, and in the JEM iteration converting them all gave 351–363 ms
+    /// against 391–401 ms converting the direct layers only (`jem_iteration.cnn-s.b64.bfloat16_sampler`).
+    private static func reducedPlan(_ g: ConvolutionGeometry, _ direction: Direction) -> Plan {
+        if case .backwardWeights = direction { return plan(g, direction) }
+        guard g.inChannels >= 16, let reduced = makePlan(g, direction, reduced: true) else { return plan(g, direction) }
+        return reduced
     }
 
     /// Attributes with one post-op, LeakyReLU (oneDNN's ReLU with a negative slope), and the
@@ -153,7 +193,9 @@ enum ConvolutionKernel {
         return attributes
     }
 
-    private static func makePlan(_ g: ConvolutionGeometry, _ direction: Direction) -> Plan {
+    /// The plan for `direction`; `reduced`: with bfloat16 inputs and float32 output, or nil
+    /// where oneDNN has no native bfloat16 kernel for it.
+    private static func makePlan(_ g: ConvolutionGeometry, _ direction: Direction, reduced: Bool) -> Plan? {
         let engine = DNNL.handles.engine
         let strides: [Int64] = [Int64(g.stride), Int64(g.stride)]
         let padding: [Int64] = [Int64(g.padding), Int64(g.padding)]
@@ -161,8 +203,14 @@ enum ConvolutionKernel {
         let plainY = DNNL.plainDescriptor(g.outputShape), plainB = DNNL.plainDescriptor([g.outChannels])
         // A single input channel runs faster in plain layout (platform notes: 0.6–2 ms against
         // 3–13 ms blocked for its backward passes).
-        var x = g.inChannels == 1 ? plainX : DNNL.anyDescriptor(g.inputShape)
-        var w = DNNL.anyDescriptor(g.weightShape), y = DNNL.anyDescriptor(g.outputShape)
+        var x = g.inChannels == 1 && !reduced ? plainX : DNNL.anyDescriptor(g.inputShape)
+        var y = DNNL.anyDescriptor(g.outputShape)
+        // Reduced: what each pass reads (forward x and w, backward-data dy and w) in
+        // bfloat16; what it writes (y, dx) stays float32.
+        let inputType = reduced ? dnnl_bf16 : dnnl_f32
+        var w = DNNL.anyDescriptor(g.weightShape, type: inputType)
+        var forwardX = reduced ? DNNL.anyDescriptor(g.inputShape, type: inputType) : x
+        var backwardY = reduced ? DNNL.anyDescriptor(g.outputShape, type: inputType) : y
         var b = plainB
 
         var hasBias = false
@@ -180,7 +228,7 @@ enum ConvolutionKernel {
             var forwardDesc = dnnl_convolution_desc_t()
             let forwardStatus = withUnsafePointer(to: &b) { biasPointer in
                 dnnl_convolution_forward_desc_init(&forwardDesc, dnnl_forward_training, algorithm,
-                                                   &x, &w, hasBias ? biasPointer : nil, &y, strides, padding, padding)
+                                                   &forwardX, &w, hasBias ? biasPointer : nil, &y, strides, padding, padding)
             }
             guard forwardStatus == dnnl_success else { return nil }
             var forwardPD: dnnl_primitive_desc_t?
@@ -193,7 +241,7 @@ enum ConvolutionKernel {
                 status = dnnl_primitive_desc_create(&pd, &forwardDesc, fused ? attributes ?? DNNL.attributes : DNNL.attributes, engine, nil)
             case .backwardData:
                 var desc = dnnl_convolution_desc_t()
-                guard dnnl_convolution_backward_data_desc_init(&desc, algorithm, &x, &w, &y, strides, padding, padding) == dnnl_success
+                guard dnnl_convolution_backward_data_desc_init(&desc, algorithm, &x, &w, &backwardY, strides, padding, padding) == dnnl_success
                 else { return nil }
                 status = dnnl_primitive_desc_create(&pd, &desc, DNNL.attributes, engine, forwardPD)
             case .backwardWeights:
@@ -210,16 +258,17 @@ enum ConvolutionKernel {
         // Winograd where it applies (3×3, stride 1, more than one input channel) and oneDNN
         // implements it; its forward cannot fuse a LeakyReLU with a slope, so that runs as a
         // second, in-place primitive (`separateLeakyReLU`). Direct otherwise.
-        let winograd = Self.algorithm == .winograd && g.kernelHeight == 3 && g.kernelWidth == 3 && g.stride == 1 && g.inChannels > 1
+        let winograd = !reduced && Self.algorithm == .winograd && g.kernelHeight == 3 && g.kernelWidth == 3 && g.stride == 1 && g.inChannels > 1
         var separateLeakyReLU = false
         var chosen = winograd ? describe(dnnl_convolution_winograd) : nil
         if chosen == nil, winograd, attributes != nil {
             chosen = describe(dnnl_convolution_winograd, fused: false)
             separateLeakyReLU = chosen != nil
         }
-        guard let pd = chosen ?? describe(dnnl_convolution_direct) else {
-            preconditionFailure("oneDNN: cannot plan a convolution \(g) (\(direction))")
-        }
+        guard let pd = chosen ?? describe(dnnl_convolution_direct) else { return nil }
+        defer { dnnl_primitive_desc_destroy(pd) }
+        let implementation = DNNL.implementationName(pd)
+        if reduced && !Plan.nativeBFloat16(implementation) { return nil }
         var layout: [(Int32, dnnl_memory_desc_t, dnnl_query_t, Bool)]
         switch direction {
         case .forward:
@@ -236,7 +285,6 @@ enum ConvolutionKernel {
                       (DNNL_ARG_DIFF_WEIGHTS, plainW, dnnl_query_diff_weights_md, false)]
             if hasBias { layout.append((DNNL_ARG_DIFF_BIAS, plainB, dnnl_query_diff_weights_md, false)) }
         }
-        defer { dnnl_primitive_desc_destroy(pd) }
         var operands: [(Int32, DNNLOperand, Bool)] = []
         for (index, (arg, plain, query, isInput)) in layout.enumerated() {
             // The bias is the second weights-like argument of the forward primitive.
@@ -258,7 +306,7 @@ enum ConvolutionKernel {
             leakyReLU = DNNL.createPrimitive(eltwisePD, "a convolution's LeakyReLU")
         }
         return Plan(primitive: primitive, operands: operands,
-                    implementation: DNNL.implementationName(pd) + (leakyReLU == nil ? "" : " + eltwise LeakyReLU"), leakyReLU: leakyReLU,
+                    implementation: implementation + (leakyReLU == nil ? "" : " + eltwise LeakyReLU"), leakyReLU: leakyReLU,
                     flops: g.flops)
     }
 }

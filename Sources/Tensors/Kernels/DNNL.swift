@@ -36,10 +36,10 @@ enum DNNL {
         return md
     }
 
-    /// A descriptor that lets the primitive pick its preferred layout.
-    static func anyDescriptor(_ dims: [Int]) -> dnnl_memory_desc_t {
+    /// A descriptor that lets the primitive pick its preferred layout (of `type`'s numbers).
+    static func anyDescriptor(_ dims: [Int], type: dnnl_data_type_t = dnnl_f32) -> dnnl_memory_desc_t {
         var md = dnnl_memory_desc_t()
-        check(dnnl_memory_desc_init_by_tag(&md, Int32(dims.count), dims.map(Int64.init), dnnl_f32, dnnl_format_tag_any),
+        check(dnnl_memory_desc_init_by_tag(&md, Int32(dims.count), dims.map(Int64.init), type, dnnl_format_tag_any),
               "describe a tensor of shape \(dims)")
         return md
     }
@@ -122,9 +122,37 @@ final class DNNLOperand {
         }
         setHandle(primitiveMemory, privateBuffer)
         if cacheable && storage === cachedSource { return }
-        setHandle(plainMemory, storage.pointer)
-        run(reorderPrimitive, from: plainMemory, to: primitiveMemory)
+        if let twin = storage.twin, let fromTwin = reorder(from: twin) {
+            // Values held in another layout or number format: one reorder straight from
+            // there, without filling the plain buffer on the way.
+            setHandle(fromTwin.source, twin.buffer)
+            run(fromTwin.primitive, from: fromTwin.source, to: primitiveMemory)
+        } else {
+            setHandle(plainMemory, storage.pointer)
+            run(reorderPrimitive, from: plainMemory, to: primitiveMemory)
+        }
         cachedSource = cacheable ? storage : nil
+    }
+
+    /// Reorders into the primitive's layout from twins' layouts, one per layout seen.
+    private var twinReorders: [(descriptor: dnnl_memory_desc_t, source: dnnl_memory_t, primitive: dnnl_primitive_t)] = []
+
+    /// The reorder from `twin`'s layout into the primitive's, or nil when the twin holds
+    /// other dimensions (a reshaped tensor keeps its storage's twin).
+    private func reorder(from twin: LayoutTwin) -> (source: dnnl_memory_t, primitive: dnnl_primitive_t)? {
+        guard twin.hasDimensions(of: primitiveDescriptor) else { return nil }
+        if let known = twinReorders.first(where: { twin.matches($0.descriptor) }) { return (known.source, known.primitive) }
+        var source = twin.descriptor, target = primitiveDescriptor
+        let engine = DNNL.handles.engine
+        var memory: dnnl_memory_t?
+        DNNL.check(dnnl_memory_create(&memory, &source, engine, nil), "create a twin's memory")
+        var reorderPD: dnnl_primitive_desc_t?
+        DNNL.check(dnnl_reorder_primitive_desc_create(&reorderPD, &source, engine, &target, engine, DNNL.attributes),
+                   "plan a reorder from a twin into the primitive's layout")
+        defer { dnnl_primitive_desc_destroy(reorderPD) }
+        let primitive = DNNL.createPrimitive(reorderPD, "a reorder from a twin")
+        twinReorders.append((twin.descriptor, memory!, primitive))
+        return (memory!, primitive)
     }
 
     /// Points the operand at where the primitive writes `storage`'s values: the plain

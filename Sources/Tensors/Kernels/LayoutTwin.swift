@@ -24,6 +24,18 @@ final class LayoutTwin: @unchecked Sendable {
         return dnnl_memory_desc_equal(&a, &b) != 0
     }
 
+    /// Whether the layout has the same dimensions as `other` (whatever the layout or type).
+    func hasDimensions(of other: dnnl_memory_desc_t) -> Bool {
+        let mine = descriptor
+        guard mine.ndims == other.ndims else { return false }
+        return withUnsafeBytes(of: mine.dims) { a in
+            withUnsafeBytes(of: other.dims) { b in
+                let count = Int(mine.ndims)
+                return Array(a.bindMemory(to: Int64.self).prefix(count)) == Array(b.bindMemory(to: Int64.self).prefix(count))
+            }
+        }
+    }
+
     /// When this twin holds a tensor of `shape` [N, C, H, W] in oneDNN's channel-blocked
     /// layout (aBcd8b or aBcd16b, C a whole number of blocks): the block size; nil for any
     /// other layout or shape (a reshaped tensor keeps its storage's twin, so the twin's own
