@@ -13,15 +13,20 @@ public struct SGLD: Sendable, Equatable, Codable {
     public var finalStepSize: Float?
     /// When set, each step's result is clamped to this range (e.g. −1…1 for images).
     public var clampRange: ClosedRange<Float>?
+    /// The number format of the energy gradient's convolutions (`ConvolutionPrecision`):
+    /// bfloat16 inputs make cnn-s's stride-2 layers 2–3× faster; the chain itself, its
+    /// noise and the update stay float32.
+    public var precision: ConvolutionPrecision
 
     public init(steps: Int = 20, stepSize: Float = 1, noise: Float = 0.01, finalStepSize: Float? = nil,
-                clampRange: ClosedRange<Float>? = nil) {
+                clampRange: ClosedRange<Float>? = nil, precision: ConvolutionPrecision = .float32) {
         precondition(steps >= 0 && stepSize >= 0 && noise >= 0, "SGLD: steps, step size and noise must not be negative")
         self.steps = steps
         self.stepSize = stepSize
         self.noise = noise
         self.finalStepSize = finalStepSize
         self.clampRange = clampRange
+        self.precision = precision
     }
 
     /// Exact (unadjusted) Langevin with step size η: σ = √(2η).
@@ -42,7 +47,7 @@ public struct SGLD: Sendable, Equatable, Codable {
         var current = withoutDerivative(at: x)
         var normSum: Float = 0
         for t in 0..<steps {
-            let (_, g) = energyAndGradient(energy, at: current)
+            let (_, g) = withConvolutionPrecision(precision) { energyAndGradient(energy, at: current) }
             let norms = perSampleNorms(g)
             normSum += norms.reduce(0, +) / Float(max(norms.count, 1))
             let eta = stepSize(at: t)

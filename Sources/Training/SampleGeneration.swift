@@ -71,7 +71,8 @@ public struct SampleGeneration {
         }
         let settings = c.jemSettings
         let sgld = SGLD(steps: steps ?? (origin == .buffer ? settings.sgldSteps : origin == .generator ? 0 : 100),
-                        stepSize: stepSize ?? settings.sgldStepSize, noise: noise ?? settings.sgldNoise)
+                        stepSize: stepSize ?? settings.sgldStepSize, noise: noise ?? settings.sgldNoise,
+                        precision: settings.precision)
         let jem = JointEnergyModel(model)
         let energy = labels.map { jem.conditionalEnergyFunction(labels: $0) } ?? jem.energyFunction
         return (sgld.run(from: starts, energy: energy, using: &generator).samples, labels)

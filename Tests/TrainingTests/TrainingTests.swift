@@ -192,6 +192,36 @@ import Testing
         bad.model = "resnet-50"
         #expect { try bad.validated() } throws: { "\($0)".contains("'resnet-50' is not a model") }
     }
+
+    /// `sampler-precision` reaches the SGLD sampler (bfloat16 unless set); a wrong value is
+    /// refused by name; a configuration saved before the setting existed reads as float32.
+    @Test func samplerPrecisionIsASetting() throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let good = directory.appendingPathComponent("f32.yaml")
+        try "objective: jem\nsampler-precision: float32\n".write(to: good, atomically: true, encoding: .utf8)
+        let c = try ConfigurationFile.apply(good, to: TrainingConfiguration()).validated()
+        #expect(c.jemSettings.sgld.precision == .float32)
+        #expect(c.jemSettings.flattened["sampler-precision"] == "float32")
+        let byDefault = TrainingConfiguration().jemSettings
+        #expect(byDefault.sgld.precision == .bfloat16)
+        #expect(byDefault.flattened["sampler-precision"] == (ConvolutionPrecision.bfloat16IsNative ? "bfloat16" : "float32"))
+        let bad = directory.appendingPathComponent("half.yaml")
+        try "objective: jem\nsampler-precision: half\n".write(to: bad, atomically: true, encoding: .utf8)
+        #expect { try ConfigurationFile.apply(bad, to: TrainingConfiguration()).validated() } throws: {
+            "\($0)".contains("sampler-precision") && "\($0)".contains("'half' is not float32 or bfloat16")
+        }
+        var saved = TrainingConfiguration()
+        saved.objective = "jem"
+        saved.jem = JEMSettings()
+        let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(saved)) as! [String: Any]
+        var jem = encoded["jem"] as! [String: Any]
+        #expect(jem.removeValue(forKey: "samplerPrecision") as? String == "bfloat16", "new runs write the setting")
+        var old = encoded
+        old["jem"] = jem
+        let decoded = try JSONDecoder().decode(TrainingConfiguration.self, from: JSONSerialization.data(withJSONObject: old))
+        #expect(decoded.jemSettings.sgld.precision == .float32)
+    }
 }
 
 /// The package root, found from this file's path (tests may run from any directory).
