@@ -11,6 +11,17 @@ import statistics
 import sys
 
 
+def AutocastJEM(torch_ref, torch, model, opt):
+    """torch_ref.JEM whose SGLD gradients run under torch.autocast("cpu", torch.bfloat16)."""
+
+    class JEM(torch_ref.JEM):
+        def sample(self):
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                return super().sample()
+
+    return JEM(model, opt)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", default="../shared/bench")
@@ -55,6 +66,11 @@ def main():
 
         record(f"{name}.forward.b64", forward, fl)
         record(f"{name}.forward_input_gradient.b64", input_gradient, 2 * fl)
+        if name == "cnn-s":
+            def input_gradient_bf16():
+                with torch.autocast("cpu", dtype=torch.bfloat16):
+                    return input_gradient()
+            record(f"{name}.forward_input_gradient.b64.bfloat16", input_gradient_bf16, 2 * fl)
         # d) of the shared reference: inference at batch 1000.
         x1000 = torch.rand(1000, 1, 28, 28) * 2 - 1
         with torch.inference_mode():
@@ -70,6 +86,13 @@ def main():
         # b) of the shared reference: one JEM iteration (20 SGLD steps from the replay buffer, update).
         jem = torch_ref.JEM(model, opt)
         record(f"jem_iteration.{name}.b64", lambda: jem.step(x, y), iters=max(5, args.iters // 2))
+
+        if name == "cnn-s":
+            # The same iteration with the SGLD gradient under PyTorch's CPU autocast to
+            # bfloat16 (its own mixed precision: convolutions in bfloat16, their outputs too),
+            # beside Joule's `--sampler-precision bfloat16`; the update stays float32.
+            bf16 = AutocastJEM(torch_ref, torch, model, opt)
+            record(f"jem_iteration.{name}.b64.bfloat16_sampler", lambda: bf16.step(x, y), iters=max(5, args.iters // 2))
 
         # c) of the shared reference: one denoising-score-matching step (σ 0.1, double backward, Adam).
         record(f"dsm_step.{name}.b64", lambda: torch_ref.dsm_step(model, opt, x))

@@ -11,6 +11,7 @@ public enum EngineBenchmarks {
         for name in ["cnn-s", "mlp"] {
             list.append(modelForward(name, batch: 64))
             list.append(modelInputGradient(name, batch: 64))
+            if name == "cnn-s" { list.append(modelInputGradient(name, batch: 64, precision: .bfloat16)) }
             // Inference at the shared reference's batch (its step d).
             list.append(modelForward(name, batch: 1000))
         }
@@ -52,12 +53,13 @@ public enum EngineBenchmarks {
         }
     }
 
-    /// Forward plus ∇ₓ of the summed energy, weights held constant: SGLD's inner step.
-    static func modelInputGradient(_ name: String, batch size: Int) -> Benchmark {
-        Benchmark(name: "\(name).forward_input_gradient.b\(size)",
+    /// Forward plus ∇ₓ of the summed energy, weights held constant: SGLD's inner step, in
+    /// float32 or with the sampler's bfloat16 convolutions.
+    static func modelInputGradient(_ name: String, batch size: Int, precision: ConvolutionPrecision = .float32) -> Benchmark {
+        Benchmark(name: "\(name).forward_input_gradient.b\(size)" + (precision == .float32 ? "" : ".\(precision.rawValue)"),
                   flops: BenchmarkModels.forwardFLOPsPerImage(name).map { 2 * $0 * Double(size) }) {
             let model = BenchmarkModels.make(name), x = batch(size)
-            return { _ = gradient(at: x) { BenchmarkModels.energy(model, $0).sum() } }
+            return { withConvolutionPrecision(precision) { _ = gradient(at: x) { BenchmarkModels.energy(model, $0).sum() } } }
         }
     }
 

@@ -10,14 +10,14 @@ import Tensors
 /// then the chains written back.
 public enum JEMBenchmarks {
     public static func all() -> [Benchmark] {
-        [iteration("mlp", batch: 64), iteration("cnn-s", batch: 64),
+        [iteration("mlp", batch: 64), iteration("cnn-s", batch: 64), iteration("cnn-s", batch: 64, precision: .bfloat16),
          convolutions("cnn-s", batch: 64), convolutions("cnn-s", batch: 64, directOnly: true)]
     }
 
-    static func iteration(_ name: String, batch: Int, steps: Int = 20) -> Benchmark {
-        Benchmark(name: "jem_iteration.\(name).b\(batch)", flops: nil,
-                  note: "\(steps) SGLD steps + update, buffer 10,000") {
-            makeIteration(name, batch: batch, steps: steps)
+    static func iteration(_ name: String, batch: Int, steps: Int = 20, precision: ConvolutionPrecision = .float32) -> Benchmark {
+        Benchmark(name: "jem_iteration.\(name).b\(batch)" + (precision == .float32 ? "" : ".\(precision.rawValue)_sampler"), flops: nil,
+                  note: "\(steps) SGLD steps + update, buffer 10,000" + (precision == .float32 ? "" : ", SGLD's convolutions in \(precision.rawValue)")) {
+            makeIteration(name, batch: batch, steps: steps, precision: precision)
         }
     }
 
@@ -39,13 +39,14 @@ public enum JEMBenchmarks {
     }
 
     /// A model, optimiser and replay buffer, and one JEM iteration over them.
-    static func makeIteration(_ name: String, batch: Int, steps: Int, bufferSize: Int = 10_000) -> () -> Void {
+    static func makeIteration(_ name: String, batch: Int, steps: Int, bufferSize: Int = 10_000,
+                              precision: ConvolutionPrecision = .float32) -> () -> Void {
         var generator = SeededGenerator(seed: 5)
         var model = BenchmarkModels.make(name)
         var optimizer = Adam()
         var chains = PersistentChains(
             buffer: ReplayBuffer(size: bufferSize, sampleShape: [1, 28, 28], using: &generator),
-            sgld: SGLD(steps: steps, stepSize: 1, noise: 0.01))
+            sgld: SGLD(steps: steps, stepSize: 1, noise: 0.01, precision: precision))
         let x = Tensor(randomUniform: [batch, 1, 28, 28], lower: -1, upper: 1, using: &generator)
         let labels = (0..<batch).map { $0 % 10 }
         return {
