@@ -143,7 +143,7 @@ public enum ConfigurationFile {
         case "pxy-weight": c.jem = try update(c.jem, default: JEMSettings()) { $0.conditionalWeight = try float() }
         case "energy-l2": c.jem = try update(c.jem, default: JEMSettings()) { $0.energySquaredWeight = try float() }
         case "labels-per-class": c.jem = try update(c.jem, default: JEMSettings()) { $0.labelsPerClass = try int() }
-        case "sampler-precision": c.jem = try update(c.jem, default: JEMSettings()) { $0.samplerPrecision = try string() }
+        case "sampler-precision": c.samplerPrecision = try string()
         case "guard-loss-bound": c.divergenceGuard = try update(c.divergenceGuard, default: DivergenceGuardSettings()) { $0.lossBound = try float() }
         case "guard-gap-bound": c.divergenceGuard = try update(c.divergenceGuard, default: DivergenceGuardSettings()) { $0.energyGapBound = try float() }
         case "guard-max-recoveries": c.divergenceGuard = try update(c.divergenceGuard, default: DivergenceGuardSettings()) { $0.maximumRecoveries = try int() }

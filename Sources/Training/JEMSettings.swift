@@ -24,14 +24,17 @@ public struct JEMSettings: Codable, Sendable, Equatable {
     /// Semi-supervised: cross-entropy sees only this many labelled images per class (a fixed,
     /// seeded choice); p(x) sees all. nil: every label is used.
     public var labelsPerClass: Int?
-    /// The number format of the SGLD gradient's convolutions (`ConvolutionPrecision`):
-    /// bfloat16 inputs with float32 sums by default — a cnn-s JEM iteration ≈ 25% faster on
-    /// CPUs with native bfloat16 (AVX512_BF16, AMX), the same accuracy (BENCHMARKS.md); float32
-    /// on other CPUs, or when set. nil (a configuration saved before the setting existed):
-    /// float32, what that run used.
-    public var samplerPrecision: String? = ConvolutionPrecision.bfloat16.rawValue
+    /// The number format of the SGLD gradient's convolutions, resolved from
+    /// `TrainingConfiguration.samplerPrecision` by `jemSettings` (not saved with these settings).
+    public var precision: ConvolutionPrecision = .float32
 
     public init() {}
+
+    /// Every setting but `precision`, which the configuration holds.
+    enum CodingKeys: String, CodingKey {
+        case sgldSteps, sgldStepSize, sgldNoise, bufferSize, reinitializationRate, bufferStart, classConditional
+        case marginalWeight, classificationWeight, conditionalWeight, energySquaredWeight, labelsPerClass
+    }
 
     var weights: JEMWeights {
         JEMWeights(classification: classificationWeight ?? 1, marginal: marginalWeight ?? 1, conditional: conditionalWeight,
@@ -39,9 +42,6 @@ public struct JEMSettings: Codable, Sendable, Equatable {
     }
 
     var sgld: SGLD { SGLD(steps: sgldSteps, stepSize: sgldStepSize, noise: sgldNoise, precision: precision) }
-
-    /// `samplerPrecision` as a type (validated: float32 when unset).
-    var precision: ConvolutionPrecision { samplerPrecision.flatMap(ConvolutionPrecision.init(rawValue:)) ?? .float32 }
 
     /// What the sampler's convolutions really multiply in on this CPU (the params table's
     /// value): bfloat16 falls back to float32 without native instructions.
@@ -68,9 +68,6 @@ public struct JEMSettings: Codable, Sendable, Equatable {
             guard value >= 0, value.isFinite else { throw fail(key, "must be a non-negative number") }
         }
         if let labelsPerClass, labelsPerClass < 1 { throw fail("labels-per-class", "must be at least 1") }
-        if let samplerPrecision, ConvolutionPrecision(rawValue: samplerPrecision) == nil {
-            throw fail("sampler-precision", "'\(samplerPrecision)' is not float32 or bfloat16")
-        }
         if classConditional, let classes, bufferSize % classes != 0 {
             throw fail("buffer-size", "\(bufferSize) does not split evenly into \(classes) class buffers")
         }

@@ -211,16 +211,17 @@ import Testing
         #expect { try ConfigurationFile.apply(bad, to: TrainingConfiguration()).validated() } throws: {
             "\($0)".contains("sampler-precision") && "\($0)".contains("'half' is not float32 or bfloat16")
         }
-        var saved = TrainingConfiguration()
-        saved.objective = "jem"
-        saved.jem = JEMSettings()
-        let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(saved)) as! [String: Any]
-        var jem = encoded["jem"] as! [String: Any]
-        #expect(jem.removeValue(forKey: "samplerPrecision") as? String == "bfloat16", "new runs write the setting")
-        var old = encoded
-        old["jem"] = jem
-        let decoded = try JSONDecoder().decode(TrainingConfiguration.self, from: JSONSerialization.data(withJSONObject: old))
-        #expect(decoded.jemSettings.sgld.precision == .float32)
+        // Saved before the setting existed, with and without JEM settings of its own.
+        for withJEMSettings in [false, true] {
+            var saved = TrainingConfiguration()
+            saved.objective = "jem"
+            if withJEMSettings { saved.jem = JEMSettings() }
+            var encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(saved)) as! [String: Any]
+            #expect(encoded.removeValue(forKey: "samplerPrecision") as? String == "bfloat16", "new runs write the setting")
+            let old = try JSONDecoder().decode(TrainingConfiguration.self, from: JSONSerialization.data(withJSONObject: encoded))
+            #expect(old.jemSettings.sgld.precision == .float32)
+            #expect(old.jemSettings.flattened["sampler-precision"] == "float32")
+        }
     }
 }
 

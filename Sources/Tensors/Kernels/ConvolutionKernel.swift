@@ -54,8 +54,10 @@ enum ConvolutionKernel {
         /// Whether it multiplies in bfloat16 on the CPU's own instructions (AVX512_BF16 or AMX),
         /// not oneDNN's emulation of them.
         var isNativeBFloat16: Bool { Self.nativeBFloat16(implementation) }
+        /// oneDNN 2.6 names them `jit_bf16:avx512_core_bf16`, `…:avx512_core_amx_bf16`; later
+        /// versions call the AMX ISA `avx512_core_amx`. Only asked of bfloat16 plans.
         static func nativeBFloat16(_ implementation: String) -> Bool {
-            implementation.contains("bf16") && (implementation.contains("avx512_core_bf16") || implementation.contains("amx"))
+            implementation.contains("avx512_core_bf16") || implementation.contains("amx")
         }
     }
 
@@ -140,7 +142,7 @@ enum ConvolutionKernel {
         DNNL.lock.withLock {
             plans.map { key, plan in
                 let g = key.geometry
-                return "conv \(g.batch)x\(g.inChannels)x\(g.height)x\(g.width) -> \(g.outChannels) k\(g.kernelHeight) s\(g.stride) p\(g.padding) \(key.direction): \(plan.implementation)"
+                return "conv \(g.batch)x\(g.inChannels)x\(g.height)x\(g.width) -> \(g.outChannels) k\(g.kernelHeight) s\(g.stride) p\(g.padding) \(key.direction) \(key.precision): \(plan.implementation)"
             }.sorted()
         }
     }
@@ -164,11 +166,15 @@ enum ConvolutionKernel {
         return plan
     }
 
-    /// Whether a small convolution (16 channels) gets a native bfloat16 plan here.
+    /// Whether a small convolution (16 channels) gets a native bfloat16 plan here. The probe's
+    /// plan is not kept (it would show in `implementationReport`).
     static func hasNativeBFloat16() -> Bool {
         let g = ConvolutionGeometry(batch: 2, inChannels: 16, height: 8, width: 8, outChannels: 16,
                                     kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
-        return DNNL.lock.withLock { plan(g, .backwardData, .bfloat16).isNativeBFloat16 }
+        return DNNL.lock.withLock {
+            Threading.prepareForDNNL(work: g.flops)
+            return makePlan(g, .backwardData, reduced: true) != nil
+        }
     }
 
     /// The bfloat16 plan where it pays (`ConvolutionPrecision`), else the float32 one. The

@@ -10,6 +10,9 @@
 ///
 /// Meant for an SGLD chain's gradient, whose own noise (σ = 0.01 per step) is far above
 /// bfloat16's rounding of the inputs (a relative 2⁻⁹); the training update stays float32.
+/// A pass reads the setting when it runs: a pullback called outside the scope computes in
+/// float32, and a derivative of a bfloat16 gradient differentiates a rounded computation
+/// as if it were exact (nothing differentiates the sampler's gradient today).
 public enum ConvolutionPrecision: String, Sendable, Codable, CaseIterable {
     case float32
     case bfloat16
