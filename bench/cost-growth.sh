@@ -36,7 +36,7 @@ def table(title, keys, label):
     for value, names in keys:
         cells = [f"{rows[n]:.1f} ms" if n in rows else "-" for _, n in names]
         print(f"| {value} | " + " | ".join(cells) + " |")
-models = ["mlp", "cnn-s"]
+models = ["mlp", "cnn-s", "cnn-s-bf16"]  # cnn-s-bf16: the SGLD convolutions in bfloat16 (JEM's default)
 table("Time per JEM iteration against batch size (20 SGLD steps)",
       [(b, [(m, f"growth.jem.{m}.b{b}.k20") for m in models]) for b in axis("cnn-s", "k20", 1)], "batch")
 table("Time per JEM iteration against SGLD steps (batch 64)",

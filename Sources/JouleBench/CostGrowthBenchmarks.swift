@@ -16,7 +16,7 @@ public enum CostGrowthBenchmarks {
 
     public static func all() -> [Benchmark] {
         var list: [Benchmark] = []
-        for model in ["mlp", "cnn-s"] {
+        for model in ["mlp", "cnn-s", bfloat16Model] {
             for batch in batches { list.append(iteration(model, batch: batch, steps: 20)) }
             for k in steps where k != 20 { list.append(iteration(model, batch: 64, steps: k)) }
         }
@@ -27,11 +27,18 @@ public enum CostGrowthBenchmarks {
         return list
     }
 
+    /// cnn-s with JEM's default sampler (its SGLD convolutions in bfloat16), as a column of
+    /// the time tables.
+    static let bfloat16Model = "cnn-s-bf16"
+
     /// One JEM iteration (as `jem_iteration.*`) at the given sizes.
     static func iteration(_ model: String, batch: Int, steps: Int, bufferSize: Int = 10_000, memory: Bool = false) -> Benchmark {
         let name = memory ? "growth.memory.\(model).buffer\(bufferSize).b\(batch)" : "growth.jem.\(model).b\(batch).k\(steps)"
-        return Benchmark(name: name, flops: nil, note: "\(steps) SGLD steps + update, buffer \(bufferSize)") {
-            JEMBenchmarks.makeIteration(model, batch: batch, steps: steps, bufferSize: bufferSize)
+        let bfloat16 = model == bfloat16Model
+        return Benchmark(name: name, flops: nil,
+                         note: "\(steps) SGLD steps + update, buffer \(bufferSize)" + (bfloat16 ? ", SGLD's convolutions in bfloat16" : "")) {
+            JEMBenchmarks.makeIteration(bfloat16 ? "cnn-s" : model, batch: batch, steps: steps, bufferSize: bufferSize,
+                                        precision: bfloat16 ? .bfloat16 : .float32)
         }
     }
 }
