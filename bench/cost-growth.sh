@@ -41,9 +41,10 @@ table("Time per JEM iteration against batch size (20 SGLD steps)",
       [(b, [(m, f"growth.jem.{m}.b{b}.k20") for m in models]) for b in axis("cnn-s", "k20", 1)], "batch")
 table("Time per JEM iteration against SGLD steps (batch 64)",
       [(k, [(m, f"growth.jem.{m}.b64.k{k}") for m in models]) for k in axis("cnn-s", "b64", 2)], "SGLD steps")
-widths = sorted(int(parts[0].split("-")[2]) for parts in jem if parts[0].startswith("wrn-16-"))
+widths = sorted({int(parts[0].split("-")[2]) for parts in jem if parts[0].startswith("wrn-16-")})
 table("Time per JEM iteration against width (wrn-16-W, batch 64, 5 SGLD steps)",
-      [(f"wrn-16-{w}", [("time", f"growth.jem.wrn-16-{w}.b64.k5")]) for w in widths], "model")
+      [(f"wrn-16-{w}", [("float32", f"growth.jem.wrn-16-{w}.b64.k5"), ("bf16 sampler", f"growth.jem.wrn-16-{w}-bf16.b64.k5")])
+       for w in widths], "model")
 mem = {}
 for line in open(f"{out}/memory.tsv"):
     buffer, batch, kb = line.split()
