@@ -3,7 +3,7 @@
 # steps and model width (`joule bench --filter growth.jem`), and peak resident memory against
 # replay-buffer size and batch (each `growth.memory.*` row in its own process; its peak
 # resident size from getrusage). Prints the tables of BENCHMARKS.md "How cost grows".
-# Usage: bench/cost-growth.sh [OUT_DIR]        (about 6 minutes on the project's machine)
+# Usage: bench/cost-growth.sh [OUT_DIR]        (about 8 minutes on the project's machine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-/tmp/joule-cost-growth}

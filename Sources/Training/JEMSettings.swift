@@ -26,7 +26,7 @@ public struct JEMSettings: Codable, Sendable, Equatable {
     public var labelsPerClass: Int?
     /// The number format of the SGLD gradient's convolutions, resolved from
     /// `TrainingConfiguration.samplerPrecision` by `jemSettings` (not saved with these settings).
-    public var precision: ConvolutionPrecision = .float32
+    public internal(set) var precision: ConvolutionPrecision = .float32
 
     public init() {}
 

@@ -51,7 +51,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "JEM: weight of the p(x|y) term (default 0; needs --class-conditional).") var pxyWeight: Float?
     @Option(help: "JEM: weight of the energies' L2 penalty (default 0).") var energyL2: Float?
     @Option(help: "JEM: semi-supervised, with this many labelled images per class (default: all).") var labelsPerClass: Int?
-    @Option(help: "JEM: number format of the SGLD gradient's convolutions, bfloat16 (inputs rounded to bfloat16, float32 sums: ≈ 25% faster cnn-s iterations, same accuracy; float32 on CPUs without AVX512_BF16) or float32 (default bfloat16).") var samplerPrecision: String?
+    @Option(help: "JEM: number format of the SGLD gradient's convolutions, bfloat16 (inputs rounded to bfloat16, float32 sums: ≈ 25% faster cnn-s iterations, same accuracy; float32 on CPUs without AVX512_BF16 or AMX) or float32 (default: bfloat16 for new runs; a run saved before the setting existed resumes in float32).") var samplerPrecision: String?
     @Option(help: "Guard: |loss| above this counts as divergence (default 1e8).") var guardLossBound: Float?
     @Option(help: "Guard: |E(data) − E(samples)| above this counts as divergence (default 1e5).") var guardGapBound: Float?
     @Option(help: "Guard: roll-backs before the run fails (default 3).") var guardMaxRecoveries: Int?
