@@ -51,11 +51,10 @@ enum ConvolutionKernel {
             self.flops = flops
         }
         var isWinograd: Bool { implementation.contains("wino") }
-        /// Whether it multiplies in bfloat16 on the CPU's own instructions (AVX512_BF16 or AMX),
-        /// not oneDNN's emulation of them.
-        var isNativeBFloat16: Bool { Self.nativeBFloat16(implementation) }
-        /// oneDNN 2.6 names them `jit_bf16:avx512_core_bf16`, `…:avx512_core_amx_bf16`; later
-        /// versions call the AMX ISA `avx512_core_amx`. Only asked of bfloat16 plans.
+        /// Whether an implementation multiplies in bfloat16 on the CPU's own instructions
+        /// (AVX512_BF16 or AMX), not oneDNN's emulation of them. oneDNN 2.6 names them
+        /// `jit_bf16:avx512_core_bf16`, `…:avx512_core_amx_bf16`; later versions call the AMX
+        /// ISA `avx512_core_amx`. Only asked of bfloat16 plans.
         static func nativeBFloat16(_ implementation: String) -> Bool {
             implementation.contains("avx512_core_bf16") || implementation.contains("amx")
         }

@@ -44,6 +44,13 @@ enum DNNL {
         return md
     }
 
+    /// A descriptor's dimensions, outermost first.
+    static func dimensions(of descriptor: dnnl_memory_desc_t) -> [Int] {
+        withUnsafeBytes(of: descriptor.dims) {
+            Array($0.bindMemory(to: Int64.self).prefix(Int(descriptor.ndims))).map(Int.init)
+        }
+    }
+
     /// The implementation oneDNN chose for a primitive (e.g. `jit:avx2`).
     static func implementationName(_ pd: const_dnnl_primitive_desc_t) -> String {
         var name: UnsafePointer<CChar>?

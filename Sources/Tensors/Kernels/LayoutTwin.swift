@@ -26,14 +26,7 @@ final class LayoutTwin: @unchecked Sendable {
 
     /// Whether the layout has the same dimensions as `other` (whatever the layout or type).
     func hasDimensions(of other: dnnl_memory_desc_t) -> Bool {
-        let mine = descriptor
-        guard mine.ndims == other.ndims else { return false }
-        return withUnsafeBytes(of: mine.dims) { a in
-            withUnsafeBytes(of: other.dims) { b in
-                let count = Int(mine.ndims)
-                return Array(a.bindMemory(to: Int64.self).prefix(count)) == Array(b.bindMemory(to: Int64.self).prefix(count))
-            }
-        }
+        DNNL.dimensions(of: descriptor) == DNNL.dimensions(of: other)
     }
 
     /// When this twin holds a tensor of `shape` [N, C, H, W] in oneDNN's channel-blocked
@@ -66,10 +59,8 @@ enum PlainReorders {
     static func toPlain(from twin: LayoutTwin, into plain: UnsafeMutablePointer<Float>) {
         let operand = operands.first { twin.matches($0.primitiveDescriptor) } ?? {
             var descriptor = twin.descriptor
-            let dims = withUnsafeBytes(of: descriptor.dims) {
-                Array($0.bindMemory(to: Int64.self).prefix(Int(descriptor.ndims))).map(Int.init)
-            }
-            let made = DNNLOperand(plain: DNNL.plainDescriptor(dims), primitive: &descriptor, isInput: false)
+            let made = DNNLOperand(plain: DNNL.plainDescriptor(DNNL.dimensions(of: descriptor)), primitive: &descriptor,
+                                   isInput: false)
             operands.append(made)
             return made
         }()
