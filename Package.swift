@@ -47,9 +47,13 @@ let package = Package(
         // safetensors files: validated reading, atomic writing.
         .target(name: "Checkpoints", dependencies: ["Tensors"]),
 
+        // The code version, fixed at build time by reading the checkout's git commit.
+        .plugin(name: "CodeVersionPlugin", capability: .buildTool()),
+        .target(name: "JouleVersion", plugins: ["CodeVersionPlugin"]),
+
         // The trainer: configurations, checkpoints, the training loop, progress.
         .target(name: "Training", dependencies: [
-            "Tensors", "Layers", "Optimizers", "Datasets", "Checkpoints", "RunLog", "Sampling", "Objectives", "Metrics",
+            "Tensors", "Layers", "Optimizers", "Datasets", "Checkpoints", "RunLog", "Sampling", "Objectives", "Metrics", "JouleVersion",
             .product(name: "Yams", package: "Yams"),
         ]),
 
@@ -80,7 +84,7 @@ let package = Package(
         .target(name: "JouleBench", dependencies: ["Tensors", "Layers", "Optimizers", "Sampling", "Objectives", "COpenBLAS", "CJouleKernels"]),
 
         .executableTarget(name: "joule", dependencies: [
-            "JouleBench", "Training", "RunLog", "Reports", "Evaluation", "Uncertainty", "Metrics",
+            "JouleBench", "Training", "RunLog", "Reports", "Evaluation", "Uncertainty", "Metrics", "JouleVersion", "Objectives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -94,7 +98,7 @@ let package = Package(
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Tensors"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors", "CZlib", "CPNG"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Layers", "Datasets", "Tensors", "Checkpoints", "RunLog"]),
-        .testTarget(name: "RunLogTests", dependencies: ["RunLog"]),
+        .testTarget(name: "RunLogTests", dependencies: ["RunLog"], exclude: ["Fixtures"]),
         .testTarget(name: "SamplingTests", dependencies: ["Sampling", "Tensors"]),
         .testTarget(name: "ObjectivesTests", dependencies: ["Objectives", "Sampling", "Layers", "Optimizers", "Datasets", "Metrics", "Tensors"]),
         .testTarget(name: "UncertaintyTests", dependencies: ["Uncertainty", "Evaluation", "Datasets", "Layers", "Sampling", "Tensors"]),

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Opens an HTML report in headless Chromium and fails if the page throws, logs a console
-# error, or fails to load any resource; optionally saves a full-page screenshot.
+# error, or fails to load any resource; prints how tall the page is in screens of the
+# window, and fails when it is taller than --max-screens; optionally saves a full-page
+# screenshot.
 #
-# Usage: scripts/check-report.sh REPORT.html [SCREENSHOT.png]
+# Usage: scripts/check-report.sh REPORT.html [SCREENSHOT.png] [--width W] [--max-screens N]
+#   the window is W×900 CSS pixels (default W = 1280); the report's length is measured with
+#   every fold closed, as a reader first sees it.
 # Exit status: 0 clean, 1 problems found (listed on stderr), 2 usage or missing tools.
 #
 # Why the DevTools protocol and not Chromium's log: `--enable-logging=stderr` prints
@@ -12,12 +16,20 @@
 # client (standard library only) listens to the page's Runtime, Log and Network events.
 set -euo pipefail
 
-if [ $# -lt 1 ] || [ $# -gt 2 ]; then
-  echo "usage: $0 REPORT.html [SCREENSHOT.png]" >&2
+usage="usage: $0 REPORT.html [SCREENSHOT.png] [--width W] [--max-screens N]"
+report="" screenshot="" width=1280 max_screens=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --width) width=${2:?$usage}; shift 2 ;;
+    --max-screens) max_screens=${2:?$usage}; shift 2 ;;
+    -*) echo "$usage" >&2; exit 2 ;;
+    *) if [ -z "$report" ]; then report=$1; elif [ -z "$screenshot" ]; then screenshot=$1; else echo "$usage" >&2; exit 2; fi; shift ;;
+  esac
+done
+if [ -z "$report" ] || ! [[ $width =~ ^[0-9]+$ ]] || ! [[ $max_screens =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
+  echo "$usage" >&2
   exit 2
 fi
-report=$1
-screenshot=${2:-}
 if [ ! -f "$report" ]; then
   echo "error: no such file: $report" >&2
   exit 2
@@ -36,12 +48,12 @@ if ! command -v python3 >/dev/null 2>&1; then
   exit 2
 fi
 
-exec python3 - "$chromium" "$report" "$screenshot" <<'PYTHON'
+exec python3 - "$chromium" "$report" "$screenshot" "$width" "$max_screens" <<'PYTHON'
 import base64, fcntl, json, math, os, pathlib, select, shutil, subprocess, sys, tempfile, time
 
 chromium, report, screenshot = sys.argv[1], sys.argv[2], sys.argv[3]
+width, max_screens = int(sys.argv[4]), float(sys.argv[5])
 url = pathlib.Path(report).resolve().as_uri()
-width = 1280
 deadline = time.monotonic() + 60
 
 # Chromium reads protocol messages on fd 3 and writes them on fd 4, NUL-terminated.
@@ -162,9 +174,14 @@ settle = time.monotonic() + 1.0
 while (event := read_message(settle - time.monotonic())) is not None:
     handle(event)
 
+size = send("Page.getLayoutMetrics", session=session)["cssContentSize"]
+page_height = math.ceil(size["height"])
+screens = page_height / 900
+print(f"page height: {page_height} px, {screens:.1f} screens of a {width}×900 window")
+if max_screens and screens > max_screens:
+    problems.append(f"the page is {screens:.1f} screens tall, more than {max_screens:g}")
 if screenshot:
-    size = send("Page.getLayoutMetrics", session=session)["cssContentSize"]
-    height = min(16384, math.ceil(size["height"]))
+    height = min(16384, page_height)
     send("Emulation.setDeviceMetricsOverride",
          {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, session=session)
     image = send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}, session=session)

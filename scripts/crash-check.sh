@@ -44,11 +44,11 @@ fail() { echo "crash-check: FAILED: $*" >&2; exit 1; }
 sql() { sqlite3 -batch -noheader "$1" "$2"; }
 
 echo "reference: ${train[*]} (uninterrupted)"
-"$JOULE" train "${train[@]}" --checkpoint-dir "$work/reference" > "$work/reference.log" 2>&1 || { cat "$work/reference.log"; fail "the reference run failed"; }
+"$JOULE" train "${train[@]}" --checkpoint-dir "$work/reference" --runs-db "$work/reference/runs.sqlite" > "$work/reference.log" 2>&1 || { cat "$work/reference.log"; fail "the reference run failed"; }
 reference_id=$(sql "$work/reference/runs.sqlite" "SELECT id FROM runs")
 
 store="$work/killed/runs.sqlite"
-"$JOULE" train "${train[@]}" --checkpoint-dir "$work/killed" > "$work/run-0.log" 2>&1 &
+"$JOULE" train "${train[@]}" --checkpoint-dir "$work/killed" --runs-db "$store" > "$work/run-0.log" 2>&1 &
 pid=$!
 folder=$(first_checkpoint "$work/killed" "$pid" "$work/run-0.log") || fail "no first checkpoint"
 run=$(basename "$folder")
@@ -78,7 +78,8 @@ for k in $(seq "$kills"); do
     printf '%-5s %-8s %-10s %-12s %-10s %s\n' "$k" "${delay}s" "step $step" "1..$highest" "$integrity" \
         "$( ((leftovers)) && echo "$leftovers half-written temporary file(s)" || echo "-")"
 
-    "$JOULE" train --resume "$run" --checkpoint-dir "$work/killed" > "$work/run-$k.log" 2>&1 &
+    # The run is found through the store, which records its folder (no --checkpoint-dir).
+    "$JOULE" train --resume "$run" --runs-db "$store" > "$work/run-$k.log" 2>&1 &
     pid=$!
 done
 wait "$pid" || { cat "$work/run-$k.log"; fail "the last resume failed"; }

@@ -33,7 +33,7 @@ trap '[[ -n $pid ]] && { kill -KILL "$pid" 2> /dev/null || true; wait "$pid" 2> 
       umount "$disk" 2> /dev/null || true; [[ -n ${KEEP:-} ]] || rm -rf "$work"' EXIT
 
 train=(--objective jem --model mlp --steps 200 --batch-size 32 --sgld-steps 5 --buffer-size 1000 --lr 1e-4
-       --validation-size 500 --checkpoint-every 25 --seed 5 --checkpoint-dir "$disk/ck")
+       --validation-size 500 --checkpoint-every 25 --seed 5 --checkpoint-dir "$disk/ck" --runs-db "$disk/ck/runs.sqlite")
 "$JOULE" train "${train[@]}" > "$work/run.log" 2> "$work/run.err" &
 pid=$!
 folder=$(first_checkpoint "$disk/ck" "$pid" "$work/run.err") || fail "no first checkpoint"
@@ -58,7 +58,7 @@ integrity=$(sqlite3 -batch -noheader "$disk/ck/runs.sqlite" "PRAGMA integrity_ch
 echo "previous checkpoint intact (step ${after##* }), no temporary files, run store integrity $integrity"
 
 rm -f "$disk/filler"
-"$JOULE" train --resume "$run" --checkpoint-dir "$disk/ck" > "$work/resume.log" 2>&1 || { cat "$work/resume.log"; fail "the resume failed"; }
+"$JOULE" train --resume "$run" --runs-db "$disk/ck/runs.sqlite" > "$work/resume.log" 2>&1 || { cat "$work/resume.log"; fail "the resume failed"; }
 final=$(sqlite3 -batch -noheader "$disk/ck/runs.sqlite" "SELECT status FROM runs WHERE id = '$run'")
 [[ $final == FINISHED ]] || fail "after the resume the run is $final"
 echo "full-disk-check: passed — resumed from step ${after##* } once space was freed; the run FINISHED"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Joule needs, if any are missing (Debian 12 / Ubuntu, as root).
 # Elsewhere, or without root, it names the missing packages and stops.
-# Usage: scripts/install-deps.sh
+# Usage: scripts/install-deps.sh [--with-chromium]
+#   --with-chromium   also Chromium, which `make demo` opens its report in (scripts/check-report.sh)
 set -euo pipefail
 
 packages=(
@@ -14,7 +15,14 @@ packages=(
   dataset-fashion-mnist  # Fashion-MNIST in /usr/share/datasets/fashion-mnist
   sqlite3             # scripts/crash-check.sh: PRAGMA integrity_check on the run store
   python3             # scripts/crash-check.sh: checks that a checkpoint file is whole
+  tmux                # the progress bar's test on an 80-column terminal
 )
+if [ "${1:-}" = --with-chromium ]; then
+  packages=(chromium)   # the demo's report check; the rest is installed by `make deps` before it
+elif [ $# -gt 0 ]; then
+  echo "usage: $0 [--with-chromium]" >&2
+  exit 2
+fi
 
 if ! command -v swift >/dev/null 2>&1; then
   echo "error: no Swift toolchain on PATH; Joule needs Swift 6 (https://www.swift.org/install/linux/)" >&2

@@ -35,7 +35,7 @@ work=$(mktemp -d /tmp/joule-memory-check.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 command=(train --objective jem --model "$model" --steps "$steps" --batch-size 64 --sgld-steps "$sgld" --lr 1e-4 --noise 0.03
-         --validation-size 1000 --checkpoint-dir "$work" --seed 3 "${extra[@]}")
+         --validation-size 1000 --checkpoint-dir "$work" --runs-db "$work/runs.sqlite" --seed 3 "${extra[@]}")
 echo "joule ${command[*]}"
 start=$(date +%s)
 "$JOULE" "${command[@]}" > "$work/train.log" 2>&1 || { cat "$work/train.log"; echo "memory-check: FAILED: the run failed" >&2; exit 1; }

@@ -26,9 +26,10 @@ for objective in ${OBJECTIVES:-esm ssm ssm-vr dsm mdsm vera meg kim-bengio}; do
     [ "$objective" = vera ] && extra=(--beta1 0 --beta2 0.9 --generator mlp-64)
     case "$objective" in meg|kim-bengio) extra=(--beta1 0 --beta2 0.9 --generator mlp-64 --latent-size 4 --statistics-width 64) ;; esac
     run=$("$joule" train --objective "$objective" --dataset "toy:$density" --model energy-mlp-64 --steps "$steps" \
-            --batch-size 128 --lr 3e-3 --schedule cosine --seed 1 --checkpoint-dir "$out" --name "$objective $density" \
+            --batch-size 128 --lr 3e-3 --schedule cosine --seed 1 --checkpoint-dir "$out" --runs-db "$out/runs.sqlite" \
+            --name "$objective $density" \
             ${extra[@]+"${extra[@]}"} --json 2>/dev/null | sed -n 's/.*"run_id" : "\(.*\)".*/\1/p')
-    "$joule" evaluate "$run" --checkpoint last --checkpoint-dir "$out" --json 2>/dev/null \
+    "$joule" evaluate "$run" --checkpoint last --runs-db "$out/runs.sqlite" --json 2>/dev/null \
       | python3 -c 'import json, sys
 r = json.load(sys.stdin)
 exact = r.get("mmd2")

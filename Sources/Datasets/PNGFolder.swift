@@ -14,10 +14,12 @@ public enum PNGFolder {
     /// `directory` are ignored (a README may sit there).
     ///
     /// - Parameter grayscale: `true` reads every image as grey (1 channel), `false` as RGB
-    ///   (3 channels); `nil` picks grey when every file is grey, RGB otherwise.
+    ///   (3 channels); `nil` reads grey when every file is grey, RGB when every file is colour,
+    ///   and refuses a set that mixes them (converting silently would change what the model is).
     /// - Throws: `DatasetError` naming the file or folder: a missing folder, no class
     ///   subfolders, an empty class folder, a folder inside a class folder, a file that is
-    ///   not a readable PNG, or an image whose size differs from the first one's.
+    ///   not a readable PNG, an image whose size differs from the first one's, or (without
+    ///   `grayscale`) grey and colour images mixed.
     public static func load(directory: URL, grayscale: Bool? = nil) throws -> ImageDataset {
         let layout = "expected a folder with one subfolder of PNG images per class"
         guard isDirectory(directory) else {
@@ -73,6 +75,14 @@ public enum PNGFolder {
                 reason: "image is \(header.width)×\(header.height) but \(firstFile.lastPathComponent) is "
                     + "\(first.width)×\(first.height); all images of a set must have one size")
         }
+        if grayscale == nil, let color = zip(files, headers).first(where: { $0.1.isColor }),
+           let grey = zip(files, headers).first(where: { !$0.1.isColor }) {
+            let colorCount = headers.count(where: \.isColor)
+            throw DatasetError.malformed(
+                path: commonFolder(files).path,
+                reason: "mixes colour and grey images (\(colorCount) colour, e.g. \(color.0.path); \(headers.count - colorCount) grey, "
+                    + "e.g. \(grey.0.path)); choose how to read them: 3 channels (RGB) or 1 (grey), e.g. joule train --channels 3")
+        }
         let channels = (grayscale ?? !headers.contains(where: \.isColor)) ? 1 : 3
         let plane = first.width * first.height
         let imageSize = plane * channels
@@ -99,6 +109,16 @@ public enum PNGFolder {
         return ImageDataset(name: name, pixels: pixels, labels: labels, channels: channels,
                             height: first.height, width: first.width, classNames: classNames,
                             sources: files.map(\.path))
+    }
+
+    /// The deepest folder holding every file.
+    private static func commonFolder(_ files: [URL]) -> URL {
+        var parts = files[0].deletingLastPathComponent().pathComponents
+        for file in files.dropFirst() {
+            let other = file.deletingLastPathComponent().pathComponents
+            parts = Array(zip(parts, other).prefix { $0 == $1 }.map(\.0))
+        }
+        return URL(fileURLWithPath: parts.isEmpty ? "/" : NSString.path(withComponents: parts))
     }
 
     /// The files of a class (or unlabelled) folder, sorted by name; it must hold at least

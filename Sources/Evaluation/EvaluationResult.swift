@@ -25,8 +25,9 @@ public struct OODResult: Codable, Sendable, Equatable {
 /// Everything `joule evaluate` measured, with the conventions it used (`--json` prints this).
 public struct EvaluationResult: Codable, Sendable {
     public var runID: String
-    /// The checkpoint file evaluated.
+    /// The checkpoint file evaluated, and the training step its weights are from.
     public var checkpoint: String
+    public var checkpointStep: Int?
     /// The in-distribution set ("test", or "validation" for datasets without a test split).
     public var inDistribution: String
     public var count: Int
@@ -47,9 +48,14 @@ public struct EvaluationResult: Codable, Sendable {
     public var scores: [String: String]
     /// How the metrics are defined (positive class, FPR@95 rule, Brier normalisation, bins).
     public var conventions: [String: String]
+    /// What a reader must not miss: scores whose direction is wrong for this model.
+    public var warnings: [String] = []
+    /// The measurement the store recorded this as (nil when not stored).
+    public var measurementID: Int?
 
     enum CodingKeys: String, CodingKey {
-        case runID = "run_id", checkpoint, inDistribution = "in_distribution", count, accuracy, nll, brier, ece, mce
-        case rmsCalibrationError = "rms_calibration_error", reliability, binning, calibrator, ood, scores, conventions
+        case runID = "run_id", checkpoint, checkpointStep = "checkpoint_step", inDistribution = "in_distribution", count, accuracy
+        case nll, brier, ece, mce, rmsCalibrationError = "rms_calibration_error", reliability, binning, calibrator, ood, scores
+        case conventions, warnings, measurementID = "measurement_id"
     }
 }

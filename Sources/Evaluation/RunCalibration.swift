@@ -25,8 +25,14 @@ public struct RunCalibration {
     /// What `joule calibrate` prints with `--json`.
     public struct Outcome: Codable, Sendable {
         public var runID: String
+        /// The checkpoint file calibrated, and the training step its weights are from.
+        public var checkpoint: String
+        public var checkpointStep: Int
         public var method: String
+        /// The calibrator, described with its file once written (`StoredCalibrator.description`).
         public var calibrator: String
+        /// The file it was written to (set by whoever writes it).
+        public var calibratorFile: String?
         public var fittedOn: String
         public var fittedCount: Int
         public var measuredOn: String
@@ -34,10 +40,30 @@ public struct RunCalibration {
         public var binning: String
         public var before: Measures
         public var after: Measures
+        /// Measures the calibrator made worse (ECE or NLL higher after than before).
+        public var warnings: [String]
+        /// The measurement the store recorded this as (nil when not stored).
+        public var measurementID: Int?
 
         enum CodingKeys: String, CodingKey {
-            case runID = "run_id", method, calibrator, fittedOn = "fitted_on", fittedCount = "fitted_count"
-            case measuredOn = "measured_on", measuredCount = "measured_count", binning, before, after
+            case runID = "run_id", checkpoint, checkpointStep = "checkpoint_step", method, calibrator
+            case calibratorFile = "calibrator_file", fittedOn = "fitted_on", fittedCount = "fitted_count"
+            case measuredOn = "measured_on", measuredCount = "measured_count", binning, before, after, warnings
+            case measurementID = "measurement_id"
+        }
+
+        /// Recomputes `warnings` from the measures (after the calibrator's description changed).
+        mutating func judge() {
+            let values = { (m: Measures) in ["ece": m.ece, "nll": m.nll] }
+            warnings = MeasurementWarnings.worseAfterCalibration(calibrator: calibrator, dataset: measuredOn, before: values(before),
+                                                                 after: values(after))
+        }
+
+        /// Names the calibrator by the file it was written to, as version `stored.version`.
+        public mutating func written(_ stored: StoredCalibrator, to file: URL) {
+            calibrator = stored.description
+            calibratorFile = file.path
+            judge()
         }
     }
 
@@ -70,13 +96,15 @@ public struct RunCalibration {
         }
         let calibrator = try Calibrator.fit(method: method, logits: fitLogits, labels: fitted.labels)
         let stored = StoredCalibrator(calibrator: calibrator, fittedOn: "validation", count: fitted.count,
-                                      checkpoint: url.lastPathComponent, step: checkpoint.progress.step)
-        let outcome = Outcome(
-            runID: checkpoint.progress.runID, method: method.rawValue, calibrator: stored.summary, fittedOn: "validation",
-            fittedCount: fitted.count, measuredOn: measured.name, measuredCount: measured.count,
-            binning: RunEvaluation.describe(binning),
+                                      checkpoint: url.lastPathComponent, step: checkpoint.progress.step, fittedAt: Date())
+        var outcome = Outcome(
+            runID: checkpoint.progress.runID, checkpoint: url.path, checkpointStep: checkpoint.progress.step, method: method.rawValue,
+            calibrator: stored.summary, fittedOn: "validation", fittedCount: fitted.count, measuredOn: measured.name,
+            measuredCount: measured.count, binning: RunEvaluation.describe(binning),
             before: try Measures(probabilities: rawProbabilities, labels: measured.labels, binning: binning),
-            after: try Measures(probabilities: calibrator.calibrated(logits: testLogits), labels: measured.labels, binning: binning))
+            after: try Measures(probabilities: calibrator.calibrated(logits: testLogits), labels: measured.labels, binning: binning),
+            warnings: [])
+        outcome.judge()
         return (stored, outcome)
     }
 }

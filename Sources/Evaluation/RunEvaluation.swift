@@ -78,11 +78,15 @@ public struct RunEvaluation {
             }
         }
         var result = EvaluationResult(
-            runID: checkpoint.progress.runID, checkpoint: path, inDistribution: inName, count: inSet.count,
+            runID: checkpoint.progress.runID, checkpoint: path, checkpointStep: checkpoint.progress.step, inDistribution: inName,
+            count: inSet.count,
             binning: Self.describe(settings.binning), ood: ood,
             scores: Dictionary(uniqueKeysWithValues: settings.scores.map { ($0.name, $0.meaning) }),
             conventions: Self.conventions(settings.binning))
-        result.calibrator = calibrator.map { "\($0.summary), fitted on \($0.fittedOn) (\($0.count) images)" }
+        result.calibrator = calibrator?.description
+        result.warnings = MeasurementWarnings.inverted(
+            ood.filter { MeasurementWarnings.isInverted(auroc: $0.auroc, inCount: $0.inCount, outCount: $0.outCount) }
+                .map { ($0.score, $0.dataset, $0.auroc) }, inDataset: inName)
         if let probabilities = inScored.probabilities {
             let classification = try ClassificationMetrics.compute(probabilities: probabilities, labels: inScored.labels)
             let calibration = try CalibrationMetrics.compute(probabilities: probabilities, labels: inScored.labels,

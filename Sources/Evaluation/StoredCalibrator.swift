@@ -1,8 +1,11 @@
 import Foundation
 import Metrics
 
-/// A calibrator fitted for one checkpoint of a run, kept as JSON beside it
-/// (`best.safetensors` → `best.calibrator.json`); `joule evaluate` applies it when present.
+/// A calibrator fitted for one checkpoint of a run, kept as JSON beside it. Every fit is a
+/// new version that is never overwritten: `best.safetensors` → `best.calibrator.v1.json`,
+/// `best.calibrator.v2.json`, … (`best.calibrator.json`, without a number, is a calibrator
+/// written before versions existed: version 0). `joule evaluate` and `joule score` apply
+/// the newest version fitted on the weights the checkpoint holds, or the one asked for.
 public struct StoredCalibrator: Codable, Sendable, Equatable {
     public var calibrator: Calibrator
     /// The set it was fitted on ("validation") and its size.
@@ -11,17 +14,46 @@ public struct StoredCalibrator: Codable, Sendable, Equatable {
     /// The checkpoint file it belongs to, and the training step that file held.
     public var checkpoint: String
     public var step: Int?
+    /// Its version among the checkpoint's calibrators (0: written before versions existed).
+    public var version: Int
+    /// When it was fitted (nil for files written before versions existed).
+    public var fittedAt: Date?
 
-    public init(calibrator: Calibrator, fittedOn: String, count: Int, checkpoint: String, step: Int?) {
+    public init(calibrator: Calibrator, fittedOn: String, count: Int, checkpoint: String, step: Int?, version: Int = 0,
+                fittedAt: Date? = nil) {
         self.calibrator = calibrator
         self.fittedOn = fittedOn
         self.count = count
         self.checkpoint = checkpoint
         self.step = step
+        self.version = version
+        self.fittedAt = fittedAt
     }
 
     enum CodingKeys: String, CodingKey {
-        case calibrator, fittedOn = "fitted_on", count, checkpoint, step
+        case calibrator, fittedOn = "fitted_on", count, checkpoint, step, version, fittedAt = "fitted_at"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        calibrator = try c.decode(Calibrator.self, forKey: .calibrator)
+        fittedOn = try c.decode(String.self, forKey: .fittedOn)
+        count = try c.decode(Int.self, forKey: .count)
+        checkpoint = try c.decode(String.self, forKey: .checkpoint)
+        step = try c.decodeIfPresent(Int.self, forKey: .step)
+        version = try c.decodeIfPresent(Int.self, forKey: .version) ?? 0
+        fittedAt = try c.decodeIfPresent(Double.self, forKey: .fittedAt).map(Date.init(timeIntervalSince1970:))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(calibrator, forKey: .calibrator)
+        try c.encode(fittedOn, forKey: .fittedOn)
+        try c.encode(count, forKey: .count)
+        try c.encode(checkpoint, forKey: .checkpoint)
+        try c.encodeIfPresent(step, forKey: .step)
+        try c.encode(version, forKey: .version)
+        try c.encodeIfPresent(fittedAt?.timeIntervalSince1970, forKey: .fittedAt)
     }
 
     /// A short description for outputs: "temperature (T = 1.532)", "isotonic", "histogram".
@@ -32,48 +64,150 @@ public struct StoredCalibrator: Codable, Sendable, Equatable {
         }
     }
 
-    /// Where the calibrator of `checkpoint` lives.
-    public static func url(forCheckpoint checkpoint: URL) -> URL {
-        checkpoint.deletingPathExtension().appendingPathExtension("calibrator.json")
+    /// Which calibrator, where, on what: "best.calibrator.v2.json: temperature (T = 1.532),
+    /// fitted on validation (5000 images) at step 860" — what a measurement records.
+    public var description: String {
+        "\(Self.fileName(forCheckpoint: checkpoint, version: version)): \(summary), fitted on \(fittedOn) (\(count) images)"
+            + (step.map { " at step \($0)" } ?? "")
     }
 
-    /// The calibrator stored for `checkpoint`, or nil when there is none.
+    /// The file of `version` of the calibrators of the checkpoint named `checkpoint`.
+    static func fileName(forCheckpoint checkpoint: String, version: Int) -> String {
+        let stem = (checkpoint as NSString).deletingPathExtension
+        return stem + (version == 0 ? ".calibrator.json" : ".calibrator.v\(version).json")
+    }
+
+    /// Where version `version` of the calibrators of `checkpoint` lives.
+    public static func url(forCheckpoint checkpoint: URL, version: Int) -> URL {
+        checkpoint.deletingLastPathComponent().appendingPathComponent(fileName(forCheckpoint: checkpoint.lastPathComponent,
+                                                                               version: version))
+    }
+
+    /// The versions stored for `checkpoint`, oldest first.
+    public static func versions(forCheckpoint checkpoint: URL) -> [Int] {
+        let stem = checkpoint.deletingPathExtension().lastPathComponent
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: checkpoint.deletingLastPathComponent().path)) ?? []
+        return names.compactMap { version(ofFileNamed: $0, stem: stem) }.sorted()
+    }
+
+    /// The version a file name gives: `STEM.calibrator.json` is 0, `STEM.calibrator.vN.json`
+    /// is N; any other name is none.
+    static func version(ofFileNamed name: String, stem: String) -> Int? {
+        if name == "\(stem).calibrator.json" { return 0 }
+        let prefix = "\(stem).calibrator.v", suffix = ".json"
+        guard name.hasPrefix(prefix), name.hasSuffix(suffix), name.count > prefix.count + suffix.count else { return nil }
+        let digits = String(name.dropFirst(prefix.count).dropLast(suffix.count))
+        guard let version = Int(digits), version > 0, String(version) == digits else { return nil }
+        return version
+    }
+
+    /// Reads a calibrator file.
     ///
-    /// - Throws: `EvaluationError` naming the file when it exists but cannot be read.
-    public static func load(forCheckpoint checkpoint: URL) throws -> StoredCalibrator? {
-        let url = url(forCheckpoint: checkpoint)
-        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+    /// - Throws: `EvaluationError` naming the file when it is missing, too large or not a
+    ///   Joule calibrator.
+    public static func read(_ url: URL) throws -> StoredCalibrator {
+        guard FileManager.default.fileExists(atPath: url.path) else { throw EvaluationError.invalid("\(url.path): no such calibrator") }
         let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
         // A calibrator is a few kilobytes; refuse to read anything absurd.
         guard let size = attributes?[.size] as? Int, size <= 16 << 20, let data = FileManager.default.contents(atPath: url.path) else {
             throw EvaluationError.invalid("\(url.path): unreadable or larger than 16 MiB")
         }
         do {
-            return try JSONDecoder().decode(StoredCalibrator.self, from: data)
+            var stored = try JSONDecoder().decode(StoredCalibrator.self, from: data)
+            // A file from before versions existed carries none; its name may (renamed by hand).
+            let stem = (stored.checkpoint as NSString).deletingPathExtension
+            if stored.version == 0, let named = version(ofFileNamed: url.lastPathComponent, stem: stem) { stored.version = named }
+            return stored
         } catch {
             throw EvaluationError.invalid("\(url.path): not a Joule calibrator (\(error))")
         }
     }
 
-    /// The calibrator stored for `checkpoint` when it was fitted on the weights the file now
-    /// holds (training step `step`); a calibrator left from before the run was resumed is
-    /// not applied, and `log` says so.
-    public static func loadCurrent(forCheckpoint checkpoint: URL, step: Int, log: (String) -> Void) throws -> StoredCalibrator? {
-        guard let stored = try load(forCheckpoint: checkpoint) else { return nil }
-        if let fitted = stored.step, fitted != step {
-            log("not applying \(url(forCheckpoint: checkpoint).path): fitted at step \(fitted), the checkpoint is now at step \(step) "
-                + "(run joule calibrate again)")
-            return nil
+    /// Which calibrator `evaluate` and `score` apply.
+    public enum Choice: Sendable, Equatable {
+        /// The newest version, when it was fitted on the weights the checkpoint holds now.
+        case latest
+        /// None: the model's own probabilities.
+        case none
+        /// This version of the checkpoint's calibrators.
+        case version(Int)
+        /// A calibrator file.
+        case file(String)
+
+        /// Parses `latest`, `none`, `vN` (or `N`), or a path to a `.json` file.
+        public init?(_ text: String) {
+            switch text {
+            case "latest": self = .latest
+            case "none": self = .none
+            default:
+                let digits = text.hasPrefix("v") ? String(text.dropFirst()) : text
+                if let version = Int(digits), version >= 0 {
+                    self = .version(version)
+                } else if text.hasSuffix(".json") {
+                    self = .file(text)
+                } else {
+                    return nil
+                }
+            }
         }
-        return stored
     }
 
-    /// Writes the calibrator beside `checkpoint`, atomically.
-    public func write(forCheckpoint checkpoint: URL) throws -> URL {
-        let url = Self.url(forCheckpoint: checkpoint)
+    /// The calibrator `choice` names for `checkpoint` (whose weights are those of training
+    /// step `step`), or nil for none. The newest version is skipped, with a line in `log`,
+    /// when it was fitted on other weights (the run went on since); `refit` is the command
+    /// that fits a new one.
+    ///
+    /// - Throws: `EvaluationError` when a named version or file does not exist or cannot be read.
+    public static func load(_ choice: Choice, forCheckpoint checkpoint: URL, step: Int, refit: String,
+                            log: (String) -> Void) throws -> StoredCalibrator? {
+        switch choice {
+        case .none:
+            return nil
+        case .file(let path):
+            return try read(URL(fileURLWithPath: path))
+        case .version(let version):
+            guard versions(forCheckpoint: checkpoint).contains(version) else {
+                let known = versions(forCheckpoint: checkpoint)
+                throw EvaluationError.invalid("\(url(forCheckpoint: checkpoint, version: version).path): no such calibrator ("
+                                              + (known.isEmpty ? "the checkpoint has none" : "versions: " + known.map { "v\($0)" }
+                                                  .joined(separator: ", ")) + ")")
+            }
+            return try read(url(forCheckpoint: checkpoint, version: version))
+        case .latest:
+            guard let newest = versions(forCheckpoint: checkpoint).last else { return nil }
+            let stored = try read(url(forCheckpoint: checkpoint, version: newest))
+            if let fitted = stored.step, fitted != step {
+                log("not applying \(url(forCheckpoint: checkpoint, version: newest).path): fitted at step \(fitted), the checkpoint "
+                    + "is now at step \(step) (fit a new one: \(refit))")
+                return nil
+            }
+            return stored
+        }
+    }
+
+    /// Writes the calibrator beside `checkpoint` as its next version, never replacing a
+    /// file (two `calibrate` at once get two versions); sets `version` to the one written.
+    public mutating func write(forCheckpoint checkpoint: URL) throws -> URL {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(self).write(to: url, options: .atomic)
-        return url
+        while true {
+            version = (Self.versions(forCheckpoint: checkpoint).last ?? 0) + 1
+            let url = Self.url(forCheckpoint: checkpoint, version: version)
+            let data = try encoder.encode(self)
+            // Exclusive creation: a version another process just took is never overwritten.
+            let descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+            if descriptor < 0 {
+                if errno == EEXIST { continue }
+                throw EvaluationError.invalid("\(url.path): cannot create (\(String(cString: strerror(errno))))")
+            }
+            let written = data.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+            let synced = fsync(descriptor) == 0
+            close(descriptor)
+            guard written == data.count, synced else {
+                unlink(url.path)
+                throw EvaluationError.invalid("\(url.path): write failed")
+            }
+            return url
+        }
     }
 }

@@ -11,15 +11,16 @@ enum CalibrationSection {
                   let metrics = try? CalibrationMetrics.compute(confidences: samples.confidences, correct: samples.correct,
                                                                 binning: samples.binning) else { continue }
             let color = Palette.color(index)
-            reliability.append(XYChart.Series(name: run.name, color: color, points: metrics.bins.compactMap { bin in
+            reliability.append(XYChart.Series(name: run.label, color: color, points: metrics.bins.compactMap { bin in
                 guard let confidence = bin.meanConfidence, let accuracy = bin.accuracy else { return nil }
                 return (confidence, accuracy)
             }, dots: true))
             let total = Double(samples.confidences.count)
-            histogram.append(XYChart.Series(name: run.name, color: color, points: metrics.bins.map {
+            histogram.append(XYChart.Series(name: run.label, color: color, points: metrics.bins.map {
                 (($0.lower + $0.upper) / 2, Double($0.count) / total)
             }, dots: true))
-            legend += "<li>\(Palette.swatch(index))\(escapeHTML(run.name)) (ECE \(NumberFormat.compact(metrics.ece)))</li>"
+            legend += "<li>\(Palette.swatch(index))\(escapeHTML(run.label)) (ECE \(NumberFormat.compact(metrics.ece)), "
+                + "n \(NumberFormat.count(samples.confidences.count)))</li>"
         }
         guard !reliability.isEmpty else { return nil }
         let diagram = XYChart(title: "reliability diagram", xTitle: "mean confidence in bin", yTitle: "accuracy in bin",

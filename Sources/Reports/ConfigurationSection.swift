@@ -28,21 +28,23 @@ enum ConfigurationSection {
         guard settings.contains(where: { !$0.isEmpty }) else { return nil }
         if runs.count == 1, let only = settings.first {
             return reportSection(id: "configuration", title: "Configuration",
-                                 content: keyValueTable(only.keys.sorted(), only))
+                                 content: folded("\(only.count) settings", keyValueTable(only.keys.sorted(), only)))
         }
         let (differing, identical) = compare(settings)
         var content = ""
         if !differing.isEmpty {
+            content += "<p class=\"meta\">\(differing.count) setting\(differing.count == 1 ? "" : "s") differ: "
+                + escapeHTML(differing.prefix(12).joined(separator: ", ")) + (differing.count > 12 ? ", …" : "") + "</p>\n"
             let header = [Cell.text("Key")] + runs.enumerated().map { Cell.runHeading($1, index: $0) }
             let rows = differing.map { key in
                 HTMLTable.Row.cells([Cell.code(key)] + settings.map { Cell.code($0[key]) })
             }
-            content += HTMLTable(header: header, rows: rows).render()
+            content += folded("The \(differing.count) differing setting\(differing.count == 1 ? "" : "s"), run by run",
+                              HTMLTable(header: header, rows: rows).render())
         }
         if !identical.isEmpty, let first = settings.first {
             let count = identical.count == 1 ? "1 identical key" : "\(identical.count) identical keys"
-            content += "<details>\n<summary>\(count)</summary>\n"
-                + keyValueTable(identical, first) + "</details>\n"
+            content += folded(count, keyValueTable(identical, first))
         }
         return reportSection(id: "configuration", title: "Configuration differences", content: content)
     }

@@ -1,34 +1,54 @@
-/// The training curves: one chart per metric key found in any run's history, in key
-/// order, with a legend of the runs it shows and a note of the points it could not draw.
+/// The training curves. In view: the metrics that compare runs — loss, accuracy and their
+/// validation counterparts — drawn for the runs that share them (classifiers apart from
+/// energies, whose losses live on another scale), each with at least two points. Every
+/// metric any run logged, timers and memory included, is behind a fold.
 enum CurvesSection {
+    /// The metrics worth comparing at a glance, in order.
+    static let shared = ["train/loss", "train/accuracy", "validation/loss", "validation/accuracy"]
+
     /// The section, or `nil` when no run has a history with any point in it.
     static func render(_ runs: [ReportRun]) -> String? {
+        let indexed = Array(runs.enumerated())
+        var inView: [String] = []
+        // Runs of one family on one chart; a report of a single run shows its own curves.
+        for family in [false, true] {
+            let members = indexed.filter { $0.element.isEnergy == family }
+            for key in shared {
+                let drawn = members.filter { ($0.element.metricHistory[key]?.count { $0.value.isFinite } ?? 0) >= 2 }
+                guard drawn.count >= min(2, runs.count) else { continue }
+                let title = runs.contains(where: { $0.isEnergy != family }) ? "\(key) (\(family ? "energies" : "classifiers"))" : key
+                if let chart = chart(key: key, title: title, runs: drawn) { inView.append(chart) }
+            }
+        }
         let keys = Set(runs.flatMap(\.metricHistory.keys)).sorted()
-        let charts = keys.compactMap { chart(key: $0, runs: runs) }
-        guard !charts.isEmpty else { return nil }
-        return reportSection(id: "curves", title: "Training curves",
-                             content: "<div class=\"charts\">\n\(charts.joined())</div>\n")
+        let all = keys.compactMap { chart(key: $0, title: $0, runs: indexed) }
+        guard !all.isEmpty else { return nil }
+        var content = inView.isEmpty ? "" : "<div class=\"charts\">\n\(inView.joined())</div>\n"
+        content += folded("Every metric logged (\(all.count) chart\(all.count == 1 ? "" : "s"))",
+                          "<div class=\"charts\">\n\(all.joined())</div>\n")
+        return reportSection(id: "curves", title: "Training curves", content: content)
     }
 
-    /// The chart of `key`, or `nil` when no run logged a point of it.
-    private static func chart(key: String, runs: [ReportRun]) -> String? {
+    /// The chart of `key` over `runs` (with their report positions, which set the colours),
+    /// or `nil` when none logged a point of it.
+    private static func chart(key: String, title: String, runs: [(offset: Int, element: ReportRun)]) -> String? {
         var series: [LineChart.Series] = []
         var legend = "", skips: [(name: String, count: Int)] = []
-        for (index, run) in runs.enumerated() {
+        for (index, run) in runs {
             guard var points = run.metricHistory[key], !points.isEmpty else { continue }
             // The contract says sorted; a store that returns rows out of order should
             // still give a line, not a zigzag.
             if !zip(points, points.dropFirst()).allSatisfy({ $0.step <= $1.step }) {
                 points.sort { $0.step < $1.step }
             }
-            series.append(LineChart.Series(name: run.name, color: Palette.color(index), points: points))
-            legend += "<li>\(Palette.swatch(index))\(escapeHTML(run.name))</li>"
+            series.append(LineChart.Series(name: run.label, color: Palette.color(index), points: points))
+            legend += "<li>\(Palette.swatch(index))\(escapeHTML(run.label))</li>"
             let skipped = points.count { !$0.value.isFinite }
-            if skipped > 0 { skips.append((run.name, skipped)) }
+            if skipped > 0 { skips.append((run.label, skipped)) }
         }
         guard !series.isEmpty else { return nil }
         let svg = LineChart(title: key, series: series).svg()
-        return "<div class=\"chart\">\n<h3>\(escapeHTML(key))</h3>\n\(svg)\n"
+        return "<div class=\"chart\">\n<h3>\(escapeHTML(title))</h3>\n\(svg)\n"
             + "<ul class=\"legend\">\(legend)</ul>\n\(note(skips, runCount: series.count))</div>\n"
     }
 

@@ -22,7 +22,7 @@ enum EvaluationsSection {
         // A measure logged twice by one run keeps its last value, like a metric.
         let values = runs.map { run in
             Dictionary(run.evaluations.map {
-                (Measure(group: $0.group ?? "", dataset: $0.dataset, score: $0.score, metric: $0.metric), $0.value)
+                (Measure(group: $0.group ?? "", dataset: $0.dataset, score: $0.score, metric: $0.metric), $0)
             }, uniquingKeysWith: { _, last in last })
         }
         let measures = Set(values.flatMap(\.keys)).sorted()
@@ -33,12 +33,21 @@ enum EvaluationsSection {
         let rows = measures.map { measure in
             HTMLTable.Row.cells((grouped ? [Cell.text(measure.group)] : [])
                                 + [Cell.text(measure.dataset), Cell.text(measure.score), Cell.text(measure.metric)]
-                + values.map { Cell.number($0[measure]) })
+                + values.map { cell($0[measure]) })
         }
         let note = !grouped ? "" : "<p class=\"note\">OOD rows: in-distribution samples are the positive class and every score is "
             + "oriented so that higher means more in-distribution; FPR95 is the share of OOD samples at or above the largest "
             + "threshold that keeps 95% of in-distribution samples.</p>\n"
+        let table = HTMLTable(header: header, rowHeadingCount: grouped ? 4 : 3, rows: rows).render()
         return reportSection(id: "evaluations", title: "Evaluations",
-                             content: note + HTMLTable(header: header, rowHeadingCount: grouped ? 4 : 3, rows: rows).render())
+                             content: folded("Every value (\(measures.count) rows), with the images and checkpoint behind it", note + table))
+    }
+
+    /// The value, with its counts and checkpoint under it.
+    private static func cell(_ value: ReportEvaluation?) -> Cell {
+        guard let value else { return .missing }
+        let number = Cell.number(value.value)
+        guard !value.provenance.isEmpty else { return number }
+        return Cell(markup: number.markup + "<span class=\"sub\">\(escapeHTML(value.provenance))</span>", className: number.className)
     }
 }

@@ -28,7 +28,7 @@ struct Cell {
 
     /// A run's column heading: its colour (the same as in the charts) and its name.
     static func runHeading(_ run: ReportRun, index: Int) -> Cell {
-        Cell(markup: Palette.swatch(index) + escapeHTML(run.name), className: "run")
+        Cell(markup: Palette.swatch(index) + escapeHTML(run.label), className: "run")
     }
 }
 

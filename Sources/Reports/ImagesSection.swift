@@ -7,7 +7,7 @@ enum ImagesSection {
         for (index, run) in runs.enumerated() where !run.images.isEmpty {
             // With one run the heading would only repeat the report's subject.
             if runs.count > 1 {
-                content += "<h3>\(Palette.swatch(index))\(escapeHTML(run.name))</h3>\n"
+                content += "<h3>\(Palette.swatch(index))\(escapeHTML(run.label))</h3>\n"
             }
             content += "<div class=\"images\">\n"
             for image in run.images {
@@ -17,6 +17,7 @@ enum ImagesSection {
             }
             content += "</div>\n"
         }
-        return reportSection(id: "images", title: "Images", content: content)
+        let count = runs.reduce(0) { $0 + $1.images.count }
+        return reportSection(id: "images", title: "Images", content: folded("\(count) image\(count == 1 ? "" : "s") the runs recorded", content))
     }
 }

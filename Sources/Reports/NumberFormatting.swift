@@ -36,6 +36,17 @@ enum NumberFormat {
         return fraction == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(fraction)"
     }
 
+    /// A count with thousands separated: `10,000`.
+    static func count(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var grouped = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { grouped += "," }
+            grouped.append(digit)
+        }
+        return (value < 0 ? "-" : "") + grouped
+    }
+
     /// A date in ISO 8601, UTC, to the second: `2026-11-29T19:15:00Z`.
     static func timestamp(_ date: Date) -> String {
         date.ISO8601Format()

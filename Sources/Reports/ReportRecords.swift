@@ -28,14 +28,73 @@ public struct ReportEvaluation: Sendable {
     /// How far the dataset lies from the training data: `near`, `far` or `user` for OOD
     /// sets; nil for the in-distribution set.
     public var group: String?
+    /// The images the value was measured on: the in-distribution set's count, and for an
+    /// OOD value the OOD set's.
+    public var inCount: Int?
+    public var outCount: Int?
+    /// Where it was measured: the measurement's id, the checkpoint file's name
+    /// (`best.safetensors`) and the training step its weights are from.
+    public var measurement: Int?
+    public var checkpoint: String?
+    public var checkpointStep: Int?
 
     /// Creates an evaluation.
-    public init(dataset: String, score: String, metric: String, value: Double, group: String? = nil) {
+    public init(dataset: String, score: String, metric: String, value: Double, group: String? = nil, inCount: Int? = nil,
+                outCount: Int? = nil, measurement: Int? = nil, checkpoint: String? = nil, checkpointStep: Int? = nil) {
         self.dataset = dataset
         self.score = score
         self.metric = metric
         self.value = value
         self.group = group
+        self.inCount = inCount
+        self.outCount = outCount
+        self.measurement = measurement
+        self.checkpoint = checkpoint
+        self.checkpointStep = checkpointStep
+    }
+
+    /// "n 10,000 · best@860": the counts and the checkpoint, compactly; empty when unknown.
+    var provenance: String {
+        var parts: [String] = []
+        switch (inCount, outCount) {
+        case let (n?, out?): parts.append("n \(NumberFormat.count(n))/\(NumberFormat.count(out))")
+        case let (n?, nil): parts.append("n \(NumberFormat.count(n))")
+        default: break
+        }
+        if let checkpoint {
+            let stem = (checkpoint as NSString).deletingPathExtension
+            parts.append(checkpointStep.map { "\(stem)@\($0)" } ?? stem)
+        }
+        return parts.joined(separator: " · ")
+    }
+}
+
+/// One `joule evaluate` or `joule calibrate` of a run, for the report's list of measurements.
+public struct ReportMeasurement: Sendable {
+    public var id: Int
+    /// `evaluation` or `calibration`.
+    public var kind: String
+    public var createdAt: Date
+    /// "best.safetensors @ step 860".
+    public var checkpoint: String
+    /// The calibrator applied (evaluation) or fitted (calibration), when there was one.
+    public var calibrator: String?
+    public var inDataset: String?
+    public var inCount: Int?
+    /// Rebuilt from a store written before measurements were kept apart.
+    public var migrated: Bool
+
+    /// Creates a measurement.
+    public init(id: Int, kind: String, createdAt: Date, checkpoint: String, calibrator: String? = nil, inDataset: String? = nil,
+                inCount: Int? = nil, migrated: Bool = false) {
+        self.id = id
+        self.kind = kind
+        self.createdAt = createdAt
+        self.checkpoint = checkpoint
+        self.calibrator = calibrator
+        self.inDataset = inDataset
+        self.inCount = inCount
+        self.migrated = migrated
     }
 }
 

@@ -4,8 +4,10 @@ import RunLog
 
 extension ReportRun {
     /// The report's view of a stored run: its settings (the params), tags, metric
-    /// histories, evaluations, and the PNG images it recorded as artifacts.
-    public init(_ record: RunRecord, in store: RunStore) throws {
+    /// histories, evaluations (the newest per dataset and score, or one measurement's) with
+    /// the counts and checkpoint behind each, its measurements, and the PNG images it
+    /// recorded as artifacts.
+    public init(_ record: RunRecord, in store: RunStore, selection: MeasurementSelection = .latest) throws {
         let histories = try store.metricHistory(of: record.id)
         let images = try store.artifacts(of: record.id).filter { $0.kind.hasPrefix("image") && $0.path.hasSuffix(".png") }
             .compactMap { artifact in
@@ -13,7 +15,8 @@ extension ReportRun {
                     ReportImage(title: (artifact.path as NSString).lastPathComponent, pngData: $0)
                 }
             }
-        let evaluations = try store.evaluations(of: record.id)
+        let evaluations = try store.evaluations(of: record.id, selection: selection)
+        let measurements = Dictionary(uniqueKeysWithValues: try store.measurements(of: record.id).map { ($0.id, $0) })
         self.init(
             id: record.id, name: record.name, status: record.displayStatus(), statusReason: record.statusReason,
             experiment: record.experiment, startTime: record.startTime, endTime: record.endTime, seed: record.seed,
@@ -21,13 +24,32 @@ extension ReportRun {
             config: try store.params(of: record.id), tags: try store.tags(of: record.id),
             latestMetrics: try store.latestMetrics(of: record.id).mapValues(\.value),
             metricHistory: histories.mapValues { $0.map { MetricPoint(step: $0.step, value: $0.value) } },
-            evaluations: evaluations.map {
-                ReportEvaluation(dataset: $0.dataset, score: $0.score, metric: $0.metric, value: $0.value,
-                                 group: Self.group(fromSettings: $0.settings))
+            evaluations: evaluations.map { value in
+                let measurement = value.measurementID.flatMap { measurements[$0] }
+                let settings = Self.settings(value.settings)
+                return ReportEvaluation(dataset: value.dataset, score: value.score, metric: value.metric, value: value.value,
+                                        group: settings["group"] as? String,
+                                        inCount: Self.count(settings["in_count"]) ?? measurement?.inCount,
+                                        outCount: Self.count(settings["out_count"]), measurement: value.measurementID,
+                                        checkpoint: measurement?.checkpoint.map { ($0 as NSString).lastPathComponent },
+                                        checkpointStep: measurement?.checkpointStep)
             },
             images: images,
-            evaluationSamples: Self.evaluationSamples(try store.sampleScores(of: record.id), evaluations: evaluations))
+            evaluationSamples: Self.evaluationSamples(try store.sampleScores(of: record.id, selection: selection), evaluations: evaluations),
+            measurements: measurements.values.sorted { $0.id < $1.id }.map {
+                ReportMeasurement(id: $0.id, kind: $0.kind.rawValue, createdAt: $0.createdAt, checkpoint: $0.checkpointDescription,
+                                  calibrator: $0.calibrator, inDataset: $0.inDataset, inCount: $0.inCount, migrated: $0.migrated)
+            })
     }
+
+    /// An evaluation's settings JSON as an object (empty when absent or malformed).
+    static func settings(_ text: String?) -> [String: Any] {
+        guard let data = text?.data(using: .utf8) else { return [:] }
+        return (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+    }
+
+    /// A count written as a number or as text.
+    static func count(_ value: Any?) -> Int? { (value as? Int) ?? (value as? String).flatMap(Int.init) }
 
     /// The stored per-sample scores as the report's plain values; the in-distribution set is
     /// the one with classifier metrics ("test" when none has).
@@ -37,9 +59,12 @@ extension ReportRun {
         let inDistribution = classifierRow?.dataset ?? "test"
         var scores: [String: [String: [Double]]] = [:]
         var outcome: [Int: (confidence: Double, correct: Bool)] = [:]
+        // The reliability diagram reads one measurement: the newest that scored the set.
+        let newest = rows.filter { $0.dataset == inDistribution }.compactMap(\.measurementID).max()
         for row in rows {
             scores[row.score, default: [:]][row.dataset, default: []].append(row.value)
-            if row.dataset == inDistribution, let confidence = row.confidence, let prediction = row.prediction, let label = row.label {
+            if row.dataset == inDistribution, row.measurementID == newest, let confidence = row.confidence,
+               let prediction = row.prediction, let label = row.label {
                 outcome[row.index] = (confidence, prediction == label)
             }
         }

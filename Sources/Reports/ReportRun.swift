@@ -45,6 +45,10 @@ public struct ReportRun: Sendable {
     public var images: [ReportImage]
     /// Per-sample evaluation outputs, for reliability diagrams and score histograms.
     public var evaluationSamples: ReportEvaluationSamples?
+    /// Every measurement of the run (evaluate, calibrate), oldest first.
+    public var measurements: [ReportMeasurement]
+    /// The label the report shows (set by `HTMLReport.render` from `displayNames`).
+    var label: String = ""
 
     /// Creates a run; every collection defaults to empty and every optional to `nil`.
     public init(
@@ -67,7 +71,8 @@ public struct ReportRun: Sendable {
         metricHistory: [String: [MetricPoint]] = [:],
         evaluations: [ReportEvaluation] = [],
         images: [ReportImage] = [],
-        evaluationSamples: ReportEvaluationSamples? = nil
+        evaluationSamples: ReportEvaluationSamples? = nil,
+        measurements: [ReportMeasurement] = []
     ) {
         self.id = id
         self.name = name
@@ -89,10 +94,19 @@ public struct ReportRun: Sendable {
         self.evaluations = evaluations
         self.images = images
         self.evaluationSamples = evaluationSamples
+        self.measurements = measurements
+        label = name
     }
 }
 
 extension ReportRun {
+    /// Whether the run trained an energy with no classes (score matching, or a learned
+    /// sampler on points or an energy-mlp), whose loss is on another scale than a classifier's.
+    var isEnergy: Bool {
+        ["esm", "ssm", "ssm-vr", "dsm", "mdsm"].contains(objective ?? "") || (dataset ?? "").hasPrefix("toy:")
+            || (model ?? "").hasPrefix("energy-mlp")
+    }
+
     /// The configuration and the parameters as one map; the resolved configuration is
     /// the truth, so it wins where a parameter names the same key.
     var settings: [String: String] {

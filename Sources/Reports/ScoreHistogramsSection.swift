@@ -15,11 +15,12 @@ enum ScoreHistogramsSection {
             }
         }
         guard !charts.isEmpty else { return nil }
-        return reportSection(id: "score-histograms", title: "Score histograms", content: """
+        let count = charts.components(separatedBy: "<div class=\"chart\">").count - 1
+        return reportSection(id: "score-histograms", title: "Score histograms", content: folded("\(count) histogram\(count == 1 ? "" : "s") of OOD scores", """
             <p class="note">Share of each set's samples per bin; higher scores mean more in-distribution. \
             The range runs from the 0.5th to the 99.5th percentile of all the values; values outside fall in the end bins.</p>
             <div class="charts">\n\(charts)</div>\n
-            """)
+            """))
     }
 
     private static func chart(run: ReportRun, score: String, sets: [String: [Double]], inDistribution: String) -> String? {
@@ -42,7 +43,7 @@ enum ScoreHistogramsSection {
             series.append(XYChart.Series(name: name, color: Palette.color(index), points: points))
             legend += "<li>\(Palette.swatch(index))\(escapeHTML(name))</li>"
         }
-        let title = "\(run.name): \(score)"
+        let title = "\(run.label): \(score)"
         let svg = XYChart(title: title, xTitle: score, yTitle: "share of samples", series: series).svg()
         return "<div class=\"chart\">\n<h3>\(escapeHTML(title))</h3>\n\(svg)\n<ul class=\"legend\">\(legend)</ul>\n</div>\n"
     }

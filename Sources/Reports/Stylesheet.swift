@@ -71,5 +71,13 @@ enum Stylesheet {
     figure { margin: 0; }
     figure img { max-width: 100%; image-rendering: pixelated; border: 1px solid #d8dee4; }
     figcaption { font-size: 12px; color: #59636e; margin-top: 4px; }
+    .sub { display: block; font-size: 11px; color: #59636e; font-weight: 400; white-space: nowrap; }
+    .score { font-size: 11px; color: #414a53; }
+    ul.runs { list-style: none; padding: 0; margin: 8px 0 0; display: flex; flex-wrap: wrap; gap: 4px 20px; }
+    ul.runs code { color: #59636e; font-size: 11px; }
+    ul.warnings { margin: 0; padding-left: 20px; color: #7a2e0e; }
+    ul.warnings li { margin: 2px 0; }
+    details > summary { font-weight: 500; }
+    section > details { margin-top: 0; }
     """
 }

@@ -21,12 +21,14 @@ public struct NewRun: Sendable {
     /// The resolved configuration, as JSON text.
     public var config: String?
     public var codeVersion: String?
+    /// The folder holding the run's files (checkpoints, samples, calibrators), absolute.
+    public var folder: String?
     public var params: [String: String]
     public var tags: [String: String]
 
     public init(id: String, name: String? = nil, experiment: String? = nil, seed: Int? = nil, objective: String? = nil,
                 model: String? = nil, dataset: String? = nil, config: String? = nil, codeVersion: String? = nil,
-                params: [String: String] = [:], tags: [String: String] = [:]) {
+                folder: String? = nil, params: [String: String] = [:], tags: [String: String] = [:]) {
         self.id = id
         self.name = name ?? id
         self.experiment = experiment
@@ -36,6 +38,7 @@ public struct NewRun: Sendable {
         self.dataset = dataset
         self.config = config
         self.codeVersion = codeVersion
+        self.folder = folder
         self.params = params
         self.tags = tags
     }
@@ -59,6 +62,8 @@ public struct RunRecord: Sendable, Equatable {
     public var host: String?
     public var pid: Int?
     public var heartbeatTime: Date?
+    /// The folder holding the run's files, absolute; nil for runs recorded without one.
+    public var folder: String?
 
     /// The status to show: `INTERRUPTED` for a run still marked running whose process is
     /// gone (same host, no such process) or silent for over `staleAfter` seconds.
@@ -110,15 +115,19 @@ public struct EvaluationRecord: Sendable, Equatable {
     public var score: String
     public var metric: String
     public var value: Double
-    /// Settings as JSON text (bins, thresholds, conventions).
+    /// Settings as JSON text (bins, thresholds, conventions, the counts behind the value).
     public var settings: String?
+    /// The measurement the value belongs to (set when read from the store).
+    public var measurementID: Int?
 
-    public init(dataset: String, score: String, metric: String, value: Double, settings: String? = nil) {
+    public init(dataset: String, score: String, metric: String, value: Double, settings: String? = nil,
+                measurementID: Int? = nil) {
         self.dataset = dataset
         self.score = score
         self.metric = metric
         self.value = value
         self.settings = settings
+        self.measurementID = measurementID
     }
 }
 
@@ -131,8 +140,11 @@ public struct SampleScoreRecord: Sendable, Equatable {
     public var confidence: Double?
     public var score: String
     public var value: Double
+    /// The measurement the score belongs to (set when read from the store).
+    public var measurementID: Int?
 
-    public init(dataset: String, index: Int, label: Int?, prediction: Int?, confidence: Double?, score: String, value: Double) {
+    public init(dataset: String, index: Int, label: Int?, prediction: Int?, confidence: Double?, score: String, value: Double,
+                measurementID: Int? = nil) {
         self.dataset = dataset
         self.index = index
         self.label = label
@@ -140,5 +152,6 @@ public struct SampleScoreRecord: Sendable, Equatable {
         self.confidence = confidence
         self.score = score
         self.value = value
+        self.measurementID = measurementID
     }
 }

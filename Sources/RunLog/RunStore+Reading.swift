@@ -4,7 +4,7 @@ extension RunStore {
     private static let runColumns = """
         runs.id, runs.name, (SELECT e.name FROM experiments e WHERE e.id = runs.experiment_id), runs.status,
         runs.status_reason, runs.start_time, runs.end_time, runs.seed, runs.objective, runs.model, runs.dataset,
-        runs.config, runs.code_version, runs.host, runs.pid, runs.heartbeat_time
+        runs.config, runs.code_version, runs.host, runs.pid, runs.heartbeat_time, runs.folder
         """
 
     /// The run with this id, or the only run whose id starts with it.
@@ -43,6 +43,19 @@ extension RunStore {
             bindings.append(.integer(Int64(max(0, limit))))
         }
         return try db.query(sql, bindings).map(record(from:))
+    }
+
+    /// Every key some run has in `namespace` (attribute names for `.attributes`), sorted:
+    /// what a filter can name.
+    public func knownKeys(in namespace: RunField.Namespace) throws -> [String] {
+        let sql: String
+        switch namespace {
+        case .params: sql = "SELECT DISTINCT key FROM params ORDER BY key"
+        case .metrics: sql = "SELECT DISTINCT key FROM latest_metrics ORDER BY key"
+        case .tags: sql = "SELECT DISTINCT key FROM tags ORDER BY key"
+        case .attributes: return RunField.Attribute.allCases.map(\.rawValue)
+        }
+        return try db.query(sql).compactMap { $0.first?.string }
     }
 
     /// The run's params.
@@ -95,29 +108,6 @@ extension RunStore {
         }
     }
 
-    /// The run's evaluation results.
-    public func evaluations(of runID: String) throws -> [EvaluationRecord] {
-        try db.query("SELECT dataset, score, metric, value, settings FROM evaluations WHERE run_id = ? ORDER BY dataset, score, metric",
-                     [.text(runID)]).map { row in
-            EvaluationRecord(dataset: row[0].string ?? "", score: row[1].string ?? "", metric: row[2].string ?? "",
-                             value: row[3].double ?? .nan, settings: row[4].string)
-        }
-    }
-
-    /// The run's per-sample scores, optionally of one dataset.
-    public func sampleScores(of runID: String, dataset: String? = nil) throws -> [SampleScoreRecord] {
-        var sql = "SELECT dataset, sample_index, label, prediction, confidence, score, value FROM sample_scores WHERE run_id = ?"
-        var bindings: [SQLiteValue] = [.text(runID)]
-        if let dataset {
-            sql += " AND dataset = ?"
-            bindings.append(.text(dataset))
-        }
-        return try db.query(sql + " ORDER BY dataset, sample_index, score", bindings).map { row in
-            SampleScoreRecord(dataset: row[0].string ?? "", index: row[1].int ?? 0, label: row[2].int, prediction: row[3].int,
-                              confidence: row[4].double, score: row[5].string ?? "", value: row[6].double ?? .nan)
-        }
-    }
-
     private func keyValues(_ sql: String, _ runID: String) throws -> [String: String] {
         var result: [String: String] = [:]
         for row in try db.query(sql, [.text(runID)]) {
@@ -140,6 +130,6 @@ extension RunStore {
         return RunRecord(id: id, name: row[1].string ?? id, experiment: row[2].string, status: status, statusReason: row[4].string,
                          startTime: start, endTime: Self.date(row[6]), seed: row[7].int, objective: row[8].string,
                          model: row[9].string, dataset: row[10].string, config: row[11].string, codeVersion: row[12].string,
-                         host: row[13].string, pid: row[14].int, heartbeatTime: Self.date(row[15]))
+                         host: row[13].string, pid: row[14].int, heartbeatTime: Self.date(row[15]), folder: row[16].string)
     }
 }

@@ -11,12 +11,12 @@ extension RunStore {
             let experimentID = try run.experiment.map(experimentID(named:))
             try db.execute("""
                 INSERT INTO runs (id, name, experiment_id, status, start_time, seed, objective, model, dataset, config,
-                                  code_version, host, pid, heartbeat_time)
-                VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  code_version, host, pid, heartbeat_time, folder)
+                VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.text(run.id), .text(run.name), SQLiteValue(experimentID), Self.seconds(startTime), SQLiteValue(run.seed),
                       SQLiteValue(run.objective), SQLiteValue(run.model), SQLiteValue(run.dataset), SQLiteValue(run.config),
                       SQLiteValue(run.codeVersion), .text(ProcessInfo.processInfo.hostName),
-                      .integer(Int64(ProcessInfo.processInfo.processIdentifier)), Self.seconds(startTime)])
+                      .integer(Int64(ProcessInfo.processInfo.processIdentifier)), Self.seconds(startTime), SQLiteValue(run.folder)])
             try setParams(run.params, for: run.id)
             try setTags(run.tags, for: run.id)
         }
@@ -24,14 +24,16 @@ extension RunStore {
 
     /// Marks an existing run RUNNING again in this process (resuming), and forgets metrics
     /// logged after `step` — the resumed run logs those steps again, so no row is doubled.
-    public func resumeRun(id: String, fromStep step: Int) throws {
+    /// `folder`, when given, is where the run's files are now.
+    public func resumeRun(id: String, fromStep step: Int, folder: String? = nil) throws {
         try db.transaction {
             try requireRun(id)
             try db.execute("""
-                UPDATE runs SET status = 'RUNNING', status_reason = NULL, end_time = NULL, host = ?, pid = ?, heartbeat_time = ?
+                UPDATE runs SET status = 'RUNNING', status_reason = NULL, end_time = NULL, host = ?, pid = ?, heartbeat_time = ?,
+                    folder = coalesce(?, folder)
                 WHERE id = ?
                 """, [.text(ProcessInfo.processInfo.hostName), .integer(Int64(ProcessInfo.processInfo.processIdentifier)),
-                      Self.seconds(Date()), .text(id)])
+                      Self.seconds(Date()), SQLiteValue(folder), .text(id)])
             try db.execute("DELETE FROM metrics WHERE run_id = ? AND step > ?", [.text(id), .integer(Int64(step))])
             try rebuildLatestMetrics(for: id)
         }
@@ -123,61 +125,52 @@ extension RunStore {
         }
     }
 
-    /// Records evaluation results (replacing earlier values of the same dataset, score and metric).
-    public func recordEvaluations(_ evaluations: [EvaluationRecord], for runID: String) throws {
+    /// Records one measurement (an evaluation or a calibration) with its values, per-sample
+    /// scores and files, in one transaction (a failure part-way leaves the store as it was).
+    /// Nothing recorded before is changed: each measurement keeps its own values.
+    ///
+    /// - Returns: the measurement's id.
+    @discardableResult
+    public func recordMeasurement(_ measurement: NewMeasurement, values: [EvaluationRecord], sampleScores: [SampleScoreRecord] = [],
+                                  artifacts: [(kind: String, path: String)] = [], for runID: String) throws -> Int {
         try db.transaction {
             try requireRun(runID)
-            for e in evaluations {
-                try db.execute("""
-                    INSERT INTO evaluations (run_id, dataset, score, metric, value, settings, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (run_id, dataset, score, metric) DO UPDATE SET value = excluded.value,
-                        settings = excluded.settings, created_at = excluded.created_at
-                    """, [.text(runID), .text(e.dataset), .text(e.score), .text(e.metric), .real(e.value),
-                          SQLiteValue(e.settings), Self.seconds(Date())])
+            try db.execute("""
+                INSERT INTO measurements (run_id, kind, created_at, checkpoint, checkpoint_step, calibrator, in_dataset, in_count, settings)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.text(runID), .text(measurement.kind.rawValue), Self.seconds(Date()), SQLiteValue(measurement.checkpoint),
+                      SQLiteValue(measurement.checkpointStep), SQLiteValue(measurement.calibrator), SQLiteValue(measurement.inDataset),
+                      SQLiteValue(measurement.inCount), SQLiteValue(measurement.settings)])
+            guard let id = try db.query("SELECT last_insert_rowid()").first?.first?.int else {
+                throw RunStoreError(path: path, message: "cannot record a measurement of run '\(runID)'")
             }
-        }
-    }
-
-    /// Records a whole evaluation in one transaction (a failure part-way leaves the store as
-    /// it was): it replaces every earlier evaluation row of the run, except those whose score
-    /// is in `keeping`, and every per-sample score, so no row of an older evaluation (another
-    /// checkpoint, other OOD sets) survives beside the new ones.
-    public func recordEvaluation(_ evaluations: [EvaluationRecord], sampleScores: [SampleScoreRecord], for runID: String,
-                                 keeping: [String] = []) throws {
-        try db.transaction {
-            try requireRun(runID)
-            let placeholders = keeping.map { _ in "?" }.joined(separator: ", ")
-            try db.execute("DELETE FROM evaluations WHERE run_id = ?" + (keeping.isEmpty ? "" : " AND score NOT IN (\(placeholders))"),
-                           [.text(runID)] + keeping.map { .text($0) })
-            try db.execute("DELETE FROM sample_scores WHERE run_id = ?", [.text(runID)])
-            try recordEvaluations(evaluations, for: runID)
-            try replaceSampleScores(sampleScores, for: runID)
-        }
-    }
-
-    /// Records a calibrator's before/after rows and its file as an artifact, together.
-    public func recordCalibration(_ evaluations: [EvaluationRecord], artifact path: String, for runID: String) throws {
-        try db.transaction {
-            try recordEvaluations(evaluations, for: runID)
-            try addArtifact(kind: "calibrator", path: path, for: runID)
-        }
-    }
-
-    /// Replaces the per-sample scores of the datasets present in `scores`.
-    public func replaceSampleScores(_ scores: [SampleScoreRecord], for runID: String) throws {
-        try db.transaction {
-            try requireRun(runID)
-            for dataset in Set(scores.map(\.dataset)) {
-                try db.execute("DELETE FROM sample_scores WHERE run_id = ? AND dataset = ?", [.text(runID), .text(dataset)])
-            }
-            for s in scores {
+            for e in values {
                 try db.execute("""
-                    INSERT OR REPLACE INTO sample_scores (run_id, dataset, sample_index, label, prediction, confidence, score, value)
+                    INSERT INTO measurement_values (measurement_id, dataset, score, metric, value, settings) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (measurement_id, dataset, score, metric) DO UPDATE SET value = excluded.value, settings = excluded.settings
+                    """, [.integer(Int64(id)), .text(e.dataset), .text(e.score), .text(e.metric), .real(e.value), SQLiteValue(e.settings)])
+            }
+            for s in sampleScores {
+                try db.execute("""
+                    INSERT OR REPLACE INTO measurement_samples
+                        (measurement_id, dataset, sample_index, label, prediction, confidence, score, value)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, [.text(runID), .text(s.dataset), .integer(Int64(s.index)), SQLiteValue(s.label), SQLiteValue(s.prediction),
+                    """, [.integer(Int64(id)), .text(s.dataset), .integer(Int64(s.index)), SQLiteValue(s.label), SQLiteValue(s.prediction),
                           SQLiteValue(s.confidence), .text(s.score), .real(s.value)])
             }
+            for artifact in artifacts { try addArtifact(kind: artifact.kind, path: artifact.path, for: runID) }
+            return id
+        }
+    }
+
+    /// Replaces the run's resolved configuration and its params (a resumed run whose
+    /// settings changed records the values it now runs with; params no longer set go).
+    public func updateSettings(of runID: String, config: String?, params: [String: String]) throws {
+        try db.transaction {
+            try requireRun(runID)
+            if let config { try db.execute("UPDATE runs SET config = ? WHERE id = ?", [.text(config), .text(runID)]) }
+            try db.execute("DELETE FROM params WHERE run_id = ?", [.text(runID)])
+            try setParams(params, for: runID)
         }
     }
 

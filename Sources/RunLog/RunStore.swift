@@ -11,15 +11,9 @@ public final class RunStore {
     public let path: String
     let db: SQLiteConnection
 
-    /// The default database: `$JOULE_RUNS_DB`, else `checkpoints/runs.sqlite`.
-    public static var defaultPath: String {
-        if let path = ProcessInfo.processInfo.environment["JOULE_RUNS_DB"], !path.isEmpty { return path }
-        return "checkpoints/runs.sqlite"
-    }
-
     /// Opens the store at `path`, creating it and its schema when `readOnly` is false.
     /// With `createDirectory`, a missing parent folder is created first.
-    public init(path: String = RunStore.defaultPath, readOnly: Bool = false, createDirectory: Bool = false) throws {
+    public init(path: String, readOnly: Bool = false, createDirectory: Bool = false) throws {
         self.path = path
         if createDirectory && !readOnly {
             let folder = (path as NSString).deletingLastPathComponent

@@ -93,5 +93,6 @@ enum RunStoreSchema {
                 value REAL,
                 PRIMARY KEY (run_id, dataset, sample_index, score)) WITHOUT ROWID;
             """),
+        measurementRecords,
     ]
 }

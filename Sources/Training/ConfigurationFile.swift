@@ -95,6 +95,7 @@ public enum ConfigurationFile {
         case "objective": c.objective = try string()
         case "dataset": c.dataset = try string()
         case "dataset-path": c.datasetPath = try string()
+        case "channels": c.channels = try int()
         case "model": c.model = try string()
         case "normalization", "norm":
             guard let kind = NormalizationKind(rawValue: try string()) else {

@@ -6,6 +6,7 @@ public enum ResumeCompatibility {
     static let fixed: [(name: String, value: @Sendable (TrainingConfiguration) -> String)] = [
         ("objective", { $0.objective }),
         ("dataset", { $0.dataset }),
+        ("channels", { $0.channels.map(String.init) ?? "as the files are" }),
         ("model", { $0.model }),
         ("norm", { "\($0.normalization)" }),
         ("batch-size", { String($0.batchSize) }),

@@ -14,6 +14,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var dataset = "fashion-mnist"
     /// Where the dataset's files are, when not the default.
     public var datasetPath: String?
+    /// PNG images read as 1 (grey) or 3 (RGB) channels; nil: as the files are (grey when all
+    /// are grey, RGB when all are colour; a set mixing them is refused).
+    public var channels: Int?
     /// `mlp`, `cnn-s` or `wrn-D-W`.
     public var model = "cnn-s"
     /// Wide ResNet normalisation: none, layer, group, batch.
@@ -177,6 +180,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         }
         if let clipNorm, !(clipNorm > 0) { throw fail("clip-norm", "must be positive") }
         if let checkpointEvery, checkpointEvery < 1 { throw fail("checkpoint-every", "must be at least 1") }
+        if let channels, channels != 1 && channels != 3 { throw fail("channels", "must be 1 (grey) or 3 (RGB), not \(channels)") }
         return self
     }
 

@@ -27,7 +27,8 @@ public struct TrainingData: Sendable {
             full = try FashionMNIST.load(split: .train, directory: directory)
             test = try FashionMNIST.load(split: .test, directory: directory)
         } else if name.hasPrefix("png:") {
-            full = try PNGFolder.load(directory: URL(fileURLWithPath: String(name.dropFirst(4)), isDirectory: true))
+            full = try PNGFolder.load(directory: URL(fileURLWithPath: String(name.dropFirst(4)), isDirectory: true),
+                                      grayscale: configuration.channels.map { $0 == 1 })
         } else {
             throw ConfigurationError.invalid(key: "dataset", problem: "'\(name)' is not fashion-mnist or png:FOLDER")
         }

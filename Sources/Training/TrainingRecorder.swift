@@ -1,4 +1,5 @@
 import Foundation
+import JouleVersion
 import RunLog
 
 /// Records a training run in the run store as it goes: the run and its resolved
@@ -12,23 +13,43 @@ public final class TrainingRecorder {
     /// Files rewritten during the run, checksummed once when it ends.
     private var pendingFiles: [String: String] = [:]
 
-    /// Opens the run in `store`: a new run, or (resuming) the same id continued from `resumedStep`.
+    /// Opens the run in `store`: a new run, or (resuming) the same id continued from
+    /// `resumedStep`. `folder` is where the run's files are. A resumed run whose settings
+    /// changed (`configuration` against the checkpoint's `previous`) records the values it now
+    /// runs with, and a tag `changed-at-step-N` saying what changed.
     public init(store: RunStore, runID: String, configuration: TrainingConfiguration, resumedStep: Int?,
-                name: String? = nil, experiment: String? = nil, tags: [String: String] = [:]) throws {
+                previous: TrainingConfiguration? = nil, folder: URL? = nil, name: String? = nil, experiment: String? = nil,
+                tags: [String: String] = [:]) throws {
         self.store = store
         self.runID = runID
         logger = MetricLogger(store: store, runID: runID)
         let exists = (try? store.run(runID).id) == runID
         if let resumedStep, exists {
-            try store.resumeRun(id: runID, fromStep: resumedStep)
-            if !tags.isEmpty { try store.setTags(tags, for: runID) }
+            try store.transaction {
+                try store.resumeRun(id: runID, fromStep: resumedStep, folder: folder?.path)
+                if !tags.isEmpty { try store.setTags(tags, for: runID) }
+                let changes = previous.map { Self.changes(from: $0, to: configuration) } ?? []
+                if !changes.isEmpty {
+                    try store.updateSettings(of: runID, config: configuration.jsonText, params: configuration.flattened)
+                    try store.setTags(["changed-at-step-\(resumedStep)": changes.joined(separator: ", ")], for: runID)
+                }
+            }
         } else {
             try store.createRun(NewRun(
                 id: runID, name: name ?? runID, experiment: experiment, seed: Int(Int64(bitPattern: configuration.seed)),
                 objective: configuration.objective, model: configuration.model, dataset: configuration.dataset,
                 // Seeds are UInt64; the store keeps the same 64 bits as a signed integer.
-                config: configuration.jsonText, codeVersion: CodeVersion.current, params: configuration.flattened,
-                tags: tags))
+                config: configuration.jsonText, codeVersion: JouleVersion.code, folder: folder?.path,
+                params: configuration.flattened, tags: tags))
+        }
+    }
+
+    /// The settings `new` changes from `old`, as "lr 0.001 → 0.0005" (a setting left out is
+    /// "unset"), in name order.
+    public static func changes(from old: TrainingConfiguration, to new: TrainingConfiguration) -> [String] {
+        let before = old.flattened, after = new.flattened
+        return Set(before.keys).union(after.keys).sorted().compactMap { key in
+            before[key] == after[key] ? nil : "\(key) \(before[key] ?? "unset") → \(after[key] ?? "unset")"
         }
     }
 
@@ -106,7 +127,7 @@ extension TrainingConfiguration {
     var flattened: [String: String] {
         func text(_ value: Float) -> String { "\(value)" }
         var settings: [String: String?] = [
-            "objective": objective, "dataset": dataset, "dataset-path": datasetPath, "model": model,
+            "objective": objective, "dataset": dataset, "dataset-path": datasetPath, "channels": channels.map(String.init), "model": model,
             "normalization": normalization.rawValue, "dropout": text(dropout), "epochs": "\(epochs)",
             "steps": steps.map { "\($0)" }, "batch-size": "\(batchSize)", "evaluation-batch-size": "\(evaluationBatchSize)",
             "lr": text(learningRate), "optimizer": optimizer, "momentum": text(momentum), "nesterov": "\(nesterov)",

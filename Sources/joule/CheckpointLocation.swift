@@ -1,16 +1,30 @@
 import Foundation
+import RunLog
 
-/// Where a command's RUN_OR_CHECKPOINT argument points: a `.safetensors` file, or a run id
-/// under the checkpoint directory (its `last` or `best` checkpoint).
+/// Where a command's RUN_OR_CHECKPOINT argument points: a `.safetensors` file, or a run (its
+/// id or a unique prefix) whose folder the run store records, or a run folder under the
+/// checkpoint directory — its `last` or `best` checkpoint.
 enum CheckpointLocation {
     /// The checkpoint file, checked to exist.
-    static func resolve(_ runOrFile: String, checkpointDirectory: String?, which: String) throws -> URL {
+    static func resolve(_ runOrFile: String, checkpointDirectory: String?, which: String, store: RunStoreLocation) throws -> URL {
         guard ["last", "best"].contains(which) else { throw ValidationErrorText("--checkpoint must be last or best") }
-        let url = runOrFile.hasSuffix(".safetensors") ? URL(fileURLWithPath: runOrFile)
-            : URL(fileURLWithPath: checkpointDirectory ?? "checkpoints").appendingPathComponent(runOrFile)
-                .appendingPathComponent("\(which).safetensors")
+        if runOrFile.hasSuffix(".safetensors") {
+            let url = URL(fileURLWithPath: runOrFile)
+            guard FileManager.default.fileExists(atPath: url.path) else { throw ValidationErrorText("no checkpoint at \(url.path)") }
+            return url
+        }
+        // The store knows each run's folder, wherever its checkpoints went.
+        var recorded: RunRecord?
+        if checkpointDirectory == nil, store.exists, let reader = try? RunStore(path: store.path, readOnly: true) {
+            recorded = try? reader.run(runOrFile)
+        }
+        let folder = recorded?.folder.map { URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? URL(fileURLWithPath: checkpointDirectory ?? "checkpoints", isDirectory: true)
+                .appendingPathComponent(recorded?.id ?? runOrFile, isDirectory: true)
+        let url = folder.appendingPathComponent("\(which).safetensors")
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw ValidationErrorText("no checkpoint at \(url.path)")
+            let known = recorded.map { " (run \($0.id) of \(store.path))" } ?? ""
+            throw ValidationErrorText("no checkpoint at \(url.path)\(known)")
         }
         return url
     }

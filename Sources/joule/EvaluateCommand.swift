@@ -15,38 +15,42 @@ struct EvaluateCommand: ParsableCommand {
         On the run's test set (its validation hold-out when the dataset has no test split): accuracy, NLL, \
         Brier, ECE, MCE and RMS calibration error. Against each OOD set and under each score: AUROC, \
         AUPR-in, AUPR-out, FPR at 95% TPR and detection error, with in-distribution as the positive class \
-        and every score oriented so that higher means more in-distribution. The results and every sample's \
-        scores are stored with the run (see `joule runs export-scores`, `joule report`).
+        and every score oriented so that higher means more in-distribution; a score clearly below chance is \
+        flagged as inverted. The results and every sample's scores are stored with the run as a new \
+        measurement, beside every earlier one (see `joule runs show`, `joule runs export-scores`, `joule report`).
         OOD sets: \(OODSet.nameHelp). Scores: \(OODScore.nameHelp).
         """
     )
 
-    @Argument(help: "Run id (under the checkpoint directory) or a checkpoint file.") var runOrFile: String
-    @Option(help: "Where run folders are (default checkpoints).") var checkpointDir: String?
+    @Argument(help: "Run id (or a unique prefix) or a checkpoint file.") var runOrFile: String
+    @OptionGroup var store: RunStoreOptions
+    @Option(help: "Where run folders are, for a run the store does not know (default: checkpoints).") var checkpointDir: String?
     @Option(help: "Which checkpoint of the run: best (on validation) or last.") var checkpoint = "best"
-    @Option(help: "Comma-separated OOD sets (default mnist-5k,uniform,gaussian,constant,interp; 'none' for none).")
-    var ood: String?
-    @Option(help: "Comma-separated scores (default log-px,max-softmax,max-logit,grad-norm).") var scores: String?
-    @Option(help: "Calibration bins (default 15).") var bins = 15
+    @Option(help: ArgumentHelp("Comma-separated OOD sets ('none' for none).", valueName: "sets"))
+    var ood = OODSet.defaults.map(\.name).joined(separator: ",")
+    @Option(help: "Comma-separated scores.") var scores = OODScore.defaults.map(\.name).joined(separator: ",")
+    @Option(parsing: .unconditional, help: "Calibration bins.") var bins = 15
     @Flag(help: "Equal-mass calibration bins instead of equal-width.") var equalMass = false
-    @Option(help: "Images per synthetic OOD set.") var syntheticCount = 5_000
-    @Option(help: "Evaluate on at most this many in-distribution images.") var limit: Int?
-    @Option(help: "Images per forward pass.") var batchSize = 256
+    @Option(parsing: .unconditional, help: "Images per synthetic OOD set.") var syntheticCount = 5_000
+    @Option(parsing: .unconditional, help: "Evaluate on at most this many in-distribution images.") var limit: Int?
+    @Option(parsing: .unconditional, help: "Images per forward pass.") var batchSize = 256
     @Option(help: "Seed of the synthetic sets and of SGLD-refinement noise.") var seed: UInt64 = 0
-    @Option(help: "MNIST-5k file (default datasets/mnist_5k.csv.gz; scripts/fetch-mnist5k.sh makes it).") var mnist5k: String?
-    @Option(help: "Run store (default $JOULE_RUNS_DB, else CHECKPOINT_DIR/runs.sqlite).") var runsDb: String?
-    @Flag(help: "Ignore the calibrator `joule calibrate` stored for the checkpoint.") var noCalibrator = false
+    @Option(help: "MNIST-5k file (default: $JOULE_MNIST5K, datasets/mnist_5k.csv.gz, or the installed copy).") var mnist5k: String?
+    @Option(help: ArgumentHelp("The calibrator to apply: latest (fitted on the checkpoint's weights), none, vN, or a file.",
+                               valueName: "choice"))
+    var calibrator = "latest"
+    @Flag(help: "The same as --calibrator none.") var noCalibrator = false
     @Flag(help: "Print one JSON object instead of tables.") var json = false
 
     func run() throws {
         try reportingErrors("evaluate") {
             var settings = EvaluationSettings()
-            settings.oodSets = try Self.parseList(ood, default: OODSet.defaults, what: "OOD set", help: OODSet.nameHelp,
-                                                  parse: OODSet.init(name:))
-            settings.oodSetsExplicit = ood != nil
-            settings.scoresExplicit = scores != nil
-            settings.scores = try Self.parseList(scores, default: OODScore.defaults, what: "score", help: OODScore.nameHelp,
-                                                 parse: OODScore.init(name:))
+            let defaultSets = OODSet.defaults.map(\.name).joined(separator: ",")
+            let defaultScores = OODScore.defaults.map(\.name).joined(separator: ",")
+            settings.oodSets = try Self.parseList(ood, what: "OOD set", help: OODSet.nameHelp, parse: OODSet.init(name:))
+            settings.oodSetsExplicit = ood != defaultSets
+            settings.scoresExplicit = scores != defaultScores
+            settings.scores = try Self.parseList(scores, what: "score", help: OODScore.nameHelp, parse: OODScore.init(name:))
             guard !settings.scores.isEmpty else { throw ValidationErrorText("--scores: give at least one score") }
             guard (1...1_000).contains(bins) else { throw ValidationErrorText("--bins must be between 1 and 1000") }
             guard (1...1_000_000).contains(syntheticCount) else { throw ValidationErrorText("--synthetic-count must be between 1 and 1000000") }
@@ -58,15 +62,20 @@ struct EvaluateCommand: ParsableCommand {
             settings.batchSize = batchSize
             settings.seed = seed
 
-            let url = try CheckpointLocation.resolve(runOrFile, checkpointDirectory: checkpointDir, which: checkpoint)
+            guard let choice = noCalibrator ? StoredCalibrator.Choice.none : StoredCalibrator.Choice(calibrator) else {
+                throw ValidationErrorText("--calibrator '\(calibrator)': expected latest, none, vN or a .json file")
+            }
+            let url = try CheckpointLocation.resolve(runOrFile, checkpointDirectory: checkpointDir, which: checkpoint,
+                                                     store: store.location)
             let saved = try TrainingCheckpoint.read(from: url)
             let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             if saved.configuration.dataset.hasPrefix("toy:") { return try evaluateToy(saved, url: url, log: log) }
-            let calibrator = noCalibrator ? nil : try StoredCalibrator.loadCurrent(forCheckpoint: url, step: saved.progress.step, log: log)
-            if let calibrator { log("applying the stored calibrator: \(calibrator.summary) (--no-calibrator to skip)") }
-            let (result, sets) = try RunEvaluation(settings: settings)
-                .run(saved, path: url.path, calibrator: calibrator, mnist5k: URL(fileURLWithPath: mnist5k ?? "datasets/mnist_5k.csv.gz"), log: log)
-            try store(result, sets, runID: saved.progress.runID, log: log)
+            let refit = CommandHint.command(["calibrate", saved.progress.runID], store: store.location)
+            let applied = try StoredCalibrator.load(choice, forCheckpoint: url, step: saved.progress.step, refit: refit, log: log)
+            if let applied { log("applying \(applied.description) (--calibrator none to skip)") }
+            var (result, sets) = try RunEvaluation(settings: settings)
+                .run(saved, path: url.path, calibrator: applied, mnist5k: MNIST5kLocation.resolve(mnist5k), log: log)
+            result.measurementID = try record(result, sets, settings: settings, runID: saved.progress.runID, log: log)
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -83,16 +92,9 @@ struct EvaluateCommand: ParsableCommand {
     private func evaluateToy(_ saved: TrainingCheckpoint, url: URL, log: (String) -> Void) throws {
         let result = try ToyEvaluation.run(saved, path: url.path, seed: seed)
         let runID = saved.progress.runID
-        let path = RunsOptions.storePath(runsDb, checkpointDirectory: checkpointDir)
-        if FileManager.default.fileExists(atPath: path), let store = try? RunStore(path: path), (try? store.run(runID).id) == runID {
-            let settings = "{\"bandwidth\": \(result.bandwidth), \"count\": \(result.count), \"sampler\": \"\(result.sampler)\"}"
-            let values: [(String, Double?)] = [("mmd2", result.mmd2), ("mmd2_untrained", result.mmd2Untrained),
-                                               ("mmd2_sampler", result.mmd2Sampler), ("mmd2_sampler_untrained", result.mmd2SamplerUntrained),
-                                               ("mmd2_data", result.mmd2Data)]
-            try store.recordEvaluations(values.compactMap { name, value in
-                value.map { EvaluationRecord(dataset: saved.configuration.dataset, score: "samples", metric: name, value: $0, settings: settings) }
-            }, for: runID)
-            log("stored with run \(runID) in \(path)")
+        if let runs = openStore(runID: runID, log: log) {
+            let id = try runs.recordMeasurement(result.measurement(step: saved.progress.step), values: result.records, for: runID)
+            log("stored as measurement #\(id) of run \(runID) in \(runs.path)")
         }
         if json {
             let encoder = JSONEncoder()
@@ -112,29 +114,30 @@ struct EvaluateCommand: ParsableCommand {
         print(String(format: "a second data sample: %.5f (the estimate's noise floor)", result.mmd2Data))
     }
 
-    /// Records the result and the per-sample scores with the run, when the store knows it
-    /// (a checkpoint file from elsewhere is evaluated without storing).
-    private func store(_ result: EvaluationResult, _ sets: [ScoredSet], runID: String, log: (String) -> Void) throws {
-        let path = RunsOptions.storePath(runsDb, checkpointDirectory: checkpointDir)
-        guard FileManager.default.fileExists(atPath: path) else {
-            log("not stored: no run store at \(path)")
-            return
+    /// The store, when it holds the run (a checkpoint file from elsewhere is evaluated without
+    /// being recorded, and `log` says why).
+    private func openStore(runID: String, log: (String) -> Void) -> RunStore? {
+        guard let runs = store.openIfPresent(log: log) else { return nil }
+        guard (try? runs.run(runID).id) == runID else {
+            log("not recorded: run \(runID) is not in \(runs.path)")
+            return nil
         }
-        let store = try RunStore(path: path)
-        guard (try? store.run(runID).id) == runID else {
-            log("not stored: run \(runID) is not in \(path)")
-            return
-        }
-        // `joule calibrate`'s before/after rows belong to the calibrator, not to this evaluation.
-        try store.recordEvaluation(result.records, sampleScores: sets.flatMap(\.sampleRecords), for: runID,
-                                   keeping: CalibrateCommand.recordedScores)
-        log("stored with run \(runID) in \(path)")
+        return runs
     }
 
-    /// A comma-separated list of names, or the defaults; "none" gives an empty list.
-    static func parseList<T>(_ text: String?, default defaults: [T], what: String, help: String,
-                             parse: (String) -> T?) throws -> [T] {
-        guard let text else { return defaults }
+    /// Records the result and the per-sample scores as a new measurement of the run; its id.
+    private func record(_ result: EvaluationResult, _ sets: [ScoredSet], settings: EvaluationSettings, runID: String,
+                        log: (String) -> Void) throws -> Int? {
+        guard let runs = openStore(runID: runID, log: log) else { return nil }
+        let id = try runs.recordMeasurement(result.measurement(settings: settings), values: result.records,
+                                            sampleScores: sets.flatMap(\.sampleRecords), for: runID)
+        log("stored as measurement #\(id) of run \(runID) in \(runs.path); see it with "
+            + CommandHint.command(["report", runID, "--out", "report.html"], store: store.location))
+        return id
+    }
+
+    /// A comma-separated list of names; "none" gives an empty list.
+    static func parseList<T>(_ text: String, what: String, help: String, parse: (String) -> T?) throws -> [T] {
         if text == "none" { return [] }
         var seen = Set<String>()
         return try text.split(separator: ",").map { raw in

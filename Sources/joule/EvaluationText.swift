@@ -6,7 +6,10 @@ import Metrics
 /// and score, then the conventions behind them.
 enum EvaluationText {
     static func render(_ r: EvaluationResult) -> String {
-        var lines = ["run \(r.runID) (\((r.checkpoint as NSString).lastPathComponent)) on \(r.inDistribution): \(r.count) images"]
+        let step = r.checkpointStep.map { " @ step \($0)" } ?? ""
+        var lines = ["run \(r.runID) (\((r.checkpoint as NSString).lastPathComponent)\(step)) on \(r.inDistribution): \(r.count) images"
+                     + (r.measurementID.map { ", stored as measurement #\($0)" } ?? "")]
+        lines += r.warnings.map { "warning: \($0)" }
         if let accuracy = r.accuracy {
             let f = { (v: Double?) in v.map { String(format: "%.4f", $0) } ?? "-" }
             lines.append("accuracy \(f(accuracy))  nll \(f(r.nll))  brier \(f(r.brier))  ece \(f(r.ece))  mce \(f(r.mce))  "

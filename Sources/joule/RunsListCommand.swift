@@ -21,6 +21,10 @@ struct RunsListCommand: ParsableCommand {
             let ordering = try orderBy.map(RunOrdering.parse) ?? .newestFirst
             if let limit, limit < 0 { throw ValidationErrorText("--limit must be at least 0") }
             let store = try options.openForReading()
+            let named = (parsedFilter.map(Self.fields) ?? []) + ordering.terms.map(\.field) + (try columns.map(Self.fields) ?? [])
+            for warning in try Self.unknownFields(named, in: store) {
+                FileHandle.standardError.write(Data("joule runs list: warning: \(warning)\n".utf8))
+            }
             let runs = try store.runs(where: parsedFilter, orderedBy: ordering, limit: limit)
             let descriptions = try runs.map { try RunDescription($0, in: store) }
             if format == .json {
@@ -48,6 +52,23 @@ struct RunsListCommand: ParsableCommand {
         case .comparison(let field, _, _): [field]
         case .and(let a, let b), .or(let a, let b): fields(a) + fields(b)
         }
+    }
+
+    /// A warning for each field no run in the store has, with the closest names some run has:
+    /// a misspelt field matches nothing, silently, otherwise.
+    static func unknownFields(_ fields: [RunField], in store: RunStore) throws -> [String] {
+        var warnings: [String] = [], seen: Set<String> = []
+        for field in fields where seen.insert(field.description).inserted {
+            let known = try store.knownKeys(in: field.namespace)
+            guard !known.contains(field.key) else { continue }
+            let others = try RunField.Namespace.allCases.filter { $0 != field.namespace }.flatMap { namespace in
+                try store.knownKeys(in: namespace).filter { $0 == field.key }.map { "\(namespace.rawValue).\($0)" }
+            }
+            let close = Spelling.closest(to: field.key, in: known).map { "\(field.namespace.rawValue).\($0)" } + others
+            warnings.append("no run has \(field.description), so it matches nothing"
+                            + (close.isEmpty ? "" : "; did you mean \(close.joined(separator: ", "))?"))
+        }
+        return warnings
     }
 
     /// Fields from a comma-separated list.

@@ -19,20 +19,20 @@ struct SampleCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "Run id (under the checkpoint directory) or a checkpoint file.") var runOrFile: String
-    @Option(help: "Where run folders are (default checkpoints).") var checkpointDir: String?
+    @Argument(help: "Run id (or a unique prefix) or a checkpoint file.") var runOrFile: String
+    @OptionGroup var store: RunStoreOptions
+    @Option(help: "Where run folders are, for a run the store does not know (default: checkpoints).") var checkpointDir: String?
     @Option(help: "Which checkpoint of the run: last or best.") var checkpoint = "last"
     @Option(help: "Start from the replay buffer, noise, or the generator (default: the generator for vera/meg/kim-bengio runs, the buffer for JEM, noise for score matching).") var from: String?
-    @Option(help: "SGLD steps (default: the run's own from the buffer, 100 from noise, none after the generator; a score-matching run's sample-steps).") var steps: Int?
-    @Option(help: "SGLD step size (default: the run's).") var stepSize: Float?
-    @Option(help: "SGLD noise (default: the run's).") var noise: Float?
-    @Option(name: .customLong("class"), help: "Sample this class only (class-conditional energy).") var label: Int?
+    @Option(parsing: .unconditional, help: "SGLD steps (default: the run's own from the buffer, 100 from noise, none after the generator; a score-matching run's sample-steps).") var steps: Int?
+    @Option(parsing: .unconditional, help: "SGLD step size (default: the run's).") var stepSize: Float?
+    @Option(parsing: .unconditional, help: "SGLD noise (default: the run's).") var noise: Float?
+    @Option(name: .customLong("class"), parsing: .unconditional, help: "Sample this class only (class-conditional energy).") var label: Int?
     @Flag(help: "One row per class.") var perClass = false
-    @Option(help: "Number of samples (unconditional or one class).") var count = 64
-    @Option(help: "Grid columns.") var columns = 8
+    @Option(parsing: .unconditional, help: "Number of samples (unconditional or one class).") var count = 64
+    @Option(parsing: .unconditional, help: "Grid columns.") var columns = 8
     @Option(help: "Random seed.") var seed: UInt64 = 0
-    @Option(help: "Where to write the PNG grid.") var out: String
-    @Option(help: "Run store (default $JOULE_RUNS_DB, else CHECKPOINT_DIR/runs.sqlite).") var runsDb: String?
+    @Option(help: "Where to write the PNG grid (missing folders are created).") var out: String
 
     func run() throws {
         try reportingErrors("sample") {
@@ -45,8 +45,8 @@ struct SampleCommand: ParsableCommand {
             for (name, value) in [("--step-size", stepSize), ("--noise", noise)] {
                 if let value, !(value >= 0 && value.isFinite) { throw ValidationErrorText("\(name) must be a non-negative number") }
             }
-            let directory = checkpointDir ?? "checkpoints"
-            let url = try CheckpointLocation.resolve(runOrFile, checkpointDirectory: directory, which: checkpoint)
+            let url = try CheckpointLocation.resolve(runOrFile, checkpointDirectory: checkpointDir, which: checkpoint,
+                                                     store: store.location)
             let saved = try TrainingCheckpoint.read(from: url)
             var generation = SampleGeneration()
             generation.start = start
@@ -60,12 +60,12 @@ struct SampleCommand: ParsableCommand {
             generation.seed = seed
             let (samples, _) = try generation.run(saved, path: url.path)
             let output = URL(fileURLWithPath: out)
+            try OutputFile.prepare(output)
             try SampleGeneration.writePicture(samples, columns: columns, checkpoint: saved, to: output)
             // Recorded with the run when the store knows it; a missing store is not an error here.
-            let storePath = RunsOptions.storePath(runsDb, checkpointDirectory: directory)
-            if FileManager.default.fileExists(atPath: storePath), let store = try? RunStore(path: storePath),
-               (try? store.run(saved.progress.runID).id) == saved.progress.runID {
-                try store.addArtifact(kind: "image-samples", path: output.path, for: saved.progress.runID)
+            if store.location.exists, let runs = try? RunStore(path: store.location.path),
+               (try? runs.run(saved.progress.runID).id) == saved.progress.runID {
+                try runs.addArtifact(kind: "image-samples", path: output.path, for: saved.progress.runID)
             }
             let origin = generation.origin(for: saved.configuration)
             print("wrote \(out): \(samples.shape[0]) samples, " + (origin == .noise ? "from noise" : "from the \(origin.rawValue)"))

@@ -17,16 +17,21 @@ struct ScoreCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "Run id (under the checkpoint directory) or a checkpoint file.") var runOrFile: String
+    @Argument(help: "Run id (or a unique prefix) or a checkpoint file.") var runOrFile: String
     @Argument(help: "PNG files, folders of PNG files, or IDX image files.") var paths: [String]
-    @Option(help: "The score (default log-px).") var score = "log-px"
-    @Option(help: "Share of validation images to call in-distribution when fitting the threshold.") var tpr = 0.95
+    @OptionGroup var store: RunStoreOptions
+    @Option(help: "The score.") var score = "log-px"
+    @Option(parsing: .unconditional, help: "Share of validation images to call in-distribution when fitting the threshold.")
+    var tpr = 0.95
     @Flag(help: "Skip the validation threshold (no decision column).") var noThreshold = false
-    @Flag(help: "Ignore the calibrator `joule calibrate` stored for the checkpoint.") var noCalibrator = false
+    @Option(help: ArgumentHelp("The calibrator to apply: latest (fitted on the checkpoint's weights), none, vN, or a file.",
+                               valueName: "choice"))
+    var calibrator = "latest"
+    @Flag(help: "The same as --calibrator none.") var noCalibrator = false
     @Option(help: "csv or json.") var format = "csv"
-    @Option(help: "Where run folders are (default checkpoints).") var checkpointDir: String?
+    @Option(help: "Where run folders are, for a run the store does not know (default: checkpoints).") var checkpointDir: String?
     @Option(help: "Which checkpoint of the run: best (on validation) or last.") var checkpoint = "best"
-    @Option(help: "Images per forward pass.") var batchSize = 256
+    @Option(parsing: .unconditional, help: "Images per forward pass.") var batchSize = 256
 
     func run() throws {
         try reportingErrors("score") {
@@ -35,7 +40,11 @@ struct ScoreCommand: ParsableCommand {
             guard tpr > 0 && tpr <= 1 else { throw ValidationErrorText("--tpr must be in (0, 1]") }
             guard (1...65_536).contains(batchSize) else { throw ValidationErrorText("--batch-size must be between 1 and 65536") }
             guard !paths.isEmpty else { throw ValidationErrorText("give at least one PNG file, folder or IDX file") }
-            let url = try CheckpointLocation.resolve(runOrFile, checkpointDirectory: checkpointDir, which: checkpoint)
+            guard let choice = noCalibrator ? StoredCalibrator.Choice.none : StoredCalibrator.Choice(calibrator) else {
+                throw ValidationErrorText("--calibrator '\(calibrator)': expected latest, none, vN or a .json file")
+            }
+            let url = try CheckpointLocation.resolve(runOrFile, checkpointDirectory: checkpointDir, which: checkpoint,
+                                                     store: store.location)
             let saved = try TrainingCheckpoint.read(from: url)
             let shape = try saved.inputShape(path: url.path)
             let scoringModel = try saved.scoringModel(path: url.path)
@@ -43,8 +52,9 @@ struct ScoreCommand: ParsableCommand {
                 throw ValidationErrorText("score \(kind.name) needs a classifier head, which this \(saved.configuration.objective) energy does not have")
             }
             let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
-            let calibrator = noCalibrator ? nil : try StoredCalibrator.loadCurrent(forCheckpoint: url, step: saved.progress.step, log: log)
-            if let calibrator { log("applying the stored calibrator to the probabilities: \(calibrator.summary) (--no-calibrator to skip)") }
+            let refit = CommandHint.command(["calibrate", saved.progress.runID], store: store.location)
+            let calibrator = try StoredCalibrator.load(choice, forCheckpoint: url, step: saved.progress.step, refit: refit, log: log)
+            if let calibrator { log("applying \(calibrator.description) to the probabilities (--calibrator none to skip)") }
             var scoring = DatasetScoring(scores: [kind])
             scoring.batchSize = batchSize
 
@@ -54,7 +64,7 @@ struct ScoreCommand: ParsableCommand {
                 let data = try TrainingData.load(saved.configuration)
                 classNames = data.train.classNames
                 guard let validation = data.validation else {
-                    throw ValidationErrorText("the run has no validation hold-out to fit a threshold on; use --no-threshold")
+                    throw ValidationErrorText("the run has no validation hold-out to fit a threshold on; add --no-threshold")
                 }
                 threshold = ScoreThreshold.fit(inDistribution: scoring.run(validation, name: "validation", model: scoringModel).scores[kind] ?? [],
                                                truePositiveRate: tpr)

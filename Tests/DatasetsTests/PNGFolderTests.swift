@@ -57,7 +57,14 @@ import Testing
             let colour: [UInt8] = levels.flatMap { [$0, $0, $0] }  // grey values stored as RGB
             try writePNG(colour, channels: 3, named: "b/colour.png", in: directory)
 
-            let mixed = try PNGFolder.load(directory: directory)
+            // Mixed, a set is refused unless told how to read it: converting silently would
+            // change what the model is.
+            let error = try #require(throws: DatasetError.self) { try PNGFolder.load(directory: directory) }
+            #expect(error.description.contains("mixes colour and grey images (1 colour, e.g. \(directory.path)/b/colour.png; "
+                                               + "1 grey, e.g. \(directory.path)/a/grey.png)"))
+            #expect(error.path == directory.path)
+
+            let mixed = try PNGFolder.load(directory: directory, grayscale: false)
             #expect(mixed.channels == 3)
             #expect(Array(mixed.pixels[0..<36]) == grey(30) + grey(30) + grey(30))  // grey replicated
 

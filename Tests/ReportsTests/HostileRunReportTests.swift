@@ -28,7 +28,10 @@ import Testing
                                        params: [text: text, "lr": "0.1"], tags: [text: text]))
             try store.logMetrics([MetricRecord(key: text, step: 1, value: 1), MetricRecord(key: text, step: 2, value: 2),
                                   MetricRecord(key: "train/loss", step: 2, value: 0.5)], for: id)
-            try store.recordEvaluations([EvaluationRecord(dataset: text, score: text, metric: "auroc", value: 0.9, settings: text)], for: id)
+            try store.recordMeasurement(NewMeasurement(kind: .evaluation, checkpoint: text, calibrator: text, inDataset: text,
+                                                       settings: text),
+                                        values: [EvaluationRecord(dataset: text, score: text, metric: "auroc", value: 0.9, settings: text)],
+                                        for: id)
             try store.endRun(id: id, status: .failed, reason: text)
         }
         let runs = try store.runs(orderedBy: RunOrdering.parse("attributes.id")).map { try ReportRun($0, in: store) }

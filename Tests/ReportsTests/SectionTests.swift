@@ -8,14 +8,16 @@ struct SectionTests {
         try parseXML(Fixtures.render(runs)).all("h2").map(\.text)
     }
 
-    @Test func aBareRunHasOnlyTheSummary() throws {
-        #expect(try Self.headings([Fixtures.bare()]) == ["Summary"])
+    @Test func aBareRunHasOnlyTheSummaryAndItsDetails() throws {
+        #expect(try Self.headings([Fixtures.bare()]) == ["Summary", "Run details"])
         #expect(try Self.headings([]) == [])
     }
 
     @Test func everySectionAppearsInOrderWhenThereIsData() throws {
+        // What decides first (the failed run's warning, the summary, the curves); the long
+        // material after it.
         #expect(try Self.headings(Fixtures.realisticPair())
-            == ["Summary", "Configuration differences", "Training curves", "Evaluations", "Images"])
+            == ["Warnings", "Summary", "Training curves", "Evaluations", "Configuration differences", "Images", "Run details"])
     }
 
     /// Empty collections, or histories with no points, leave no heading and no
@@ -45,7 +47,7 @@ struct SectionTests {
         var a = Fixtures.bare("a"), b = Fixtures.bare("b")
         a.latestMetrics = ["loss": .nan, "grad": .infinity, "margin": -.infinity, "acc": 0.912345]
         b.latestMetrics = ["acc": 1234567]
-        let document = try parseXML(Fixtures.render([a, b]))
+        let document = try parseXML(try #require(RunDetailsSection.render([a, b])))
         let flagged = document.all("td").filter { $0.attributes["class"] == "num nonfinite" }.map(\.text)
         #expect(flagged == ["+Inf", "NaN", "\u{2212}Inf"])  // rows sorted: grad, loss, margin
         let numbers = document.all("td").filter { $0.attributes["class"] == "num" }.map(\.text)
@@ -72,7 +74,7 @@ struct SectionTests {
     }
 
     @Test func chartsHaveALegendAndNoteSkippedPoints() throws {
-        let document = try parseXML(Fixtures.render(Fixtures.realisticPair()))
+        let document = try parseXML(try #require(CurvesSection.render(Fixtures.realisticPair())))
         #expect(document.all("h3").map(\.text).prefix(3) == ["train.loss", "train.lr", "val.accuracy"])
         #expect(document.all("svg").count == 3)
         let notes = document.all("p").filter { $0.attributes["class"] == "note" }.map(\.text)

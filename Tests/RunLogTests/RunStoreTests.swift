@@ -86,10 +86,13 @@ func makeStore() throws -> (RunStore, URL) {
         try store.createRun(NewRun(id: "gone", params: ["a": "1"], tags: ["t": "x"]))
         try store.createRun(NewRun(id: "kept"))
         try store.logMetrics([MetricRecord(key: "loss", step: 1, value: 1)], for: "gone")
-        try store.recordEvaluations([EvaluationRecord(dataset: "mnist", score: "energy", metric: "auroc", value: 0.9)], for: "gone")
+        try store.recordMeasurement(NewMeasurement(kind: .evaluation),
+                                    values: [EvaluationRecord(dataset: "mnist", score: "energy", metric: "auroc", value: 0.9)],
+                                    sampleScores: [SampleScoreRecord(dataset: "mnist", index: 0, label: nil, prediction: nil,
+                                                                     confidence: nil, score: "energy", value: 1)], for: "gone")
         #expect(try store.deleteRun(id: "gone"))
         #expect(try !store.deleteRun(id: "gone"))
-        for table in ["params", "tags", "metrics", "latest_metrics", "evaluations"] {
+        for table in ["params", "tags", "metrics", "latest_metrics", "measurements", "measurement_values", "measurement_samples"] {
             #expect(try store.db.query("SELECT count(*) FROM \(table)").first?.first?.int == 0, "\(table)")
         }
         #expect(try store.runs().map(\.id) == ["kept"])
@@ -134,12 +137,12 @@ func makeStore() throws -> (RunStore, URL) {
         defer { try? FileManager.default.removeItem(at: folder) }
         try store.createRun(NewRun(id: "r"))
         let scores = (0..<3).map { SampleScoreRecord(dataset: "test", index: $0, label: $0, prediction: 1, confidence: 0.5, score: "energy", value: Double($0)) }
-        try store.replaceSampleScores(scores, for: "r")
-        try store.replaceSampleScores(scores, for: "r")
-        #expect(try store.sampleScores(of: "r") == scores)
-        try store.recordEvaluations([EvaluationRecord(dataset: "mnist", score: "energy", metric: "auroc", value: 0.8, settings: "{}")], for: "r")
-        try store.recordEvaluations([EvaluationRecord(dataset: "mnist", score: "energy", metric: "auroc", value: 0.85)], for: "r")
-        #expect(try store.evaluations(of: "r").map(\.value) == [0.85])
+        let id = try store.recordMeasurement(NewMeasurement(kind: .evaluation), values: [
+            EvaluationRecord(dataset: "mnist", score: "energy", metric: "auroc", value: 0.8, settings: "{}"),
+        ], sampleScores: scores, for: "r")
+        #expect(try store.sampleScores(of: "r").map { ($0.index, $0.value, $0.measurementID) } .elementsEqual(
+            scores.map { ($0.index, $0.value, id) }, by: ==))
+        #expect(try store.evaluations(of: "r").map(\.value) == [0.8])
     }
 }
 

@@ -32,7 +32,9 @@ import Testing
                                            params: [text: text, "index": "\(i)"], tags: [text: text]))
                 try store.logMetrics([MetricRecord(key: text, step: 1, value: Double(i))], for: id)
                 try store.noteArtifact(kind: text, path: "/tmp/\(text)", for: id)
-                try store.recordEvaluations([EvaluationRecord(dataset: text, score: text, metric: text, value: 1)], for: id)
+                try store.recordMeasurement(NewMeasurement(kind: .evaluation, checkpoint: text, calibrator: text, inDataset: text,
+                                                           settings: text),
+                                            values: [EvaluationRecord(dataset: text, score: text, metric: text, value: 1)], for: id)
             }
             for (i, text) in hostile.enumerated() {
                 let only = ["run-\(i)"]

@@ -55,7 +55,7 @@ import Testing
             #expect(auroc >= 0 && auroc <= 1)
         }
         #expect(ood.contains { $0["dataset"] as? String == "png:\(odd.path)" && $0["group"] as? String == "user" && $0["out_count"] as? Int == 4 })
-        #expect(result.error.contains("stored with run \(runID)"))
+        #expect(result.error.contains("stored as measurement #1 of run \(runID)"))
 
         // The store has the results and every sample's scores: 12 + 40 + 40 + 4 samples × 5 scores.
         let store = try RunStore(path: checkpoints + "/runs.sqlite", readOnly: true)
@@ -69,9 +69,10 @@ import Testing
         let exported = try CLI.joule(["runs", "export-scores", runID, "--runs-db", checkpoints + "/runs.sqlite", "--out", csv.path])
         #expect(exported.status == 0, "stderr: \(exported.error)")
         let lines = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n")
-        #expect(lines.first == "dataset,index,label,prediction,confidence,energy@2,grad-norm,log-px,max-softmax,sgld-delta@3")
+        #expect(lines.first == "dataset,index,label,prediction,confidence,measurement,checkpoint,energy@2,grad-norm,log-px,max-softmax,sgld-delta@3")
         #expect(lines.count == 1 + 12 + 40 + 40 + 4)
         #expect(lines.contains { $0.hasPrefix("validation,0,") } && lines.contains { $0.hasPrefix("uniform,39,,") })
+        #expect(lines.dropFirst().allSatisfy { $0.contains(",1,best.safetensors @ step ") })
 
         // The report draws the reliability diagram and the score histograms.
         let report = root.appendingPathComponent("report.html")
@@ -132,17 +133,31 @@ import Testing
                 #expect((after["nll"] ?? .infinity) <= (before["nll"] ?? 0) + 1e-9)
             }
         }
-        let file = "\(checkpoints)/\(runID)/best.calibrator.json"
+        // Each fit is a version of its own, never overwritten: histogram v1, isotonic v2, temperature v3.
+        let file = "\(checkpoints)/\(runID)/best.calibrator.v3.json"
         let stored = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
-        #expect(stored["checkpoint"] as? String == "best.safetensors")
+        #expect(stored["checkpoint"] as? String == "best.safetensors" && stored["version"] as? Int == 3)
+        for version in 1...2 {
+            #expect(FileManager.default.fileExists(atPath: "\(checkpoints)/\(runID)/best.calibrator.v\(version).json"))
+        }
         let store = try RunStore(path: checkpoints + "/runs.sqlite", readOnly: true)
         #expect(try store.evaluations(of: runID).contains { $0.score == "calibrated:temperature" && $0.metric == "ece" })
+        #expect(try store.evaluations(of: runID).contains { $0.score == "calibrated:histogram" && $0.metric == "ece" })
         #expect(try store.artifacts(of: runID).contains { $0.kind == "calibrator" && $0.path == file })
+        #expect(try store.measurements(of: runID).map(\.kind) == [.calibration, .calibration, .calibration])
 
         let evaluated = try CLI.joule(["evaluate", runID, "--checkpoint-dir", checkpoints, "--ood", "none", "--scores", "log-px", "--json"])
-        #expect(evaluated.status == 0 && evaluated.error.contains("applying the stored calibrator: temperature"))
+        #expect(evaluated.status == 0 && evaluated.error.contains("applying best.calibrator.v3.json: temperature"))
         let json = try #require(try JSONSerialization.jsonObject(with: Data(evaluated.output.utf8)) as? [String: Any])
-        #expect((json["calibrator"] as? String)?.hasPrefix("temperature (T = ") == true)
+        #expect((json["calibrator"] as? String)?.hasPrefix("best.calibrator.v3.json: temperature (T = ") == true)
+        // The evaluation names the calibrator it used; an earlier one can be asked for.
+        #expect(try store.measurements(of: runID).last?.calibrator == json["calibrator"] as? String)
+        let older = try CLI.joule(["evaluate", runID, "--checkpoint-dir", checkpoints, "--ood", "none", "--scores", "log-px",
+                                   "--calibrator", "v1", "--json"])
+        let olderJSON = try #require(try JSONSerialization.jsonObject(with: Data(older.output.utf8)) as? [String: Any])
+        #expect((olderJSON["calibrator"] as? String)?.hasPrefix("best.calibrator.v1.json: histogram") == true)
+        let absent = try CLI.joule(["evaluate", runID, "--checkpoint-dir", checkpoints, "--ood", "none", "--calibrator", "v9"])
+        #expect(absent.status != 0 && absent.error.contains("versions: v1, v2, v3"))
         let raw = try CLI.joule(["evaluate", runID, "--checkpoint-dir", checkpoints, "--ood", "none", "--scores", "log-px",
                                  "--no-calibrator", "--json"])
         let rawJSON = try #require(try JSONSerialization.jsonObject(with: Data(raw.output.utf8)) as? [String: Any])

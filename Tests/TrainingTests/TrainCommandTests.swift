@@ -2,6 +2,26 @@ import Datasets
 import Foundation
 import Testing
 
+/// Data written once by another thread, read after it.
+final class LockedData: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var data: Data?
+
+    func set(_ value: Data) {
+        condition.lock()
+        data = value
+        condition.signal()
+        condition.unlock()
+    }
+
+    func wait() -> Data {
+        condition.lock()
+        defer { condition.unlock() }
+        while data == nil { condition.wait() }
+        return data ?? Data()
+    }
+}
+
 /// `joule train` end to end on a tiny PNG folder: JSON summary, checkpoints, resume,
 /// dry run, and clear errors with a non-zero exit.
 @Suite(.serialized) struct TrainCommandTests {
@@ -16,9 +36,32 @@ import Testing
         return nil
     }
 
-    /// Runs joule with `arguments` (as `user` through runuser when given); returns exit
-    /// status, standard output and standard error.
-    static func joule(_ arguments: [String], as user: String? = nil) throws -> (status: Int32, output: String, error: String) {
+    /// Runs joule with `arguments` (as `user` through runuser when given) in `directory`;
+    /// returns exit status, standard output and standard error.
+    static func joule(_ arguments: [String], as user: String? = nil, in directory: URL? = nil,
+                      environment: [String: String] = [:]) throws -> (status: Int32, output: String, error: String) {
+        let process = try process(arguments, as: user, in: directory, environment: environment)
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Both pipes drain at once: a process filling one while the test waits on the other stalls.
+        let errorData = LockedData()
+        let reader = Thread { errorData.set(err.fileHandleForReading.readDataToEndOfFile()) }
+        reader.start()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let error = errorData.wait()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
+    }
+
+    /// The joule process for `arguments`, not yet started, in `directory` (else a fresh empty
+    /// folder: never the package, whose own run store tests must not touch). `$JOULE_RUNS_DB`
+    /// is what `environment` says; when it says nothing and the command names `--checkpoint-dir
+    /// X` but no `--runs-db`, it is `X/runs.sqlite`, so tests keep each run's record beside its
+    /// folder. (The tests of the store rule itself pass their own folder and environment.)
+    static func process(_ arguments: [String], as user: String? = nil, in directory: URL? = nil,
+                        environment: [String: String] = [:]) throws -> Process {
         let url: URL = try #require(executable)
         let process = Process()
         if let user {
@@ -28,13 +71,22 @@ import Testing
             process.executableURL = url
             process.arguments = arguments
         }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile(), error = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
+        var folder = directory
+        if folder == nil {
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("joule-cwd-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+            folder = scratch
+        }
+        process.currentDirectoryURL = folder
+        process.standardInput = FileHandle.nullDevice
+        var variables = ProcessInfo.processInfo.environment
+        variables["JOULE_RUNS_DB"] = nil
+        if directory == nil, environment["JOULE_RUNS_DB"] == nil, !arguments.contains("--runs-db"),
+           let flag = arguments.firstIndex(of: "--checkpoint-dir"), flag + 1 < arguments.count {
+            variables["JOULE_RUNS_DB"] = URL(fileURLWithPath: arguments[flag + 1]).appendingPathComponent("runs.sqlite").path
+        }
+        process.environment = variables.merging(environment) { $1 }
+        return process
     }
 
     /// Three classes of 8×8 gray images, 20 each, brightness by class.

@@ -1,0 +1,132 @@
+import ArgumentParser
+import Foundation
+import RunLog
+
+/// `joule runs delete ID`: removes a run from the store and, with `--delete-files`, its own
+/// folder — after listing what goes and asking.
+struct RunsDeleteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "delete", abstract: "Delete a run from the store (and its folder, with --delete-files).",
+        discussion: """
+        Lists what will be deleted, then asks (on a terminal; elsewhere --yes confirms). --delete-files removes \
+        the run's own folder (checkpoints, calibrators, samples) and nothing else: files the run recorded \
+        outside it (a report, a sample grid written elsewhere) are listed and kept.
+        """)
+
+    @OptionGroup var options: RunsOptions
+    @Argument(help: "Run id (or a unique prefix).") var id: String
+    @Flag(help: "Also delete the run's folder and everything in it.") var deleteFiles = false
+    @Flag(name: [.customShort("y"), .long], help: "Delete without asking.") var yes = false
+    @Flag(help: "Delete even a run that is still running.") var force = false
+
+    func run() throws {
+        try reportingErrors("runs delete") {
+            let store = try options.openForWriting()
+            let record = try store.run(id)
+            if record.displayStatus() == "RUNNING" && !force {
+                throw ValidationErrorText("run \(record.id) is still running (pid \(record.pid.map(String.init) ?? "?")); --force deletes it anyway")
+            }
+            let plan = try RunDeletionPlan(record, in: store)
+            print(plan.describe(deletingFiles: deleteFiles, storePath: store.path))
+            guard try confirmed() else {
+                print("nothing deleted")
+                throw ExitCode(1)
+            }
+            if deleteFiles, let folder = plan.folder, !plan.files.isEmpty || plan.folderExists {
+                do {
+                    try FileManager.default.removeItem(at: folder)
+                } catch {
+                    throw ValidationErrorText("cannot delete \(folder.path): \(OutputFile.reason(error)); the run stays in the store")
+                }
+            }
+            try store.deleteRun(id: record.id)
+            print("deleted run \(record.id)" + (deleteFiles && plan.folderExists ? " and its folder \(plan.folder?.path ?? "")" : ""))
+        }
+    }
+
+    /// `--yes`, or a "y" typed at the prompt on a terminal; refused elsewhere.
+    private func confirmed() throws -> Bool {
+        if yes { return true }
+        guard isatty(STDIN_FILENO) == 1 else {
+            throw ValidationErrorText("not deleted: standard input is not a terminal to ask on; pass --yes to confirm")
+        }
+        FileHandle.standardOutput.write(Data("Delete? [y/N] ".utf8))
+        let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        return answer == "y" || answer == "yes"
+    }
+}
+
+/// What deleting a run touches: its folder's files (which `--delete-files` removes) and the
+/// files it recorded elsewhere (which stay).
+struct RunDeletionPlan {
+    let record: RunRecord
+    /// The run's own folder, when known and safe to remove (absolute, named by the run id).
+    let folder: URL?
+    let folderExists: Bool
+    /// Every file under the folder, with its size.
+    let files: [(path: String, bytes: Int)]
+    /// Recorded files outside the folder.
+    let outside: [ArtifactRecord]
+    let measurementCount: Int
+    let metricRows: Int
+
+    init(_ record: RunRecord, in store: RunStore) throws {
+        self.record = record
+        let artifacts = try store.artifacts(of: record.id)
+        // Runs recorded before folders were kept: the folder their last checkpoint is in.
+        let path = record.folder ?? artifacts.first { $0.kind == "checkpoint" && $0.path.hasSuffix("/\(record.id)/last.safetensors") }
+            .map { ($0.path as NSString).deletingLastPathComponent }
+        let candidate = path.map { URL(fileURLWithPath: $0, isDirectory: true).standardizedFileURL }
+        folder = candidate.flatMap { $0.path.hasPrefix("/") && $0.lastPathComponent == record.id && $0.pathComponents.count > 2 ? $0 : nil }
+        var isDirectory: ObjCBool = false
+        folderExists = folder.map { FileManager.default.fileExists(atPath: $0.path, isDirectory: &isDirectory) && isDirectory.boolValue } ?? false
+        files = folderExists ? Self.files(under: folder!) : []
+        let prefix = folder.map { $0.path + "/" }
+        outside = artifacts.filter { artifact in prefix.map { !artifact.path.hasPrefix($0) } ?? true }
+        measurementCount = try store.measurements(of: record.id).count
+        metricRows = try store.metricRowCount(of: record.id)
+    }
+
+    /// Regular files and links under `folder` (links are removed, never followed), sorted.
+    static func files(under folder: URL) -> [(path: String, bytes: Int)] {
+        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.fileSizeKey, .isDirectoryKey],
+                                                          options: []) else { return [] }
+        var result: [(String, Int)] = []
+        for case let url as URL in walker {
+            let values = try? url.resourceValues(forKeys: [.fileSizeKey, .isDirectoryKey])
+            if values?.isDirectory == true { continue }
+            result.append((url.path, values?.fileSize ?? 0))
+        }
+        return result.sorted { $0.0 < $1.0 }
+    }
+
+    func describe(deletingFiles: Bool, storePath: String) -> String {
+        var lines = ["run \(record.id)" + (record.name == record.id ? "" : " (\(record.name))") + " · \(record.displayStatus()) · "
+                     + "\(measurementCount) measurement\(measurementCount == 1 ? "" : "s") · \(metricRows) metric rows",
+                     "  its record in \(storePath) will be deleted"]
+        let total = files.reduce(0) { $0 + $1.bytes }
+        if let folder, folderExists {
+            if deletingFiles {
+                lines.append("  its folder \(folder.path) will be deleted: \(files.count) file\(files.count == 1 ? "" : "s"), "
+                             + Self.size(total))
+                let shown = files.prefix(20)
+                lines += shown.map { "    \($0.path.dropFirst(folder.path.count + 1))  \(Self.size($0.bytes))" }
+                if files.count > shown.count { lines.append("    … and \(files.count - shown.count) more") }
+            } else {
+                lines.append("  its folder \(folder.path) (\(files.count) files, \(Self.size(total))) is kept; --delete-files deletes it")
+            }
+        } else if deletingFiles {
+            lines.append("  no folder of the run on disk" + (folder.map { " (\($0.path) is gone)" } ?? " is recorded"))
+        }
+        if !outside.isEmpty {
+            lines.append("  kept, outside the run's folder:")
+            lines += outside.map { "    \($0.path) (\($0.kind)\(FileManager.default.fileExists(atPath: $0.path) ? "" : ", missing"))" }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func size(_ bytes: Int) -> String {
+        bytes >= 1 << 20 ? String(format: "%.1f MiB", Double(bytes) / 1_048_576)
+            : bytes >= 1 << 10 ? String(format: "%.1f KiB", Double(bytes) / 1024) : "\(bytes) bytes"
+    }
+}
