@@ -12,8 +12,10 @@ struct CodeVersionPlugin: BuildToolPlugin {
         let output = context.pluginWorkDirectoryURL.appending(path: "Generated")
         let script = """
             set -u
-            version=$(git -C "$1" rev-parse --short=12 HEAD 2> /dev/null) || version=unknown
-            if [ "$version" != unknown ] && [ -n "$(git -C "$1" status --porcelain --untracked-files=no 2> /dev/null)" ]; then
+            # safe.directory: a checkout owned by another user (a build as root) is still read.
+            version=$(git -c safe.directory='*' -C "$1" rev-parse --short=12 HEAD 2> /dev/null) || version=unknown
+            if [ "$version" != unknown ] \
+                && [ -n "$(git -c safe.directory='*' -C "$1" status --porcelain --untracked-files=no 2> /dev/null)" ]; then
                 version="$version-dirty"
             fi
             mkdir -p "$2"

@@ -13,14 +13,17 @@ public enum PNGFolder {
     /// classes are sorted by name and labelled 0, 1, … in that order. Files directly in
     /// `directory` are ignored (a README may sit there).
     ///
-    /// - Parameter grayscale: `true` reads every image as grey (1 channel), `false` as RGB
-    ///   (3 channels); `nil` reads grey when every file is grey, RGB when every file is colour,
-    ///   and refuses a set that mixes them (converting silently would change what the model is).
+    /// - Parameters:
+    ///   - grayscale: `true` reads every image as grey (1 channel), `false` as RGB (3
+    ///     channels); `nil` reads grey when every file is grey, RGB when every file is colour,
+    ///     and refuses a set that mixes them (converting silently would change what the model is).
+    ///   - mixedAsRGB: with `grayscale` nil, reads a mixed set as RGB instead of refusing it:
+    ///     how sets were read before the refusal, which runs trained then still need.
     /// - Throws: `DatasetError` naming the file or folder: a missing folder, no class
     ///   subfolders, an empty class folder, a folder inside a class folder, a file that is
     ///   not a readable PNG, an image whose size differs from the first one's, or (without
     ///   `grayscale`) grey and colour images mixed.
-    public static func load(directory: URL, grayscale: Bool? = nil) throws -> ImageDataset {
+    public static func load(directory: URL, grayscale: Bool? = nil, mixedAsRGB: Bool = false) throws -> ImageDataset {
         let layout = "expected a folder with one subfolder of PNG images per class"
         guard isDirectory(directory) else {
             throw DatasetError.missing(path: directory.path, advice: layout)
@@ -36,7 +39,7 @@ public enum PNGFolder {
             labels += Array(repeating: label, count: images.count)
         }
         return try assemble(name: directory.lastPathComponent, files: files, labels: labels,
-                            classNames: classFolders.map(\.lastPathComponent), grayscale: grayscale)
+                            classNames: classFolders.map(\.lastPathComponent), grayscale: grayscale, mixedAsRGB: mixedAsRGB)
     }
 
     /// Unlabelled images (label −1) from PNG files and folders of PNG files, in the order
@@ -64,7 +67,7 @@ public enum PNGFolder {
     /// Reads the headers (sizes, colour), checks them, then decodes every file into one
     /// N×C×H×W buffer.
     private static func assemble(name: String, files: [URL], labels: [Int], classNames: [String],
-                                 grayscale: Bool?) throws -> ImageDataset {
+                                 grayscale: Bool?, mixedAsRGB: Bool = false) throws -> ImageDataset {
         let headers = try files.map(PNGImage.header(of:))
         guard let first = headers.first, let firstFile = files.first else {
             preconditionFailure("PNGFolder: no files to assemble")  // callers refuse empty folders
@@ -75,13 +78,13 @@ public enum PNGFolder {
                 reason: "image is \(header.width)×\(header.height) but \(firstFile.lastPathComponent) is "
                     + "\(first.width)×\(first.height); all images of a set must have one size")
         }
-        if grayscale == nil, let color = zip(files, headers).first(where: { $0.1.isColor }),
+        if grayscale == nil, !mixedAsRGB, let color = zip(files, headers).first(where: { $0.1.isColor }),
            let grey = zip(files, headers).first(where: { !$0.1.isColor }) {
             let colorCount = headers.count(where: \.isColor)
             throw DatasetError.malformed(
                 path: commonFolder(files).path,
                 reason: "mixes colour and grey images (\(colorCount) colour, e.g. \(color.0.path); \(headers.count - colorCount) grey, "
-                    + "e.g. \(grey.0.path)); choose how to read them: 3 channels (RGB) or 1 (grey), e.g. joule train --channels 3")
+                    + "e.g. \(grey.0.path)); say how to read them: 3 channels (RGB) or 1 (grey) — joule train's --channels 3 or --channels 1")
         }
         let channels = (grayscale ?? !headers.contains(where: \.isColor)) ? 1 : 3
         let plane = first.width * first.height

@@ -172,7 +172,11 @@ public struct StoredCalibrator: Codable, Sendable, Equatable {
                                               + (known.isEmpty ? "the checkpoint has none" : "versions: " + known.map { "v\($0)" }
                                                   .joined(separator: ", ")) + ")")
             }
-            return try read(url(forCheckpoint: checkpoint, version: version))
+            let stored = try read(url(forCheckpoint: checkpoint, version: version))
+            if let fitted = stored.step, fitted != step {
+                log("note: v\(version) was fitted at step \(fitted); the checkpoint is now at step \(step)")
+            }
+            return stored
         case .latest:
             guard let newest = versions(forCheckpoint: checkpoint).last else { return nil }
             let stored = try read(url(forCheckpoint: checkpoint, version: newest))
@@ -186,28 +190,31 @@ public struct StoredCalibrator: Codable, Sendable, Equatable {
     }
 
     /// Writes the calibrator beside `checkpoint` as its next version, never replacing a
-    /// file (two `calibrate` at once get two versions); sets `version` to the one written.
+    /// file and never showing a partial one: written whole to a temporary file, then linked
+    /// under the version's name, which fails if another `calibrate` took it first (then the
+    /// next version is tried). Sets `version` to the one written.
     public mutating func write(forCheckpoint checkpoint: URL) throws -> URL {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let folder = checkpoint.deletingLastPathComponent()
+        let temporary = folder.appendingPathComponent(".calibrator.tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        defer { unlink(temporary.path) }
         while true {
             version = (Self.versions(forCheckpoint: checkpoint).last ?? 0) + 1
-            let url = Self.url(forCheckpoint: checkpoint, version: version)
             let data = try encoder.encode(self)
-            // Exclusive creation: a version another process just took is never overwritten.
-            let descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-            if descriptor < 0 {
-                if errno == EEXIST { continue }
-                throw EvaluationError.invalid("\(url.path): cannot create (\(String(cString: strerror(errno))))")
+            let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard descriptor >= 0 else {
+                throw EvaluationError.invalid("\(temporary.path): cannot create (\(String(cString: strerror(errno))))")
             }
             let written = data.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
             let synced = fsync(descriptor) == 0
             close(descriptor)
-            guard written == data.count, synced else {
-                unlink(url.path)
-                throw EvaluationError.invalid("\(url.path): write failed")
+            guard written == data.count, synced else { throw EvaluationError.invalid("\(temporary.path): write failed") }
+            let url = Self.url(forCheckpoint: checkpoint, version: version)
+            if link(temporary.path, url.path) == 0 { return url }
+            guard errno == EEXIST else {
+                throw EvaluationError.invalid("\(url.path): cannot create (\(String(cString: strerror(errno))))")
             }
-            return url
         }
     }
 }

@@ -13,14 +13,18 @@ public struct ReportEvaluationSamples: Sendable {
     public var scores: [String: [String: [Double]]]
     /// The bins the evaluation used, which the reliability diagram reuses.
     public var binning: CalibrationBinning
+    /// Score name → dataset name → the measurement the scores come from (each dataset's
+    /// newest may be another measurement), for the histograms' legends.
+    public var measurements: [String: [String: Int]]
 
     public init(inDistribution: String, confidences: [Double], correct: [Bool], scores: [String: [String: [Double]]],
-                binning: CalibrationBinning = .standard) {
+                binning: CalibrationBinning = .standard, measurements: [String: [String: Int]] = [:]) {
         precondition(confidences.count == correct.count, "ReportEvaluationSamples: \(confidences.count) confidences for \(correct.count) outcomes")
         self.inDistribution = inDistribution
         self.confidences = confidences
         self.correct = correct
         self.scores = scores
         self.binning = binning
+        self.measurements = measurements
     }
 }

@@ -61,8 +61,10 @@ extension ReportRun {
         var outcome: [Int: (confidence: Double, correct: Bool)] = [:]
         // The reliability diagram reads one measurement: the newest that scored the set.
         let newest = rows.filter { $0.dataset == inDistribution }.compactMap(\.measurementID).max()
+        var sources: [String: [String: Int]] = [:]
         for row in rows {
             scores[row.score, default: [:]][row.dataset, default: []].append(row.value)
+            if let id = row.measurementID { sources[row.score, default: [:]][row.dataset] = id }
             if row.dataset == inDistribution, row.measurementID == newest, let confidence = row.confidence,
                let prediction = row.prediction, let label = row.label {
                 outcome[row.index] = (confidence, prediction == label)
@@ -71,7 +73,7 @@ extension ReportRun {
         let ordered = outcome.keys.sorted().compactMap { outcome[$0] }
         return ReportEvaluationSamples(inDistribution: inDistribution, confidences: ordered.map(\.confidence),
                                        correct: ordered.map(\.correct), scores: scores,
-                                       binning: binning(fromSettings: classifierRow?.settings) ?? .standard)
+                                       binning: binning(fromSettings: classifierRow?.settings) ?? .standard, measurements: sources)
     }
 
     /// The binning `joule evaluate` describes in its settings ("20 equal-mass bins").

@@ -32,7 +32,10 @@ struct RunDigest {
         if let uncalibrated = find("uncalibrated", "ece") {
             ece = uncalibrated
             nll = find("uncalibrated", "nll")
-            if let calibrated = values.first(where: { $0.score.hasPrefix("calibrated:") && $0.metric == "ece" }) {
+            // The calibrator measured beside those numbers (one calibration measures one), else the newest.
+            let fitted = values.filter { $0.score.hasPrefix("calibrated:") && $0.metric == "ece" }
+            if let calibrated = fitted.first(where: { $0.measurement != nil && $0.measurement == uncalibrated.measurement })
+                ?? fitted.max(by: { ($0.measurement ?? 0) < ($1.measurement ?? 0) }) {
                 calibrationMethod = String(calibrated.score.dropFirst("calibrated:".count))
                 calibratedECE = calibrated
                 calibratedNLL = values.first { $0.score == calibrated.score && $0.metric == "nll" }

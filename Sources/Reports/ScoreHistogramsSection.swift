@@ -10,6 +10,7 @@ enum ScoreHistogramsSection {
             guard let samples = run.evaluationSamples else { continue }
             for score in samples.scores.keys.sorted() {
                 guard let sets = samples.scores[score], let chart = chart(run: run, score: score, sets: sets,
+                                                                         measurements: samples.measurements[score] ?? [:],
                                                                          inDistribution: samples.inDistribution) else { continue }
                 charts += chart
             }
@@ -23,7 +24,8 @@ enum ScoreHistogramsSection {
             """))
     }
 
-    private static func chart(run: ReportRun, score: String, sets: [String: [Double]], inDistribution: String) -> String? {
+    private static func chart(run: ReportRun, score: String, sets: [String: [Double]], measurements: [String: Int],
+                              inDistribution: String) -> String? {
         let pooled = sets.values.joined().filter(\.isFinite).sorted()
         guard !pooled.isEmpty else { return nil }
         let low = pooled[Int(Double(pooled.count - 1) * 0.005)], high = pooled[Int(Double(pooled.count - 1) * 0.995)]
@@ -41,7 +43,9 @@ enum ScoreHistogramsSection {
                 (x: low + (Double(bin) + 0.5) * width, y: counts[bin] / total)
             }
             series.append(XYChart.Series(name: name, color: Palette.color(index), points: points))
-            legend += "<li>\(Palette.swatch(index))\(escapeHTML(name))</li>"
+            // Each set's count and measurement: the newest per set may come from different evaluations.
+            let source = " (n \(NumberFormat.count(values.count))" + (measurements[name].map { ", #\($0)" } ?? "") + ")"
+            legend += "<li>\(Palette.swatch(index))\(escapeHTML(name + source))</li>"
         }
         let title = "\(run.label): \(score)"
         let svg = XYChart(title: title, xTitle: score, yTitle: "share of samples", series: series).svg()

@@ -13,6 +13,14 @@ struct Migration: Sendable {
 /// happens inside one `BEGIN IMMEDIATE` transaction, so the second process waits for the
 /// first to finish, then sees its migrations recorded and applies nothing.
 enum Migrator {
+    /// Whether `connection`'s database lacks a migration this build knows (read-only check).
+    static func pending(_ connection: SQLiteConnection, with migrations: [Migration] = RunStoreSchema.migrations) throws -> Bool {
+        let table = try connection.query("SELECT count(*) FROM sqlite_master WHERE name = 'schema_migrations'")
+        guard table.first?.first?.int == 1 else { return true }
+        let applied = Set(try connection.query("SELECT name FROM schema_migrations").compactMap { $0.first?.string })
+        return !Set(migrations.map(\.name)).isSubset(of: applied)
+    }
+
     static func migrate(_ connection: SQLiteConnection, with migrations: [Migration] = RunStoreSchema.migrations) throws {
         try connection.transaction {
             try connection.execute("""

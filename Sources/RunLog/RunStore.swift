@@ -25,15 +25,27 @@ public final class RunStore {
                 }
             }
         }
-        db = try Self.connect(path, readOnly: readOnly)
+        var connection = try Self.connect(path, readOnly: readOnly)
         if readOnly {
-            let tables = try db.query("SELECT count(*) FROM sqlite_master WHERE name = 'runs'")
+            let tables = try connection.query("SELECT count(*) FROM sqlite_master WHERE name = 'runs'")
             guard tables.first?.first?.int == 1 else {
                 throw RunStoreError(path: path, message: "the database holds no Joule runs (no 'runs' table)")
             }
+            // A store written by an earlier Joule is brought up to date before it is read (the
+            // reads need the new tables); one that cannot be written here says so.
+            if try Migrator.pending(connection) {
+                do {
+                    try Migrator.migrate(SQLiteConnection(path: path))
+                } catch {
+                    throw RunStoreError(path: path, message: "written by an earlier Joule and needing an update that cannot be made here "
+                                        + "(\(error)); open it once where it can be written")
+                }
+                connection = try Self.connect(path, readOnly: true)
+            }
         } else {
-            try Migrator.migrate(db)
+            try Migrator.migrate(connection)
         }
+        db = connection
     }
 
     private static func connect(_ path: String, readOnly: Bool) throws -> SQLiteConnection {

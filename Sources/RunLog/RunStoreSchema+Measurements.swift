@@ -5,10 +5,12 @@ extension RunStoreSchema {
     /// another; and each run remembers its folder, so commands find its files from the store.
     ///
     /// Rows written before this migration are kept: per run, the evaluation rows and
-    /// per-sample scores become one evaluation measurement and the calibrator's before/after
-    /// rows one calibration measurement, each flagged `migrated` and dated by its oldest row;
-    /// checkpoint and sizes come from the rows' settings JSON where it names them. A run's
-    /// folder is read off its `last.safetensors` artifact (`…/RUN_ID/last.safetensors`).
+    /// per-sample scores become one evaluation measurement and the calibrators' before/after
+    /// rows one calibration measurement (naming every calibrator they came from: earlier
+    /// code overwrote the file), each flagged `migrated`, dated by its oldest row and
+    /// numbered in that order; checkpoint and sizes come from the rows' settings JSON where
+    /// it names them. A run's folder is read off its `last.safetensors` artifact
+    /// (`…/RUN_ID/last.safetensors`).
     static let measurementRecords = Migration(name: "0002_measurement_records", sql: """
         ALTER TABLE runs ADD COLUMN folder TEXT;
         UPDATE runs SET folder = (
@@ -40,16 +42,23 @@ extension RunStoreSchema {
                    CASE WHEN json_valid(settings) THEN json_extract(settings, '$.calibrator') END AS calibrator,
                    CASE WHEN json_valid(settings) THEN json_extract(settings, '$.group') END AS grp
             FROM evaluations;
-        INSERT INTO measurements (run_id, kind, created_at, checkpoint, calibrator, in_dataset, in_count, settings, migrated)
-            SELECT run_id, kind, min(created_at), max(checkpoint),
-                   max(CASE WHEN calibrator IS NOT NULL AND calibrator != 'none' THEN calibrator END),
-                   coalesce(max(CASE WHEN grp = 'in-distribution' OR score = 'samples' THEN dataset END), max(dataset)),
-                   max(in_count), '{"migrated": "written before measurements were kept apart"}', 1
-            FROM old_rows GROUP BY run_id, kind ORDER BY min(created_at);
-        INSERT INTO measurements (run_id, kind, created_at, settings, migrated)
-            SELECT DISTINCT s.run_id, 'evaluation', r.start_time, '{"migrated": "written before measurements were kept apart"}', 1
+        -- One measurement per run and kind (and one for a run with per-sample scores alone),
+        -- numbered in the order they were first written, so ids still grow with time.
+        CREATE TEMP TABLE old_measurements AS
+            SELECT run_id, kind, min(created_at) AS created_at, max(checkpoint) AS checkpoint,
+                   group_concat(DISTINCT CASE WHEN calibrator IS NOT NULL AND calibrator != 'none' THEN calibrator END) AS calibrator,
+                   coalesce(max(CASE WHEN grp = 'in-distribution' OR score = 'samples' THEN dataset END), max(dataset)) AS in_dataset,
+                   max(in_count) AS in_count
+            FROM old_rows GROUP BY run_id, kind
+            UNION ALL
+            SELECT DISTINCT s.run_id, 'evaluation', r.start_time, NULL, NULL, NULL, NULL
             FROM sample_scores s JOIN runs r ON r.id = s.run_id
-            WHERE s.run_id NOT IN (SELECT run_id FROM measurements WHERE kind = 'evaluation');
+            WHERE s.run_id NOT IN (SELECT run_id FROM old_rows WHERE kind = 'evaluation');
+        INSERT INTO measurements (run_id, kind, created_at, checkpoint, calibrator, in_dataset, in_count, settings, migrated)
+            SELECT run_id, kind, created_at, checkpoint, calibrator, in_dataset, in_count,
+                   '{"migrated": "written before measurements were kept apart"}', 1
+            FROM old_measurements ORDER BY created_at, run_id, kind;
+        DROP TABLE old_measurements;
 
         CREATE TABLE measurement_values (
             measurement_id INTEGER NOT NULL REFERENCES measurements(id) ON DELETE CASCADE,

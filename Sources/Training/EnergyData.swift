@@ -12,10 +12,11 @@ public enum EnergyData: Sendable {
     /// Points drawn for a toy run's training and validation sets.
     public static let toyTrainingCount = 50_000, toyValidationCount = 5_000
 
-    /// Loads the configuration's dataset; `toy:NAME` samples the density from fixed seeds.
-    public static func load(_ configuration: TrainingConfiguration) throws -> EnergyData {
+    /// Loads the configuration's dataset; `toy:NAME` samples the density from fixed seeds
+    /// (`newRun` as for `TrainingData.load`).
+    public static func load(_ configuration: TrainingConfiguration, newRun: Bool = false) throws -> EnergyData {
         let name = configuration.dataset
-        guard name.hasPrefix("toy:") else { return .images(try TrainingData.load(configuration)) }
+        guard name.hasPrefix("toy:") else { return .images(try TrainingData.load(configuration, newRun: newRun)) }
         guard let density = ToyDensity(name: String(name.dropFirst(4))) else {
             throw ConfigurationError.invalid(key: "dataset", problem: "'\(name)' is not a toy density (toy:"
                                              + ToyDensity.allCases.map(\.name).joined(separator: ", toy:") + ")")

@@ -21,13 +21,14 @@ public struct RunPreparation {
     /// What was adjusted, one sentence each, for the terminal.
     public var warnings: [String] = []
 
-    /// Loads and checks `configuration`'s data (`configuration` must be validated).
-    public init(_ requested: TrainingConfiguration) throws {
+    /// Loads and checks `requested`'s data (it must be validated); `resuming` a run recorded
+    /// earlier reads its data as that run did.
+    public init(_ requested: TrainingConfiguration, resuming: Bool = false) throws {
         var c = requested
         var warnings: [String] = []
         let trainingCount: Int
         if c.isUnconditionalEnergy {
-            let energy = try EnergyData.load(c)
+            let energy = try EnergyData.load(c, newRun: !resuming)
             if case .points = energy {
                 guard case .energyMLP = c.modelSpecification.architecture else {
                     throw ConfigurationError.invalid(key: "model", problem: "toy densities are 2-D points: use energy-mlp (or energy-mlp-W)")
@@ -39,7 +40,7 @@ public struct RunPreparation {
             trainingCount = energy.trainingCount
             data = .energy(energy)
         } else {
-            let images = try TrainingData.load(c)
+            let images = try TrainingData.load(c, newRun: !resuming)
             let classes = max(images.train.classNames.count, (images.train.labels.max() ?? 0) + 1)
             guard classes >= 2 else {
                 let only = images.train.classNames.first.map { " ('\($0)')" } ?? ""

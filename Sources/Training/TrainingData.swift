@@ -18,7 +18,11 @@ public struct TrainingData: Sendable {
     public static let holdOutSeed: UInt64 = 20_240_601
 
     /// Loads the dataset a configuration names and splits off the validation images.
-    public static func load(_ configuration: TrainingConfiguration) throws -> TrainingData {
+    ///
+    /// - Parameter newRun: whether the configuration starts a run. A PNG folder mixing grey
+    ///   and colour images is refused for a new run that does not set `channels`; a run
+    ///   recorded before that rule (no `channels`) reads it as RGB, as it was trained.
+    public static func load(_ configuration: TrainingConfiguration, newRun: Bool = false) throws -> TrainingData {
         let name = configuration.dataset
         let full: ImageDataset
         var test: ImageDataset?
@@ -28,7 +32,7 @@ public struct TrainingData: Sendable {
             test = try FashionMNIST.load(split: .test, directory: directory)
         } else if name.hasPrefix("png:") {
             full = try PNGFolder.load(directory: URL(fileURLWithPath: String(name.dropFirst(4)), isDirectory: true),
-                                      grayscale: configuration.channels.map { $0 == 1 })
+                                      grayscale: configuration.channels.map { $0 == 1 }, mixedAsRGB: !newRun)
         } else {
             throw ConfigurationError.invalid(key: "dataset", problem: "'\(name)' is not fashion-mnist or png:FOLDER")
         }

@@ -28,10 +28,13 @@ public final class TrainingRecorder {
             try store.transaction {
                 try store.resumeRun(id: runID, fromStep: resumedStep, folder: folder?.path)
                 if !tags.isEmpty { try store.setTags(tags, for: runID) }
-                let changes = previous.map { Self.changes(from: $0, to: configuration) } ?? []
-                if !changes.isEmpty {
+                // The store keeps the values in use; the tag names the changes a user made.
+                if let previous, previous != configuration {
                     try store.updateSettings(of: runID, config: configuration.jsonText, params: configuration.flattened)
-                    try store.setTags(["changed-at-step-\(resumedStep)": changes.joined(separator: ", ")], for: runID)
+                    let changes = Self.changes(from: previous, to: configuration)
+                    if !changes.isEmpty {
+                        try store.setTags(["changed-at-step-\(resumedStep)": changes.joined(separator: ", ")], for: runID)
+                    }
                 }
             }
         } else {
@@ -45,9 +48,14 @@ public final class TrainingRecorder {
     }
 
     /// The settings `new` changes from `old`, as "lr 0.001 → 0.0005" (a setting left out is
-    /// "unset"), in name order.
+    /// "unset"), in name order. Not counted: where the run's folder is written from
+    /// (`checkpoint-dir`, which a resume from another folder spells out), and the channels a
+    /// run recorded before the setting existed read its images with (filled in on resume).
     public static func changes(from old: TrainingConfiguration, to new: TrainingConfiguration) -> [String] {
-        let before = old.flattened, after = new.flattened
+        var before = old.flattened, after = new.flattened
+        before["checkpoint-dir"] = nil
+        after["checkpoint-dir"] = nil
+        if before["channels"] == nil { after["channels"] = nil }
         return Set(before.keys).union(after.keys).sorted().compactMap { key in
             before[key] == after[key] ? nil : "\(key) \(before[key] ?? "unset") → \(after[key] ?? "unset")"
         }

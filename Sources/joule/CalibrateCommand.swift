@@ -74,9 +74,9 @@ struct CalibrateCommand: ParsableCommand {
     /// The before/after numbers as a calibration measurement of the run, with the file as its
     /// artifact, when the store holds the run.
     private func record(_ outcome: RunCalibration.Outcome, file: URL, runID: String, log: (String) -> Void) throws -> Int? {
-        guard let runs = store.openIfPresent(log: log) else { return nil }
+        guard let runs = store.openIfPresent(checkpointDirectory: checkpointDir, log: log) else { return nil }
         guard (try? runs.run(runID).id) == runID else {
-            log("not recorded: run \(runID) is not in \(runs.path)")
+            log("not recorded: run \(runID) is not in \(runs.path)" + store.legacyNote(checkpointDir))
             return nil
         }
         let id = try runs.recordMeasurement(outcome.measurement, values: outcome.records, artifacts: [("calibrator", file.path)],

@@ -26,9 +26,10 @@ struct EvaluateCommand: ParsableCommand {
     @OptionGroup var store: RunStoreOptions
     @Option(help: "Where run folders are, for a run the store does not know (default: checkpoints).") var checkpointDir: String?
     @Option(help: "Which checkpoint of the run: best (on validation) or last.") var checkpoint = "best"
-    @Option(help: ArgumentHelp("Comma-separated OOD sets ('none' for none).", valueName: "sets"))
-    var ood = OODSet.defaults.map(\.name).joined(separator: ",")
-    @Option(help: "Comma-separated scores.") var scores = OODScore.defaults.map(\.name).joined(separator: ",")
+    @Option(help: ArgumentHelp("Comma-separated OOD sets, 'none' for none (default: \(OODSet.defaults.map(\.name).joined(separator: ","))).",
+                               valueName: "sets"))
+    var ood: String?
+    @Option(help: "Comma-separated scores (default: \(OODScore.defaults.map(\.name).joined(separator: ","))).") var scores: String?
     @Option(parsing: .unconditional, help: "Calibration bins.") var bins = 15
     @Flag(help: "Equal-mass calibration bins instead of equal-width.") var equalMass = false
     @Option(parsing: .unconditional, help: "Images per synthetic OOD set.") var syntheticCount = 5_000
@@ -45,12 +46,13 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         try reportingErrors("evaluate") {
             var settings = EvaluationSettings()
-            let defaultSets = OODSet.defaults.map(\.name).joined(separator: ",")
-            let defaultScores = OODScore.defaults.map(\.name).joined(separator: ",")
-            settings.oodSets = try Self.parseList(ood, what: "OOD set", help: OODSet.nameHelp, parse: OODSet.init(name:))
-            settings.oodSetsExplicit = ood != defaultSets
-            settings.scoresExplicit = scores != defaultScores
-            settings.scores = try Self.parseList(scores, what: "score", help: OODScore.nameHelp, parse: OODScore.init(name:))
+            // Named sets and scores must all work; from the defaults, what cannot is skipped with a note.
+            settings.oodSets = try ood.map { try Self.parseList($0, what: "OOD set", help: OODSet.nameHelp, parse: OODSet.init(name:)) }
+                ?? OODSet.defaults
+            settings.oodSetsExplicit = ood != nil
+            settings.scoresExplicit = scores != nil
+            settings.scores = try scores.map { try Self.parseList($0, what: "score", help: OODScore.nameHelp, parse: OODScore.init(name:)) }
+                ?? OODScore.defaults
             guard !settings.scores.isEmpty else { throw ValidationErrorText("--scores: give at least one score") }
             guard (1...1_000).contains(bins) else { throw ValidationErrorText("--bins must be between 1 and 1000") }
             guard (1...1_000_000).contains(syntheticCount) else { throw ValidationErrorText("--synthetic-count must be between 1 and 1000000") }
@@ -70,7 +72,9 @@ struct EvaluateCommand: ParsableCommand {
             let saved = try TrainingCheckpoint.read(from: url)
             let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             if saved.configuration.dataset.hasPrefix("toy:") { return try evaluateToy(saved, url: url, log: log) }
-            let refit = CommandHint.command(["calibrate", saved.progress.runID], store: store.location)
+            // The same checkpoint as this command's, named the same way.
+            let refit = CommandHint.command(["calibrate", runOrFile] + (checkpoint == "best" ? [] : ["--checkpoint", checkpoint])
+                                            + (checkpointDir.map { ["--checkpoint-dir", $0] } ?? []), store: store.location)
             let applied = try StoredCalibrator.load(choice, forCheckpoint: url, step: saved.progress.step, refit: refit, log: log)
             if let applied { log("applying \(applied.description) (--calibrator none to skip)") }
             var (result, sets) = try RunEvaluation(settings: settings)
@@ -117,9 +121,9 @@ struct EvaluateCommand: ParsableCommand {
     /// The store, when it holds the run (a checkpoint file from elsewhere is evaluated without
     /// being recorded, and `log` says why).
     private func openStore(runID: String, log: (String) -> Void) -> RunStore? {
-        guard let runs = store.openIfPresent(log: log) else { return nil }
+        guard let runs = store.openIfPresent(checkpointDirectory: checkpointDir, log: log) else { return nil }
         guard (try? runs.run(runID).id) == runID else {
-            log("not recorded: run \(runID) is not in \(runs.path)")
+            log("not recorded: run \(runID) is not in \(runs.path)" + store.legacyNote(checkpointDir))
             return nil
         }
         return runs

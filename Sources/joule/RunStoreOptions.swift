@@ -24,11 +24,12 @@ struct RunStoreOptions: ParsableArguments {
     }
 
     /// The store when it exists and can be opened for writing; nil otherwise (a command that
-    /// only records into it says why, through `log`).
-    func openIfPresent(log: (String) -> Void) -> RunStore? {
+    /// only records into it says why, through `log`, naming a store an earlier Joule kept in
+    /// `checkpointDirectory`).
+    func openIfPresent(checkpointDirectory: String? = nil, log: (String) -> Void) -> RunStore? {
         let location = location
         guard location.exists else {
-            log("not recorded: no run store at \(location.path) (\(RunStoreLocation.rule))")
+            log("not recorded: no run store at \(location.path) (\(RunStoreLocation.rule))" + legacyNote(checkpointDirectory))
             return nil
         }
         do {
@@ -37,6 +38,15 @@ struct RunStoreOptions: ParsableArguments {
             log("not recorded: \(error)")
             return nil
         }
+    }
+
+    /// "; an earlier Joule kept runs in DIR/runs.sqlite: pass --runs-db …" when that store
+    /// exists and is not the one in use (Joule used to keep the store in the checkpoint folder).
+    func legacyNote(_ checkpointDirectory: String?) -> String {
+        guard let checkpointDirectory else { return "" }
+        let old = URL(fileURLWithPath: checkpointDirectory).appendingPathComponent("runs.sqlite").standardizedFileURL.path
+        guard old != location.path, FileManager.default.fileExists(atPath: old) else { return "" }
+        return "; an earlier Joule kept runs in \(old): pass --runs-db \(CommandHint.quoted(old)) to use it"
     }
 
     static func missing(_ location: RunStoreLocation) -> String {

@@ -27,10 +27,17 @@ struct RunsDeleteCommand: ParsableCommand {
                 throw ValidationErrorText("run \(record.id) is still running (pid \(record.pid.map(String.init) ?? "?")); --force deletes it anyway")
             }
             let plan = try RunDeletionPlan(record, in: store)
+            if deleteFiles, let problem = plan.problem {
+                throw ValidationErrorText("not deleted: \(problem); without --delete-files only the run's record is deleted")
+            }
             print(plan.describe(deletingFiles: deleteFiles, storePath: store.path))
             guard try confirmed() else {
                 print("nothing deleted")
                 throw ExitCode(1)
+            }
+            // The run may have been resumed while the question waited.
+            if try store.run(record.id).displayStatus() == "RUNNING" && !force {
+                throw ValidationErrorText("run \(record.id) started running again; nothing deleted")
             }
             if deleteFiles, let folder = plan.folder, !plan.files.isEmpty || plan.folderExists {
                 do {
@@ -63,6 +70,9 @@ struct RunDeletionPlan {
     /// The run's own folder, when known and safe to remove (absolute, named by the run id).
     let folder: URL?
     let folderExists: Bool
+    /// Why the folder may not be removed, when it may not (not the run's own, a link, or
+    /// holding another run's folder or the store).
+    let problem: String?
     /// Every file under the folder, with its size.
     let files: [(path: String, bytes: Int)]
     /// Recorded files outside the folder.
@@ -77,12 +87,30 @@ struct RunDeletionPlan {
         let path = record.folder ?? artifacts.first { $0.kind == "checkpoint" && $0.path.hasSuffix("/\(record.id)/last.safetensors") }
             .map { ($0.path as NSString).deletingLastPathComponent }
         let candidate = path.map { URL(fileURLWithPath: $0, isDirectory: true).standardizedFileURL }
-        folder = candidate.flatMap { $0.path.hasPrefix("/") && $0.lastPathComponent == record.id && $0.pathComponents.count > 2 ? $0 : nil }
+        var problem: String?
+        if let candidate, !(candidate.path.hasPrefix("/") && candidate.lastPathComponent == record.id && candidate.pathComponents.count > 2) {
+            problem = "the recorded folder \(candidate.path) is not the run's own (it is not named by the run's id)"
+        }
+        let folder = problem == nil ? candidate : nil
+        self.folder = folder
         var isDirectory: ObjCBool = false
         folderExists = folder.map { FileManager.default.fileExists(atPath: $0.path, isDirectory: &isDirectory) && isDirectory.boolValue } ?? false
-        files = folderExists ? Self.files(under: folder!) : []
+        if let folder, let target = try? FileManager.default.destinationOfSymbolicLink(atPath: folder.path) {
+            problem = "\(folder.path) is a link to \(target), not a folder of the run's own"
+        }
         let prefix = folder.map { $0.path + "/" }
-        outside = artifacts.filter { artifact in prefix.map { !artifact.path.hasPrefix($0) } ?? true }
+        if let prefix, problem == nil {
+            if URL(fileURLWithPath: store.path).standardizedFileURL.path.hasPrefix(prefix) {
+                problem = "\(folder?.path ?? "") holds the run store"
+            } else if let nested = try store.runs().first(where: { $0.id != record.id && ($0.folder ?? "").hasPrefix(prefix) }) {
+                problem = "\(folder?.path ?? "") holds the folder of run \(nested.id)"
+            }
+        }
+        self.problem = problem
+        files = folderExists && problem == nil ? Self.files(under: folder!) : []
+        outside = artifacts.filter { artifact in
+            prefix.map { !URL(fileURLWithPath: artifact.path).standardizedFileURL.path.hasPrefix($0) } ?? true
+        }
         measurementCount = try store.measurements(of: record.id).count
         metricRows = try store.metricRowCount(of: record.id)
     }
@@ -105,7 +133,7 @@ struct RunDeletionPlan {
                      + "\(measurementCount) measurement\(measurementCount == 1 ? "" : "s") · \(metricRows) metric rows",
                      "  its record in \(storePath) will be deleted"]
         let total = files.reduce(0) { $0 + $1.bytes }
-        if let folder, folderExists {
+        if let folder, folderExists, problem == nil {
             if deletingFiles {
                 lines.append("  its folder \(folder.path) will be deleted: \(files.count) file\(files.count == 1 ? "" : "s"), "
                              + Self.size(total))
@@ -115,6 +143,8 @@ struct RunDeletionPlan {
             } else {
                 lines.append("  its folder \(folder.path) (\(files.count) files, \(Self.size(total))) is kept; --delete-files deletes it")
             }
+        } else if let problem {
+            lines.append("  nothing on disk is deleted: \(problem)")
         } else if deletingFiles {
             lines.append("  no folder of the run on disk" + (folder.map { " (\($0.path) is gone)" } ?? " is recorded"))
         }

@@ -52,7 +52,9 @@ struct ScoreCommand: ParsableCommand {
                 throw ValidationErrorText("score \(kind.name) needs a classifier head, which this \(saved.configuration.objective) energy does not have")
             }
             let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
-            let refit = CommandHint.command(["calibrate", saved.progress.runID], store: store.location)
+            // The same checkpoint as this command's, named the same way.
+            let refit = CommandHint.command(["calibrate", runOrFile] + (checkpoint == "best" ? [] : ["--checkpoint", checkpoint])
+                                            + (checkpointDir.map { ["--checkpoint-dir", $0] } ?? []), store: store.location)
             let calibrator = try StoredCalibrator.load(choice, forCheckpoint: url, step: saved.progress.step, refit: refit, log: log)
             if let calibrator { log("applying \(calibrator.description) to the probabilities (--calibrator none to skip)") }
             var scoring = DatasetScoring(scores: [kind])

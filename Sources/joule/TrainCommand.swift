@@ -49,12 +49,21 @@ struct TrainCommand: ParsableCommand {
             resumeFrom = saved
             c = saved.configuration
             // The run's files stay in its folder, wherever the command runs from (a relative
-            // checkpoint directory would point elsewhere from another folder).
-            let parent = url.deletingLastPathComponent().deletingLastPathComponent().standardizedFileURL.path
-            if URL(fileURLWithPath: c.checkpointDirectory).standardizedFileURL.path != parent { c.checkpointDirectory = parent }
+            // checkpoint directory would point elsewhere from another folder) — when the
+            // checkpoint is in the run's folder; a loose checkpoint file keeps the run's setting.
+            let folder = url.deletingLastPathComponent()
+            let parent = folder.deletingLastPathComponent().standardizedFileURL.path
+            if folder.lastPathComponent == saved.progress.runID,
+               URL(fileURLWithPath: c.checkpointDirectory).standardizedFileURL.path != parent {
+                c.checkpointDirectory = parent
+            }
         }
         if let config = common.config { c = try ConfigurationFile.apply(URL(fileURLWithPath: config), to: c) }
         c = try TrainOverrides(command: self).apply(to: c).validated()
+        // The data is read and checked before anything is recorded: a bad dataset leaves no run.
+        let prepared = try RunPreparation(c, resuming: resumeFrom != nil)
+        c = prepared.configuration
+        // Checked on the values the run would use (a cap applied at the start applies again).
         if let saved = resumeFrom?.configuration {
             let conflicts = ResumeCompatibility.conflicts(saved: saved, resumed: c)
             guard conflicts.isEmpty else {
@@ -62,15 +71,14 @@ struct TrainCommand: ParsableCommand {
                                           + conflicts.joined(separator: ", "))
             }
         }
-        // The data is read and checked before anything is recorded: a bad dataset leaves no run.
-        let prepared = try RunPreparation(c)
-        c = prepared.configuration
         for warning in prepared.warnings { Self.log("joule train: warning: \(warning)") }
         if let saved = resumeFrom?.configuration {
             let changes = TrainingRecorder.changes(from: saved, to: c)
             if !changes.isEmpty { Self.log("joule train: resuming with changed settings: \(changes.joined(separator: ", "))") }
         }
 
+        let legacy = output.store.legacyNote(output.checkpointDir)
+        if !legacy.isEmpty { Self.log("joule train: note: this run is recorded in \(store.path)" + legacy) }
         let runID = resumeFrom?.progress.runID ?? RunIdentifier.make()
         let dryRun = output.dryRun
         let folder = URL(fileURLWithPath: c.checkpointDirectory, isDirectory: true).appendingPathComponent(runID, isDirectory: true)
@@ -85,8 +93,15 @@ struct TrainCommand: ParsableCommand {
         } catch let code as ExitCode {
             throw code
         } catch {
-            try? recorder?.finish(.failed, reason: "\(error)")
-            if recorder != nil { Self.log("joule train: \(error)\nthe run \(runID) is recorded as FAILED in \(store.path)") }
+            Self.log("joule train: \(error)")
+            if let recorder {
+                do {
+                    try recorder.finish(.failed, reason: "\(error)")
+                    Self.log("the run \(runID) is recorded as FAILED in \(store.path)")
+                } catch let recording {
+                    Self.log("the run \(runID) could not be recorded as FAILED in \(store.path): \(recording)")
+                }
+            }
             throw ExitCode.failure
         }
     }

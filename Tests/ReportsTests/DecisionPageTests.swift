@@ -55,6 +55,23 @@ import Testing
         #expect(!warnings.contains("jem · "))
     }
 
+    @Test func theSummaryShowsTheNewestCalibratorsNumbers() throws {
+        // Histogram scaling first (measurement 2), then temperature (measurement 3): the newest
+        // calibration's before/after pair is the one shown and judged.
+        var run = Self.evaluated("a")
+        run.evaluations.removeAll { $0.score.hasPrefix("calibrated:") || $0.score == "uncalibrated" }
+        let row = { (score: String, metric: String, value: Double, measurement: Int) in
+            ReportEvaluation(dataset: "test", score: score, metric: metric, value: value, group: "in-distribution", inCount: 10_000,
+                             measurement: measurement, checkpoint: "best.safetensors", checkpointStep: 860)
+        }
+        run.evaluations += [row("calibrated:histogram", "ece", 0.05, 2), row("calibrated:histogram", "nll", 0.4, 2),
+                            row("uncalibrated", "ece", 0.0129, 3), row("uncalibrated", "nll", 0.25, 3),
+                            row("calibrated:temperature", "ece", 0.011, 3), row("calibrated:temperature", "nll", 0.24, 3)]
+        let digest = RunDigest(run)
+        #expect(digest.calibrationMethod == "temperature" && digest.calibratedECE?.value == 0.011)
+        #expect(!digest.warnings.contains { $0.contains("calibration made") })
+    }
+
     @Test func summaryNumbersCarryTheirCountAndCheckpoint() throws {
         let document = try parseXML(Fixtures.render([Self.evaluated("a"), Self.evaluated("b", objective: "jem")]))
         let summary = try #require(document.all("section").first { $0.attributes["id"] == "summary" })

@@ -61,6 +61,35 @@ import Testing
         #expect(error.description.contains("belongs to run r"))
     }
 
+    @Test func anOldStoreOpenedForReadingIsMigratedFirst() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("joule-migrate-ro-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer {
+            chmod(folder.path, 0o755)
+            try? FileManager.default.removeItem(at: folder)
+        }
+        let path = folder.appendingPathComponent("runs.sqlite").path
+        try FileManager.default.copyItem(atPath: Self.fixture.path, toPath: path)
+        // Reading commands (runs list, report) open read-only: the store is brought up to date first.
+        let reader = try RunStore(path: path, readOnly: true)
+        #expect(try reader.appliedMigrations() == RunStoreSchema.migrations.map(\.name))
+        #expect(try reader.runs().count == 2 && reader.runs().allSatisfy { $0.folder != nil })
+
+        // One that cannot be written there is refused with the reason, not misread.
+        let archived = folder.appendingPathComponent("archive")
+        try FileManager.default.createDirectory(at: archived, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Self.fixture.path, toPath: archived.appendingPathComponent("runs.sqlite").path)
+        chmod(archived.appendingPathComponent("runs.sqlite").path, 0o444)
+        chmod(archived.path, 0o555)
+        defer { chmod(archived.path, 0o755) }
+        if getuid() != 0 {  // root writes anyway
+            let error = try #require(throws: RunStoreError.self) {
+                try RunStore(path: archived.appendingPathComponent("runs.sqlite").path, readOnly: true)
+            }
+            #expect(error.description.contains("written by an earlier Joule"))
+        }
+    }
+
     @Test func aStoreFromBeforeMeasurementsMigratesWithoutLoss() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("joule-migrate-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -436,6 +436,54 @@ import Testing
         // Every redraw replaced the one before: no bar, or a piece of one, is left on a line of its own.
         let leftovers = lines.filter { $0.contains("█") || $0.contains("·]") || $0.contains("it/s") || $0.contains("ETA") }
         #expect(leftovers.isEmpty, "\(screen)")
-        #expect(lines.allSatisfy { $0.count <= 80 })
+    }
+    // More of 2 and 4: what delete refuses, and failures that must still say why.
+
+    @Test(.enabled(if: CLI.executable != nil)) func deleteRefusesAFolderThatIsNotTheRunsOwn() throws {
+        let root = try Self.project()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let database = root.appendingPathComponent("runs.sqlite").path
+        let store = try RunStore(path: database)
+        let real = root.appendingPathComponent("real"), outer = root.appendingPathComponent("ck/outer")
+        try FileManager.default.createDirectory(at: real, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: outer.appendingPathComponent("inner"), withIntermediateDirectories: true)
+        try Data("keep".utf8).write(to: real.appendingPathComponent("precious.txt"))
+        // A run whose folder is a link elsewhere, one whose folder holds another run's, one whose folder is misnamed.
+        try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("ck/linked"), withDestinationURL: real)
+        try store.createRun(NewRun(id: "linked", folder: root.appendingPathComponent("ck/linked").path))
+        try store.createRun(NewRun(id: "outer", folder: outer.path))
+        try store.createRun(NewRun(id: "inner", folder: outer.appendingPathComponent("inner").path))
+        try store.createRun(NewRun(id: "misnamed", folder: real.path))
+        for id in ["linked", "outer", "inner", "misnamed"] { try store.endRun(id: id, status: .finished) }
+        let cases = [("linked", "is a link to \(real.path)"), ("outer", "holds the folder of run inner"),
+                     ("misnamed", "is not the run's own")]
+        for (id, message) in cases {
+            let result = try CLI.joule(["runs", "delete", id, "--delete-files", "--yes", "--runs-db", database], in: root)
+            #expect(result.status == 1 && result.error.contains(message), "\(id): \(result.error)")
+            #expect((try? store.run(id)) != nil)
+        }
+        #expect(FileManager.default.fileExists(atPath: real.appendingPathComponent("precious.txt").path))
+        // Without --delete-files the record goes and every file stays.
+        let record = try CLI.joule(["runs", "delete", "linked", "--yes", "--runs-db", database], in: root)
+        #expect(record.status == 0 && record.output.contains("nothing on disk is deleted"), "\(record.output)")
+        #expect(FileManager.default.fileExists(atPath: real.appendingPathComponent("precious.txt").path))
+    }
+
+    @Test(.enabled(if: CLI.executable != nil)) func failuresSayWhyAndLooseCheckpointsKeepTheirFolder() throws {
+        let root = try Self.project()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let images = "png:" + root.appendingPathComponent("images").path
+        // A dry run records nothing, but its failure is still explained.
+        let dry = try CLI.joule(["train", "--dataset", images, "--model", "mlp", "--validation-size", "12", "--dry-run",
+                                 "--guard-loss-bound", "1e-9", "--guard-max-recoveries", "0"], in: root)
+        #expect(dry.status == 1 && dry.error.contains("joule train: ") && dry.error.contains("diverg"), "\(dry.error)")
+        // A checkpoint copied out of its run's folder resumes into the run's own checkpoint folder.
+        let runID = try Self.train(in: root, steps: 6)
+        let loose = root.appendingPathComponent("copy.safetensors")
+        try FileManager.default.copyItem(at: root.appendingPathComponent("checkpoints/\(runID)/last.safetensors"), to: loose)
+        let resumed = try CLI.joule(["train", "--resume", loose.path, "--steps", "8"], in: root)
+        #expect(resumed.status == 0, "\(resumed.error)")
+        #expect(resumed.error.contains("files in \(root.appendingPathComponent("checkpoints/\(runID)").path)"))
+        #expect(resumed.error.contains("resuming with changed settings: steps 6 → 8\n"), "\(resumed.error)")
     }
 }

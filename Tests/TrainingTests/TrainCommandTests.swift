@@ -55,8 +55,8 @@ final class LockedData: @unchecked Sendable {
         return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
     }
 
-    /// The joule process for `arguments`, not yet started, in `directory` (else a fresh empty
-    /// folder: never the package, whose own run store tests must not touch). `$JOULE_RUNS_DB`
+    /// The joule process for `arguments`, not yet started, in `directory` (else a scratch
+    /// folder of the tests': never the package, whose own run store tests must not touch). `$JOULE_RUNS_DB`
     /// is what `environment` says; when it says nothing and the command names `--checkpoint-dir
     /// X` but no `--runs-db`, it is `X/runs.sqlite`, so tests keep each run's record beside its
     /// folder. (The tests of the store rule itself pass their own folder and environment.)
@@ -73,7 +73,7 @@ final class LockedData: @unchecked Sendable {
         }
         var folder = directory
         if folder == nil {
-            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("joule-cwd-\(UUID().uuidString)")
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("joule-tests-working-folder")
             try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
             folder = scratch
         }
