@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C libraries from Debian packages (see scripts/install-deps.sh).
@@ -65,7 +66,7 @@ let package = Package(
         .target(name: "Objectives", dependencies: ["Tensors", "Layers", "Sampling", "Optimizers"]),
 
         // The run store: every run, its params, metrics, artifacts and evaluations in SQLite.
-        .target(name: "RunLog", dependencies: ["CSQLite"]),
+        .target(name: "RunLog", dependencies: ["CSQLite", .product(name: "Crypto", package: "swift-crypto")]),
 
         // Self-contained HTML reports of training runs (plain values in; RunLog maps its runs).
         .target(name: "Reports", dependencies: ["RunLog", "Metrics"]),

@@ -120,7 +120,7 @@ extension RunStore {
                 INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (run_id, path) DO UPDATE SET kind = excluded.kind, sha256 = excluded.sha256,
                     bytes = excluded.bytes, created_at = excluded.created_at
-                """, [.text(runID), .text(kind), .text(artifactPath), SQLiteValue(data.map(SHA256.hexDigest)),
+                """, [.text(runID), .text(kind), .text(artifactPath), SQLiteValue(data.map(Checksum.sha256)),
                       SQLiteValue(data?.count), Self.seconds(Date())])
         }
     }
