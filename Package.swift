@@ -93,20 +93,23 @@ let package = Package(
         // libFuzzer; an ordinary build replays a corpus through them).
         .executableTarget(name: "JouleFuzz", dependencies: ["Datasets", "Checkpoints", "RunLog", "Training"]),
 
+        // What the test targets share: temporary folders, the package's root, a seeded generator.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "JouleBenchTests", dependencies: ["JouleBench", "Tensors"]),
         .testTarget(name: "LayersTests", dependencies: ["Layers", "Tensors"]),
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Tensors"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors", "CZlib", "CPNG"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Layers", "Datasets", "Tensors", "Checkpoints", "RunLog"],
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors", "CZlib", "CPNG", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Layers", "Datasets", "Tensors", "Checkpoints", "RunLog", "TestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog"], exclude: ["Fixtures"]),
         .testTarget(name: "SamplingTests", dependencies: ["Sampling", "Tensors"]),
         .testTarget(name: "ObjectivesTests", dependencies: ["Objectives", "Sampling", "Layers", "Optimizers", "Datasets", "Metrics", "Tensors"]),
         .testTarget(name: "UncertaintyTests", dependencies: ["Uncertainty", "Evaluation", "Datasets", "Layers", "Sampling", "Tensors"]),
-        .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "Tensors"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "RunLog"]),
-        .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
+        .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "Tensors", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "RunLog", "TestSupport"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TestSupport"]),
         .testTarget(name: "SystemLibrariesTests",
                     dependencies: ["COpenBLAS", "CDNNL", "CPNG", "CZlib", "CSQLite"]),
     ],

@@ -11,7 +11,7 @@ struct DTypeConversionTests {
         let shapeText = shape.map(String.init).joined(separator: ",")
         let header = #"{"t":{"dtype":"\#(dtype)","shape":[\#(shapeText)],"data_offsets":[0,\#(data.count)]}}"#
         return try withTemporaryDirectory { directory in
-            let url = try writeFile(safetensorsBytes(header: header, data: data), in: directory)
+            let url = try writeSafetensors(safetensorsBytes(header: header, data: data), in: directory)
             return try SafeTensors.read(from: url).tensor(named: "t")
         }
     }
@@ -112,7 +112,7 @@ struct DTypeConversionTests {
         let data: [UInt8] = [1] + littleEndianBytes(UInt16(0xbc00)) + littleEndianBytes((2.25).bitPattern)
             + littleEndianBytes(Int64(-9))
         try withTemporaryDirectory { directory in
-            let url = try writeFile(safetensorsBytes(header: header, data: data), in: directory)
+            let url = try writeSafetensors(safetensorsBytes(header: header, data: data), in: directory)
             let file = try SafeTensors.read(from: url)
             #expect(file.names == ["flag", "half", "wide", "long"])
             #expect(try file.tensor(named: "flag").scalars == [1])

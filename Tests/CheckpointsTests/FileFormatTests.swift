@@ -93,7 +93,7 @@ struct FileFormatTests {
             + #""f":{"dtype":"F32","shape":[2],"data_offsets":[3,11]}}     "#
         let data: [UInt8] = [1, 2, 3] + littleEndianBytes([Float(0.5).bitPattern, Float(-8).bitPattern])
         try withTemporaryDirectory { directory in
-            let url = try writeFile(safetensorsBytes(header: header, data: data), in: directory)
+            let url = try writeSafetensors(safetensorsBytes(header: header, data: data), in: directory)
             let read = try SafeTensors.read(from: url)
             #expect(read.names == ["b", "f"])
             #expect(try read.tensor(named: "b").scalars == [1, 2, 3])
@@ -105,7 +105,7 @@ struct FileFormatTests {
     @Test func nullMetadataIsNoMetadata() throws {
         let header = #"{"__metadata__":null,"a":{"dtype":"F32","shape":[],"data_offsets":[0,4]}}"#
         try withTemporaryDirectory { directory in
-            let url = try writeFile(safetensorsBytes(header: header, data: littleEndianBytes(Float(3).bitPattern)),
+            let url = try writeSafetensors(safetensorsBytes(header: header, data: littleEndianBytes(Float(3).bitPattern)),
                                     in: directory)
             let read = try SafeTensors.read(from: url)
             #expect(read.metadata.isEmpty)

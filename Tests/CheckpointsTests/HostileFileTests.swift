@@ -177,7 +177,7 @@ struct HostileFileTests {
         let count = (1 << 31) + 8
         let header = "{" + entry("flags", "BOOL", shape: "[\(count)]", offsets: "[0,\(count)]") + "}"
         try withTemporaryDirectory { directory in
-            let url = try writeFile(safetensorsBytes(header: header), in: directory)
+            let url = try writeSafetensors(safetensorsBytes(header: header), in: directory)
             let handle = try FileHandle(forWritingTo: url)
             try handle.truncate(atOffset: UInt64(8 + header.utf8.count + count))
             try handle.close()
@@ -215,7 +215,7 @@ struct HostileFileTests {
             let bytes = Array(try Data(contentsOf: url))
             var refused = 0
             func attempt(_ candidate: [UInt8]) throws {
-                let path = try writeFile(candidate, named: "candidate.safetensors", in: directory)
+                let path = try writeSafetensors(candidate, named: "candidate.safetensors", in: directory)
                 do { _ = try SafeTensors.read(from: path) } catch is CheckpointError { refused += 1 }
             }
             for length in 0..<bytes.count { try attempt(Array(bytes.prefix(length))) }

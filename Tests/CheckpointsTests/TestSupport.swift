@@ -1,17 +1,8 @@
 import Foundation
 import Testing
+@_exported import TestSupport
 import Tensors
 @testable import Checkpoints
-
-/// A fresh directory under the system's temporary directory, removed after `body`.
-@discardableResult
-func withTemporaryDirectory<R>(_ body: (URL) throws -> R) throws -> R {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("checkpoints-tests-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: url) }
-    return try body(url)
-}
 
 /// The bytes of a safetensors file: the header's length (little-endian), the header, the data.
 func safetensorsBytes(header: String, data: [UInt8] = []) -> [UInt8] {
@@ -29,8 +20,8 @@ func littleEndianBytes<T: FixedWidthInteger>(_ values: [T]) -> [UInt8] {
     values.flatMap { littleEndianBytes($0) }
 }
 
-/// Writes `bytes` to `name` in `directory` and returns its URL.
-func writeFile(_ bytes: [UInt8], named name: String = "file.safetensors", in directory: URL) throws -> URL {
+/// Writes `bytes` as a safetensors file `name` in `directory` and returns its URL.
+func writeSafetensors(_ bytes: [UInt8], named name: String = "file.safetensors", in directory: URL) throws -> URL {
     let url = directory.appendingPathComponent(name)
     try Data(bytes).write(to: url)
     return url
@@ -41,7 +32,7 @@ func writeFile(_ bytes: [UInt8], named name: String = "file.safetensors", in dir
 func readingError(_ bytes: [UInt8], limits: SafeTensorsLimits = .default,
                   sourceLocation: SourceLocation = #_sourceLocation) throws -> CheckpointError? {
     try withTemporaryDirectory { directory in
-        let url = try writeFile(bytes, in: directory)
+        let url = try writeSafetensors(bytes, in: directory)
         do {
             let file = try SafeTensors.read(from: url, limits: limits)
             Issue.record("read \(file.count) tensors from a file that should be refused", sourceLocation: sourceLocation)

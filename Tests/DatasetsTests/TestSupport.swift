@@ -1,25 +1,8 @@
 import CZlib
 import Foundation
 import Testing
+@_exported import TestSupport
 @testable import Datasets
-
-/// A fresh directory under the system's temporary directory, removed after `body`.
-func withTemporaryDirectory<R>(_ body: (URL) throws -> R) throws -> R {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("datasets-tests-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: url) }
-    return try body(url)
-}
-
-/// Writes `bytes` to `name` in `directory` (creating subfolders) and returns its URL.
-@discardableResult
-func writeFile(_ bytes: [UInt8], named name: String, in directory: URL) throws -> URL {
-    let url = directory.appendingPathComponent(name)
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try Data(bytes).write(to: url)
-    return url
-}
 
 /// `bytes` as one gzip member (zlib's deflate with windowBits 31: a gzip header and trailer).
 func gzip(_ bytes: [UInt8], level: Int32 = Z_DEFAULT_COMPRESSION) -> [UInt8] {
@@ -82,7 +65,3 @@ func expectDatasetError(naming file: URL, _ fragments: String...,
         return nil
     }
 }
-
-/// The package root, found from this file's path (tests may run from any directory).
-let packageRoot = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 @testable import Reports
 
 /// Runs for the tests: small hand-made ones and a realistic pair.
@@ -76,21 +77,4 @@ enum Fixtures {
             ])
         return [first, second]
     }
-}
-
-/// A small deterministic generator, so fixtures are the same on every run.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

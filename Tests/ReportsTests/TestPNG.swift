@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 
 /// Minimal PNG encoding for fixtures: 8-bit greyscale, stored (uncompressed) deflate

@@ -4,15 +4,12 @@ import Layers
 import RunLog
 import Tensors
 import Testing
+import TestSupport
 @testable import Training
 
 /// The parts of crash safety a unit test can see; `scripts/crash-check.sh` kills real runs.
 @Suite struct CrashSafetyTests {
-    func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("joule-crash-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    func temporaryDirectory() throws -> URL { try makeTemporaryDirectory("joule-crash") }
 
     /// Once a checkpoint at step S is on disk, every metric logged up to S is in the store,
     /// though the logger would otherwise hold them for seconds.

@@ -4,6 +4,7 @@ import Foundation
 import Layers
 import Tensors
 import Testing
+import TestSupport
 @testable import Training
 
 /// The trainer on tiny synthetic data: exact resume, configuration files, checkpoints,
@@ -38,9 +39,7 @@ import Testing
     }
 
     static func temporaryDirectory() -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("joule-training-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        (try? makeTemporaryDirectory("joule-training")) ?? FileManager.default.temporaryDirectory
     }
 
     @Test func resumedRunEqualsUninterruptedRun() throws {
@@ -224,7 +223,3 @@ import Testing
         }
     }
 }
-
-/// The package root, found from this file's path (tests may run from any directory).
-private let packageRoot = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -1,11 +1,13 @@
 import Foundation
 
-/// A small deterministic generator, so randomized checks are the same on every run.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
+/// A small deterministic generator (SplitMix64), so randomized checks and fixtures are the
+/// same on every run.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    public var state: UInt64
 
-    mutating func next() -> UInt64 {
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -14,16 +16,16 @@ struct SplitMix64 {
     }
 
     /// Uniform in [0, 1).
-    mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    public mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 
     /// Standard normal, by Box–Muller (1 − u keeps the logarithm finite).
-    mutating func nextGaussian() -> Double {
+    public mutating func nextGaussian() -> Double {
         let u = 1 - nextUnit(), v = nextUnit()
         return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
     }
 
     /// A class drawn with the given probabilities (summing to 1).
-    mutating func nextCategory(_ probabilities: [Double]) -> Int {
+    public mutating func nextCategory(_ probabilities: [Double]) -> Int {
         var remaining = nextUnit()
         for (index, p) in probabilities.enumerated() {
             remaining -= p
@@ -33,18 +35,18 @@ struct SplitMix64 {
     }
 
     /// A score on a coarse grid of `levels` values in [0, 1), so draws tie often.
-    mutating func nextTiedScore(levels: Int) -> Double {
+    public mutating func nextTiedScore(levels: Int) -> Double {
         Double(Int(nextUnit() * Double(levels))) / Double(levels)
     }
 }
 
 /// Whether `a` and `b` agree to `tolerance`, absolutely.
-func isClose(_ a: Double, _ b: Double, tolerance: Double = 1e-12) -> Bool {
+public func isClose(_ a: Double, _ b: Double, tolerance: Double = 1e-12) -> Bool {
     abs(a - b) <= tolerance
 }
 
 /// Whether two optional values agree to `tolerance`, `nil` only matching `nil`.
-func isClose(_ a: Double?, _ b: Double?, tolerance: Double = 1e-12) -> Bool {
+public func isClose(_ a: Double?, _ b: Double?, tolerance: Double = 1e-12) -> Bool {
     switch (a, b) {
     case (nil, nil): return true
     case let (a?, b?): return isClose(a, b, tolerance: tolerance)
