@@ -54,9 +54,12 @@ let package = Package(
 
         // The trainer: configurations, checkpoints, the training loop, progress.
         .target(name: "Training", dependencies: [
-            "Tensors", "Layers", "Optimizers", "Datasets", "Checkpoints", "RunLog", "Sampling", "Objectives", "Metrics", "JouleVersion",
+            "Tensors", "Layers", "Optimizers", "Datasets", "Checkpoints", "Sampling", "Objectives", "Metrics",
             .product(name: "Yams", package: "Yams"),
         ]),
+
+        // The run store's side of recording a training run: `Training`'s RunRecorder over RunLog.
+        .target(name: "RunRecording", dependencies: ["Training", "RunLog", "JouleVersion"]),
 
         // Samplers over any energy: SGLD/Langevin, MALA, Metropolis, the replay buffer.
         .target(name: "Sampling", dependencies: ["Tensors"]),
@@ -85,7 +88,8 @@ let package = Package(
         .target(name: "JouleBench", dependencies: ["Tensors", "Layers", "Optimizers", "Sampling", "Objectives", "COpenBLAS", "CJouleKernels"]),
 
         .executableTarget(name: "joule", dependencies: [
-            "JouleBench", "Training", "RunLog", "Reports", "Evaluation", "Uncertainty", "Metrics", "JouleVersion", "Objectives",
+            "JouleBench", "Training", "RunRecording", "RunLog", "Reports", "Evaluation", "Uncertainty", "Metrics", "JouleVersion",
+            "Objectives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -101,7 +105,8 @@ let package = Package(
         .testTarget(name: "LayersTests", dependencies: ["Layers", "Tensors"]),
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Tensors"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors", "CZlib", "CPNG", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Layers", "Datasets", "Tensors", "Checkpoints", "RunLog", "TestSupport"],
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "RunRecording", "Layers", "Datasets", "Tensors", "Checkpoints", "RunLog",
+                                                   "TestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog"], exclude: ["Fixtures"]),
         .testTarget(name: "SamplingTests", dependencies: ["Sampling", "Tensors"]),

@@ -10,13 +10,13 @@ enum CheckpointSaving {
     /// Pending metrics are committed first: once a checkpoint at step S is on disk, every
     /// metric up to S is in the run store, and a resume from S (which forgets later rows
     /// and logs those steps again) leaves no step missing or doubled.
-    static func save(_ checkpoint: TrainingCheckpoint, last: URL, best: URL?, recorder: TrainingRecorder?) throws {
-        recorder?.flushMetrics()
+    static func save(_ checkpoint: TrainingCheckpoint, last: URL, best: URL?, recorder: (any RunRecorder)?) throws {
+        recorder?.flush()
         try checkpoint.write(to: last)
-        recorder?.checkpointWritten(last, kind: "checkpoint")
+        recorder?.recordFile(last, kind: "checkpoint", final: false)
         if let best {
             try checkpoint.write(to: best)
-            recorder?.checkpointWritten(best, kind: "checkpoint-best")
+            recorder?.recordFile(best, kind: "checkpoint-best", final: false)
         }
         // A checkpoint comes after the epoch's bursts — validation batches, the checkpoint's
         // encoding (its JSON progress alone is megabytes for a large training set) — whose

@@ -76,7 +76,7 @@ public struct ClassifierTrainer {
     /// Where `RUN_ID/last.safetensors` and `best.safetensors` go; nil writes nothing (dry run).
     public var checkpointDirectory: URL?
     /// Where metrics, checkpoints and the outcome are recorded as the run goes; nil records nothing.
-    public var recorder: TrainingRecorder?
+    public var recorder: (any RunRecorder)?
 
     public init(configuration: TrainingConfiguration, data: TrainingData, checkpointDirectory: URL?,
                 reporter: ProgressReporter? = nil) {
@@ -303,7 +303,7 @@ public struct ClassifierTrainer {
                    let folder = checkpointURL(progress.runID, "last")?.deletingLastPathComponent() {
                     let grid = folder.appendingPathComponent("samples/step-\(progress.step).png")
                     try SampleGrid.write(snapshot, columns: 8, to: grid)
-                    recorder?.fileWritten(grid, kind: "image-samples")
+                    recorder?.recordFile(grid, kind: "image-samples", final: true)
                 }
                 progress.seconds = secondsAtStart + Date().timeIntervalSince(clock)
                 try saveCheckpoint(model, optimizer, progress, best: isBest, extraState: extraState())
@@ -358,7 +358,7 @@ public struct ClassifierTrainer {
         summary.bestValidationAccuracy = progress.bestValidationAccuracy
         summary.finalValidationAccuracy = lastValidation?.accuracy
         summary.lastCheckpoint = checkpointURL(progress.runID, "last").map(\.path)
-        summary.runStoreSeconds = recorder?.secondsWriting
+        summary.runStoreSeconds = recorder?.secondsRecording
         summary.recoveries = progress.guardState?.recoveries ?? 0
         if let test = data.test, progress.step == totalSteps {
             let batch = configuration.evaluationBatchSize

@@ -20,7 +20,7 @@ public struct EnergyTrainer {
     public var reporter: ProgressReporter?
     /// Where `RUN_ID/last.safetensors` and `best.safetensors` go; nil writes nothing (dry run).
     public var checkpointDirectory: URL?
-    public var recorder: TrainingRecorder?
+    public var recorder: (any RunRecorder)?
 
     public init(configuration: TrainingConfiguration, data: EnergyData, checkpointDirectory: URL?) {
         self.configuration = configuration
@@ -198,7 +198,7 @@ public struct EnergyTrainer {
                 ?? settings.sample(configuration.objective, energy: Self.energy(model), from: start, clamp: -1...1, using: &generator)
             let grid = folder.appendingPathComponent("samples/step-\(step).png")
             try SampleGrid.write(samples, columns: 8, to: grid)
-            recorder?.fileWritten(grid, kind: "image-samples")
+            recorder?.recordFile(grid, kind: "image-samples", final: true)
         case .points(_, _, let validation):
             let start = Tensor(randomUniform: [1_000, 2], lower: -ToyPlots.extent, upper: ToyPlots.extent, using: &generator)
             let samples = sampler?.samples(count: 1_000, using: &generator)
@@ -207,8 +207,8 @@ public struct EnergyTrainer {
             try SampleGrid.writePNG(ToyPlots.densityImage(energy: Self.energy(model)), width: 160, height: 160, channels: 3, to: density)
             let scatter = folder.appendingPathComponent("samples/scatter-step-\(step).png")
             try SampleGrid.writePNG(ToyPlots.scatterImage(samples: samples, data: validation), width: 320, height: 320, channels: 3, to: scatter)
-            recorder?.fileWritten(density, kind: "image-density")
-            recorder?.fileWritten(scatter, kind: "image-samples")
+            recorder?.recordFile(density, kind: "image-density", final: true)
+            recorder?.recordFile(scatter, kind: "image-samples", final: true)
         }
     }
 
@@ -231,7 +231,7 @@ public struct EnergyTrainer {
         summary.bestValidationLoss = progress.bestValidationLoss
         summary.finalValidationLoss = lastValidation
         summary.lastCheckpoint = checkpointURL(progress.runID, "last").map(\.path)
-        summary.runStoreSeconds = recorder?.secondsWriting
+        summary.runStoreSeconds = recorder?.secondsRecording
         if progress.step == totalSteps, let bestURL = checkpointURL(progress.runID, "best"), FileManager.default.fileExists(atPath: bestURL.path) {
             summary.bestCheckpoint = bestURL.path
             if configuration.isLearnedSampler {

@@ -28,4 +28,18 @@ public enum ResumeCompatibility {
             value(saved) == value(resumed) ? nil : "--\(name) (run: \(value(saved)), given: \(value(resumed)))"
         }
     }
+
+    /// The settings `new` changes from `old`, as "lr 0.001 → 0.0005" (a setting left out is
+    /// "unset"), in name order. Not counted: where the run's folder is written from
+    /// (`checkpoint-dir`, which a resume from another folder spells out), and the channels a
+    /// run recorded before the setting existed read its images with (filled in on resume).
+    public static func changes(from old: TrainingConfiguration, to new: TrainingConfiguration) -> [String] {
+        var before = old.flattened, after = new.flattened
+        before["checkpoint-dir"] = nil
+        after["checkpoint-dir"] = nil
+        if before["channels"] == nil { after["channels"] = nil }
+        return Set(before.keys).union(after.keys).sorted().compactMap { key in
+            before[key] == after[key] ? nil : "\(key) \(before[key] ?? "unset") → \(after[key] ?? "unset")"
+        }
+    }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RunLog
+import RunRecording
 import Training
 
 /// `joule train`: trains a classifier or an energy and records the run.
@@ -73,7 +74,7 @@ struct TrainCommand: ParsableCommand {
         }
         for warning in prepared.warnings { Self.log("joule train: warning: \(warning)") }
         if let saved = resumeFrom?.configuration {
-            let changes = TrainingRecorder.changes(from: saved, to: c)
+            let changes = ResumeCompatibility.changes(from: saved, to: c)
             if !changes.isEmpty { Self.log("joule train: resuming with changed settings: \(changes.joined(separator: ", "))") }
         }
 
@@ -83,7 +84,7 @@ struct TrainCommand: ParsableCommand {
         let dryRun = output.dryRun
         let folder = URL(fileURLWithPath: c.checkpointDirectory, isDirectory: true).appendingPathComponent(runID, isDirectory: true)
             .standardizedFileURL
-        let recorder = try dryRun ? nil : TrainingRecorder(
+        let recorder = try dryRun ? nil : StoreRecorder(
             store: RunStore(path: store.path, createDirectory: true), runID: runID, configuration: c,
             resumedStep: resumeFrom?.progress.step, previous: resumeFrom?.configuration, folder: folder, name: output.name,
             experiment: output.experiment, tags: try parsedTags())
@@ -96,7 +97,7 @@ struct TrainCommand: ParsableCommand {
             Self.log("joule train: \(error)")
             if let recorder {
                 do {
-                    try recorder.finish(.failed, reason: "\(error)")
+                    try recorder.end(.failed(reason: "\(error)"))
                     Self.log("the run \(runID) is recorded as FAILED in \(store.path)")
                 } catch let recording {
                     Self.log("the run \(runID) could not be recorded as FAILED in \(store.path): \(recording)")
@@ -107,7 +108,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     private func run(_ c: TrainingConfiguration, prepared: RunPreparation, runID: String, resumeFrom: TrainingCheckpoint?,
-                     recorder: TrainingRecorder?, folder: URL, store: RunStoreLocation) throws {
+                     recorder: StoreRecorder?, folder: URL, store: RunStoreLocation) throws {
         let dryRun = output.dryRun
         let directory = dryRun ? nil : URL(fileURLWithPath: c.checkpointDirectory, isDirectory: true)
         let reporter = { (total: Int) in ProgressReporter(totalSteps: dryRun ? 3 : total) }
@@ -132,18 +133,18 @@ struct TrainCommand: ParsableCommand {
         do {
             summary = try train()
         } catch TrainingError.stopped(let signal, let step) {
-            try? recorder?.finish(.killed, reason: "\(signal) at step \(step)")
+            try? recorder?.end(.stopped(reason: "\(signal) at step \(step)"))
             Self.log("joule train: stopped by \(signal) at step \(step); resume with: "
                      + CommandHint.command(["train", "--resume", runID], store: store))
             throw ExitCode(signal == "SIGTERM" ? 143 : 130)
         }
         // The training succeeded; a store that cannot record its end is only a warning.
         do {
-            try recorder?.finish(.finished)
+            try recorder?.end(.finished)
         } catch {
             Self.log("joule train: the run finished but the run store could not record it: \(error)")
         }
-        summary.runStoreSeconds = recorder?.secondsWriting
+        summary.runStoreSeconds = recorder?.secondsRecording
         if output.json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
