@@ -52,14 +52,20 @@ let package = Package(
         .plugin(name: "CodeVersionPlugin", capability: .buildTool()),
         .target(name: "JouleVersion", plugins: ["CodeVersionPlugin"]),
 
-        // The trainer: configurations, checkpoints, the training loop, progress.
-        .target(name: "Training", dependencies: [
-            "Tensors", "Layers", "Optimizers", "Datasets", "Checkpoints", "Sampling", "Objectives", "Metrics",
+        // What a run is, below both training and evaluation: its configuration (YAML files),
+        // checkpoint format, data, and the models and samplers built from them.
+        .target(name: "Runs", dependencies: [
+            "Tensors", "Layers", "Optimizers", "Datasets", "Checkpoints", "Sampling", "Objectives",
             .product(name: "Yams", package: "Yams"),
         ]),
 
+        // The trainer: the training loop, objectives' steps, divergence guard, progress, recording protocol.
+        .target(name: "Training", dependencies: [
+            "Runs", "Tensors", "Layers", "Optimizers", "Datasets", "Checkpoints", "Sampling", "Objectives", "Metrics",
+        ]),
+
         // The run store's side of recording a training run: `Training`'s RunRecorder over RunLog.
-        .target(name: "RunRecording", dependencies: ["Training", "RunLog", "JouleVersion"]),
+        .target(name: "RunRecording", dependencies: ["Runs", "Training", "RunLog", "JouleVersion"]),
 
         // Samplers over any energy: SGLD/Langevin, MALA, Metropolis, the replay buffer.
         .target(name: "Sampling", dependencies: ["Tensors"]),
@@ -82,20 +88,21 @@ let package = Package(
         .target(name: "Uncertainty", dependencies: ["Tensors", "Layers", "Sampling", "Objectives", "Datasets", "Metrics"]),
 
         // `joule evaluate`: a run's calibration and OOD report, and its rows for the store.
-        .target(name: "Evaluation", dependencies: ["Training", "Objectives", "Uncertainty", "Metrics", "RunLog", "Datasets", "Layers", "Sampling", "Tensors"]),
+        .target(name: "Evaluation", dependencies: ["Runs", "Objectives", "Uncertainty", "Metrics", "RunLog", "Datasets", "Layers", "Sampling",
+                                                   "Tensors"]),
 
         // Benchmarks behind `joule bench`.
         .target(name: "JouleBench", dependencies: ["Tensors", "Layers", "Optimizers", "Sampling", "Objectives", "COpenBLAS", "CJouleKernels"]),
 
         .executableTarget(name: "joule", dependencies: [
-            "JouleBench", "Training", "RunRecording", "RunLog", "Reports", "Evaluation", "Uncertainty", "Metrics", "JouleVersion",
+            "JouleBench", "Runs", "Training", "RunRecording", "RunLog", "Reports", "Evaluation", "Uncertainty", "Metrics", "JouleVersion",
             "Objectives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Fuzz targets for every parser of outside input (scripts/fuzz.sh builds them with
         // libFuzzer; an ordinary build replays a corpus through them).
-        .executableTarget(name: "JouleFuzz", dependencies: ["Datasets", "Checkpoints", "RunLog", "Training"]),
+        .executableTarget(name: "JouleFuzz", dependencies: ["Datasets", "Checkpoints", "RunLog", "Runs"]),
 
         // What the test targets share: temporary folders, the package's root, a seeded generator.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -105,13 +112,13 @@ let package = Package(
         .testTarget(name: "LayersTests", dependencies: ["Layers", "Tensors"]),
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Tensors"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors", "CZlib", "CPNG", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "RunRecording", "Layers", "Datasets", "Tensors", "Checkpoints", "RunLog",
+        .testTarget(name: "TrainingTests", dependencies: ["Runs", "Training", "RunRecording", "Layers", "Datasets", "Tensors", "Checkpoints", "RunLog",
                                                    "TestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog"], exclude: ["Fixtures"]),
         .testTarget(name: "SamplingTests", dependencies: ["Sampling", "Tensors"]),
         .testTarget(name: "ObjectivesTests", dependencies: ["Objectives", "Sampling", "Layers", "Optimizers", "Datasets", "Metrics", "Tensors"]),
-        .testTarget(name: "UncertaintyTests", dependencies: ["Uncertainty", "Evaluation", "Datasets", "Layers", "Sampling", "Tensors"]),
+        .testTarget(name: "UncertaintyTests", dependencies: ["Uncertainty", "Evaluation", "Runs", "Datasets", "Layers", "Sampling", "Tensors"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "Tensors", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "RunLog", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TestSupport"]),

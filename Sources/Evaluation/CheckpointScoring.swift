@@ -1,5 +1,5 @@
 import Layers
-import Training
+import Runs
 import Uncertainty
 
 extension TrainingCheckpoint {

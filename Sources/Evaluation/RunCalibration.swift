@@ -1,7 +1,7 @@
 import Datasets
 import Foundation
 import Metrics
-import Training
+import Runs
 import Uncertainty
 
 /// `joule calibrate`: fits a calibrator on the run's validation hold-out and measures the

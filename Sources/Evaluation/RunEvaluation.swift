@@ -1,7 +1,7 @@
 import Datasets
 import Foundation
 import Metrics
-import Training
+import Runs
 import Uncertainty
 
 /// `joule evaluate`: a trained run's classification, calibration and OOD detection.

@@ -4,8 +4,8 @@ import Layers
 import Metrics
 import Objectives
 import Sampling
+import Runs
 import Tensors
-import Training
 
 /// `joule evaluate` on a toy-density run: how close the model comes to held-out data, as
 /// MMD² under a Gaussian kernel, beside the same measure for the untrained network (same

@@ -2,7 +2,7 @@ import Checkpoints
 import Datasets
 import Foundation
 import RunLog
-import Training
+import Runs
 
 /// The parsers of outside input, each driven with arbitrary bytes through the public entry
 /// point a user's file reaches. A thrown error is the right answer to bad input; a crash, a

@@ -1,6 +1,7 @@
 import Foundation
 import JouleVersion
 import RunLog
+import Runs
 import Training
 
 /// Records a training run in the run store as it goes (`RunRecorder` over SQLite): the run

@@ -1,5 +1,6 @@
 import Checkpoints
 import Foundation
+import Runs
 import Tensors
 
 /// How both trainers write a run's checkpoints, so a run killed at any moment can resume

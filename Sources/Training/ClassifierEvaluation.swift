@@ -1,5 +1,6 @@
 import Datasets
 import Layers
+import Runs
 import Tensors
 
 /// Accuracy and mean cross-entropy of a classifier on a dataset, in evaluation mode.

@@ -3,6 +3,7 @@ import Foundation
 import Layers
 import Objectives
 import Optimizers
+import Runs
 import Tensors
 
 /// What a finished (or stopped) run reports.
@@ -117,7 +118,7 @@ public struct ClassifierTrainer {
                 jem = JEMTraining(settings: c.jemSettings, train: data.train, classes: classes, generator: &bufferGenerator)
             }
             if let perClass = c.jemSettings.labelsPerClass {
-                let labeled = try JEMTraining.labeledIndices(data.train, perClass: perClass, classes: classes, seed: c.seed &+ 3)
+                let labeled = try TrainingData.labeledIndices(data.train, perClass: perClass, classes: classes, seed: c.seed &+ 3)
                 progress.labeledSampler = BatchSampler(indices: labeled, batchSize: c.batchSize, seed: c.seed &+ 4)
             }
         }

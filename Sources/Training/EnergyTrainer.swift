@@ -4,6 +4,7 @@ import Layers
 import Objectives
 import Optimizers
 import Sampling
+import Runs
 import Tensors
 
 /// Trains an energy E(x) (a single-output network) by score matching
@@ -32,9 +33,7 @@ public struct EnergyTrainer {
     public var totalSteps: Int { configuration.steps ?? configuration.epochs * stepsPerEpoch }
 
     /// E(x): the network's single output per sample.
-    static func energy(_ model: AnyLayer) -> EnergyFunction {
-        { x in model(x, context: .inference()).reshaped(to: [x.shape[0]]) }
-    }
+    static func energy(_ model: AnyLayer) -> EnergyFunction { ScalarEnergy.of(model) }
 
     public func run(runID: String, resume: TrainingCheckpoint? = nil, stopAfterSteps: Int? = nil) throws -> TrainingSummary {
         let c = configuration, settings = c.scoreMatchingSettings
@@ -236,7 +235,7 @@ public struct EnergyTrainer {
             summary.bestCheckpoint = bestURL.path
             if configuration.isLearnedSampler {
                 let best = try TrainingCheckpoint.read(from: bestURL)
-                summary.testLoss = try samplerDiscrepancy(LearnedSamplerRun.restore(best, path: bestURL.path), against: data.testPoints(upTo:))
+                summary.testLoss = try samplerDiscrepancy(best.learnedSampler(path: bestURL.path), against: data.testPoints(upTo:))
                 if let loss = summary.testLoss {
                     recorder?.log([("test/mmd2", loss)], step: progress.step)
                     reporter?.note(String(format: "test MMD² %.4f (best-on-validation generator)", loss))

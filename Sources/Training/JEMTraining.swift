@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import Layers
 import Objectives
+import Runs
 import Sampling
 import Tensors
 
@@ -9,7 +10,7 @@ import Tensors
 /// (sample from the buffer with the parameters held constant, then the loss of data and
 /// samples in one forward pass, then the chains back into the buffer).
 struct JEMTraining {
-    static let bufferKey = "replay_buffer"
+    static let bufferKey = TrainingCheckpoint.replayBufferKey
     let settings: JEMSettings
     var chains: PersistentChains
     /// The loss weights in force (the settings', plus any divergence remedy).
@@ -80,22 +81,6 @@ struct JEMTraining {
             ("time/sampling_seconds", Double(sampled - start) / 1e9), ("time/update_seconds", Double(finished - sampled) / 1e9),
         ]
         return (loss, gradient, t, needsSamples ? t.energyGap : nil, metrics)
-    }
-
-    /// The labelled subset of semi-supervised training: `perClass` images of each class,
-    /// a seeded choice that a resumed run makes identically.
-    static func labeledIndices(_ train: ImageDataset, perClass: Int, classes: Int, seed: UInt64) throws -> [Int] {
-        var generator = SeededGenerator(seed: seed)
-        var chosen: [Int] = []
-        for c in 0..<classes {
-            let members = train.labels.indices.filter { train.labels[$0] == c }
-            guard members.count >= perClass else {
-                throw ConfigurationError.invalid(key: "labels-per-class",
-                                                 problem: "class \(c) has \(members.count) training images, fewer than \(perClass)")
-            }
-            chosen += members.shuffled(using: &generator).prefix(perClass)
-        }
-        return chosen.sorted()
     }
 
     /// Up to 64 chains spread evenly over the buffer (so every class's segment shows).

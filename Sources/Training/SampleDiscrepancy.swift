@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import Runs
 import Tensors
 
 /// How far a set of samples lies from reference data: the unbiased MMD² under a Gaussian

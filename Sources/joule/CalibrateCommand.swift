@@ -3,6 +3,7 @@ import Evaluation
 import Foundation
 import Metrics
 import RunLog
+import Runs
 import Training
 
 /// `joule calibrate RUN --method temperature`: fits a calibrator on validation and keeps it

@@ -3,6 +3,7 @@ import Evaluation
 import Foundation
 import Metrics
 import RunLog
+import Runs
 import Training
 import Uncertainty
 

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
+import Evaluation
 import RunLog
-import Training
+import Runs
 
 /// `joule sample RUN --out grid.png`: SGLD samples of a trained model as a PNG grid.
 struct SampleCommand: ParsableCommand {

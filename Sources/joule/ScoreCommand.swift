@@ -2,6 +2,7 @@ import ArgumentParser
 import Datasets
 import Evaluation
 import Foundation
+import Runs
 import Training
 import Uncertainty
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RunLog
 import RunRecording
+import Runs
 import Training
 
 /// `joule train`: trains a classifier or an energy and records the run.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Objectives
-import Training
+import Runs
 
 /// The defaults `joule train --help` states, read from the settings themselves so the help
 /// never disagrees with what a run uses.

@@ -1,5 +1,6 @@
 import Foundation
-import Training
+import Runs
+import Runs
 
 /// The settings given on `joule train`'s command line, applied over a configuration (the
 /// defaults, a YAML file, or a checkpoint's).

@@ -6,6 +6,7 @@ import RunRecording
 import Tensors
 import Testing
 import TestSupport
+@testable import Runs
 @testable import Training
 
 /// The parts of crash safety a unit test can see; `scripts/crash-check.sh` kills real runs.

@@ -1,6 +1,7 @@
 import Foundation
 import RunLog
 import Testing
+@testable import Runs
 @testable import Training
 
 /// Files written by the code before the training layer's redesign (issue 23;

@@ -2,6 +2,7 @@ import Checkpoints
 import Foundation
 import Tensors
 import Testing
+@testable import Runs
 @testable import Training
 
 /// `--objective jem` on tiny data: the buffer travels in the checkpoint and a resumed run
@@ -44,11 +45,11 @@ import Testing
 
     @Test func semiSupervisedTrainingUsesAFixedLabelledSubset() throws {
         let data = TrainingTests.tinyData()
-        let chosen = try JEMTraining.labeledIndices(data.train, perClass: 4, classes: 3, seed: 9)
+        let chosen = try TrainingData.labeledIndices(data.train, perClass: 4, classes: 3, seed: 9)
         #expect(chosen.count == 12 && Set(chosen).count == 12)
         #expect((0..<3).allSatisfy { c in chosen.filter { data.train.labels[$0] == c }.count == 4 })
-        #expect(try JEMTraining.labeledIndices(data.train, perClass: 4, classes: 3, seed: 9) == chosen)
-        #expect(throws: ConfigurationError.self) { try JEMTraining.labeledIndices(data.train, perClass: 1_000, classes: 3, seed: 9) }
+        #expect(try TrainingData.labeledIndices(data.train, perClass: 4, classes: 3, seed: 9) == chosen)
+        #expect(throws: ConfigurationError.self) { try TrainingData.labeledIndices(data.train, perClass: 1_000, classes: 3, seed: 9) }
         // A few labels per class still train a classifier on the easy task.
         var c = Self.configuration(labelsPerClass: 5)
         c.steps = 120

@@ -4,6 +4,7 @@ import Objectives
 import RunLog
 import Tensors
 import Testing
+@testable import Runs
 @testable import Training
 
 /// `--objective vera|meg|kim-bengio` through both trainers on tiny data: the generator's whole
@@ -135,7 +136,7 @@ import Testing
         var c = Self.configuration(.kimBengio)
         c.dataset = "toy:rings"
         var rng = SeededGenerator(seed: 1)
-        let sampler = try LearnedSamplerRun.makeSampler(c, sampleShape: [2], using: &rng)
+        let sampler = try LearnedSamplerConstruction.makeSampler(c, sampleShape: [2], using: &rng)
         #expect(BatchNormEntropy.unitCount(of: sampler.module.generator) == 16 + 16 + 2)
     }
 

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Testing
+@testable import Runs
 @testable import Training
 
 /// `RunPreparation`: data checked before a run is recorded, caps recorded as used, and runs

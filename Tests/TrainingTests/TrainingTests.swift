@@ -5,6 +5,7 @@ import Layers
 import Tensors
 import Testing
 import TestSupport
+@testable import Runs
 @testable import Training
 
 /// The trainer on tiny synthetic data: exact resume, configuration files, checkpoints,

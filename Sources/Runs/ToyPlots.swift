@@ -3,12 +3,12 @@ import Sampling
 import Tensors
 
 /// Pictures of a 2-D energy: its density exp(−E) on a grid, and samples drawn over the data.
-enum ToyPlots {
+public enum ToyPlots {
     /// The square shown, [−4.5, 4.5]², which holds every toy density.
-    static let extent: Float = 4.5
+    public static let extent: Float = 4.5
 
     /// exp(−E) on a size×size grid (y up), scaled to its maximum, coloured dark → bright.
-    static func densityImage(energy: EnergyFunction, size: Int = 160) -> [UInt8] {
+    public static func densityImage(energy: EnergyFunction, size: Int = 160) -> [UInt8] {
         let step = 2 * extent / Float(size)
         var points: [Float] = []
         points.reserveCapacity(size * size * 2)
@@ -28,7 +28,7 @@ enum ToyPlots {
     }
 
     /// Samples (dark) over the data (light grey) on a white size×size square.
-    static func scatterImage(samples: Tensor, data: Tensor, size: Int = 320) -> [UInt8] {
+    public static func scatterImage(samples: Tensor, data: Tensor, size: Int = 320) -> [UInt8] {
         var pixels = [UInt8](repeating: 255, count: size * size * 3)
         func plot(_ t: Tensor, _ value: (UInt8, UInt8, UInt8), limit: Int) {
             let v = t.scalars

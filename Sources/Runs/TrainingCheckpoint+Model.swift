@@ -3,10 +3,13 @@ import Objectives
 import Tensors
 
 extension TrainingCheckpoint {
+    /// The name under `state.` of a JEM run's replay buffer.
+    public static let replayBufferKey = "replay_buffer"
+
     /// The image shape [C, H, W] the model takes (recorded since the JEM work; older JEM
     /// checkpoints give it through their replay buffer).
     public func inputShape(path: String) throws -> [Int] {
-        guard let shape = progress.inputShape ?? extraState[JEMTraining.bufferKey].map({ Array($0.shape.dropFirst()) }),
+        guard let shape = progress.inputShape ?? extraState[TrainingCheckpoint.replayBufferKey].map({ Array($0.shape.dropFirst()) }),
               shape.count == 3 else {
             throw TrainingError.badCheckpoint(path: path, problem: "no input shape recorded (written by an older Joule)")
         }
@@ -45,21 +48,5 @@ extension TrainingCheckpoint {
                                                               classes: classes, using: &initGenerator)
             .loading(modelStateDict)
         return (model, shape, classes)
-    }
-}
-
-extension TrainingCheckpoint {
-    /// The trained generator side of a learned-sampler run (vera, meg, kim-bengio).
-    public func learnedSampler(path: String) throws -> LearnedSampler {
-        guard configuration.isLearnedSampler else {
-            throw TrainingError.badCheckpoint(path: path, problem: "a \(configuration.objective) run has no generator")
-        }
-        return try LearnedSamplerRun.restore(self, path: path)
-    }
-
-    /// The run's generator as it was before training (same seed), for comparisons.
-    public func untrainedLearnedSampler(path: String) throws -> LearnedSampler {
-        let shape = configuration.dataset.hasPrefix("toy:") ? [2] : try inputShape(path: path)
-        return try LearnedSamplerRun(configuration: configuration, sampleShape: shape).sampler
     }
 }

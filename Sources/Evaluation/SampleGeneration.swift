@@ -2,6 +2,7 @@ import Foundation
 import Layers
 import Objectives
 import Sampling
+import Runs
 import Tensors
 
 /// `joule sample`: SGLD samples of a trained model — continued from its replay buffer,
@@ -56,9 +57,9 @@ public struct SampleGeneration {
             guard labels == nil || (steps ?? 0) > 0 else {
                 throw TrainingError.dataset("the generator is unconditional: add --steps N to refine its samples toward the class by SGLD")
             }
-            starts = try LearnedSamplerRun.restore(checkpoint, path: path).samples(count: n, using: &generator)
+            starts = try checkpoint.learnedSampler(path: path).samples(count: n, using: &generator)
         case .buffer:
-            guard let buffer = checkpoint.extraState[JEMTraining.bufferKey] else {
+            guard let buffer = checkpoint.extraState[TrainingCheckpoint.replayBufferKey] else {
                 throw TrainingError.badCheckpoint(path: path, problem: "no replay buffer (not a JEM run): use --from noise"
                                                   + (c.isLearnedSampler ? " or --from generator" : ""))
             }
@@ -116,15 +117,15 @@ public struct SampleGeneration {
         // Toy runs' models read 2-D points ([N, 2]; their recorded input shape is 1×1×2).
         let isPoints = c.dataset.hasPrefix("toy:")
         if origin(for: c) == .generator {
-            let drawn = try LearnedSamplerRun.restore(checkpoint, path: path).samples(count: count, using: &generator)
+            let drawn = try checkpoint.learnedSampler(path: path).samples(count: count, using: &generator)
             guard let steps, steps > 0 else { return drawn }
             var sgld = SGLD.langevin(steps: steps, stepSize: stepSize ?? c.scoreMatchingSettings.sampleStepSize ?? 0.005)
             sgld.clampRange = isPoints ? nil : -1...1
-            return sgld.run(from: drawn, energy: EnergyTrainer.energy(model), using: &generator).samples
+            return sgld.run(from: drawn, energy: ScalarEnergy.of(model), using: &generator).samples
         }
         let extent = isPoints ? ToyPlots.extent : 1
         let starts = Tensor(randomUniform: [count] + (isPoints ? [2] : shape), lower: -extent, upper: extent, using: &generator)
-        return settings.sample(c.objective, energy: EnergyTrainer.energy(model), from: starts, clamp: isPoints ? nil : -1...1,
+        return settings.sample(c.objective, energy: ScalarEnergy.of(model), from: starts, clamp: isPoints ? nil : -1...1,
                                using: &generator)
     }
 }

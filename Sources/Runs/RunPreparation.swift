@@ -51,7 +51,7 @@ public struct RunPreparation {
             if c.objective == "jem" || c.isLearnedSampler {
                 try c.jemSettings.validate(classes: classes)
                 if let perClass = c.jemSettings.labelsPerClass {
-                    _ = try JEMTraining.labeledIndices(images.train, perClass: perClass, classes: classes, seed: c.seed &+ 3)
+                    _ = try TrainingData.labeledIndices(images.train, perClass: perClass, classes: classes, seed: c.seed &+ 3)
                 }
             }
             Self.note(images, requested: c.validationSize, in: &c, warnings: &warnings)

@@ -36,12 +36,14 @@ public struct JEMSettings: Codable, Sendable, Equatable {
         case marginalWeight, classificationWeight, conditionalWeight, energySquaredWeight, labelsPerClass
     }
 
-    var weights: JEMWeights {
+    /// The loss weights these settings give (p(x) and p(y|x) default to 1).
+    public var weights: JEMWeights {
         JEMWeights(classification: classificationWeight ?? 1, marginal: marginalWeight ?? 1, conditional: conditionalWeight,
                    energySquared: energySquaredWeight)
     }
 
-    var sgld: SGLD { SGLD(steps: sgldSteps, stepSize: sgldStepSize, noise: sgldNoise, precision: precision) }
+    /// The sampler these settings give.
+    public var sgld: SGLD { SGLD(steps: sgldSteps, stepSize: sgldStepSize, noise: sgldNoise, precision: precision) }
 
     /// What the sampler's convolutions really multiply in on this CPU (the params table's
     /// value): bfloat16 falls back to float32 without native instructions.
@@ -50,7 +52,7 @@ public struct JEMSettings: Codable, Sendable, Equatable {
     }
 
     /// Checks ranges; the message names the setting.
-    func validate(classes: Int?) throws {
+    public func validate(classes: Int?) throws {
         func fail(_ key: String, _ problem: String) -> ConfigurationError { .invalid(key: key, problem: problem) }
         guard sgldSteps >= 0 else { throw fail("sgld-steps", "must not be negative") }
         guard sgldStepSize >= 0, sgldStepSize.isFinite else { throw fail("sgld-step-size", "must not be negative") }

@@ -44,14 +44,14 @@ public enum EnergyData: Sendable {
     }
 
     /// The shape of one sample as the model reads it: [2] for points, [C, H, W] for images.
-    var sampleShape: [Int] {
+    public var sampleShape: [Int] {
         if case .points = self { return [2] }
         return inputShape
     }
 
     /// The first `limit` validation examples as one tensor (nil when there is none); only
     /// those images are decoded.
-    func validationPoints(upTo limit: Int) -> Tensor? {
+    public func validationPoints(upTo limit: Int) -> Tensor? {
         switch self {
         case .images(let data): return data.validation.map { $0.batch(Array(0..<min(limit, $0.count))).images }
         case .points(_, _, let validation): return validation.sliced(alongAxis: 0, range: 0..<min(limit, validation.shape[0]))
@@ -59,13 +59,13 @@ public enum EnergyData: Sendable {
     }
 
     /// The first `limit` test images as one tensor (images with a test split only).
-    func testPoints(upTo limit: Int) -> Tensor? {
+    public func testPoints(upTo limit: Int) -> Tensor? {
         guard case .images(let data) = self, let test = data.test else { return nil }
         return test.batch(Array(0..<min(limit, test.count))).images
     }
 
     /// The training examples at `indices`, as the model's input.
-    func trainingBatch(_ indices: [Int]) -> Tensor {
+    public func trainingBatch(_ indices: [Int]) -> Tensor {
         switch self {
         case .images(let data): return data.train.batch(indices).images
         case .points(_, let train, _): return train.gathering(atIndices: indices, alongAxis: 0)
@@ -73,7 +73,7 @@ public enum EnergyData: Sendable {
     }
 
     /// The validation set in batches of at most `size` (nil when there is none).
-    func validationBatches(size: Int) -> [Tensor]? {
+    public func validationBatches(size: Int) -> [Tensor]? {
         switch self {
         case .images(let data):
             guard let validation = data.validation else { return nil }
@@ -87,7 +87,7 @@ public enum EnergyData: Sendable {
     }
 
     /// The test set in batches (images with a test split only).
-    func testBatches(size: Int) -> [Tensor]? {
+    public func testBatches(size: Int) -> [Tensor]? {
         guard case .images(let data) = self, let test = data.test else { return nil }
         return stride(from: 0, to: test.count, by: size).map { test.batch(Array($0..<min($0 + size, test.count))).images }
     }

@@ -42,7 +42,7 @@ public struct ScoreMatchingSettings: Codable, Sendable, Equatable {
     var projectionDistribution: ScoreMatching.Projection { ScoreMatching.Projection(rawValue: projection) ?? .rademacher }
 
     /// The loss of `objective` on a batch.
-    func loss(_ objective: String, energy: @escaping EnergyFunction, data x: Tensor,
+    public func loss(_ objective: String, energy: @escaping EnergyFunction, data x: Tensor,
               using generator: inout SeededGenerator) throws -> Tensor {
         switch objective {
         case "esm": return try ScoreMatching.exact(energy: energy, data: x, maximumDimension: exactLimit)
@@ -70,7 +70,7 @@ public struct ScoreMatchingSettings: Codable, Sendable, Equatable {
     }
 
     /// Checks ranges; the message names the setting.
-    func validate() throws {
+    public func validate() throws {
         func fail(_ key: String, _ problem: String) -> ConfigurationError { .invalid(key: key, problem: problem) }
         for (key, value) in [("sigma", sigma), ("sigma-max", sigmaLargest), ("sigma-min", sigmaSmallest), ("sample-step-size", sampleStepSize ?? 1)] {
             guard value > 0, value.isFinite else { throw fail(key, "must be a positive number") }

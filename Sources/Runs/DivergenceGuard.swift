@@ -22,7 +22,8 @@ public struct DivergenceGuardSettings: Codable, Sendable, Equatable {
 
     public init() {}
 
-    func validate() throws {
+    /// Checks ranges; the message names the setting.
+    public func validate() throws {
         func fail(_ key: String, _ problem: String) -> ConfigurationError { .invalid(key: key, problem: problem) }
         guard lossBound > 0 else { throw fail("guard-loss-bound", "must be positive") }
         guard energyGapBound > 0 else { throw fail("guard-gap-bound", "must be positive") }
@@ -33,7 +34,7 @@ public struct DivergenceGuardSettings: Codable, Sendable, Equatable {
     }
 
     /// Why a step counts as diverged, or nil when it is fine.
-    func problem(loss: Float, energyGap: Float?) -> String? {
+    public func problem(loss: Float, energyGap: Float?) -> String? {
         if !loss.isFinite { return "loss is \(loss)" }
         if abs(loss) > lossBound { return "|loss| \(loss) exceeds \(lossBound)" }
         if let energyGap {
@@ -54,7 +55,7 @@ public struct DivergenceGuardState: Codable, Sendable, Equatable {
     public init() {}
 
     /// One more recovery under `settings`.
-    func escalated(_ settings: DivergenceGuardSettings) -> DivergenceGuardState {
+    public func escalated(_ settings: DivergenceGuardSettings) -> DivergenceGuardState {
         var next = self
         next.recoveries += 1
         next.learningRateScale *= settings.learningRateFactor

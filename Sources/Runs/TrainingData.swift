@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import Tensors
 
 /// The images a run trains, validates and tests on.
 public struct TrainingData: Sendable {
@@ -45,5 +46,21 @@ public struct TrainingData: Sendable {
         guard held > 0 else { return TrainingData(train: full, validation: nil, test: test) }
         let (train, validation) = DataSplit.holdOut(count: full.count, validationCount: held, seed: holdOutSeed)
         return TrainingData(train: full.subset(train), validation: full.subset(validation), test: test)
+    }
+
+    /// The labelled subset of semi-supervised training: `perClass` images of each class,
+    /// a seeded choice that a resumed run makes identically.
+    public static func labeledIndices(_ train: ImageDataset, perClass: Int, classes: Int, seed: UInt64) throws -> [Int] {
+        var generator = SeededGenerator(seed: seed)
+        var chosen: [Int] = []
+        for c in 0..<classes {
+            let members = train.labels.indices.filter { train.labels[$0] == c }
+            guard members.count >= perClass else {
+                throw ConfigurationError.invalid(key: "labels-per-class",
+                                                 problem: "class \(c) has \(members.count) training images, fewer than \(perClass)")
+            }
+            chosen += members.shuffled(using: &generator).prefix(perClass)
+        }
+        return chosen.sorted()
     }
 }

@@ -39,7 +39,7 @@ public enum SampleGrid {
 
     /// Writes a PNG atomically (temporary file in the same folder, then a rename), making
     /// the folder if needed.
-    static func writePNG(_ pixels: [UInt8], width: Int, height: Int, channels: Int, to url: URL) throws {
+    public static func writePNG(_ pixels: [UInt8], width: Int, height: Int, channels: Int, to url: URL) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         do {
