@@ -1,4 +1,5 @@
 // swift-tools-version: 6.0
+import CompilerPluginSupport
 import PackageDescription
 
 /// Joule: energy-based training and uncertainty for classifiers, on a Swift tensor engine.
@@ -17,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.1"),
     ],
     targets: [
         // C libraries from Debian packages (see scripts/install-deps.sh).
@@ -52,20 +54,30 @@ let package = Package(
         .plugin(name: "CodeVersionPlugin", capability: .buildTool()),
         .target(name: "JouleVersion", plugins: ["CodeVersionPlugin"]),
 
+        // Typed settings, each declared once: `@SettingsGroup` writes a group's command-line
+        // options, YAML reading, Codable keys, run-store params and resume check.
+        .macro(name: "SettingsMacros", dependencies: [
+            .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+            .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
+        ]),
+        .target(name: "Settings", dependencies: [
+            "SettingsMacros", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
+
         // What a run is, below both training and evaluation: its configuration (YAML files),
         // checkpoint format, data, and the models and samplers built from them.
         .target(name: "Runs", dependencies: [
-            "Tensors", "Layers", "Optimizers", "Datasets", "Checkpoints", "Sampling", "Objectives",
-            .product(name: "Yams", package: "Yams"),
+            "Settings", "Tensors", "Layers", "Optimizers", "Datasets", "Checkpoints", "Sampling", "Objectives",
         ]),
 
         // The trainer: the training loop, objectives' steps, divergence guard, progress, recording protocol.
         .target(name: "Training", dependencies: [
-            "Runs", "Tensors", "Layers", "Optimizers", "Datasets", "Checkpoints", "Sampling", "Objectives", "Metrics",
+            "Runs", "Settings", "Tensors", "Layers", "Optimizers", "Datasets", "Checkpoints", "Sampling", "Objectives", "Metrics",
         ]),
 
         // The run store's side of recording a training run: `Training`'s RunRecorder over RunLog.
-        .target(name: "RunRecording", dependencies: ["Runs", "Training", "RunLog", "JouleVersion"]),
+        .target(name: "RunRecording", dependencies: ["Runs", "Settings", "Training", "RunLog", "JouleVersion"]),
 
         // Samplers over any energy: SGLD/Langevin, MALA, Metropolis, the replay buffer.
         .target(name: "Sampling", dependencies: ["Tensors"]),
@@ -95,7 +107,7 @@ let package = Package(
         .target(name: "JouleBench", dependencies: ["Tensors", "Layers", "Optimizers", "Sampling", "Objectives", "COpenBLAS", "CJouleKernels"]),
 
         .executableTarget(name: "joule", dependencies: [
-            "JouleBench", "Runs", "Training", "RunRecording", "RunLog", "Reports", "Evaluation", "Uncertainty", "Metrics", "JouleVersion",
+            "JouleBench", "Runs", "Settings", "Training", "RunRecording", "RunLog", "Reports", "Evaluation", "Uncertainty", "Metrics", "JouleVersion",
             "Objectives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -112,7 +124,7 @@ let package = Package(
         .testTarget(name: "LayersTests", dependencies: ["Layers", "Tensors"]),
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Tensors"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors", "CZlib", "CPNG", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Runs", "Training", "RunRecording", "Layers", "Datasets", "Tensors", "Checkpoints", "RunLog",
+        .testTarget(name: "TrainingTests", dependencies: ["Runs", "Settings", "Training", "RunRecording", "Layers", "Datasets", "Tensors", "Checkpoints", "RunLog",
                                                    "TestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog"], exclude: ["Fixtures"]),

@@ -113,7 +113,9 @@ for path in sys.argv[1:]:
     progress["sampler"]["position"] = 0
     header["__metadata__"]["progress"] = json.dumps(progress, separators=(",", ":"), sort_keys=True)
     text = json.dumps(header, separators=(",", ":")).encode()
-    name = "joule-" + json.loads(header["__metadata__"]["configuration"])["objective"] + ".safetensors"
+    configuration = json.loads(header["__metadata__"]["configuration"])
+    # Format 2 groups the settings ("core"); earlier checkpoints are flat.
+    name = "joule-" + configuration.get("core", configuration)["objective"] + ".safetensors"
     put("safetensors", name, struct.pack("<Q", len(text)) + text + raw[8 + length:])
 put("yaml", "jem.yaml", """objective: jem
 model: mlp

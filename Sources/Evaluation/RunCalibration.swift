@@ -77,8 +77,8 @@ public struct RunCalibration {
     /// dataset has no test split, and says so).
     public func run(_ checkpoint: TrainingCheckpoint, url: URL, log: (String) -> Void = { _ in })
         throws -> (stored: StoredCalibrator, outcome: Outcome) {
-        guard !checkpoint.configuration.isScoreMatching else {
-            throw EvaluationError.invalid("\(url.path): a \(checkpoint.configuration.objective) energy has no class probabilities to calibrate")
+        guard !checkpoint.configuration.core.objective.isScoreMatching else {
+            throw EvaluationError.invalid("\(url.path): a \(checkpoint.configuration.core.objective) energy has no class probabilities to calibrate")
         }
         let (model, _, _) = try checkpoint.makeModel(path: url.path)
         let data = try TrainingData.load(checkpoint.configuration)

@@ -31,7 +31,7 @@ public struct RunEvaluation {
         }
         guard !settings.scores.isEmpty else { throw EvaluationError.invalid("no scores to compute") }
         for score in settings.scores where !scoringModel.supports(score) {
-            throw EvaluationError.invalid("score \(score.name) needs a classifier head, which this \(checkpoint.configuration.objective) "
+            throw EvaluationError.invalid("score \(score.name) needs a classifier head, which this \(checkpoint.configuration.core.objective) "
                                           + "energy does not have (available: log-px, energy, grad-norm, sgld-delta)")
         }
         let data = try TrainingData.load(checkpoint.configuration)

@@ -32,8 +32,8 @@ public struct SampleGeneration {
 
     /// Where chains start for a run: `start`, else the generator (learned samplers), the replay
     /// buffer (JEM) or noise (score matching).
-    public func origin(for configuration: TrainingConfiguration) -> Start {
-        start ?? (configuration.isLearnedSampler ? .generator : configuration.isScoreMatching ? .noise : .buffer)
+    public func origin(for configuration: RunConfiguration) -> Start {
+        start ?? (configuration.core.objective.isLearnedSampler ? .generator : configuration.core.objective.isScoreMatching ? .noise : .buffer)
     }
 
     /// The samples and the labels they were drawn for (nil when unconditional).
@@ -53,7 +53,7 @@ public struct SampleGeneration {
         case .noise:
             starts = Tensor(randomUniform: [n] + shape, lower: -1, upper: 1, using: &generator)
         case .generator:
-            guard c.isLearnedSampler else { throw TrainingError.dataset("a \(c.objective) run has no generator: use --from buffer or noise") }
+            guard c.core.objective.isLearnedSampler else { throw TrainingError.dataset("a \(c.core.objective) run has no generator: use --from buffer or noise") }
             guard labels == nil || (steps ?? 0) > 0 else {
                 throw TrainingError.dataset("the generator is unconditional: add --steps N to refine its samples toward the class by SGLD")
             }
@@ -61,19 +61,19 @@ public struct SampleGeneration {
         case .buffer:
             guard let buffer = checkpoint.extraState[TrainingCheckpoint.replayBufferKey] else {
                 throw TrainingError.badCheckpoint(path: path, problem: "no replay buffer (not a JEM run): use --from noise"
-                                                  + (c.isLearnedSampler ? " or --from generator" : ""))
+                                                  + (c.core.objective.isLearnedSampler ? " or --from generator" : ""))
             }
             // The run's buffer, drawn as in training (per-class segments when it has them) but
             // with no restarts: the chains continue where training left them.
-            let conditional = c.jemSettings.classConditional && buffer.shape[0] % classes == 0
+            let conditional = c.jem.classConditional && buffer.shape[0] % classes == 0
             var chains = ReplayBuffer(samples: buffer, classes: conditional ? classes : nil, reinitializationRate: 0,
                                       start: .uniform(lower: -1, upper: 1))
             starts = chains.draw(count: n, labels: conditional ? labels : nil, using: &generator).starts
         }
-        let settings = c.jemSettings
+        let settings = c.jem
         let sgld = SGLD(steps: steps ?? (origin == .buffer ? settings.sgldSteps : origin == .generator ? 0 : 100),
                         stepSize: stepSize ?? settings.sgldStepSize, noise: noise ?? settings.sgldNoise,
-                        precision: settings.precision)
+                        precision: settings.samplerPrecision)
         let jem = JointEnergyModel(model)
         let energy = labels.map { jem.conditionalEnergyFunction(labels: $0) } ?? jem.energyFunction
         return (sgld.run(from: starts, energy: energy, using: &generator).samples, labels)
@@ -84,7 +84,7 @@ public struct SampleGeneration {
     public static func writePicture(_ samples: Tensor, columns: Int, checkpoint: TrainingCheckpoint, to url: URL) throws {
         guard samples.shape.count == 2 else { return try SampleGrid.write(samples, columns: columns, to: url) }
         var data = Tensor([], shape: [0, 2])
-        if checkpoint.configuration.dataset.hasPrefix("toy:"), case .points(_, _, let validation) = try EnergyData.load(checkpoint.configuration) {
+        if checkpoint.configuration.core.dataset.isToy, case .points(_, _, let validation) = try EnergyData.load(checkpoint.configuration) {
             data = validation
         }
         let size = 320
@@ -101,31 +101,31 @@ public struct SampleGeneration {
     func unconditionalSamples(_ checkpoint: TrainingCheckpoint, model: AnyLayer, shape: [Int], path: String) throws -> Tensor {
         let c = checkpoint.configuration
         guard origin(for: c) != .buffer else {
-            throw TrainingError.dataset("a \(c.objective) run has no replay buffer: use --from noise" + (c.isLearnedSampler ? " or --from generator" : ""))
+            throw TrainingError.dataset("a \(c.core.objective) run has no replay buffer: use --from noise" + (c.core.objective.isLearnedSampler ? " or --from generator" : ""))
         }
-        guard origin(for: c) == .noise || c.isLearnedSampler else {
-            throw TrainingError.dataset("a \(c.objective) run has no generator: use --from noise")
+        guard origin(for: c) == .noise || c.core.objective.isLearnedSampler else {
+            throw TrainingError.dataset("a \(c.core.objective) run has no generator: use --from noise")
         }
-        guard label == nil, !perClass else { throw TrainingError.dataset("a \(c.objective) energy has no classes: drop --class and --per-class") }
+        guard label == nil, !perClass else { throw TrainingError.dataset("a \(c.core.objective) energy has no classes: drop --class and --per-class") }
         guard noise == nil else {
-            throw TrainingError.dataset("a \(c.objective) energy samples by Langevin, whose noise is √(2η): set --step-size, not --noise")
+            throw TrainingError.dataset("a \(c.core.objective) energy samples by Langevin, whose noise is √(2η): set --step-size, not --noise")
         }
-        var settings = c.scoreMatchingSettings
+        var settings = c.scoreMatching
         if let steps { settings.sampleSteps = steps }
         if let stepSize { settings.sampleStepSize = stepSize }
         var generator = SeededGenerator(seed: seed)
         // Toy runs' models read 2-D points ([N, 2]; their recorded input shape is 1×1×2).
-        let isPoints = c.dataset.hasPrefix("toy:")
+        let isPoints = c.core.dataset.isToy
         if origin(for: c) == .generator {
             let drawn = try checkpoint.learnedSampler(path: path).samples(count: count, using: &generator)
             guard let steps, steps > 0 else { return drawn }
-            var sgld = SGLD.langevin(steps: steps, stepSize: stepSize ?? c.scoreMatchingSettings.sampleStepSize ?? 0.005)
+            var sgld = SGLD.langevin(steps: steps, stepSize: stepSize ?? c.scoreMatching.sampleStepSize ?? 0.005)
             sgld.clampRange = isPoints ? nil : -1...1
             return sgld.run(from: drawn, energy: ScalarEnergy.of(model), using: &generator).samples
         }
         let extent = isPoints ? ToyPlots.extent : 1
         let starts = Tensor(randomUniform: [count] + (isPoints ? [2] : shape), lower: -extent, upper: extent, using: &generator)
-        return settings.sample(c.objective, energy: ScalarEnergy.of(model), from: starts, clamp: isPoints ? nil : -1...1,
+        return settings.sample(c.core.objective, energy: ScalarEnergy.of(model), from: starts, clamp: isPoints ? nil : -1...1,
                                using: &generator)
     }
 }

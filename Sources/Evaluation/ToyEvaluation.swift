@@ -57,21 +57,21 @@ public struct ToyEvaluation: Codable, Sendable {
             throw EvaluationError.invalid("\(path): not a toy-density run")
         }
         let (model, shape, _) = try checkpoint.makeModel(path: path)
-        var initGenerator = SeededGenerator(seed: c.seed)
+        var initGenerator = SeededGenerator(seed: c.core.seed)
         let untrained = c.modelSpecification.make(channels: shape[0], height: shape[1], width: shape[2], classes: 1, using: &initGenerator)
-        let settings = c.scoreMatchingSettings
+        let settings = c.scoreMatching
         let reference = points(validation.sliced(alongAxis: 0, range: 0..<min(count, validation.shape[0])))
         func energy(_ network: some Layer) -> EnergyFunction { { x in network(x, context: .inference()).reshaped(to: [x.shape[0]]) } }
         func samplerSamples(_ network: some Layer) -> [[Double]] {
             var generator = SeededGenerator(seed: seed)
             let start = Tensor(randomUniform: [count, 2], lower: -4.5, upper: 4.5, using: &generator)
-            return points(settings.sample(c.objective, energy: energy(network), from: start, clamp: nil, using: &generator))
+            return points(settings.sample(c.core.objective, energy: energy(network), from: start, clamp: nil, using: &generator))
         }
         // The density the energy stands for: exp(−E) for esm, ssm and dsm (the latter smoothed
         // by σ), and for mdsm's single-energy form (at σ₀ = σ_min); none for the noise-scaled form.
         // A learned sampler's own samples are its generator's: trained, and as initialised.
         var learned: (trained: LearnedSampler, untrained: LearnedSampler)?
-        if c.isLearnedSampler { learned = (try checkpoint.learnedSampler(path: path), try checkpoint.untrainedLearnedSampler(path: path)) }
+        if c.core.objective.isLearnedSampler { learned = (try checkpoint.learnedSampler(path: path), try checkpoint.untrainedLearnedSampler(path: path)) }
         // The trained generator in evaluation mode (its running statistics); the untrained one
         // with batch statistics, as it drew at the first step (its running statistics are
         // still the initial 0 and 1, which no batch of it ever had).
@@ -79,7 +79,7 @@ public struct ToyEvaluation: Codable, Sendable {
             var generator = SeededGenerator(seed: seed)
             return points(trained ? sampler.samples(count: count, using: &generator) : sampler.negatives(count: count, using: &generator))
         }
-        let scale: Double? = c.objective == "mdsm" && settings.form == "noise-scaled" ? nil : 1
+        let scale: Double? = c.core.objective == .mdsm && settings.form == .noiseScaled ? nil : 1
         let grid = 300
         func exactMMD(_ network: some Layer) throws -> Double? {
             guard let scale else { return nil }
@@ -95,7 +95,7 @@ public struct ToyEvaluation: Codable, Sendable {
                              mmd2Sampler: try mmd(learned.map { generatorSamples($0.trained, trained: true) } ?? samplerSamples(model)),
                              mmd2SamplerUntrained: try mmd(learned.map { generatorSamples($0.untrained, trained: false) } ?? samplerSamples(untrained)),
                              mmd2Data: try mmd(fresh),
-                             sampler: learned != nil ? "\(c.objective) generator" : c.objective == "mdsm" ? "annealed Langevin" : "Langevin",
+                             sampler: learned != nil ? "\(c.core.objective) generator" : c.core.objective == .mdsm ? "annealed Langevin" : "Langevin",
                              densityScale: scale, grid: grid)
     }
 

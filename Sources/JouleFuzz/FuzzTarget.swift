@@ -37,7 +37,9 @@ enum FuzzTarget: String, CaseIterable {
             return runCheckpoint(scratch.write(input, as: "input.safetensors"))
         case .yaml:
             let url = scratch.write(input, as: "input.yaml")
-            return (try? ConfigurationFile.apply(url, to: TrainingConfiguration()).validated()) != nil
+            var configuration = RunConfiguration()
+            guard (try? configuration.apply(contentsOf: url)) != nil else { return false }
+            return (try? configuration.validated()) != nil
         case .filter:
             return runFilter(String(decoding: input, as: UTF8.self), store: scratch.store)
         }
@@ -50,7 +52,7 @@ enum FuzzTarget: String, CaseIterable {
         guard (try? SafeTensors.read(from: url)) != nil else { return false }
         guard let checkpoint = try? TrainingCheckpoint.read(from: url) else { return true }
         _ = try? checkpoint.makeModel(path: url.path)
-        if checkpoint.configuration.isLearnedSampler { _ = try? checkpoint.learnedSampler(path: url.path) }
+        if checkpoint.configuration.core.objective.isLearnedSampler { _ = try? checkpoint.learnedSampler(path: url.path) }
         return true
     }
 

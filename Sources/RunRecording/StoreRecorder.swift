@@ -2,6 +2,7 @@ import Foundation
 import JouleVersion
 import RunLog
 import Runs
+import Settings
 import Training
 
 /// Records a training run in the run store as it goes (`RunRecorder` over SQLite): the run
@@ -19,8 +20,8 @@ public final class StoreRecorder: RunRecorder {
     /// `resumedStep`. `folder` is where the run's files are. A resumed run whose settings
     /// changed (`configuration` against the checkpoint's `previous`) records the values it now
     /// runs with, and a tag `changed-at-step-N` saying what changed.
-    public init(store: RunStore, runID: String, configuration: TrainingConfiguration, resumedStep: Int?,
-                previous: TrainingConfiguration? = nil, folder: URL? = nil, name: String? = nil, experiment: String? = nil,
+    public init(store: RunStore, runID: String, configuration: RunConfiguration, resumedStep: Int?,
+                previous: RunConfiguration? = nil, folder: URL? = nil, name: String? = nil, experiment: String? = nil,
                 tags: [String: String] = [:]) throws {
         self.store = store
         self.runID = runID
@@ -32,8 +33,8 @@ public final class StoreRecorder: RunRecorder {
                 if !tags.isEmpty { try store.setTags(tags, for: runID) }
                 // The store keeps the values in use; the tag names the changes a user made.
                 if let previous, previous != configuration {
-                    try store.updateSettings(of: runID, config: configuration.jsonText, params: configuration.flattened)
-                    let changes = ResumeCompatibility.changes(from: previous, to: configuration)
+                    try store.updateSettings(of: runID, config: configuration.jsonText, params: configuration.params)
+                    let changes = previous.changes(to: configuration)
                     if !changes.isEmpty {
                         try store.setTags(["changed-at-step-\(resumedStep)": changes.joined(separator: ", ")], for: runID)
                     }
@@ -41,11 +42,12 @@ public final class StoreRecorder: RunRecorder {
             }
         } else {
             try store.createRun(NewRun(
-                id: runID, name: name ?? runID, experiment: experiment, seed: Int(Int64(bitPattern: configuration.seed)),
-                objective: configuration.objective, model: configuration.model, dataset: configuration.dataset,
+                id: runID, name: name ?? runID, experiment: experiment, seed: Int(Int64(bitPattern: configuration.core.seed)),
+                objective: configuration.core.objective.rawValue, model: configuration.core.model.settingText,
+                dataset: configuration.core.dataset.settingText,
                 // Seeds are UInt64; the store keeps the same 64 bits as a signed integer.
                 config: configuration.jsonText, codeVersion: JouleVersion.code, folder: folder?.path,
-                params: configuration.flattened, tags: tags))
+                params: configuration.params, tags: tags))
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Settings
 import Tensors
 
 /// When a step diverges — a non-finite loss or energy, |loss| beyond `lossBound`, or (JEM)
@@ -7,18 +8,22 @@ import Tensors
 /// stream so the replay differs, logs the event and carries on. After `maximumRecoveries`
 /// the run ends FAILED with the reason. (The JEM reference crashes at |loss| > 1e8 and
 /// leaves users to restart by hand.)
-public struct DivergenceGuardSettings: Codable, Sendable, Equatable {
+@SettingsGroup(title: "Divergence guard (every objective)")
+public struct DivergenceGuardSettings: Sendable, Equatable {
+    @Setting("|loss| above this counts as divergence.", key: "guard-loss-bound")
     public var lossBound: Float = 1e8
+    @Setting("|E(data) − E(samples)| above this counts as divergence.", key: "guard-gap-bound", for: .jemAndSamplers)
     public var energyGapBound: Float = 1e5
-    public var maximumRecoveries = 3
-    /// Remedy: the learning rate is multiplied by this at each recovery.
+    @Setting("Roll-backs before the run fails.", key: "guard-max-recoveries")
+    public var maximumRecoveries: Int = 3
+    @Setting("Remedy: the learning rate is multiplied by this at each recovery.", key: "guard-lr-factor")
     public var learningRateFactor: Float = 0.5
-    /// Remedy: SGLD steps added at each recovery (JEM).
-    public var addedSGLDSteps = 0
-    /// Remedy: added to the energy L2 weight at each recovery (JEM).
+    @Setting("Remedy: SGLD steps added at each recovery (JEM).", key: "guard-sgld-steps", for: .jem)
+    public var addedSGLDSteps: Int = 0
+    @Setting("Remedy: added to the energy L2 weight at each recovery.", key: "guard-energy-l2", for: .jemAndSamplers)
     public var addedEnergyL2: Float = 0
-    /// Steps between the in-memory good states it rolls back to.
-    public var snapshotEvery = 100
+    @Setting("Steps between the in-memory good states it rolls back to.", key: "guard-snapshot-every")
+    public var snapshotEvery: Int = 100
 
     public init() {}
 

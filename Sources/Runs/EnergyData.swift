@@ -1,3 +1,4 @@
+import Settings
 import Datasets
 import Foundation
 import Tensors
@@ -14,12 +15,9 @@ public enum EnergyData: Sendable {
 
     /// Loads the configuration's dataset; `toy:NAME` samples the density from fixed seeds
     /// (`newRun` as for `TrainingData.load`).
-    public static func load(_ configuration: TrainingConfiguration, newRun: Bool = false) throws -> EnergyData {
-        let name = configuration.dataset
-        guard name.hasPrefix("toy:") else { return .images(try TrainingData.load(configuration, newRun: newRun)) }
-        guard let density = ToyDensity(name: String(name.dropFirst(4))) else {
-            throw ConfigurationError.invalid(key: "dataset", problem: "'\(name)' is not a toy density (toy:"
-                                             + ToyDensity.allCases.map(\.name).joined(separator: ", toy:") + ")")
+    public static func load(_ configuration: RunConfiguration, newRun: Bool = false) throws -> EnergyData {
+        guard let density = configuration.core.dataset.toyDensity else {
+            return .images(try TrainingData.load(configuration, newRun: newRun))
         }
         var trainGenerator = SeededGenerator(seed: TrainingData.holdOutSeed &+ 1)
         var validationGenerator = SeededGenerator(seed: TrainingData.holdOutSeed &+ 2)

@@ -1,40 +1,46 @@
 import Objectives
 import Sampling
+import Settings
 import Tensors
 
 /// The settings of `--objective jem`, with the JEM reference's defaults (design.md §2):
 /// 20 SGLD steps of size 1 and noise 0.01, a 10,000-sample replay buffer restarting 5% of
-/// its chains from Uniform(−1, 1), and weight 1 on p(x) and p(y|x).
-public struct JEMSettings: Codable, Sendable, Equatable {
-    public var sgldSteps = 20
+/// its chains from Uniform(−1, 1), and weight 1 on p(x) and p(y|x). The weights, the energy
+/// penalty and the labelled subset serve the learned samplers' JEM too.
+@SettingsGroup(title: "JEM")
+public struct JEMSettings: Sendable, Equatable {
+    @Setting("SGLD steps per iteration.", for: .jem)
+    public var sgldSteps: Int = 20
+    @Setting("SGLD step size η.", for: .jem)
     public var sgldStepSize: Float = 1
+    @Setting("SGLD noise σ.", for: .jem)
     public var sgldNoise: Float = 0.01
-    public var bufferSize = 10_000
+    @Setting("Replay buffer size.", resume: .fixed, for: .jem)
+    public var bufferSize: Int = 10_000
+    @Setting("Share of chains restarted per draw.", key: "reinit-rate", aliases: ["reinitialization-rate"], for: .jem)
     public var reinitializationRate: Float = 0.05
-    /// uniform, or class-gaussian (JEM++'s informative start from per-class statistics).
-    public var bufferStart = "uniform"
-    /// Per-class buffers and class-conditional chains (needed by the p(x|y) term).
-    public var classConditional = false
-    /// The p(x) and p(y|x) weights; nil: 1 each (with a learned sampler, VERA's reference:
-    /// 1 and 100 — `TrainingConfiguration.jemWeights`).
+    @Setting("Where chains start: uniform or class-gaussian (JEM++).", resume: .fixed, for: .jem)
+    public var bufferStart: BufferStart = .uniform
+    @Setting("Per-class buffers and class-conditional chains.", resume: .fixed, for: .jem)
+    public var classConditional: Bool = false
+    @Setting("Weight of the p(x) term (default: 1).", key: "px-weight", for: .jemAndSamplers)
     public var marginalWeight: Float?
+    @Setting("Weight of the p(y|x) term (default: 1; 100 with a learned sampler, VERA's).", key: "pyx-weight", for: .jemAndSamplers)
     public var classificationWeight: Float?
+    @Setting("Weight of the p(x|y) term, with --class-conditional.", key: "pxy-weight", for: .jem)
     public var conditionalWeight: Float = 0
+    @Setting("Weight of the energies' L2 penalty.", key: "energy-l2", for: .jemAndSamplers)
     public var energySquaredWeight: Float = 0
-    /// Semi-supervised: cross-entropy sees only this many labelled images per class (a fixed,
-    /// seeded choice); p(x) sees all. nil: every label is used.
+    @Setting("Semi-supervised: this many labelled images per class (default: all).", resume: .fixed, for: .jemAndSamplers)
     public var labelsPerClass: Int?
-    /// The number format of the SGLD gradient's convolutions, resolved from
-    /// `TrainingConfiguration.samplerPrecision` by `jemSettings` (not saved with these settings).
-    public internal(set) var precision: ConvolutionPrecision = .float32
+    @Setting("""
+        Number format of the SGLD gradient's convolutions: bfloat16 (inputs rounded, float32 sums: ≈ 25% faster cnn-s \
+        iterations, same accuracy; float32 on CPUs without AVX512_BF16 or AMX) or float32; a run saved before the setting \
+        existed resumes in float32.
+        """, for: .jem)
+    public var samplerPrecision: ConvolutionPrecision = .bfloat16
 
     public init() {}
-
-    /// Every setting but `precision`, which the configuration holds.
-    enum CodingKeys: String, CodingKey {
-        case sgldSteps, sgldStepSize, sgldNoise, bufferSize, reinitializationRate, bufferStart, classConditional
-        case marginalWeight, classificationWeight, conditionalWeight, energySquaredWeight, labelsPerClass
-    }
 
     /// The loss weights these settings give (p(x) and p(y|x) default to 1).
     public var weights: JEMWeights {
@@ -43,12 +49,12 @@ public struct JEMSettings: Codable, Sendable, Equatable {
     }
 
     /// The sampler these settings give.
-    public var sgld: SGLD { SGLD(steps: sgldSteps, stepSize: sgldStepSize, noise: sgldNoise, precision: precision) }
+    public var sgld: SGLD { SGLD(steps: sgldSteps, stepSize: sgldStepSize, noise: sgldNoise, precision: samplerPrecision) }
 
     /// What the sampler's convolutions really multiply in on this CPU (the params table's
     /// value): bfloat16 falls back to float32 without native instructions.
-    var effectivePrecision: ConvolutionPrecision {
-        precision == .bfloat16 && !ConvolutionPrecision.bfloat16IsNative ? .float32 : precision
+    public var effectivePrecision: ConvolutionPrecision {
+        samplerPrecision == .bfloat16 && !ConvolutionPrecision.bfloat16IsNative ? .float32 : samplerPrecision
     }
 
     /// Checks ranges; the message names the setting.
@@ -59,9 +65,6 @@ public struct JEMSettings: Codable, Sendable, Equatable {
         guard sgldNoise >= 0, sgldNoise.isFinite else { throw fail("sgld-noise", "must not be negative") }
         guard bufferSize >= 1 else { throw fail("buffer-size", "must be at least 1") }
         guard (0...1).contains(reinitializationRate) else { throw fail("reinit-rate", "must lie in 0…1") }
-        guard ["uniform", "class-gaussian"].contains(bufferStart) else {
-            throw fail("buffer-start", "'\(bufferStart)' is not uniform or class-gaussian")
-        }
         guard conditionalWeight == 0 || classConditional else {
             throw fail("pxy-weight", "the p(x|y) term needs class-conditional chains (class-conditional: true)")
         }
@@ -73,14 +76,5 @@ public struct JEMSettings: Codable, Sendable, Equatable {
         if classConditional, let classes, bufferSize % classes != 0 {
             throw fail("buffer-size", "\(bufferSize) does not split evenly into \(classes) class buffers")
         }
-    }
-
-    /// The settings under their YAML / command-line names, for the params table.
-    var flattened: [String: String] {
-        ["sgld-steps": "\(sgldSteps)", "sgld-step-size": "\(sgldStepSize)", "sgld-noise": "\(sgldNoise)",
-         "buffer-size": "\(bufferSize)", "reinit-rate": "\(reinitializationRate)", "buffer-start": bufferStart,
-         "class-conditional": "\(classConditional)", "px-weight": "\(marginalWeight ?? 1)", "pyx-weight": "\(classificationWeight ?? 1)",
-         "pxy-weight": "\(conditionalWeight)", "energy-l2": "\(energySquaredWeight)",
-         "labels-per-class": labelsPerClass.map { "\($0)" } ?? "all", "sampler-precision": effectivePrecision.rawValue]
     }
 }

@@ -1,3 +1,4 @@
+import Settings
 import Datasets
 import Foundation
 import Layers
@@ -11,15 +12,15 @@ import Tensors
 public enum LearnedSamplerConstruction {
     /// A fresh sampler for samples of `sampleShape` ([2] for points, [C, H, W] for images),
     /// from the run's own seeded stream (seed + 5).
-    public static func fresh(_ c: TrainingConfiguration, sampleShape: [Int]) throws -> LearnedSampler {
-        var rng = SeededGenerator(seed: c.seed &+ 5)
+    public static func fresh(_ c: RunConfiguration, sampleShape: [Int]) throws -> LearnedSampler {
+        var rng = SeededGenerator(seed: c.core.seed &+ 5)
         return try makeSampler(c, sampleShape: sampleShape, using: &rng)
     }
 
     /// The sampler saved in a checkpoint's state: sized from the checkpoint's own claims,
     /// refused when it needs more values than the checkpoint stores, before anything is
     /// allocated.
-    public static func restoring(_ c: TrainingConfiguration, sampleShape: [Int], state: [String: Tensor], path: String) throws
+    public static func restoring(_ c: RunConfiguration, sampleShape: [Int], state: [String: Tensor], path: String) throws
         -> LearnedSampler {
         let specification = try generatorSpecification(c, sampleShape: sampleShape)
         let needed = specification.parameterCount(producing: sampleShape)
@@ -40,7 +41,7 @@ public enum LearnedSamplerConstruction {
     /// The generator the configuration names, for samples of `sampleShape`. Kim & Bengio's
     /// estimate sees only batch-normalised units, so a point generator gets a batch norm on
     /// its output (its hidden units are normalised already; image generators end in tanh).
-    public static func makeSampler(_ c: TrainingConfiguration, sampleShape: [Int], using rng: inout SeededGenerator) throws -> LearnedSampler {
+    public static func makeSampler(_ c: RunConfiguration, sampleShape: [Int], using rng: inout SeededGenerator) throws -> LearnedSampler {
         let settings = c.learnedSamplerSettings
         let sampleSize = sampleShape.reduce(1, *)
         let specification = try generatorSpecification(c, sampleShape: sampleShape)
@@ -51,7 +52,7 @@ public enum LearnedSamplerConstruction {
 
     /// The generator the configuration names for samples of `sampleShape`, once it is known
     /// to produce them within `ModelSpecification.maximumParameterCount` parameters.
-    public static func generatorSpecification(_ c: TrainingConfiguration, sampleShape: [Int]) throws -> GeneratorSpecification {
+    public static func generatorSpecification(_ c: RunConfiguration, sampleShape: [Int]) throws -> GeneratorSpecification {
         let settings = c.learnedSamplerSettings
         let latent = settings.latentSize(forSampleSize: sampleShape.reduce(1, *))
         guard let specification = GeneratorSpecification(name: settings.generator, latentSize: latent) else {
@@ -71,8 +72,8 @@ public enum LearnedSamplerConstruction {
 extension TrainingCheckpoint {
     /// The trained generator side of a learned-sampler run (vera, meg, kim-bengio).
     public func learnedSampler(path: String) throws -> LearnedSampler {
-        guard configuration.isLearnedSampler else {
-            throw TrainingError.badCheckpoint(path: path, problem: "a \(configuration.objective) run has no generator")
+        guard configuration.core.objective.isLearnedSampler else {
+            throw TrainingError.badCheckpoint(path: path, problem: "a \(configuration.core.objective) run has no generator")
         }
         return try LearnedSamplerConstruction.restoring(configuration, sampleShape: try sampleShape(path: path), state: extraState, path: path)
     }
@@ -84,6 +85,6 @@ extension TrainingCheckpoint {
 
     /// The shape of one sample: [2] for a toy density's points, [C, H, W] for images.
     public func sampleShape(path: String) throws -> [Int] {
-        configuration.dataset.hasPrefix("toy:") ? [2] : try inputShape(path: path)
+        configuration.core.dataset.isToy ? [2] : try inputShape(path: path)
     }
 }

@@ -1,29 +1,47 @@
 import Objectives
+import Settings
 
 /// The learned-sampler settings a run was given (`--generator`, `--entropy-weight`, …); each
-/// one left nil takes the default for the kind of run (`TrainingConfiguration
+/// one left nil takes the default for the kind of run (`RunConfiguration
 /// .learnedSamplerSettings`), because VERA's reference differs between an unconditional
 /// energy and JEM. Stored in the configuration as given, so a run's record says what was
 /// chosen and what was left to the defaults.
-public struct LearnedSamplerOptions: Codable, Sendable, Equatable {
+@SettingsGroup(title: "Learned samplers (vera, meg, kim-bengio)")
+public struct LearnedSamplerOptions: Sendable, Equatable {
+    @Setting("The generator: mlp[-W] (width W, default 500) or deconv[-F] (28×28 images, F base features, default 64).",
+             resume: .fixed, for: .learnedSamplers)
     public var generator: String?
+    @Setting("Latent size (default: 2 for points, 128 for images).", resume: .fixed, for: .learnedSamplers)
     public var latentSize: Int?
+    @Setting("Weight of the entropy term in the generator's loss (default: 1e-4 for JEM, 1 for an unconditional energy).",
+             for: .learnedSamplers)
     public var entropyWeight: Float?
+    @Setting("Weight γ of the gradient penalty (γ/2)·mean ‖∇ₓE(data)‖² (default: 0.1).", for: .learnedSamplers)
     public var gradientPenalty: Float?
+    @Setting("The generator's learning rate (default: twice --lr for JEM, --lr for an unconditional energy).", key: "generator-lr",
+             for: .learnedSamplers)
     public var generatorLearningRate: Float?
+    @Setting("VERA: the posterior's learning rate (default: --lr for JEM, 0.02 for an unconditional energy).", key: "posterior-lr",
+             for: .learnedSamplers)
     public var posteriorLearningRate: Float?
+    @Setting("VERA: importance samples per generated point (default: 20).", for: .learnedSamplers)
     public var importanceSamples: Int?
-    /// VERA's σ bounds (`vera-sigma-min`, `vera-sigma-max`), checked together in `validate`.
+    /// VERA's σ bounds, checked together in `validate`.
+    @Setting("VERA: smallest output noise σ, also its start (default: 0.01).", key: "vera-sigma-min", for: .learnedSamplers)
     public var sigmaMinimum: Float?
+    @Setting("VERA: largest output noise σ (default: 0.3).", key: "vera-sigma-max", for: .learnedSamplers)
     public var sigmaMaximum: Float?
+    @Setting("MEG: width of the statistics network (default: 128).", resume: .fixed, for: .learnedSamplers)
     public var statisticsWidth: Int?
+    @Setting("The generator's Adam β₁ (default: 0).", key: "generator-beta1", for: .learnedSamplers)
     public var beta1: Float?
+    @Setting("The generator's Adam β₂ (default: 0.9).", key: "generator-beta2", for: .learnedSamplers)
     public var beta2: Float?
 
     public init() {}
 
     /// Checks what `resolved` cannot: that the σ bounds, set in either order, form a range.
-    func validate() throws {
+    public func validate() throws {
         let defaults = LearnedSamplerSettings().sigmaRange
         let low = sigmaMinimum ?? defaults.lowerBound, high = sigmaMaximum ?? defaults.upperBound
         guard low > 0, low.isFinite else { throw ConfigurationError.invalid(key: "vera-sigma-min", problem: "must be a positive number") }

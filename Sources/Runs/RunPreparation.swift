@@ -1,3 +1,4 @@
+import Settings
 import Datasets
 import Foundation
 import Layers
@@ -16,14 +17,14 @@ public struct RunPreparation {
         case energy(EnergyData)
     }
 
-    public var configuration: TrainingConfiguration
+    public var configuration: RunConfiguration
     public var data: Data
     /// What was adjusted, one sentence each, for the terminal.
     public var warnings: [String] = []
 
     /// Loads and checks `requested`'s data (it must be validated); `resuming` a run recorded
     /// earlier reads its data as that run did.
-    public init(_ requested: TrainingConfiguration, resuming: Bool = false) throws {
+    public init(_ requested: RunConfiguration, resuming: Bool = false) throws {
         var c = requested
         var warnings: [String] = []
         let trainingCount: Int
@@ -34,7 +35,7 @@ public struct RunPreparation {
                     throw ConfigurationError.invalid(key: "model", problem: "toy densities are 2-D points: use energy-mlp (or energy-mlp-W)")
                 }
             }
-            if case .images(let images) = energy { Self.note(images, requested: c.validationSize, in: &c, warnings: &warnings) }
+            if case .images(let images) = energy { Self.note(images, requested: c.data.validationSize, in: &c, warnings: &warnings) }
             let shape = energy.inputShape
             try Self.checkModel(c, channels: shape[0], height: shape[1], width: shape[2], classes: 1)
             trainingCount = energy.trainingCount
@@ -44,24 +45,24 @@ public struct RunPreparation {
             let classes = max(images.train.classNames.count, (images.train.labels.max() ?? 0) + 1)
             guard classes >= 2 else {
                 let only = images.train.classNames.first.map { " ('\($0)')" } ?? ""
-                throw ConfigurationError.invalid(key: "dataset", problem: "\(c.dataset) has 1 class\(only); a classifier needs at least "
+                throw ConfigurationError.invalid(key: "dataset", problem: "\(c.core.dataset) has 1 class\(only); a classifier needs at least "
                                                  + "two (one subfolder of images per class)")
             }
             try Self.checkModel(c, channels: images.train.channels, height: images.train.height, width: images.train.width, classes: classes)
-            if c.objective == "jem" || c.isLearnedSampler {
-                try c.jemSettings.validate(classes: classes)
-                if let perClass = c.jemSettings.labelsPerClass {
-                    _ = try TrainingData.labeledIndices(images.train, perClass: perClass, classes: classes, seed: c.seed &+ 3)
+            if c.core.objective == .jem || c.core.objective.isLearnedSampler {
+                try c.jem.validate(classes: classes)
+                if let perClass = c.jem.labelsPerClass {
+                    _ = try TrainingData.labeledIndices(images.train, perClass: perClass, classes: classes, seed: c.core.seed &+ 3)
                 }
             }
-            Self.note(images, requested: c.validationSize, in: &c, warnings: &warnings)
+            Self.note(images, requested: c.data.validationSize, in: &c, warnings: &warnings)
             trainingCount = images.train.count
             data = .classifier(images)
         }
-        if c.batchSize > trainingCount {
-            warnings.append("--batch-size \(c.batchSize) is more than the \(trainingCount) training examples: each step takes all "
+        if c.core.batchSize > trainingCount {
+            warnings.append("--batch-size \(c.core.batchSize) is more than the \(trainingCount) training examples: each step takes all "
                             + "\(trainingCount), and the run records batch-size \(trainingCount)")
-            c.batchSize = trainingCount
+            c.core.batchSize = trainingCount
         }
         self.configuration = c
         self.warnings = warnings
@@ -69,19 +70,19 @@ public struct RunPreparation {
 
     /// Records the hold-out the split really made (at most a fifth of the set), and the
     /// channels PNG images were read with.
-    private static func note(_ images: TrainingData, requested: Int, in c: inout TrainingConfiguration, warnings: inout [String]) {
+    private static func note(_ images: TrainingData, requested: Int, in c: inout RunConfiguration, warnings: inout [String]) {
         let held = images.validation?.count ?? 0
         if held != requested {
             let total = images.train.count + held
             warnings.append("--validation-size \(requested): the set has \(total) training images and at most a fifth is held out, so "
                             + (held == 0 ? "there is no validation hold-out (no best checkpoint by validation)" : "\(held) are")
                             + "; the run records validation-size \(held)")
-            c.validationSize = held
+            c.data.validationSize = held
         }
-        if c.dataset.hasPrefix("png:"), c.channels == nil { c.channels = images.train.channels }
+        if case .pngFolder = c.core.dataset, c.data.channels == nil { c.data.channels = images.train.channels }
     }
 
-    private static func checkModel(_ c: TrainingConfiguration, channels: Int, height: Int, width: Int, classes: Int) throws {
+    private static func checkModel(_ c: RunConfiguration, channels: Int, height: Int, width: Int, classes: Int) throws {
         do {
             _ = try c.modelSpecification.checkSize(channels: channels, height: height, width: width, classes: classes)
         } catch {
@@ -93,9 +94,9 @@ public struct RunPreparation {
     public var description: String {
         switch data {
         case .classifier(let images):
-            return "\(configuration.dataset) (\(images.train.count) training, \(images.validation?.count ?? 0) validation images)"
+            return "\(configuration.core.dataset) (\(images.train.count) training, \(images.validation?.count ?? 0) validation images)"
         case .energy(let energy):
-            return "\(configuration.dataset) (\(configuration.objective), \(energy.trainingCount) training examples)"
+            return "\(configuration.core.dataset) (\(configuration.core.objective), \(energy.trainingCount) training examples)"
         }
     }
 }

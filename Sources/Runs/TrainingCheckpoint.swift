@@ -51,10 +51,10 @@ public struct TrainingCheckpoint {
     public var optimizerState: [String: Tensor]
     /// Objective-specific state, e.g. `replay_buffer` for JEM.
     public var extraState: [String: Tensor] = [:]
-    public var configuration: TrainingConfiguration
+    public var configuration: RunConfiguration
     public var progress: TrainingProgress
 
-    public init(model: some Module, optimizerState: [String: Tensor], configuration: TrainingConfiguration,
+    public init(model: some Module, optimizerState: [String: Tensor], configuration: RunConfiguration,
                 progress: TrainingProgress) {
         modelTensors = model.namedTensors.map { ($0.slot.name, $0.tensor) }
         self.optimizerState = optimizerState
@@ -81,19 +81,31 @@ public struct TrainingCheckpoint {
         try file.write(to: url)
     }
 
+    /// What a decoding error says, without Foundation's wrapping: the key path and the problem.
+    static func reason(_ error: any Error) -> String {
+        let context: DecodingError.Context
+        switch error as? DecodingError {
+        case .dataCorrupted(let c), .keyNotFound(_, let c), .typeMismatch(_, let c), .valueNotFound(_, let c): context = c
+        default: return "\(error)"
+        }
+        let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+        return (path.isEmpty ? "" : "at '\(path)': ") + context.debugDescription
+    }
+
     /// Reads and validates a checkpoint.
     public static func read(from url: URL) throws -> TrainingCheckpoint {
         let file = try SafeTensors.read(from: url)
         func fail(_ problem: String) -> TrainingError { .badCheckpoint(path: url.path, problem: problem) }
         guard file.metadata["format"] == format else { throw fail("not a Joule checkpoint (metadata 'format' is not \(format))") }
         let decoder = JSONDecoder()
-        guard let configurationText = file.metadata["configuration"],
-              let decoded = try? decoder.decode(TrainingConfiguration.self, from: Data(configurationText.utf8)) else {
-            throw fail("metadata 'configuration' is missing or malformed")
+        guard let configurationText = file.metadata["configuration"] else { throw fail("metadata 'configuration' is missing") }
+        let decoded: RunConfiguration
+        do { decoded = try decoder.decode(RunConfiguration.self, from: Data(configurationText.utf8)) } catch {
+            throw fail("metadata 'configuration' is malformed: \(Self.reason(error))")
         }
         // Checked as a command line is: everything downstream relies on a valid configuration
         // (an unknown model name trapped in `modelSpecification`; found by scripts/fuzz.sh).
-        let configuration: TrainingConfiguration
+        let configuration: RunConfiguration
         do { configuration = try decoded.validated() } catch {
             throw fail("metadata 'configuration' is not valid: \(error)")
         }
@@ -115,7 +127,7 @@ public struct TrainingCheckpoint {
     }
 
     private init(modelTensors: [(name: String, tensor: Tensor)], optimizerState: [String: Tensor],
-                 configuration: TrainingConfiguration, progress: TrainingProgress) {
+                 configuration: RunConfiguration, progress: TrainingProgress) {
         self.modelTensors = modelTensors
         self.optimizerState = optimizerState
         self.configuration = configuration

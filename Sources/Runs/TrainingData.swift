@@ -1,3 +1,4 @@
+import Settings
 import Datasets
 import Foundation
 import Tensors
@@ -23,21 +24,22 @@ public struct TrainingData: Sendable {
     /// - Parameter newRun: whether the configuration starts a run. A PNG folder mixing grey
     ///   and colour images is refused for a new run that does not set `channels`; a run
     ///   recorded before that rule (no `channels`) reads it as RGB, as it was trained.
-    public static func load(_ configuration: TrainingConfiguration, newRun: Bool = false) throws -> TrainingData {
-        let name = configuration.dataset
+    public static func load(_ configuration: RunConfiguration, newRun: Bool = false) throws -> TrainingData {
         let full: ImageDataset
         var test: ImageDataset?
-        if name == "fashion-mnist" {
-            let directory = configuration.datasetPath.map { URL(fileURLWithPath: $0, isDirectory: true) }
+        switch configuration.core.dataset {
+        case .fashionMNIST:
+            let directory = configuration.data.datasetPath.map { URL(fileURLWithPath: $0, isDirectory: true) }
             full = try FashionMNIST.load(split: .train, directory: directory)
             test = try FashionMNIST.load(split: .test, directory: directory)
-        } else if name.hasPrefix("png:") {
-            full = try PNGFolder.load(directory: URL(fileURLWithPath: String(name.dropFirst(4)), isDirectory: true),
-                                      grayscale: configuration.channels.map { $0 == 1 }, mixedAsRGB: !newRun)
-        } else {
-            throw ConfigurationError.invalid(key: "dataset", problem: "'\(name)' is not fashion-mnist or png:FOLDER")
+        case .pngFolder(let folder):
+            full = try PNGFolder.load(directory: URL(fileURLWithPath: folder, isDirectory: true),
+                                      grayscale: configuration.data.channels.map { $0 == 1 }, mixedAsRGB: !newRun)
+        case .toy:
+            throw ConfigurationError.invalid(key: "dataset", problem: "'\(configuration.core.dataset)' is 2-D points, not images: "
+                                             + "train an energy on it (score matching, or a learned sampler with energy-mlp)")
         }
-        return split(full, validationSize: configuration.validationSize, test: test)
+        return split(full, validationSize: configuration.data.validationSize, test: test)
     }
 
     /// Holds out `validationSize` images (at most a fifth of the set) for validation.

@@ -4,6 +4,7 @@ import Layers
 import Objectives
 import Optimizers
 import Runs
+import Settings
 import Tensors
 
 /// What a finished (or stopped) run reports.
@@ -71,7 +72,7 @@ public struct TrainingSummary: Codable, Sendable {
 /// uninterrupted one would), optional augmentation, validation each epoch, last and best
 /// checkpoints, test at the end.
 public struct ClassifierTrainer {
-    public var configuration: TrainingConfiguration
+    public var configuration: RunConfiguration
     public var data: TrainingData
     public var reporter: ProgressReporter?
     /// Where `RUN_ID/last.safetensors` and `best.safetensors` go; nil writes nothing (dry run).
@@ -79,7 +80,7 @@ public struct ClassifierTrainer {
     /// Where metrics, checkpoints and the outcome are recorded as the run goes; nil records nothing.
     public var recorder: (any RunRecorder)?
 
-    public init(configuration: TrainingConfiguration, data: TrainingData, checkpointDirectory: URL?,
+    public init(configuration: RunConfiguration, data: TrainingData, checkpointDirectory: URL?,
                 reporter: ProgressReporter? = nil) {
         self.configuration = configuration
         self.data = data
@@ -87,14 +88,14 @@ public struct ClassifierTrainer {
         self.reporter = reporter
     }
 
-    public var stepsPerEpoch: Int { (data.train.count + configuration.batchSize - 1) / configuration.batchSize }
-    public var totalSteps: Int { configuration.steps ?? configuration.epochs * stepsPerEpoch }
+    public var stepsPerEpoch: Int { (data.train.count + configuration.core.batchSize - 1) / configuration.core.batchSize }
+    public var totalSteps: Int { configuration.core.steps ?? configuration.core.epochs * stepsPerEpoch }
 
     /// Runs from the start (`resume` nil) or from a checkpoint until the configured length,
     /// or until `stopAfterSteps` more steps (then a checkpoint is written where it stopped).
     public func run(runID: String, resume: TrainingCheckpoint? = nil, stopAfterSteps: Int? = nil) throws -> TrainingSummary {
         let c = configuration
-        var initGenerator = SeededGenerator(seed: c.seed)
+        var initGenerator = SeededGenerator(seed: c.core.seed)
         let classes = max(data.train.classNames.count, (data.train.labels.max() ?? 0) + 1)
         do {
             try c.modelSpecification.checkSize(channels: data.train.channels, height: data.train.height, width: data.train.width,
@@ -103,23 +104,23 @@ public struct ClassifierTrainer {
         var model = c.modelSpecification.make(channels: data.train.channels, height: data.train.height,
                                               width: data.train.width, classes: classes, using: &initGenerator)
         var optimizer = c.makeOptimizer()
-        var progress = TrainingProgress(runID: runID, trainingCount: data.train.count, batchSize: c.batchSize, seed: c.seed &+ 1)
+        var progress = TrainingProgress(runID: runID, trainingCount: data.train.count, batchSize: c.core.batchSize, seed: c.core.seed &+ 1)
         progress.inputShape = [data.train.channels, data.train.height, data.train.width]
         progress.classes = classes
         var jem: JEMTraining?
         var learned: LearnedSamplerRun?
         let imageShape = [data.train.channels, data.train.height, data.train.width]
-        if c.objective == "jem" || c.isLearnedSampler {
-            try c.jemSettings.validate(classes: classes)
-            if c.isLearnedSampler {
+        if c.core.objective == .jem || c.core.objective.isLearnedSampler {
+            try c.jem.validate(classes: classes)
+            if c.core.objective.isLearnedSampler {
                 learned = try LearnedSamplerRun(configuration: c, sampleShape: imageShape)
             } else {
-                var bufferGenerator = SeededGenerator(seed: c.seed &+ 2)
-                jem = JEMTraining(settings: c.jemSettings, train: data.train, classes: classes, generator: &bufferGenerator)
+                var bufferGenerator = SeededGenerator(seed: c.core.seed &+ 2)
+                jem = JEMTraining(settings: c.jem, train: data.train, classes: classes, generator: &bufferGenerator)
             }
-            if let perClass = c.jemSettings.labelsPerClass {
-                let labeled = try TrainingData.labeledIndices(data.train, perClass: perClass, classes: classes, seed: c.seed &+ 3)
-                progress.labeledSampler = BatchSampler(indices: labeled, batchSize: c.batchSize, seed: c.seed &+ 4)
+            if let perClass = c.jem.labelsPerClass {
+                let labeled = try TrainingData.labeledIndices(data.train, perClass: perClass, classes: classes, seed: c.core.seed &+ 3)
+                progress.labeledSampler = BatchSampler(indices: labeled, batchSize: c.core.batchSize, seed: c.core.seed &+ 4)
             }
         }
         if let resume {
@@ -128,20 +129,20 @@ public struct ClassifierTrainer {
             progress = resume.progress
             progress.inputShape = [data.train.channels, data.train.height, data.train.width]
             progress.classes = classes
-            if c.objective == "jem" {
+            if c.core.objective == .jem {
                 guard let samples = resume.extraState[JEMTraining.bufferKey] else {
                     throw TrainingError.badCheckpoint(path: "checkpoint of \(runID)", problem: "no state.\(JEMTraining.bufferKey) for a JEM run")
                 }
-                jem = try JEMTraining(settings: c.jemSettings, restoring: samples, train: data.train, classes: classes,
+                jem = try JEMTraining(settings: c.jem, restoring: samples, train: data.train, classes: classes,
                                       path: "checkpoint of \(runID)")
             }
-            if c.isLearnedSampler {
+            if c.core.objective.isLearnedSampler {
                 learned = try LearnedSamplerRun(configuration: c, sampleShape: imageShape, restoring: resume.extraState,
                                                 path: "checkpoint of \(runID)")
             }
         }
         let schedule = c.makeSchedule(totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch)
-        let guardSettings = c.guardSettings
+        let guardSettings = c.divergenceGuard
         var remedies = progress.guardState ?? DivergenceGuardState()
         jem?.apply(remedies)
         // The guard rolls back to `goodState`. A snapshot starts as pending and becomes good
@@ -240,7 +241,7 @@ public struct ClassifierTrainer {
                 (progress.bestValidationAccuracy, progress.bestEpoch) = best
                 remedies = remedies.escalated(guardSettings)
                 progress.guardState = remedies
-                progress.generator = SeededGenerator(seed: c.seed &+ 1 &+ UInt64(failedStep) &* 1_000_003 &+ UInt64(remedies.recoveries))
+                progress.generator = SeededGenerator(seed: c.core.seed &+ 1 &+ UInt64(failedStep) &* 1_000_003 &+ UInt64(remedies.recoveries))
                 jem?.apply(remedies)
                 runningLoss = 0; runningCorrect = 0; runningCount = 0
                 recorder?.log([("guard/recoveries", Double(remedies.recoveries)), ("guard/lr_scale", Double(remedies.learningRateScale)),
@@ -251,7 +252,7 @@ public struct ClassifierTrainer {
             }
             if let verified = pendingState.take() { goodState = verified }
             var gradients = gradient.tensors
-            if let clip = c.clipNorm { clipGradientNorm(&gradients, maxNorm: clip) }
+            if let clip = c.details.clipNorm { clipGradientNorm(&gradients, maxNorm: clip) }
             var parameters = model.tensors
             let rate = schedule.rate(at: progress.step) * remedies.learningRateScale
             optimizer.update(&parameters, gradients: gradients, learningRate: rate)
@@ -261,10 +262,10 @@ public struct ClassifierTrainer {
             // seeded by the step, so the run's stream is not drawn from).
             if var sampler = learned.take() {
                 var generator = progress.generator
-                let energyState = ForwardState(isTraining: true, generator: SeededGenerator(seed: c.seed &+ UInt64(progress.step) &* 0x9E37_79B9))
+                let energyState = ForwardState(isTraining: true, generator: SeededGenerator(seed: c.core.seed &+ UInt64(progress.step) &* 0x9E37_79B9))
                 let energy = JointEnergyModel(model.detached, context: ForwardContext(state: energyState)).energyFunction
                 stepMetrics += sampler.generatorStep(energy: energy, count: LearnedSamplerRun.sampleCount(labels.count),
-                                                     rateScale: rate / c.learningRate, using: &generator)
+                                                     rateScale: rate / c.core.learningRate, using: &generator)
                 progress.generator = generator
                 learned = sampler
             }
@@ -312,7 +313,7 @@ public struct ClassifierTrainer {
                 reporter?.note("epoch \(epoch + 1) step \(progress.step): \(trainText)"
                                + (lastValidation.map { String(format: "  validation loss %.4f acc %.4f", $0.loss, $0.accuracy) } ?? "")
                                + (isBest ? "  (best)" : ""))
-            } else if let every = c.checkpointEvery, progress.step % every == 0 {
+            } else if let every = c.output.checkpointEvery, progress.step % every == 0 {
                 progress.seconds = secondsAtStart + Date().timeIntervalSince(clock)
                 try saveCheckpoint(model, optimizer, progress, best: false, extraState: extraState())
                 // The guard's next good state is this checkpoint, as after an epoch's: a run
@@ -330,14 +331,14 @@ public struct ClassifierTrainer {
     func augment(_ images: Tensor, using generator: inout SeededGenerator) -> Tensor {
         var x = images
         let c = configuration
-        if c.cropPadding > 0 { x = Augmentation.randomCrop(x, padding: c.cropPadding, using: &generator) }
-        if c.flip { x = Augmentation.randomHorizontalFlip(x, using: &generator) }
-        if c.noise > 0 { x = Augmentation.addingGaussianNoise(x, standardDeviation: c.noise, using: &generator) }
+        if c.data.cropPadding > 0 { x = Augmentation.randomCrop(x, padding: c.data.cropPadding, using: &generator) }
+        if c.data.flip { x = Augmentation.randomHorizontalFlip(x, using: &generator) }
+        if c.data.noise > 0 { x = Augmentation.addingGaussianNoise(x, standardDeviation: c.data.noise, using: &generator) }
         return x
     }
 
     func validate(_ model: AnyLayer) -> ClassifierScore? {
-        data.validation.map { ClassifierEvaluation.score(model, on: $0, batchSize: configuration.evaluationBatchSize) }
+        data.validation.map { ClassifierEvaluation.score(model, on: $0, batchSize: configuration.details.evaluationBatchSize) }
     }
 
     func checkpointURL(_ runID: String, _ name: String) -> URL? {
@@ -362,7 +363,7 @@ public struct ClassifierTrainer {
         summary.runStoreSeconds = recorder?.secondsRecording
         summary.recoveries = progress.guardState?.recoveries ?? 0
         if let test = data.test, progress.step == totalSteps {
-            let batch = configuration.evaluationBatchSize
+            let batch = configuration.details.evaluationBatchSize
             summary.finalTestAccuracy = ClassifierEvaluation.score(model, on: test, batchSize: batch).accuracy
             summary.testAccuracy = summary.finalTestAccuracy
             if let bestURL = checkpointURL(progress.runID, "best"), FileManager.default.fileExists(atPath: bestURL.path) {

@@ -5,6 +5,7 @@ import Objectives
 import Optimizers
 import Sampling
 import Runs
+import Settings
 import Tensors
 
 /// Trains an energy E(x) (a single-output network) by score matching
@@ -16,44 +17,44 @@ import Tensors
 /// of its samples against validation data), samples each epoch (a PNG grid for images; for
 /// points a density heatmap and a scatter over the data), last and best checkpoints.
 public struct EnergyTrainer {
-    public var configuration: TrainingConfiguration
+    public var configuration: RunConfiguration
     public var data: EnergyData
     public var reporter: ProgressReporter?
     /// Where `RUN_ID/last.safetensors` and `best.safetensors` go; nil writes nothing (dry run).
     public var checkpointDirectory: URL?
     public var recorder: (any RunRecorder)?
 
-    public init(configuration: TrainingConfiguration, data: EnergyData, checkpointDirectory: URL?) {
+    public init(configuration: RunConfiguration, data: EnergyData, checkpointDirectory: URL?) {
         self.configuration = configuration
         self.data = data
         self.checkpointDirectory = checkpointDirectory
     }
 
-    public var stepsPerEpoch: Int { (data.trainingCount + configuration.batchSize - 1) / configuration.batchSize }
-    public var totalSteps: Int { configuration.steps ?? configuration.epochs * stepsPerEpoch }
+    public var stepsPerEpoch: Int { (data.trainingCount + configuration.core.batchSize - 1) / configuration.core.batchSize }
+    public var totalSteps: Int { configuration.core.steps ?? configuration.core.epochs * stepsPerEpoch }
 
     /// E(x): the network's single output per sample.
     static func energy(_ model: AnyLayer) -> EnergyFunction { ScalarEnergy.of(model) }
 
     public func run(runID: String, resume: TrainingCheckpoint? = nil, stopAfterSteps: Int? = nil) throws -> TrainingSummary {
-        let c = configuration, settings = c.scoreMatchingSettings
+        let c = configuration, settings = c.scoreMatching
         let shape = data.inputShape
         if case .points = data, case .energyMLP = c.modelSpecification.architecture {} else if case .points = data {
             throw ConfigurationError.invalid(key: "model", problem: "toy densities are 2-D points: use energy-mlp (or energy-mlp-W)")
         }
-        var initGenerator = SeededGenerator(seed: c.seed)
+        var initGenerator = SeededGenerator(seed: c.core.seed)
         do { try c.modelSpecification.checkSize(channels: shape[0], height: shape[1], width: shape[2], classes: 1) } catch {
             throw ConfigurationError.invalid(key: "model", problem: error.description)
         }
         var model = c.modelSpecification.make(channels: shape[0], height: shape[1], width: shape[2], classes: 1, using: &initGenerator)
         var optimizer = c.makeOptimizer()
-        var progress = TrainingProgress(runID: runID, trainingCount: data.trainingCount, batchSize: c.batchSize, seed: c.seed &+ 1)
-        var learned = c.isLearnedSampler ? try LearnedSamplerRun(configuration: c, sampleShape: data.sampleShape) : nil
+        var progress = TrainingProgress(runID: runID, trainingCount: data.trainingCount, batchSize: c.core.batchSize, seed: c.core.seed &+ 1)
+        var learned = c.core.objective.isLearnedSampler ? try LearnedSamplerRun(configuration: c, sampleShape: data.sampleShape) : nil
         if let resume {
             model = try model.loading(resume.modelStateDict)
             try optimizer.restore(resume.optimizerState)
             progress = resume.progress
-            if c.isLearnedSampler {
+            if c.core.objective.isLearnedSampler {
                 learned = try LearnedSamplerRun(configuration: c, sampleShape: data.sampleShape, restoring: resume.extraState,
                                                 path: "checkpoint of \(runID)")
             }
@@ -76,13 +77,13 @@ public struct EnergyTrainer {
             }
             let epoch = progress.epoch
             var x = data.trainingBatch(progress.sampler.nextBatch())
-            if c.noise > 0 { x = Augmentation.addingGaussianNoise(x, standardDeviation: c.noise, using: &progress.generator) }
+            if c.data.noise > 0 { x = Augmentation.addingGaussianNoise(x, standardDeviation: c.data.noise, using: &progress.generator) }
             var generator = progress.generator
             var stepMetrics: [(String, Double)] = []
             let loss: Tensor, gradient: AnyLayer
             if let learned {
                 let negatives = learned.sampler.negatives(count: LearnedSamplerRun.sampleCount(x.shape[0]), using: &generator)
-                let s = learned.sampler.settings, energySquared = c.jemSettings.energySquaredWeight
+                let s = learned.sampler.settings, energySquared = c.jem.energySquaredWeight
                 var energies: (data: Float, samples: Float) = (0, 0)
                 (loss, gradient) = valueWithGradient(at: model) { m in
                     let terms = LearnedSamplerLoss.energyTerms(energy: Self.energy(m), data: x, samples: negatives,
@@ -93,21 +94,21 @@ public struct EnergyTrainer {
                 stepMetrics = [("sampler/data_energy", Double(energies.data)), ("sampler/sample_energy", Double(energies.samples))]
             } else {
                 (loss, gradient) = try valueWithGradient(at: model) { m in
-                    try settings.loss(c.objective, energy: Self.energy(m), data: x, using: &generator)
+                    try settings.loss(c.core.objective, energy: Self.energy(m), data: x, using: &generator)
                 }
             }
             guard loss.scalar.isFinite else {
-                throw TrainingError.unrecoverable(step: progress.step, problem: "the \(c.objective) loss is \(loss.scalar)", recoveries: 0)
+                throw TrainingError.unrecoverable(step: progress.step, problem: "the \(c.core.objective) loss is \(loss.scalar)", recoveries: 0)
             }
             var gradients = gradient.tensors
-            if let clip = c.clipNorm { clipGradientNorm(&gradients, maxNorm: clip) }
+            if let clip = c.details.clipNorm { clipGradientNorm(&gradients, maxNorm: clip) }
             var parameters = model.tensors
             let rate = schedule.rate(at: progress.step)
             optimizer.update(&parameters, gradients: gradients, learningRate: rate)
             model = model.replacingTensors(with: parameters)
             if var sampler = learned.take() {
                 stepMetrics += sampler.generatorStep(energy: Self.energy(model.detached), count: LearnedSamplerRun.sampleCount(x.shape[0]),
-                                                     rateScale: rate / c.learningRate, using: &generator)
+                                                     rateScale: rate / c.core.learningRate, using: &generator)
                 learned = sampler
             }
             progress.generator = generator
@@ -121,14 +122,14 @@ public struct EnergyTrainer {
 
             let epochDone = progress.epoch != epoch
             guard epochDone || progress.step == totalSteps else {
-                if let every = c.checkpointEvery, progress.step % every == 0 {
+                if let every = c.output.checkpointEvery, progress.step % every == 0 {
                     progress.seconds = secondsAtStart + Date().timeIntervalSince(clock)
                     try saveCheckpoint(model, optimizer, progress, best: false, extraState: learned?.extraState ?? [:])
                 }
                 continue
             }
             lastValidation = try learned.map { try samplerDiscrepancy($0.sampler, against: data.validationPoints(upTo:)) }
-                ?? objective(model, on: data.validationBatches(size: c.evaluationBatchSize))
+                ?? objective(model, on: data.validationBatches(size: c.details.evaluationBatchSize))
             var isBest = false
             if let v = lastValidation, v < (progress.bestValidationLoss ?? .infinity) {
                 progress.bestValidationLoss = v
@@ -164,7 +165,7 @@ public struct EnergyTrainer {
         var total = 0.0, count = 0
         for x in batches {
             // The loss needs input gradients, but no parameter gradient: its value is all we keep.
-            let value = try configuration.scoreMatchingSettings.loss(configuration.objective, energy: Self.energy(model), data: x,
+            let value = try configuration.scoreMatching.loss(configuration.core.objective, energy: Self.energy(model), data: x,
                                                                      using: &generator)
             total += Double(value.scalar) * Double(x.shape[0])
             count += x.shape[0]
@@ -188,20 +189,20 @@ public struct EnergyTrainer {
     /// its generator's samples.
     func drawSamples(_ model: AnyLayer, sampler: LearnedSampler?, step: Int, runID: String) throws {
         guard let folder = checkpointURL(runID, "last")?.deletingLastPathComponent() else { return }
-        let settings = configuration.scoreMatchingSettings
+        let settings = configuration.scoreMatching
         var generator = SeededGenerator(seed: UInt64(step) &* 7_919)
         switch data {
         case .images:
             let start = Tensor(randomUniform: [64] + data.inputShape, lower: -1, upper: 1, using: &generator)
             let samples = sampler?.samples(count: 64, using: &generator)
-                ?? settings.sample(configuration.objective, energy: Self.energy(model), from: start, clamp: -1...1, using: &generator)
+                ?? settings.sample(configuration.core.objective, energy: Self.energy(model), from: start, clamp: -1...1, using: &generator)
             let grid = folder.appendingPathComponent("samples/step-\(step).png")
             try SampleGrid.write(samples, columns: 8, to: grid)
             recorder?.recordFile(grid, kind: "image-samples", final: true)
         case .points(_, _, let validation):
             let start = Tensor(randomUniform: [1_000, 2], lower: -ToyPlots.extent, upper: ToyPlots.extent, using: &generator)
             let samples = sampler?.samples(count: 1_000, using: &generator)
-                ?? settings.sample(configuration.objective, energy: Self.energy(model), from: start, clamp: nil, using: &generator)
+                ?? settings.sample(configuration.core.objective, energy: Self.energy(model), from: start, clamp: nil, using: &generator)
             let density = folder.appendingPathComponent("samples/density-step-\(step).png")
             try SampleGrid.writePNG(ToyPlots.densityImage(energy: Self.energy(model)), width: 160, height: 160, channels: 3, to: density)
             let scatter = folder.appendingPathComponent("samples/scatter-step-\(step).png")
@@ -233,14 +234,14 @@ public struct EnergyTrainer {
         summary.runStoreSeconds = recorder?.secondsRecording
         if progress.step == totalSteps, let bestURL = checkpointURL(progress.runID, "best"), FileManager.default.fileExists(atPath: bestURL.path) {
             summary.bestCheckpoint = bestURL.path
-            if configuration.isLearnedSampler {
+            if configuration.core.objective.isLearnedSampler {
                 let best = try TrainingCheckpoint.read(from: bestURL)
                 summary.testLoss = try samplerDiscrepancy(best.learnedSampler(path: bestURL.path), against: data.testPoints(upTo:))
                 if let loss = summary.testLoss {
                     recorder?.log([("test/mmd2", loss)], step: progress.step)
                     reporter?.note(String(format: "test MMD² %.4f (best-on-validation generator)", loss))
                 }
-            } else if let test = data.testBatches(size: configuration.evaluationBatchSize) {
+            } else if let test = data.testBatches(size: configuration.details.evaluationBatchSize) {
                 let best = try model.loading(TrainingCheckpoint.read(from: bestURL).modelStateDict)
                 summary.testLoss = try objective(best, on: test)
                 recorder?.log([("test/loss", summary.testLoss ?? .nan)], step: progress.step)

@@ -96,7 +96,7 @@ struct JEMTraining {
     }
 
     private static func start(_ settings: JEMSettings, train: ImageDataset, classes: Int) -> ReplayBuffer.StartDistribution {
-        guard settings.bufferStart == "class-gaussian" else { return .uniform(lower: -1, upper: 1) }
+        guard settings.bufferStart == .classGaussian else { return .uniform(lower: -1, upper: 1) }
         let (images, labels) = train.batch(Array(0..<train.count))
         return .classGaussians(ClassGaussians(fitting: images, labels: labels, classes: classes))
     }

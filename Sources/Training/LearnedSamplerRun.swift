@@ -15,12 +15,12 @@ struct LearnedSamplerRun {
 
     /// A fresh sampler for samples of `sampleShape` ([2] for points, [C, H, W] for images),
     /// from its own seeded stream.
-    init(configuration c: TrainingConfiguration, sampleShape: [Int]) throws {
+    init(configuration c: RunConfiguration, sampleShape: [Int]) throws {
         sampler = try LearnedSamplerConstruction.fresh(c, sampleShape: sampleShape)
     }
 
     /// The sampler saved in a checkpoint's state.
-    init(configuration c: TrainingConfiguration, sampleShape: [Int], restoring state: [String: Tensor], path: String) throws {
+    init(configuration c: RunConfiguration, sampleShape: [Int], restoring state: [String: Tensor], path: String) throws {
         sampler = try LearnedSamplerConstruction.restoring(c, sampleShape: sampleShape, state: state, path: path)
     }
 

@@ -72,7 +72,7 @@ struct EvaluateCommand: ParsableCommand {
                                                      store: store.location)
             let saved = try TrainingCheckpoint.read(from: url)
             let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
-            if saved.configuration.dataset.hasPrefix("toy:") { return try evaluateToy(saved, url: url, log: log) }
+            if saved.configuration.core.dataset.isToy { return try evaluateToy(saved, url: url, log: log) }
             // The same checkpoint as this command's, named the same way.
             let refit = CommandHint.command(["calibrate", runOrFile] + (checkpoint == "best" ? [] : ["--checkpoint", checkpoint])
                                             + (checkpointDir.map { ["--checkpoint-dir", $0] } ?? []), store: store.location)

@@ -50,7 +50,7 @@ struct ScoreCommand: ParsableCommand {
             let shape = try saved.inputShape(path: url.path)
             let scoringModel = try saved.scoringModel(path: url.path)
             guard scoringModel.supports(kind) else {
-                throw ValidationErrorText("score \(kind.name) needs a classifier head, which this \(saved.configuration.objective) energy does not have")
+                throw ValidationErrorText("score \(kind.name) needs a classifier head, which this \(saved.configuration.core.objective) energy does not have")
             }
             let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             // The same checkpoint as this command's, named the same way.
@@ -62,7 +62,7 @@ struct ScoreCommand: ParsableCommand {
             scoring.batchSize = batchSize
 
             var threshold: Double?
-            var classNames = saved.configuration.dataset == "fashion-mnist" ? FashionMNIST.classNames : []
+            var classNames = saved.configuration.core.dataset == .fashionMNIST ? FashionMNIST.classNames : []
             if !noThreshold {
                 let data = try TrainingData.load(saved.configuration)
                 classNames = data.train.classNames

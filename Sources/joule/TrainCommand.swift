@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RunLog
 import RunRecording
+import Settings
 import Runs
 import Training
 
@@ -19,14 +20,15 @@ struct TrainCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup(title: "Common options") var common: TrainCommonOptions
-    @OptionGroup(title: "Output and recording") var output: TrainOutputOptions
-    @OptionGroup(title: "Data and augmentation") var data: TrainDataOptions
-    @OptionGroup(title: "Model and optimiser details") var details: TrainOptimizerOptions
-    @OptionGroup(title: "JEM") var jem: TrainJEMOptions
-    @OptionGroup(title: "Divergence guard (every objective)") var divergence: TrainGuardOptions
-    @OptionGroup(title: "Score matching (esm, ssm, ssm-vr, dsm, mdsm)") var scoreMatching: TrainScoreMatchingOptions
-    @OptionGroup(title: "Learned samplers (vera, meg, kim-bengio)") var learned: TrainLearnedSamplerOptions
+    @OptionGroup(title: CoreSettings.title) var core: CoreSettings.Options
+    @OptionGroup(title: "Configuration, resuming and recording") var output: TrainRunOptions
+    @OptionGroup(title: DataSettings.title) var data: DataSettings.Options
+    @OptionGroup(title: TrainingDetails.title) var details: TrainingDetails.Options
+    @OptionGroup(title: OutputSettings.title) var checkpoints: OutputSettings.Options
+    @OptionGroup(title: JEMSettings.title) var jem: JEMSettings.Options
+    @OptionGroup(title: DivergenceGuardSettings.title) var divergence: DivergenceGuardSettings.Options
+    @OptionGroup(title: ScoreMatchingSettings.title) var scoreMatching: ScoreMatchingSettings.Options
+    @OptionGroup(title: LearnedSamplerOptions.title) var learned: LearnedSamplerOptions.Options
 
     func run() throws {
         do {
@@ -44,9 +46,10 @@ struct TrainCommand: ParsableCommand {
     private func train() throws {
         let store = output.store.location
         var resumeFrom: TrainingCheckpoint?
-        var c = TrainingConfiguration()
-        if let resume = common.resume {
-            let url = try CheckpointLocation.resolve(resume, checkpointDirectory: output.checkpointDir, which: "last", store: store)
+        var c = RunConfiguration()
+        if let resume = output.resume {
+            let url = try CheckpointLocation.resolve(resume, checkpointDirectory: checkpoints.checkpointDirectory, which: "last",
+                                                     store: store)
             let saved = try TrainingCheckpoint.read(from: url)
             resumeFrom = saved
             c = saved.configuration
@@ -56,18 +59,18 @@ struct TrainCommand: ParsableCommand {
             let folder = url.deletingLastPathComponent()
             let parent = folder.deletingLastPathComponent().standardizedFileURL.path
             if folder.lastPathComponent == saved.progress.runID,
-               URL(fileURLWithPath: c.checkpointDirectory).standardizedFileURL.path != parent {
-                c.checkpointDirectory = parent
+               URL(fileURLWithPath: c.output.checkpointDirectory).standardizedFileURL.path != parent {
+                c.output.checkpointDirectory = parent
             }
         }
-        if let config = common.config { c = try ConfigurationFile.apply(URL(fileURLWithPath: config), to: c) }
-        c = try TrainOverrides(command: self).apply(to: c).validated()
+        if let config = output.config { try c.apply(contentsOf: URL(fileURLWithPath: config)) }
+        c = try applyingOptions(to: c).validated()
         // The data is read and checked before anything is recorded: a bad dataset leaves no run.
         let prepared = try RunPreparation(c, resuming: resumeFrom != nil)
         c = prepared.configuration
         // Checked on the values the run would use (a cap applied at the start applies again).
         if let saved = resumeFrom?.configuration {
-            let conflicts = ResumeCompatibility.conflicts(saved: saved, resumed: c)
+            let conflicts = saved.resumeConflicts(with: c)
             guard conflicts.isEmpty else {
                 throw ValidationErrorText("a resumed run keeps the settings its checkpoint was made with; cannot change "
                                           + conflicts.joined(separator: ", "))
@@ -75,15 +78,15 @@ struct TrainCommand: ParsableCommand {
         }
         for warning in prepared.warnings { Self.log("joule train: warning: \(warning)") }
         if let saved = resumeFrom?.configuration {
-            let changes = ResumeCompatibility.changes(from: saved, to: c)
+            let changes = saved.changes(to: c)
             if !changes.isEmpty { Self.log("joule train: resuming with changed settings: \(changes.joined(separator: ", "))") }
         }
 
-        let legacy = output.store.legacyNote(output.checkpointDir)
+        let legacy = output.store.legacyNote(checkpoints.checkpointDirectory)
         if !legacy.isEmpty { Self.log("joule train: note: this run is recorded in \(store.path)" + legacy) }
         let runID = resumeFrom?.progress.runID ?? RunIdentifier.make()
         let dryRun = output.dryRun
-        let folder = URL(fileURLWithPath: c.checkpointDirectory, isDirectory: true).appendingPathComponent(runID, isDirectory: true)
+        let folder = URL(fileURLWithPath: c.output.checkpointDirectory, isDirectory: true).appendingPathComponent(runID, isDirectory: true)
             .standardizedFileURL
         let recorder = try dryRun ? nil : StoreRecorder(
             store: RunStore(path: store.path, createDirectory: true), runID: runID, configuration: c,
@@ -108,10 +111,10 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    private func run(_ c: TrainingConfiguration, prepared: RunPreparation, runID: String, resumeFrom: TrainingCheckpoint?,
+    private func run(_ c: RunConfiguration, prepared: RunPreparation, runID: String, resumeFrom: TrainingCheckpoint?,
                      recorder: StoreRecorder?, folder: URL, store: RunStoreLocation) throws {
         let dryRun = output.dryRun
-        let directory = dryRun ? nil : URL(fileURLWithPath: c.checkpointDirectory, isDirectory: true)
+        let directory = dryRun ? nil : URL(fileURLWithPath: c.output.checkpointDirectory, isDirectory: true)
         let reporter = { (total: Int) in ProgressReporter(totalSteps: dryRun ? 3 : total) }
         let train: () throws -> TrainingSummary
         switch prepared.data {
@@ -128,7 +131,7 @@ struct TrainCommand: ParsableCommand {
         }
         StopSignals.install()
         let resuming = resumeFrom.map { "resuming run \(runID) at step \($0.progress.step)" }
-        Self.log((resuming ?? "run \(runID): \(c.model) on \(prepared.description)")
+        Self.log((resuming ?? "run \(runID): \(c.core.model) on \(prepared.description)")
                  + (dryRun ? " (dry run: nothing is written or recorded)" : "\n  recorded in \(store.path)\n  files in \(folder.path)"))
         var summary: TrainingSummary
         do {
@@ -160,6 +163,22 @@ struct TrainCommand: ParsableCommand {
         guard !dryRun else { return }
         Self.log("recorded in \(store.path); next:\n  " + CommandHint.command(["evaluate", runID], store: store)
                  + "\n  " + CommandHint.command(["report", runID, "--out", "report.html"], store: store))
+    }
+
+    /// The settings given here over `base`; `--epochs` without `--steps` also drops a step
+    /// count set before (the file's, the checkpoint's).
+    private func applyingOptions(to base: RunConfiguration) -> RunConfiguration {
+        var c = base
+        c.core.apply(core)
+        if core.epochs != nil && core.steps == nil { c.core.steps = nil }
+        c.data.apply(data)
+        c.details.apply(details)
+        c.output.apply(checkpoints)
+        c.jem.apply(jem)
+        c.divergenceGuard.apply(divergence)
+        c.scoreMatching.apply(scoreMatching)
+        c.learnedSampler.apply(learned)
+        return c
     }
 
     static func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }

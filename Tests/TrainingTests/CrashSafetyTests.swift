@@ -19,7 +19,7 @@ import TestSupport
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try RunStore(path: directory.appendingPathComponent("runs.sqlite").path)
-        let configuration = TrainingConfiguration()
+        let configuration = RunConfiguration()
         let recorder = try StoreRecorder(store: store, runID: "r", configuration: configuration, resumedStep: nil)
         for step in 1...7 { recorder.log([("train/loss", Double(step))], step: step) }
         #expect(try store.metricRowCount(of: "r") == 0)  // still pending in the logger

@@ -45,9 +45,9 @@ import Testing
     }
 
     @Test func theEarlierConfigurationFileReads() throws {
-        let c = try ConfigurationFile.apply(Self.fixtures.appendingPathComponent("ce.yaml"), to: TrainingConfiguration())
-        #expect(c.model == "wrn-10-1" && c.batchSize == 8 && c.validationSize == 12 && c.learningRate == 0.003)
-        #expect(c.schedule == "cosine" && c.warmupSteps == 2 && c.noise == 0.01 && c.flip)
+        let c = try RunConfiguration(contentsOf: Self.fixtures.appendingPathComponent("ce.yaml"))
+        #expect(c.core.model == ModelName(.wideResNet(depth: 10, widen: 1)) && c.core.batchSize == 8 && c.data.validationSize == 12)
+        #expect(c.core.learningRate == 0.003 && c.core.schedule == .cosine && c.core.warmupSteps == 2 && c.data.noise == 0.01 && c.data.flip)
     }
 
     @Test(.enabled(if: CLI.executable != nil)) func theEarlierRunStoreOpens() throws {

@@ -301,7 +301,7 @@ import Testing
                                 to: mixed.appendingPathComponent("red/\(i).png"))
         }
         let cases: [(String, String)] = [
-            ("fashion-mnst", "'fashion-mnst' is not fashion-mnist or png:FOLDER"),
+            ("fashion-mnst", "'fashion-mnst' is invalid for '--dataset <dataset>': expected fashion-mnist, png:FOLDER"),
             ("png:" + empty.path, "no class subfolders"),
             ("png:" + root.appendingPathComponent("missing").path, root.appendingPathComponent("missing").path),
             ("png:" + fake.path, "x.png"),
@@ -310,7 +310,8 @@ import Testing
         ]
         for (dataset, message) in cases {
             let result = try CLI.joule(["train", "--dataset", dataset, "--model", "mlp", "--steps", "2", "--validation-size", "4"], in: root)
-            #expect(result.status == 1 && result.error.contains(message), "\(dataset): \(result.error)")
+            // 64 (a usage error) for a name that is no dataset, 1 for data that cannot be used.
+            #expect([1, 64].contains(result.status) && result.error.contains(message), "\(dataset): \(result.error)")
         }
         // No run was recorded, not even a failed one.
         let database = root.appendingPathComponent("checkpoints/runs.sqlite").path
@@ -347,7 +348,7 @@ import Testing
         #expect(try store.params(of: first)["lr"] == "0.005" && store.params(of: first)["steps"] == "12")
         #expect(try store.tags(of: first)["changed-at-step-6"] == "lr 0.01 → 0.005, steps 6 → 12")
         let config = try #require(try store.run(first).config)
-        #expect(config.contains("\"learningRate\":0.005"))
+        #expect(config.contains("\"lr\":0.005") && config.contains("\"format\":2"))
     }
 
     // MARK: 5. The command line's basics.
@@ -372,7 +373,7 @@ import Testing
         let common = try #require(help.range(of: "COMMON OPTIONS:")), jem = try #require(help.range(of: "JEM:"))
         #expect(common.lowerBound < jem.lowerBound)
         let firstOption = help[common.upperBound...].split(separator: "\n").first?.trimmingCharacters(in: .whitespaces)
-        #expect(firstOption?.hasPrefix("--dataset") == true)
+        #expect(firstOption?.hasPrefix("--objective") == true)
         #expect(help.contains("Learning rate (default: 0.001)") && help.contains("SGLD steps per iteration (default: 20)"))
         // No option states its default twice.
         for command in [["train"], ["evaluate"], ["calibrate"], ["score"], ["sample"], ["runs", "list"]] {

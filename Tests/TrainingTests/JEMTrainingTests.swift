@@ -1,5 +1,6 @@
 import Checkpoints
 import Foundation
+import Settings
 import Tensors
 import Testing
 @testable import Runs
@@ -8,9 +9,9 @@ import Testing
 /// `--objective jem` on tiny data: the buffer travels in the checkpoint and a resumed run
 /// ends with exactly the numbers of an uninterrupted one; settings are validated.
 @Suite struct JEMTrainingTests {
-    static func configuration(classConditional: Bool = false, labelsPerClass: Int? = nil) -> TrainingConfiguration {
+    static func configuration(classConditional: Bool = false, labelsPerClass: Int? = nil) -> RunConfiguration {
         var c = TrainingTests.configuration()
-        c.objective = "jem"
+        c.core.objective = .jem
         var jem = JEMSettings()
         jem.sgldSteps = 3
         jem.bufferSize = 30
@@ -52,14 +53,14 @@ import Testing
         #expect(throws: ConfigurationError.self) { try TrainingData.labeledIndices(data.train, perClass: 1_000, classes: 3, seed: 9) }
         // A few labels per class still train a classifier on the easy task.
         var c = Self.configuration(labelsPerClass: 5)
-        c.steps = 120
+        c.core.steps = 120
         let summary = try ClassifierTrainer(configuration: c, data: data, checkpointDirectory: nil).run(runID: "semi")
         #expect((summary.bestValidationAccuracy ?? 0) > 0.8)
     }
 
     @Test func theChainsMoveAndTheClassifierStillLearns() throws {
         var c = Self.configuration()
-        c.steps = 120
+        c.core.steps = 120
         let directory = TrainingTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let summary = try ClassifierTrainer(configuration: c, data: TrainingTests.tinyData(), checkpointDirectory: directory).run(runID: "jem")
@@ -72,17 +73,14 @@ import Testing
 
     @Test func settingsAreValidated() throws {
         var c = Self.configuration()
-        c.jem?.conditionalWeight = 1
-        c.jem?.classConditional = false
-        #expect(throws: ConfigurationError.self) { try c.validated() }
-        c = Self.configuration()
-        c.jem?.bufferStart = "gaussian"
+        c.jem.conditionalWeight = 1
+        c.jem.classConditional = false
         #expect(throws: ConfigurationError.self) { try c.validated() }
         c = Self.configuration(classConditional: true)
-        c.jem?.bufferSize = 31
+        c.jem.bufferSize = 31
         let trainer = ClassifierTrainer(configuration: c, data: TrainingTests.tinyData(), checkpointDirectory: nil)
         #expect(throws: ConfigurationError.self) { try trainer.run(runID: "odd") }
-        c.objective = "score-matching"
+        c.core.objective = .esm  // exact score matching needs a smooth energy, not the mlp's LeakyReLU
         #expect(throws: ConfigurationError.self) { try c.validated() }
     }
 
@@ -90,10 +88,10 @@ import Testing
     /// it by 100, so the third attempt trains. With one recovery allowed the run fails.
     @Test func theGuardRollsBackAppliesTheRemedyAndGivesUpAfterItsLimit() throws {
         var c = Self.configuration()
-        c.optimizer = "sgd"
-        c.learningRate = 1e5
-        c.clipNorm = nil
-        c.steps = 40
+        c.core.optimizer = .sgd
+        c.core.learningRate = 1e5
+        c.details.clipNorm = nil
+        c.core.steps = 40
         var settings = DivergenceGuardSettings()
         settings.learningRateFactor = 0.01
         settings.maximumRecoveries = 4
@@ -109,7 +107,7 @@ import Testing
         #expect(saved.progress.guardState?.recoveries == summary.recoveries)
         #expect(saved.modelTensors.allSatisfy { $0.tensor.scalars.allSatisfy(\.isFinite) })
 
-        c.divergenceGuard?.maximumRecoveries = 1
+        c.divergenceGuard.maximumRecoveries = 1
         let failing = ClassifierTrainer(configuration: c, data: TrainingTests.tinyData(), checkpointDirectory: nil)
         #expect {
             _ = try failing.run(runID: "hopeless")

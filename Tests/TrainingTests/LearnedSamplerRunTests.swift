@@ -3,6 +3,7 @@ import Foundation
 import Objectives
 import RunLog
 import Tensors
+import Settings
 import Testing
 @testable import Runs
 @testable import Training
@@ -14,9 +15,9 @@ import Testing
 @Suite(.serialized) struct LearnedSamplerRunTests {
     typealias CLI = TrainCommandTests
 
-    static func configuration(_ estimate: EntropyEstimate) -> TrainingConfiguration {
+    static func configuration(_ estimate: EntropyEstimate) -> RunConfiguration {
         var c = TrainingTests.configuration()
-        c.objective = estimate.rawValue
+        c.core.objective = Objective(rawValue: estimate.rawValue)!
         var settings = LearnedSamplerOptions()
         settings.generator = "mlp-16"
         settings.latentSize = 3
@@ -56,15 +57,15 @@ import Testing
 
     @Test func theJEMHybridStillClassifies() throws {
         var c = Self.configuration(.vera)
-        c.steps = 120
+        c.core.steps = 120
         let summary = try ClassifierTrainer(configuration: c, data: TrainingTests.tinyData(), checkpointDirectory: nil).run(runID: "vera")
         #expect((summary.bestValidationAccuracy ?? 0) > 0.8)
     }
 
     @Test func unconditionalResumeIsExact() throws {
         var c = Self.configuration(.vera)
-        c.dataset = "toy:8gaussians"
-        c.model = "energy-mlp-8"
+        c.core.dataset = .toy(.eightGaussians)
+        c.core.model = .energyMLP(width: 8)
         let data = try EnergyData.load(c), directory = TrainingTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let trainer = EnergyTrainer(configuration: c, data: data, checkpointDirectory: directory)
@@ -94,22 +95,22 @@ import Testing
     /// 100 against p(x) at 1, the generator at twice the rate, the posterior at the rate) and
     /// an unconditional energy VERA's argparse defaults; anything set wins.
     @Test func defaultsFollowVERAByKindOfRun() {
-        var c = TrainingConfiguration()
-        c.objective = "vera"
-        c.learningRate = 3e-5
+        var c = RunConfiguration()
+        c.core.objective = .vera
+        c.core.learningRate = 3e-5
         let jem = c.learnedSamplerSettings
         #expect(jem.entropyWeight == 1e-4 && jem.generatorLearningRate == 6e-5 && jem.posteriorLearningRate == 3e-5)
         #expect(c.jemWeights.classification == 100 && c.jemWeights.marginal == 1 && jem.gradientPenalty == 0.1)
-        c.dataset = "toy:rings"
-        c.model = "energy-mlp"
+        c.core.dataset = .toy(.rings)
+        c.core.model = .energyMLP()
         let toy = c.learnedSamplerSettings
         #expect(toy.entropyWeight == 1 && toy.generatorLearningRate == 3e-5 && toy.posteriorLearningRate == 0.02)
         c.learnedSampler = LearnedSamplerOptions()
-        c.learnedSampler?.entropyWeight = 0.5
+        c.learnedSampler.entropyWeight = 0.5
         c.jem = JEMSettings()
-        c.jem?.marginalWeight = 0.03
+        c.jem.marginalWeight = 0.03
         #expect(c.learnedSamplerSettings.entropyWeight == 0.5 && c.jemWeights.marginal == 0.03 && c.jemWeights.classification == 100)
-        c.objective = "jem"
+        c.core.objective = .jem
         #expect(c.jemWeights.classification == 1)
     }
 
@@ -117,7 +118,7 @@ import Testing
     @Test func sigmaBoundsFormARangeInEitherOrder() throws {
         var c = Self.configuration(.vera)
         for key in ["vera-sigma-min", "vera-sigma-max"] {
-            try ConfigurationFile.set(key, to: key.hasSuffix("min") ? 0.001 : 0.005, in: &c, file: "test")
+            try c.apply(SettingValues([key: YAMLNode(key.hasSuffix("min") ? "0.001" : "0.005")], file: "test"))
         }
         #expect(try c.validated().learnedSamplerSettings.sigmaRange == 0.001...0.005)
     }
@@ -126,15 +127,15 @@ import Testing
     @Test(arguments: [EntropyEstimate.vera, .meg])
     func aBatchOfOneTrains(estimate: EntropyEstimate) throws {
         var c = Self.configuration(estimate)
-        c.batchSize = 1
-        c.steps = 3
+        c.core.batchSize = 1
+        c.core.steps = 3
         let summary = try ClassifierTrainer(configuration: c, data: TrainingTests.tinyData(), checkpointDirectory: nil).run(runID: "one")
         #expect(summary.steps == 3)
     }
 
     @Test func kimBengioPointGeneratorsEndInBatchNorm() throws {
         var c = Self.configuration(.kimBengio)
-        c.dataset = "toy:rings"
+        c.core.dataset = .toy(.rings)
         var rng = SeededGenerator(seed: 1)
         let sampler = try LearnedSamplerConstruction.makeSampler(c, sampleShape: [2], using: &rng)
         #expect(BatchNormEntropy.unitCount(of: sampler.module.generator) == 16 + 16 + 2)

@@ -24,33 +24,33 @@ import Testing
     @Test func mixedChannelsAreRefusedForANewRunAndReadAsBeforeForAnOldOne() throws {
         let root = try Self.mixedFolder()
         defer { try? FileManager.default.removeItem(at: root) }
-        var c = TrainingConfiguration()
-        c.dataset = "png:" + root.path
-        c.model = "mlp"
-        c.validationSize = 4
-        c.batchSize = 8
+        var c = RunConfiguration()
+        c.core.dataset = .pngFolder(root.path)
+        c.core.model = .mlp
+        c.data.validationSize = 4
+        c.core.batchSize = 8
         #expect(throws: DatasetError.self) { try RunPreparation(c) }
         // A run recorded before the rule (no channels) resumes and is evaluated as it was trained: RGB.
         let resumed = try RunPreparation(c, resuming: true)
-        #expect(resumed.configuration.channels == 3)
+        #expect(resumed.configuration.data.channels == 3)
         #expect(try TrainingData.load(c).train.channels == 3)
-        c.channels = 1
+        c.data.channels = 1
         let grey = try RunPreparation(c)
-        #expect(grey.configuration.channels == 1 && grey.warnings.isEmpty)
+        #expect(grey.configuration.data.channels == 1 && grey.warnings.isEmpty)
     }
 
     @Test func capsAreLoweredToWhatIsUsedWithAWarning() throws {
         let root = try Self.mixedFolder()
         defer { try? FileManager.default.removeItem(at: root) }
-        var c = TrainingConfiguration()
-        c.dataset = "png:" + root.path
-        c.model = "mlp"
-        c.channels = 3
-        c.validationSize = 100
-        c.batchSize = 1000
+        var c = RunConfiguration()
+        c.core.dataset = .pngFolder(root.path)
+        c.core.model = .mlp
+        c.data.channels = 3
+        c.data.validationSize = 100
+        c.core.batchSize = 1000
         let prepared = try RunPreparation(c)
         // 20 images: a fifth (4) held out, 16 to train on.
-        #expect(prepared.configuration.validationSize == 4 && prepared.configuration.batchSize == 16)
+        #expect(prepared.configuration.data.validationSize == 4 && prepared.configuration.core.batchSize == 16)
         #expect(prepared.warnings.count == 2)
         #expect(prepared.description == "png:\(root.path) (16 training, 4 validation images)")
     }

@@ -162,7 +162,7 @@ final class LockedData: @unchecked Sendable {
         let badConfig = try Self.joule(["train", "--config", config.path])
         #expect(badConfig.status != 0 && badConfig.error.contains("run.yaml") && badConfig.error.contains("epochz"))
         let badModel = try Self.joule(["train", "--model", "resnet", "--dataset", "png:" + root.path])
-        #expect(badModel.status != 0 && badModel.error.contains("'resnet' is not a model"))
+        #expect(badModel.status != 0 && badModel.error.contains("'resnet' is invalid for '--model <model>': expected a model: mlp, cnn-s"))
         let missing = try Self.joule(["train", "--dataset", "png:/nonexistent/joule-images"])
         #expect(missing.status != 0 && missing.error.contains("/nonexistent/joule-images"))
         let noRun = try Self.joule(["train", "--resume", "no-such-run", "--checkpoint-dir", root.path])

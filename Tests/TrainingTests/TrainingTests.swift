@@ -2,6 +2,7 @@ import Checkpoints
 import Datasets
 import Foundation
 import Layers
+import Settings
 import Tensors
 import Testing
 import TestSupport
@@ -26,16 +27,16 @@ import TestSupport
         return TrainingData.split(full, validationSize: 40, test: full.subset(Array(0..<30)))
     }
 
-    static func configuration() -> TrainingConfiguration {
-        var c = TrainingConfiguration()
-        c.model = "mlp"
-        c.batchSize = 16
-        c.steps = 24
-        c.learningRate = 0.01
-        c.noise = 0.05
-        c.schedule = "cosine"
-        c.warmupSteps = 3
-        c.clipNorm = 5
+    static func configuration() -> RunConfiguration {
+        var c = RunConfiguration()
+        c.core.model = .mlp
+        c.core.batchSize = 16
+        c.core.steps = 24
+        c.core.learningRate = 0.01
+        c.data.noise = 0.05
+        c.core.schedule = .cosine
+        c.core.warmupSteps = 3
+        c.details.clipNorm = 5
         return c
     }
 
@@ -46,9 +47,9 @@ import TestSupport
     @Test func resumedRunEqualsUninterruptedRun() throws {
         let data = Self.tinyData(), directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        for optimizer in ["adam", "sgd"] {
+        for optimizer in [OptimizerKind.adam, .sgd] {
             var c = Self.configuration()
-            c.optimizer = optimizer
+            c.core.optimizer = optimizer
             let trainer = ClassifierTrainer(configuration: c, data: data, checkpointDirectory: directory)
             let whole = try trainer.run(runID: "whole-\(optimizer)")
             // Interrupted mid-epoch (13 steps of 13 per epoch… then 2 more), resumed from the file.
@@ -68,7 +69,7 @@ import TestSupport
 
     @Test func trainingLearnsTheTinyTask() throws {
         var c = Self.configuration()
-        c.steps = 120
+        c.core.steps = 120
         let summary = try ClassifierTrainer(configuration: c, data: Self.tinyData(), checkpointDirectory: nil).run(runID: "learn")
         #expect((summary.bestValidationAccuracy ?? 0) > 0.9)
         #expect(summary.lastCheckpoint == nil && summary.bestCheckpoint == nil)
@@ -106,8 +107,8 @@ import TestSupport
     @Test func aCheckpointClaimingAHugeModelIsRefusedBeforeBuildingIt() throws {
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        var c = TrainingConfiguration()
-        c.model = "mlp"
+        var c = RunConfiguration()
+        c.core.model = .mlp
         var rng = SeededGenerator(seed: 1)
         let model = c.modelSpecification.make(channels: 1, height: 28, width: 28, classes: 10, using: &rng)
         var progress = TrainingProgress(runID: "r", trainingCount: 10, batchSize: 2, seed: 1)
@@ -130,7 +131,7 @@ import TestSupport
         try TrainingCheckpoint(model: model, optimizerState: [:], configuration: c, progress: progress).write(to: url)
         #expect(try TrainingCheckpoint.read(from: url).makeModel(path: url.path).classes == 10)
         // A conv net's parameters do not depend on its input's size: the shape itself is bounded.
-        c.model = "cnn-s"
+        c.core.model = .cnnS
         let convolutional = c.modelSpecification.make(channels: 1, height: 28, width: 28, classes: 10, using: &rng)
         progress.inputShape = [1, 1 << 20, 1 << 20]
         try TrainingCheckpoint(model: convolutional, optimizerState: [:], configuration: c, progress: progress).write(to: url)
@@ -154,43 +155,43 @@ import TestSupport
         let good = directory.appendingPathComponent("good.yaml")
         try "model: wrn-16-2\nbatch_size: 32\nlr: 0.0001\nmilestones: [3, 6]\nschedule: step\nflip: true\nnorm: group\n"
             .write(to: good, atomically: true, encoding: .utf8)
-        let c = try ConfigurationFile.apply(good, to: TrainingConfiguration()).validated()
-        #expect(c.model == "wrn-16-2" && c.batchSize == 32 && c.learningRate == 1e-4 && c.milestones == [3, 6] && c.flip)
-        #expect(c.normalization == .group)
+        let c = try RunConfiguration(contentsOf: good).validated()
+        #expect(c.core.model == ModelName(.wideResNet(depth: 16, widen: 2)) && c.core.batchSize == 32 && c.core.learningRate == 1e-4)
+        #expect(c.details.milestones.values == [3, 6] && c.data.flip && c.core.schedule == .step)
+        #expect(c.details.normalization == .group)
         let unknown = directory.appendingPathComponent("unknown.yaml")
         try "batch-sise: 3\n".write(to: unknown, atomically: true, encoding: .utf8)
-        #expect(throws: ConfigurationError.unknownKey("batch-sise", file: unknown.path)) {
-            try ConfigurationFile.apply(unknown, to: TrainingConfiguration())
+        #expect { try RunConfiguration(contentsOf: unknown) } throws: {
+            "\($0)" == "\(unknown.path): unknown setting 'batch-sise' (did you mean batch-size?)"
         }
         let wrongType = directory.appendingPathComponent("type.yaml")
         try "epochs: many\n".write(to: wrongType, atomically: true, encoding: .utf8)
-        #expect(throws: ConfigurationError.wrongType(key: "epochs", expected: "a whole number", file: wrongType.path)) {
-            try ConfigurationFile.apply(wrongType, to: TrainingConfiguration())
+        #expect(throws: ConfigurationError.wrongType(key: "epochs", expected: "a whole number", file: wrongType.path, given: "many")) {
+            try RunConfiguration(contentsOf: wrongType)
         }
         let notMapping = directory.appendingPathComponent("list.yaml")
         try "- 1\n- 2\n".write(to: notMapping, atomically: true, encoding: .utf8)
-        #expect { try ConfigurationFile.apply(notMapping, to: TrainingConfiguration()) } throws: { "\($0)".contains("mapping") }
+        #expect { try RunConfiguration(contentsOf: notMapping) } throws: { "\($0)".contains("mapping") }
         // Found by scripts/fuzz.sh yaml (fuzz/regressions/yaml/complex-key.yaml): a key that
         // is not text trapped inside Yams' conversion to Swift values; now refused by name.
         let complexKey = directory.appendingPathComponent("complex.yaml")
         try Data(contentsOf: packageRoot.appendingPathComponent("fuzz/regressions/yaml/complex-key.yaml")).write(to: complexKey)
-        #expect { try ConfigurationFile.apply(complexKey, to: TrainingConfiguration()) } throws: {
+        #expect { try RunConfiguration(contentsOf: complexKey) } throws: {
             "\($0)".contains("complex.yaml") && "\($0)".contains("setting names must be text")
         }
         for (name, text, fragment) in [
             ("twice.yaml", "batch_size: 1\nbatch-size: 2\n", "given twice"),
-            ("nested.yaml", "milestones: [[1], 2]\n", "not nested lists"),
+            ("nested.yaml", "milestones: [[1], 2]\n", "nested lists"),
+            ("model.yaml", "model: resnet-50\n", "setting 'model' is 'resnet-50', but must be a model: mlp, cnn-s"),
+            ("objective.yaml", "objective: score-matching\n", "one of ce, jem, esm, ssm, ssm-vr, dsm, mdsm, vera, meg, kim-bengio"),
             ("mapping.yaml", "lr: {a: 1}\n", "not a mapping"),
         ] {
             let url = directory.appendingPathComponent(name)
             try text.write(to: url, atomically: true, encoding: .utf8)
-            #expect { try ConfigurationFile.apply(url, to: TrainingConfiguration()) } throws: {
+            #expect { try RunConfiguration(contentsOf: url) } throws: {
                 "\($0)".contains(name) && "\($0)".contains(fragment)
             }
         }
-        var bad = TrainingConfiguration()
-        bad.model = "resnet-50"
-        #expect { try bad.validated() } throws: { "\($0)".contains("'resnet-50' is not a model") }
     }
 
     /// `sampler-precision` reaches the SGLD sampler (bfloat16 unless set); a wrong value is
@@ -200,27 +201,38 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: directory) }
         let good = directory.appendingPathComponent("f32.yaml")
         try "objective: jem\nsampler-precision: float32\n".write(to: good, atomically: true, encoding: .utf8)
-        let c = try ConfigurationFile.apply(good, to: TrainingConfiguration()).validated()
-        #expect(c.jemSettings.sgld.precision == .float32)
-        #expect(c.jemSettings.flattened["sampler-precision"] == "float32")
-        let byDefault = TrainingConfiguration().jemSettings
-        #expect(byDefault.sgld.precision == .bfloat16)
-        #expect(byDefault.flattened["sampler-precision"] == (ConvolutionPrecision.bfloat16IsNative ? "bfloat16" : "float32"))
+        var c = try RunConfiguration(contentsOf: good).validated()
+        #expect(c.jem.sgld.precision == .float32)
+        #expect(c.params["sampler-precision"] == "float32")
+        c = RunConfiguration()
+        c.core.objective = .jem
+        #expect(c.jem.sgld.precision == .bfloat16)
+        #expect(c.params["sampler-precision"] == (ConvolutionPrecision.bfloat16IsNative ? "bfloat16" : "float32"))
         let bad = directory.appendingPathComponent("half.yaml")
         try "objective: jem\nsampler-precision: half\n".write(to: bad, atomically: true, encoding: .utf8)
-        #expect { try ConfigurationFile.apply(bad, to: TrainingConfiguration()).validated() } throws: {
-            "\($0)".contains("sampler-precision") && "\($0)".contains("'half' is not float32 or bfloat16")
+        #expect { try RunConfiguration(contentsOf: bad) } throws: {
+            "\($0)".contains("sampler-precision") && "\($0)".contains("'half', but must be one of float32, bfloat16")
         }
-        // Saved before the setting existed, with and without JEM settings of its own.
-        for withJEMSettings in [false, true] {
-            var saved = TrainingConfiguration()
-            saved.objective = "jem"
-            if withJEMSettings { saved.jem = JEMSettings() }
-            var encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(saved)) as! [String: Any]
-            #expect(encoded.removeValue(forKey: "samplerPrecision") as? String == "bfloat16", "new runs write the setting")
-            let old = try JSONDecoder().decode(TrainingConfiguration.self, from: JSONSerialization.data(withJSONObject: encoded))
-            #expect(old.jemSettings.sgld.precision == .float32)
-            #expect(old.jemSettings.flattened["sampler-precision"] == "float32")
+        // Saved before the setting existed (the flat layout before typed settings, with and
+        // without JEM settings of its own): the run computed in float32.
+        for legacy in [#"{"objective": "jem"}"#, #"{"objective": "jem", "jem": {"sgldSteps": 5}}"#] {
+            let old = try JSONDecoder().decode(RunConfiguration.self, from: Data(legacy.utf8))
+            #expect(old.core.objective == .jem && old.jem.sgld.precision == .float32)
+            #expect(old.params["sampler-precision"] == "float32")
         }
+        var encoded = try #require(JSONSerialization.jsonObject(with: JSONEncoder().encode(c)) as? [String: Any])
+        #expect(encoded["format"] as? Int == 2)
+        encoded = try #require(encoded["jem"] as? [String: Any])
+        #expect(encoded["sampler-precision"] as? String == "bfloat16", "new runs write the setting")
     }
+}
+
+/// The fuzzer's YAML dictionary names every setting a configuration file may hold, so that
+/// mutations reach every group's reader.
+@Test func theYAMLFuzzDictionaryNamesEverySetting() throws {
+    let text = try String(contentsOf: packageRoot.appendingPathComponent("fuzz/dictionaries/yaml.dict"), encoding: .utf8)
+    let names = Set(text.split(separator: "\n").filter { $0.hasPrefix("\"") && $0.dropFirst().first?.isLetter == true }
+        .map { String($0.dropFirst().dropLast()) })
+    let keys = RunConfiguration.settingKeys
+    #expect(keys.isSubset(of: names), "missing \(keys.subtracting(names).sorted())")
 }

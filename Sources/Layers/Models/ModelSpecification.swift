@@ -4,7 +4,7 @@ import Tensors
 /// `energy-mlp[-W]` (a smooth single-output energy for score matching), plus the options
 /// that shape it.
 public struct ModelSpecification: Sendable, Equatable, Codable {
-    public enum Architecture: Sendable, Equatable, Codable {
+    public enum Architecture: Sendable, Hashable, Codable {
         case mlp
         case cnnS
         case wideResNet(depth: Int, widen: Int)
@@ -16,6 +16,13 @@ public struct ModelSpecification: Sendable, Equatable, Codable {
     public var normalization: NormalizationKind
     /// Dropout probability for the wide ResNet's blocks.
     public var dropout: Float
+
+    /// A model of `architecture`.
+    public init(architecture: Architecture, normalization: NormalizationKind = .none, dropout: Float = 0) {
+        self.architecture = architecture
+        self.normalization = normalization
+        self.dropout = dropout
+    }
 
     /// Parses `mlp`, `cnn-s` or `wrn-D-W`; nil for anything else.
     public init?(name: String, normalization: NormalizationKind = .none, dropout: Float = 0) {
