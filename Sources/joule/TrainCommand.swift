@@ -115,27 +115,16 @@ struct TrainCommand: ParsableCommand {
                      recorder: StoreRecorder?, folder: URL, store: RunStoreLocation) throws {
         let dryRun = output.dryRun
         let directory = dryRun ? nil : URL(fileURLWithPath: c.output.checkpointDirectory, isDirectory: true)
-        let reporter = { (total: Int) in ProgressReporter(totalSteps: dryRun ? 3 : total) }
-        let train: () throws -> TrainingSummary
-        switch prepared.data {
-        case .energy(let data):
-            var trainer = EnergyTrainer(configuration: c, data: data, checkpointDirectory: directory)
-            trainer.reporter = reporter(trainer.totalSteps)
-            trainer.recorder = recorder
-            train = { try trainer.run(runID: runID, resume: resumeFrom, stopAfterSteps: dryRun ? 3 : nil) }
-        case .classifier(let data):
-            var trainer = ClassifierTrainer(configuration: c, data: data, checkpointDirectory: directory)
-            trainer.reporter = reporter(trainer.totalSteps)
-            trainer.recorder = recorder
-            train = { try trainer.run(runID: runID, resume: resumeFrom, stopAfterSteps: dryRun ? 3 : nil) }
-        }
+        var trainer = Trainer(configuration: c, data: prepared.data, checkpointDirectory: directory)
+        trainer.reporter = ProgressReporter(totalSteps: dryRun ? 3 : trainer.totalSteps)
+        trainer.recorder = recorder
         StopSignals.install()
         let resuming = resumeFrom.map { "resuming run \(runID) at step \($0.progress.step)" }
         Self.log((resuming ?? "run \(runID): \(c.core.model) on \(prepared.description)")
                  + (dryRun ? " (dry run: nothing is written or recorded)" : "\n  recorded in \(store.path)\n  files in \(folder.path)"))
         var summary: TrainingSummary
         do {
-            summary = try train()
+            summary = try trainer.run(runID: runID, resume: resumeFrom, stopAfterSteps: dryRun ? 3 : nil)
         } catch TrainingError.stopped(let signal, let step) {
             try? recorder?.end(.stopped(reason: "\(signal) at step \(step)"))
             Self.log("joule train: stopped by \(signal) at step \(step); resume with: "

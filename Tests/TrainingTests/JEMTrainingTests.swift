@@ -28,7 +28,7 @@ import Testing
     func resumedRunEqualsUninterruptedRun(classConditional: Bool, labelsPerClass: Int?) throws {
         let data = TrainingTests.tinyData(), directory = TrainingTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let trainer = ClassifierTrainer(configuration: Self.configuration(classConditional: classConditional, labelsPerClass: labelsPerClass),
+        let trainer = Trainer(configuration: Self.configuration(classConditional: classConditional, labelsPerClass: labelsPerClass),
                                         data: data, checkpointDirectory: directory)
         let whole = try trainer.run(runID: "whole")
         _ = try trainer.run(runID: "parts", stopAfterSteps: 15)
@@ -54,7 +54,7 @@ import Testing
         // A few labels per class still train a classifier on the easy task.
         var c = Self.configuration(labelsPerClass: 5)
         c.core.steps = 120
-        let summary = try ClassifierTrainer(configuration: c, data: data, checkpointDirectory: nil).run(runID: "semi")
+        let summary = try Trainer(configuration: c, data: data, checkpointDirectory: nil).run(runID: "semi")
         #expect((summary.bestValidationAccuracy ?? 0) > 0.8)
     }
 
@@ -63,7 +63,7 @@ import Testing
         c.core.steps = 120
         let directory = TrainingTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let summary = try ClassifierTrainer(configuration: c, data: TrainingTests.tinyData(), checkpointDirectory: directory).run(runID: "jem")
+        let summary = try Trainer(configuration: c, data: TrainingTests.tinyData(), checkpointDirectory: directory).run(runID: "jem")
         #expect((summary.bestValidationAccuracy ?? 0) > 0.9)
         let buffer = try #require(try TrainingCheckpoint.read(from: directory.appendingPathComponent("jem/last.safetensors"))
             .extraState["replay_buffer"])
@@ -78,7 +78,7 @@ import Testing
         #expect(throws: ConfigurationError.self) { try c.validated() }
         c = Self.configuration(classConditional: true)
         c.jem.bufferSize = 31
-        let trainer = ClassifierTrainer(configuration: c, data: TrainingTests.tinyData(), checkpointDirectory: nil)
+        let trainer = Trainer(configuration: c, data: TrainingTests.tinyData(), checkpointDirectory: nil)
         #expect(throws: ConfigurationError.self) { try trainer.run(runID: "odd") }
         c.core.objective = .esm  // exact score matching needs a smooth energy, not the mlp's LeakyReLU
         #expect(throws: ConfigurationError.self) { try c.validated() }
@@ -100,7 +100,7 @@ import Testing
         c.divergenceGuard = settings
         let directory = TrainingTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let trainer = ClassifierTrainer(configuration: c, data: TrainingTests.tinyData(), checkpointDirectory: directory)
+        let trainer = Trainer(configuration: c, data: TrainingTests.tinyData(), checkpointDirectory: directory)
         let summary = try trainer.run(runID: "guarded")
         #expect(summary.steps == 40 && summary.recoveries >= 1 && summary.recoveries <= 4, "\(summary.recoveries) recoveries")
         let saved = try TrainingCheckpoint.read(from: directory.appendingPathComponent("guarded/last.safetensors"))
@@ -108,7 +108,7 @@ import Testing
         #expect(saved.modelTensors.allSatisfy { $0.tensor.scalars.allSatisfy(\.isFinite) })
 
         c.divergenceGuard.maximumRecoveries = 1
-        let failing = ClassifierTrainer(configuration: c, data: TrainingTests.tinyData(), checkpointDirectory: nil)
+        let failing = Trainer(configuration: c, data: TrainingTests.tinyData(), checkpointDirectory: nil)
         #expect {
             _ = try failing.run(runID: "hopeless")
         } throws: { error in

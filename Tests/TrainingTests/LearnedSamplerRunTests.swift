@@ -38,7 +38,7 @@ import Testing
     func jemResumeIsExact(estimate: EntropyEstimate) throws {
         let data = TrainingTests.tinyData(), directory = TrainingTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let trainer = ClassifierTrainer(configuration: Self.configuration(estimate), data: data, checkpointDirectory: directory)
+        let trainer = Trainer(configuration: Self.configuration(estimate), data: data, checkpointDirectory: directory)
         let whole = try trainer.run(runID: "whole")
         _ = try trainer.run(runID: "parts", stopAfterSteps: 11)
         let saved = try TrainingCheckpoint.read(from: directory.appendingPathComponent("parts/last.safetensors"))
@@ -58,7 +58,7 @@ import Testing
     @Test func theJEMHybridStillClassifies() throws {
         var c = Self.configuration(.vera)
         c.core.steps = 120
-        let summary = try ClassifierTrainer(configuration: c, data: TrainingTests.tinyData(), checkpointDirectory: nil).run(runID: "vera")
+        let summary = try Trainer(configuration: c, data: TrainingTests.tinyData(), checkpointDirectory: nil).run(runID: "vera")
         #expect((summary.bestValidationAccuracy ?? 0) > 0.8)
     }
 
@@ -68,7 +68,7 @@ import Testing
         c.core.model = .energyMLP(width: 8)
         let data = try EnergyData.load(c), directory = TrainingTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let trainer = EnergyTrainer(configuration: c, data: data, checkpointDirectory: directory)
+        let trainer = Trainer(configuration: c, data: data, checkpointDirectory: directory)
         let whole = try trainer.run(runID: "whole")
         _ = try trainer.run(runID: "parts", stopAfterSteps: 9)
         let saved = try TrainingCheckpoint.read(from: directory.appendingPathComponent("parts/last.safetensors"))
@@ -84,7 +84,7 @@ import Testing
     @Test func aCheckpointWithoutTheSamplerIsRefusedByName() throws {
         let data = TrainingTests.tinyData(), directory = TrainingTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let trainer = ClassifierTrainer(configuration: Self.configuration(.vera), data: data, checkpointDirectory: directory)
+        let trainer = Trainer(configuration: Self.configuration(.vera), data: data, checkpointDirectory: directory)
         _ = try trainer.run(runID: "cut", stopAfterSteps: 5)
         var saved = try TrainingCheckpoint.read(from: directory.appendingPathComponent("cut/last.safetensors"))
         saved.extraState["posterior_log_sigma"] = nil
@@ -129,7 +129,7 @@ import Testing
         var c = Self.configuration(estimate)
         c.core.batchSize = 1
         c.core.steps = 3
-        let summary = try ClassifierTrainer(configuration: c, data: TrainingTests.tinyData(), checkpointDirectory: nil).run(runID: "one")
+        let summary = try Trainer(configuration: c, data: TrainingTests.tinyData(), checkpointDirectory: nil).run(runID: "one")
         #expect(summary.steps == 3)
     }
 

@@ -50,7 +50,7 @@ import TestSupport
         for optimizer in [OptimizerKind.adam, .sgd] {
             var c = Self.configuration()
             c.core.optimizer = optimizer
-            let trainer = ClassifierTrainer(configuration: c, data: data, checkpointDirectory: directory)
+            let trainer = Trainer(configuration: c, data: data, checkpointDirectory: directory)
             let whole = try trainer.run(runID: "whole-\(optimizer)")
             // Interrupted mid-epoch (13 steps of 13 per epoch… then 2 more), resumed from the file.
             _ = try trainer.run(runID: "parts-\(optimizer)", stopAfterSteps: 15)
@@ -70,7 +70,7 @@ import TestSupport
     @Test func trainingLearnsTheTinyTask() throws {
         var c = Self.configuration()
         c.core.steps = 120
-        let summary = try ClassifierTrainer(configuration: c, data: Self.tinyData(), checkpointDirectory: nil).run(runID: "learn")
+        let summary = try Trainer(configuration: c, data: Self.tinyData(), checkpointDirectory: nil).run(runID: "learn")
         #expect((summary.bestValidationAccuracy ?? 0) > 0.9)
         #expect(summary.lastCheckpoint == nil && summary.bestCheckpoint == nil)
     }
@@ -79,7 +79,7 @@ import TestSupport
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let c = Self.configuration()
-        _ = try ClassifierTrainer(configuration: c, data: Self.tinyData(), checkpointDirectory: directory).run(runID: "r")
+        _ = try Trainer(configuration: c, data: Self.tinyData(), checkpointDirectory: directory).run(runID: "r")
         let file = try SafeTensors.read(from: directory.appendingPathComponent("r/last.safetensors"))
         #expect(file.names.prefix(6) == ["1.weight", "1.bias", "3.weight", "3.bias", "5.weight", "5.bias"])
         #expect(file.names.contains("optimizer.exp_avg.0") && file.names.contains("optimizer.step"))

@@ -6,39 +6,57 @@ import Runs
 import Sampling
 import Tensors
 
-/// What `--objective jem` adds to a training run: the persistent chains, and one JEM step
-/// (sample from the buffer with the parameters held constant, then the loss of data and
-/// samples in one forward pass, then the chains back into the buffer).
-struct JEMTraining {
+/// `--objective jem`: JEM with SGLD on persistent chains. A step samples from the replay
+/// buffer with the parameters held constant, then takes the loss of data and samples in one
+/// forward pass (cross-entropy + the energy difference, `jemLoss`), then commits the chains
+/// back into the buffer, which checkpoints carry. Validated and tested as a classifier.
+struct JEMObjective: TrainingObjective {
     static let bufferKey = TrainingCheckpoint.replayBufferKey
+    let examples: ClassifierExamples
     let settings: JEMSettings
     var chains: PersistentChains
     /// The loss weights in force (the settings', plus any divergence remedy).
     var weights: JEMWeights
 
-    /// A fresh buffer (Uniform(−1, 1), or per-class Gaussians fitted to `train`).
-    init(settings: JEMSettings, train: ImageDataset, classes: Int, generator: inout SeededGenerator) {
-        self.settings = settings
-        let start = Self.start(settings, train: train, classes: classes)
+    /// A fresh buffer (Uniform(−1, 1), or per-class Gaussians fitted to the training set),
+    /// from its own seeded stream.
+    init(_ examples: ClassifierExamples) throws {
+        let c = examples.configuration
+        try c.jem.validate(classes: examples.classes)
+        self.examples = examples
+        settings = c.jem
+        let train = examples.data.train
+        var generator = SeededGenerator(seed: c.core.seed &+ 2)
         chains = PersistentChains(
-            buffer: ReplayBuffer(size: settings.bufferSize, sampleShape: [train.channels, train.height, train.width],
-                                 classes: settings.classConditional ? classes : nil,
-                                 reinitializationRate: settings.reinitializationRate, start: start, using: &generator),
+            buffer: ReplayBuffer(size: settings.bufferSize, sampleShape: examples.inputShape,
+                                 classes: settings.classConditional ? examples.classes : nil,
+                                 reinitializationRate: settings.reinitializationRate,
+                                 start: Self.start(settings, train: train, classes: examples.classes), using: &generator),
             sgld: settings.sgld)
         weights = settings.weights
     }
 
-    /// The buffer saved in a checkpoint.
-    init(settings: JEMSettings, restoring samples: Tensor, train: ImageDataset, classes: Int, path: String) throws {
-        let shape = [settings.bufferSize, train.channels, train.height, train.width]
+    var inputShape: [Int] { examples.inputShape }
+    var outputs: Int { examples.classes }
+    var trainingCount: Int { examples.data.train.count }
+    var goal: ValidationGoal { .highestAccuracy }
+    var extraState: [String: Tensor] { [Self.bufferKey: chains.buffer.samples] }
+
+    func prepare(_ progress: inout TrainingProgress) throws { try examples.prepareLabelledBatches(&progress) }
+
+    /// The buffer saved in the checkpoint.
+    mutating func restore(from checkpoint: TrainingCheckpoint, path: String) throws {
+        guard let samples = checkpoint.extraState[Self.bufferKey] else {
+            throw TrainingError.badCheckpoint(path: path, problem: "no state.\(Self.bufferKey) for a JEM run")
+        }
+        let shape = [settings.bufferSize] + examples.inputShape
         guard samples.shape == shape else {
             throw TrainingError.badCheckpoint(path: path, problem: "state.\(Self.bufferKey) has shape \(samples.shape), expected \(shape)")
         }
-        self.settings = settings
         chains = PersistentChains(
-            buffer: ReplayBuffer(samples: samples, classes: settings.classConditional ? classes : nil,
+            buffer: ReplayBuffer(samples: samples, classes: settings.classConditional ? examples.classes : nil,
                                  reinitializationRate: settings.reinitializationRate,
-                                 start: Self.start(settings, train: train, classes: classes)),
+                                 start: Self.start(settings, train: examples.data.train, classes: examples.classes)),
             sgld: settings.sgld)
         weights = settings.weights
     }
@@ -49,11 +67,35 @@ struct JEMTraining {
         weights.energySquared = settings.energySquaredWeight + remedies.addedEnergyL2
     }
 
-    var extraState: [String: Tensor] { [Self.bufferKey: chains.buffer.samples] }
+    func batch(_ indices: [Int], progress: inout TrainingProgress) -> TrainingBatch {
+        examples.batch(indices, progress: &progress)
+    }
+
+    /// SGLD draws from the step's stream (`state.generator`), as augmentation did, so a
+    /// resumed run repeats it; buffer statistics are logged every 100 steps.
+    mutating func step(_ model: AnyLayer, batch: TrainingBatch, state: ForwardState, step: Int) throws -> StepResult {
+        let labels = batch.labels ?? []
+        var generator = state.generator
+        let result = jemStep(model, images: batch.inputs, labels: labels, unlabeled: batch.unlabeled, state: state,
+                             generator: &generator)
+        state.generator = generator
+        var metrics = result.metrics
+        if step % 100 == 0 { metrics += bufferMetrics }
+        return StepResult(loss: result.loss, gradient: result.gradient,
+                          correct: Int((result.terms.accuracy * Float(labels.count)).rounded()), energyGap: result.energyGap,
+                          metrics: metrics)
+    }
+
+    func validate(_ model: AnyLayer) throws -> Validation? { examples.validate(model) }
+    func test(final model: AnyLayer, best: URL?) throws -> TestResult? { try examples.test(final: model, best: best) }
+
+    func pictures(_ model: AnyLayer, step: Int, folder: URL) throws -> [(url: URL, kind: String)] {
+        try ClassifierExamples.sampleGrid(bufferSnapshot, step: step, folder: folder)
+    }
 
     /// One step's loss and gradient, and what to log.
-    mutating func step(_ model: AnyLayer, images: Tensor, labels: [Int], unlabeled: Tensor?, state: ForwardState,
-                       generator: inout SeededGenerator)
+    mutating func jemStep(_ model: AnyLayer, images: Tensor, labels: [Int], unlabeled: Tensor?, state: ForwardState,
+                          generator: inout SeededGenerator)
         -> (loss: Tensor, gradient: AnyLayer, terms: JEMTerms, energyGap: Float?, metrics: [(String, Double)]) {
         let start = DispatchTime.now().uptimeNanoseconds
         let needsSamples = weights.marginal != 0 || weights.conditional != 0 || weights.energySquared != 0
