@@ -127,6 +127,8 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Runs", "Settings", "Training", "RunRecording", "Layers", "Datasets", "Tensors", "Checkpoints", "RunLog",
                                                    "TestSupport"],
                     exclude: ["Fixtures"]),
+        // The command line's parsing, in process: every command's help, choices, precedence.
+        .testTarget(name: "CommandLineTests", dependencies: ["joule", "Runs", "RunRecording", "Settings", "RunLog", "TestSupport"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog"], exclude: ["Fixtures"]),
         .testTarget(name: "SamplingTests", dependencies: ["Sampling", "Tensors"]),
         .testTarget(name: "ObjectivesTests", dependencies: ["Objectives", "Sampling", "Layers", "Optimizers", "Datasets", "Metrics", "Tensors"]),

@@ -11,7 +11,7 @@ import Tensors
 /// class, or one row per class. A score-matching energy samples as its training did
 /// (annealed Langevin for mdsm).
 public struct SampleGeneration {
-    public enum Start: String, Sendable { case buffer, noise, generator }
+    public enum Start: String, CaseIterable, Sendable { case buffer, noise, generator }
 
     /// Where chains start; nil: the run's own start (`origin(for:)`).
     public var start: Start?

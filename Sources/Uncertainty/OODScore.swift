@@ -17,7 +17,7 @@
 ///
 /// A pure energy model (no classifier head) has `logDensity`, `energy` (with E given), the
 /// gradient norm and the refinement score, but not `maxSoftmax` or `maxLogit`.
-public enum OODScore: Hashable, Sendable, Codable {
+public enum OODScore: Hashable, Sendable, Codable, CustomStringConvertible {
     case logDensity
     case maxSoftmax
     case maxLogit
@@ -107,4 +107,9 @@ public enum OODScore: Hashable, Sendable, Codable {
     private static func format(_ value: Float) -> String {
         value == value.rounded() && abs(value) < 1e6 ? String(Int(value)) : String(value)
     }
+}
+
+extension OODScore {
+    /// The canonical name, as commands take it.
+    public var description: String { name }
 }

@@ -5,7 +5,7 @@ import Tensors
 /// A set of inputs that are not from the training distribution, against which detection is
 /// measured. Synthetic sets are made from a seed in the reference set's image shape; bytes
 /// map to the model's [−1, 1] inputs as x / 127.5 − 1.
-public enum OODSet: Hashable, Sendable {
+public enum OODSet: Hashable, Sendable, CustomStringConvertible {
     /// The 5,000-image MNIST sample (`datasets/mnist_5k.csv.gz`): near (same format, other content).
     case mnist5k
     /// Every pixel uniform over 0…255, i.e. Uniform(−1, 1) inputs: far.
@@ -128,4 +128,9 @@ public enum OODSet: Hashable, Sendable {
         renamed.name = name
         return renamed
     }
+}
+
+extension OODSet {
+    /// The canonical name, as commands take it.
+    public var description: String { name }
 }

@@ -38,4 +38,28 @@ enum EvaluationText {
         for key in r.scores.keys.sorted() { lines.append("  \(key): \(r.scores[key] ?? "")") }
         return lines.joined(separator: "\n")
     }
+
+    /// A toy-density run's evaluation: its samples' MMD² beside the untrained network's and a
+    /// second data sample's.
+    static func render(_ result: ToyEvaluation, runID: String) -> String {
+        var lines = ["run \(runID) on \(result.density): MMD² against \(result.count) held-out points (Gaussian kernel h = \(result.bandwidth))"]
+        if let exact = result.mmd2, let untrained = result.mmd2Untrained {
+            lines.append(String(format: "exact samples of exp(−E) (%d² grid): %.5f   untrained network: %.5f", result.grid, exact, untrained))
+        } else {
+            lines.append("exact samples: not defined (the noise-scaled form's energy stands for no one density)")
+        }
+        let origin = result.sampler.hasSuffix("generator") ? "" : " from noise"
+        lines.append(String(format: "%@ samples%@: %.5f   untrained network: %.5f", result.sampler, origin, result.mmd2Sampler,
+                            result.mmd2SamplerUntrained))
+        lines.append(String(format: "a second data sample: %.5f (the estimate's noise floor)", result.mmd2Data))
+        return lines.joined(separator: "\n")
+    }
+
+    /// Any Encodable result as sorted, indented JSON (NaN and infinities as text).
+    static func json(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
 }

@@ -51,16 +51,3 @@ func printJSON(_ value: Any) throws {
     let data = try JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     print(String(decoding: data, as: UTF8.self))
 }
-
-/// A metric value as text: compact, with NaN and infinities spelled out.
-func formatMetric(_ value: Double) -> String {
-    if value.isNaN { return "NaN" }
-    if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
-    if value == value.rounded() && abs(value) < 1e9 { return String(Int64(value)) }
-    return String(format: "%.6g", value)
-}
-
-/// A metric value for JSON: a number, or a string for NaN and infinities (JSON has neither).
-func jsonMetric(_ value: Double) -> Any {
-    value.isFinite ? value : formatMetric(value)
-}

@@ -68,12 +68,12 @@ struct RunsCompareCommand: ParsableCommand {
         rows += union { Array($0.params.keys) }.map { key in ("params." + key, runs.map { $0.params[key] ?? "" }, none) }
         rows += union { Array($0.tags.keys) }.map { key in ("tags." + key, runs.map { $0.tags[key] ?? "" }, none) }
         rows += union { Array($0.metrics.keys) }.map { key in
-            ("metrics." + key, runs.map { $0.metrics[key].map { formatMetric($0.value) } ?? "" }, none)
+            ("metrics." + key, runs.map { $0.metrics[key].map { MetricText.format($0.value) } ?? "" }, none)
         }
         let evaluationKey = { (e: EvaluationRecord) in "evaluations.\(e.dataset).\(e.score).\(e.metric)" }
         rows += union { $0.evaluations.map(evaluationKey) }.map { key in
             let values = runs.map { run in run.evaluations.first { evaluationKey($0) == key } }
-            return (key, values.map { $0.map { formatMetric($0.value) } ?? "" },
+            return (key, values.map { $0.map { MetricText.format($0.value) } ?? "" },
                     zip(runs, values).map { run, value in value.map(run.provenance(of:)) ?? "" })
         }
         return rows

@@ -36,9 +36,9 @@ struct RunsShowCommand: ParsableCommand {
             var rows = run.attributes.filter { !$0.1.isEmpty }.map { ["attributes." + $0.0, $0.1, ""] }
             rows += run.params.sorted { $0.key < $1.key }.map { ["params." + $0.key, $0.value, ""] }
             rows += run.tags.sorted { $0.key < $1.key }.map { ["tags." + $0.key, $0.value, ""] }
-            rows += run.metrics.sorted { $0.key < $1.key }.map { ["metrics." + $0.key, formatMetric($0.value.value), "step \($0.value.step)"] }
+            rows += run.metrics.sorted { $0.key < $1.key }.map { ["metrics." + $0.key, MetricText.format($0.value.value), "step \($0.value.step)"] }
             rows += run.evaluations.map {
-                ["evaluations.\($0.dataset).\($0.score).\($0.metric)", formatMetric($0.value), run.provenance(of: $0)]
+                ["evaluations.\($0.dataset).\($0.score).\($0.metric)", MetricText.format($0.value), run.provenance(of: $0)]
             }
             rows += run.measurements.values.sorted { $0.id < $1.id }.map { ["measurements.#\($0.id)", RunDescription.line($0), ""] }
             rows += artifacts.map { ["artifacts.\($0.kind)", $0.path, "sha256 \($0.sha256?.prefix(12) ?? "?")…"] }

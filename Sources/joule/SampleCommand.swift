@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import Evaluation
-import RunLog
-import Runs
 
 /// `joule sample RUN --out grid.png`: SGLD samples of a trained model as a PNG grid.
 struct SampleCommand: ParsableCommand {
@@ -20,11 +18,8 @@ struct SampleCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "Run id (or a unique prefix) or a checkpoint file.") var runOrFile: String
-    @OptionGroup var store: RunStoreOptions
-    @Option(help: "Where run folders are, for a run the store does not know (default: checkpoints).") var checkpointDir: String?
-    @Option(help: "Which checkpoint of the run: last or best.") var checkpoint = "last"
-    @Option(help: "Start from the replay buffer, noise, or the generator (default: the generator for vera/meg/kim-bengio runs, the buffer for JEM, noise for score matching).") var from: String?
+    @OptionGroup var source: CheckpointOptions<LastCheckpoint>
+    @Option(help: "Start from the replay buffer, noise, or the generator (default: the generator for vera/meg/kim-bengio runs, the buffer for JEM, noise for score matching).") var from: SampleGeneration.Start?
     @Option(parsing: .unconditional, help: "SGLD steps (default: the run's own from the buffer, 100 from noise, none after the generator; a score-matching run's sample-steps).") var steps: Int?
     @Option(parsing: .unconditional, help: "SGLD step size (default: the run's).") var stepSize: Float?
     @Option(parsing: .unconditional, help: "SGLD noise (default: the run's).") var noise: Float?
@@ -37,20 +32,14 @@ struct SampleCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors("sample") {
-            let start = try from.map { name in
-                guard let start = SampleGeneration.Start(rawValue: name) else { throw ValidationErrorText("--from must be buffer, noise or generator") }
-                return start
-            }
             guard count >= 1, columns >= 1 else { throw ValidationErrorText("--count and --columns must be at least 1") }
             if let steps, steps < 0 { throw ValidationErrorText("--steps must not be negative") }
             for (name, value) in [("--step-size", stepSize), ("--noise", noise)] {
                 if let value, !(value >= 0 && value.isFinite) { throw ValidationErrorText("\(name) must be a non-negative number") }
             }
-            let url = try CheckpointLocation.resolve(runOrFile, checkpointDirectory: checkpointDir, which: checkpoint,
-                                                     store: store.location)
-            let saved = try TrainingCheckpoint.read(from: url)
+            let (url, saved) = try source.read()
             var generation = SampleGeneration()
-            generation.start = start
+            generation.start = from
             generation.steps = steps
             generation.stepSize = stepSize
             generation.noise = noise
@@ -64,8 +53,7 @@ struct SampleCommand: ParsableCommand {
             try OutputFile.prepare(output)
             try SampleGeneration.writePicture(samples, columns: columns, checkpoint: saved, to: output)
             // Recorded with the run when the store knows it; a missing store is not an error here.
-            if store.location.exists, let runs = try? RunStore(path: store.location.path),
-               (try? runs.run(saved.progress.runID).id) == saved.progress.runID {
+            if let runs = source.storeHolding(saved.progress.runID, log: nil) {
                 try runs.addArtifact(kind: "image-samples", path: output.path, for: saved.progress.runID)
             }
             let origin = generation.origin(for: saved.configuration)
@@ -73,3 +61,5 @@ struct SampleCommand: ParsableCommand {
         }
     }
 }
+
+extension SampleGeneration.Start: ExpressibleByArgument {}

@@ -1,9 +1,6 @@
 import ArgumentParser
-import Datasets
 import Evaluation
 import Foundation
-import Runs
-import Training
 import Uncertainty
 
 /// `joule score RUN PATH…`: scores a user's images for being in or out of distribution.
@@ -18,122 +15,76 @@ struct ScoreCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "Run id (or a unique prefix) or a checkpoint file.") var runOrFile: String
+    /// How the rows are printed.
+    enum Format: String, CaseIterable, ExpressibleByArgument { case csv, json }
+
+    @OptionGroup var source: CheckpointOptions<BestCheckpoint>
     @Argument(help: "PNG files, folders of PNG files, or IDX image files.") var paths: [String]
-    @OptionGroup var store: RunStoreOptions
-    @Option(help: "The score.") var score = "log-px"
+    @Option(help: "The score.", transform: { try OODScore.parsed($0) }) var score = OODScore(name: "log-px")!
     @Option(parsing: .unconditional, help: "Share of validation images to call in-distribution when fitting the threshold.")
     var tpr = 0.95
     @Flag(help: "Skip the validation threshold (no decision column).") var noThreshold = false
-    @Option(help: ArgumentHelp("The calibrator to apply: latest (fitted on the checkpoint's weights), none, vN, or a file.",
-                               valueName: "choice"))
-    var calibrator = "latest"
-    @Flag(help: "The same as --calibrator none.") var noCalibrator = false
-    @Option(help: "csv or json.") var format = "csv"
-    @Option(help: "Where run folders are, for a run the store does not know (default: checkpoints).") var checkpointDir: String?
-    @Option(help: "Which checkpoint of the run: best (on validation) or last.") var checkpoint = "best"
+    @OptionGroup var calibration: CalibratorOptions
+    @Option(help: "How to print the rows.") var format = Format.csv
     @Option(parsing: .unconditional, help: "Images per forward pass.") var batchSize = 256
 
     func run() throws {
         try reportingErrors("score") {
-            guard let kind = OODScore(name: score) else { throw ValidationErrorText("unknown score '\(score)' (expected \(OODScore.nameHelp))") }
-            guard ["csv", "json"].contains(format) else { throw ValidationErrorText("--format must be csv or json") }
-            guard tpr > 0 && tpr <= 1 else { throw ValidationErrorText("--tpr must be in (0, 1]") }
-            guard (1...65_536).contains(batchSize) else { throw ValidationErrorText("--batch-size must be between 1 and 65536") }
-            guard !paths.isEmpty else { throw ValidationErrorText("give at least one PNG file, folder or IDX file") }
-            guard let choice = noCalibrator ? StoredCalibrator.Choice.none : StoredCalibrator.Choice(calibrator) else {
-                throw ValidationErrorText("--calibrator '\(calibrator)': expected latest, none, vN or a .json file")
-            }
-            let url = try CheckpointLocation.resolve(runOrFile, checkpointDirectory: checkpointDir, which: checkpoint,
-                                                     store: store.location)
-            let saved = try TrainingCheckpoint.read(from: url)
-            let shape = try saved.inputShape(path: url.path)
-            let scoringModel = try saved.scoringModel(path: url.path)
-            guard scoringModel.supports(kind) else {
-                throw ValidationErrorText("score \(kind.name) needs a classifier head, which this \(saved.configuration.core.objective) energy does not have")
-            }
+            let (url, saved) = try source.read()
             let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
-            // The same checkpoint as this command's, named the same way.
-            let refit = CommandHint.command(["calibrate", runOrFile] + (checkpoint == "best" ? [] : ["--checkpoint", checkpoint])
-                                            + (checkpointDir.map { ["--checkpoint-dir", $0] } ?? []), store: store.location)
-            let calibrator = try StoredCalibrator.load(choice, forCheckpoint: url, step: saved.progress.step, refit: refit, log: log)
+            let calibrator = try StoredCalibrator.load(calibration.choice, forCheckpoint: url, step: saved.progress.step,
+                                                       refit: source.calibrateHint, log: log)
             if let calibrator { log("applying \(calibrator.description) to the probabilities (--calibrator none to skip)") }
-            var scoring = DatasetScoring(scores: [kind])
+            var scoring = ImageScoring(score: score, truePositiveRate: noThreshold ? nil : tpr)
             scoring.batchSize = batchSize
+            let result = try scoring.run(saved, url: url, paths: paths, calibrator: calibrator)
+            switch format {
+            case .json: try printJSON(json(result))
+            case .csv: printCSV(result)
+            }
+            if let threshold = result.threshold {
+                log("threshold \(threshold) keeps \(Int(tpr * 100))% of validation images in (score \(score.name))")
+            }
+        }
+    }
 
-            var threshold: Double?
-            var classNames = saved.configuration.core.dataset == .fashionMNIST ? FashionMNIST.classNames : []
-            if !noThreshold {
-                let data = try TrainingData.load(saved.configuration)
-                classNames = data.train.classNames
-                guard let validation = data.validation else {
-                    throw ValidationErrorText("the run has no validation hold-out to fit a threshold on; add --no-threshold")
-                }
-                threshold = ScoreThreshold.fit(inDistribution: scoring.run(validation, name: "validation", model: scoringModel).scores[kind] ?? [],
-                                               truePositiveRate: tpr)
+    private func json(_ result: ImageScoring.Result) -> [String: Any] {
+        let samples: [[String: Any]] = result.rows.map { row in
+            var object: [String: Any] = ["source": row.source, "score": Self.number(row.score)]
+            if let prediction = row.prediction, let name = row.className, let confidence = row.confidence {
+                object["prediction"] = prediction
+                object["class"] = name
+                object["confidence"] = Self.number(confidence)
             }
-            var samples: [[String: Any]] = []
-            for path in paths {
-                let set = try Self.load(path, shape: shape)
-                var scored = scoring.run(set, name: path, model: scoringModel)
-                if let calibrator, let logits = scored.logits { scored.probabilities = calibrator.calibrator.calibrated(logits: logits) }
-                let predictions = scored.predictions, confidences = scored.confidences, values = scored.scores[kind] ?? []
-                for i in 0..<scored.count {
-                    var row: [String: Any] = ["source": set.sources.isEmpty ? "\(path)#\(i)" : set.sources[i], "score": Self.number(values[i])]
-                    if let predictions, let confidences {
-                        row["prediction"] = predictions[i]
-                        row["class"] = classNames[safe: predictions[i]] ?? String(predictions[i])
-                        row["confidence"] = Self.number(confidences[i])
-                    }
-                    if let threshold { row["decision"] = values[i] >= threshold ? "in" : "out" }
-                    samples.append(row)
-                }
-            }
-            if format == "json" {
-                var object: [String: Any] = ["score": kind.name, "meaning": kind.meaning, "samples": samples,
-                                             "calibrator": calibrator?.summary ?? NSNull()]
-                if let threshold { object["threshold"] = ["value": threshold, "tpr": tpr, "fitted_on": "validation"] }
-                try printJSON(object)
-                return
-            }
-            let columns = ["source", "prediction", "class", "confidence", "score"] + (threshold == nil ? [] : ["decision"])
-            print(columns.joined(separator: ","))
-            for row in samples {
-                print(columns.map { key in
-                    switch row[key] {
-                    case let v?: return OutputTable.csvField("\(v)")
-                    default: return ""
-                    }
-                }.joined(separator: ","))
-            }
-            if let threshold {
-                FileHandle.standardError.write(Data("threshold \(threshold) keeps \(Int(tpr * 100))% of validation images in (score \(kind.name))\n".utf8))
-            }
+            if let isIn = row.isIn { object["decision"] = isIn ? "in" : "out" }
+            return object
+        }
+        var object: [String: Any] = ["score": score.name, "meaning": score.meaning, "samples": samples,
+                                     "calibrator": result.calibrator?.summary ?? NSNull()]
+        if let threshold = result.threshold { object["threshold"] = ["value": threshold, "tpr": tpr, "fitted_on": "validation"] }
+        return object
+    }
+
+    private func printCSV(_ result: ImageScoring.Result) {
+        let decisions = result.threshold != nil
+        print((["source", "prediction", "class", "confidence", "score"] + (decisions ? ["decision"] : [])).joined(separator: ","))
+        for row in result.rows {
+            let prediction: String = row.prediction.map { String($0) } ?? ""
+            let confidence: String = row.confidence.map { "\(Self.number($0))" } ?? ""
+            var fields: [String] = [row.source, prediction, row.className ?? "", confidence, "\(Self.number(row.score))"]
+            if decisions { fields.append(row.isIn.map { $0 ? "in" : "out" } ?? "") }
+            print(fields.map(OutputTable.csvField).joined(separator: ","))
         }
     }
 
     /// A finite value as a number; NaN and infinities as text (JSON has no such numbers).
     static func number(_ v: Double) -> Any { v.isFinite ? v : (v.isNaN ? "NaN" : (v > 0 ? "Inf" : "-Inf")) }
-
-    /// PNG files and folders, or an IDX image file; shapes must be the model's.
-    static func load(_ path: String, shape: [Int]) throws -> ImageDataset {
-        let url = URL(fileURLWithPath: path)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ValidationErrorText("\(path): no such file or folder")
-        }
-        let set = isDirectory.boolValue || path.lowercased().hasSuffix(".png")
-            ? try PNGFolder.loadUnlabeled(paths: [url], grayscale: shape[0] == 1)
-            : try IDXImages.load(from: url)
-        guard [set.channels, set.height, set.width] == shape else {
-            throw ValidationErrorText("\(path): images are \(set.channels)×\(set.height)×\(set.width) but the model takes "
-                                      + shape.map(String.init).joined(separator: "×"))
-        }
-        return set
-    }
 }
 
-extension Array {
-    /// The element at `index`, or nil outside the array.
-    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+extension OODScore {
+    /// The score a command-line argument names; the error lists them all.
+    static func parsed(_ text: String) throws -> OODScore {
+        guard let score = OODScore(name: text) else { throw ValidationError("expected one of \(OODScore.nameHelp)") }
+        return score
+    }
 }

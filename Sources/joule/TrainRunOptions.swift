@@ -12,4 +12,16 @@ struct TrainRunOptions: ParsableArguments {
     @Option(name: .customLong("tag"), help: "A tag KEY=VALUE (repeatable).") var tags: [String] = []
     @Flag(help: "Run a few batches to check the set-up; write and record nothing.") var dryRun = false
     @Flag(help: "Print a JSON summary on standard output.") var json = false
+
+    /// The `--tag KEY=VALUE` options as a mapping.
+    func parsedTags() throws -> [String: String] {
+        var result: [String: String] = [:]
+        for tag in tags {
+            guard let equals = tag.firstIndex(of: "="), equals != tag.startIndex else {
+                throw ValidationError("--tag '\(tag)': expected KEY=VALUE")
+            }
+            result[String(tag[..<equals])] = String(tag[tag.index(after: equals)...])
+        }
+        return result
+    }
 }

@@ -168,7 +168,7 @@ import Testing
         let corrupt = try CLI.joule(["evaluate", runID, "--checkpoint-dir", checkpoints, "--ood", "none"])
         #expect(corrupt.status != 0 && corrupt.error.contains(file))
         let badMethod = try CLI.joule(["calibrate", runID, "--checkpoint-dir", checkpoints, "--method", "platt"])
-        #expect(badMethod.status != 0 && badMethod.error.contains("--method must be one of temperature, histogram, isotonic"))
+        #expect(badMethod.status != 0 && badMethod.error.contains("Please provide one of 'temperature', 'histogram' or 'isotonic'"))
     }
 
     @Test(.enabled(if: CLI.executable != nil)) func scoresUsersFilesWithAValidationThreshold() throws {
@@ -201,7 +201,7 @@ import Testing
 
         let cases: [([String], String)] = [
             ([root.path + "/nope.png"], "nope.png"),
-            ([odd.path, "--score", "max-prob"], "unknown score"),
+            ([odd.path, "--score", "max-prob"], "'max-prob' is invalid for '--score <score>': expected one of log-px, max-softmax"),
             ([odd.path, "--tpr", "0"], "--tpr"),
             ([idx.path + "x"], "no such file"),
         ]

@@ -4,13 +4,17 @@ import RunLog
 /// Where a command's RUN_OR_CHECKPOINT argument points: a `.safetensors` file, or a run (its
 /// id or a unique prefix) whose folder the run store records, or a run folder under the
 /// checkpoint directory — its `last` or `best` checkpoint.
-enum CheckpointLocation {
+public enum CheckpointLocation {
+    /// Which of a run's checkpoints: the best on validation, or the last written.
+    public enum Which: String, CaseIterable, Sendable {
+        case best, last
+    }
+
     /// The checkpoint file, checked to exist.
-    static func resolve(_ runOrFile: String, checkpointDirectory: String?, which: String, store: RunStoreLocation) throws -> URL {
-        guard ["last", "best"].contains(which) else { throw ValidationErrorText("--checkpoint must be last or best") }
+    public static func resolve(_ runOrFile: String, checkpointDirectory: String?, which: Which, store: RunStoreLocation) throws -> URL {
         if runOrFile.hasSuffix(".safetensors") {
             let url = URL(fileURLWithPath: runOrFile)
-            guard FileManager.default.fileExists(atPath: url.path) else { throw ValidationErrorText("no checkpoint at \(url.path)") }
+            guard FileManager.default.fileExists(atPath: url.path) else { throw MissingCheckpoint(description: "no checkpoint at \(url.path)") }
             return url
         }
         // The store knows each run's folder, wherever its checkpoints went.
@@ -21,11 +25,16 @@ enum CheckpointLocation {
         let folder = recorded?.folder.map { URL(fileURLWithPath: $0, isDirectory: true) }
             ?? URL(fileURLWithPath: checkpointDirectory ?? "checkpoints", isDirectory: true)
                 .appendingPathComponent(recorded?.id ?? runOrFile, isDirectory: true)
-        let url = folder.appendingPathComponent("\(which).safetensors")
+        let url = folder.appendingPathComponent("\(which.rawValue).safetensors")
         guard FileManager.default.fileExists(atPath: url.path) else {
             let known = recorded.map { " (run \($0.id) of \(store.path))" } ?? ""
-            throw ValidationErrorText("no checkpoint at \(url.path)\(known)")
+            throw MissingCheckpoint(description: "no checkpoint at \(url.path)\(known)")
         }
         return url
     }
+}
+
+/// A run or checkpoint file that is not there; the message says where it was looked for.
+public struct MissingCheckpoint: Error, CustomStringConvertible {
+    public let description: String
 }

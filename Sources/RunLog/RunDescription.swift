@@ -2,19 +2,19 @@ import Foundation
 import RunLog
 
 /// A stored run as one flat record of strings for tables, and as JSON.
-struct RunDescription {
-    let record: RunRecord
-    let params: [String: String]
-    let tags: [String: String]
-    let metrics: [String: MetricPointRecord]
+public struct RunDescription {
+    public let record: RunRecord
+    public let params: [String: String]
+    public let tags: [String: String]
+    public let metrics: [String: MetricPointRecord]
     /// The evaluation values shown (the newest per dataset and score unless one measurement
     /// was selected), and every measurement of the run by id.
-    let evaluations: [EvaluationRecord]
-    let measurements: [Int: MeasurementRecord]
+    public let evaluations: [EvaluationRecord]
+    public let measurements: [Int: MeasurementRecord]
     /// The attribute values by name, as text, in display order.
-    let attributes: [(String, String)]
+    public let attributes: [(String, String)]
 
-    init(_ record: RunRecord, in store: RunStore, evaluations: Bool = false, selection: MeasurementSelection = .latest) throws {
+    public init(_ record: RunRecord, in store: RunStore, evaluations: Bool = false, selection: MeasurementSelection = .latest) throws {
         self.record = record
         params = try store.params(of: record.id)
         tags = try store.tags(of: record.id)
@@ -24,10 +24,10 @@ struct RunDescription {
         attributes = Self.attributes(of: record)
     }
 
-    var duration: Double? { Self.duration(of: record) }
+    public var duration: Double? { Self.duration(of: record) }
 
     /// The attribute's text ("" when the run has none).
-    func attribute(_ name: String) -> String { attributes.first { $0.0 == name }?.1 ?? "" }
+    public func attribute(_ name: String) -> String { attributes.first { $0.0 == name }?.1 ?? "" }
 
     private static func duration(of record: RunRecord) -> Double? {
         guard let end = record.endTime ?? record.heartbeatTime else { return nil }
@@ -44,9 +44,9 @@ struct RunDescription {
     }
 
     /// The value of a field as text ("" when the run lacks it).
-    func value(of field: RunField) -> String {
+    public func value(of field: RunField) -> String {
         switch field.namespace {
-        case .metrics: metrics[field.key].map { formatMetric($0.value) } ?? ""
+        case .metrics: metrics[field.key].map { MetricText.format($0.value) } ?? ""
         case .params: params[field.key] ?? ""
         case .tags: tags[field.key] ?? ""
         case .attributes: attribute(field.key)
@@ -55,7 +55,7 @@ struct RunDescription {
 
     /// What an evaluation value was measured on: "n 10000 · best.safetensors @ step 860 · #3"
     /// (for OOD values "n 10000 in / 5000 out").
-    func provenance(of value: EvaluationRecord) -> String {
+    public func provenance(of value: EvaluationRecord) -> String {
         let measurement = value.measurementID.flatMap { measurements[$0] }
         let counts = Self.counts(of: value, measurement: measurement)
         var parts: [String] = []
@@ -72,13 +72,13 @@ struct RunDescription {
     }
 
     /// The in-distribution and OOD counts behind a value: its own settings, else its measurement's.
-    static func counts(of value: EvaluationRecord, measurement: MeasurementRecord?) -> (inCount: Int?, outCount: Int?) {
+    public static func counts(of value: EvaluationRecord, measurement: MeasurementRecord?) -> (inCount: Int?, outCount: Int?) {
         let settings = value.settings.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] } ?? [:]
         let number = { (key: String) in (settings[key] as? String).flatMap(Int.init) ?? settings[key] as? Int }
         return (number("in_count") ?? measurement?.inCount, number("out_count"))
     }
 
-    var json: [String: Any] {
+    public var json: [String: Any] {
         var object: [String: Any] = [:]
         for (key, value) in attributes where !value.isEmpty { object[key] = value }
         object["seed"] = record.seed
@@ -86,14 +86,14 @@ struct RunDescription {
         object["config"] = record.config.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) }
         object["params"] = params
         object["tags"] = tags
-        object["metrics"] = metrics.mapValues { jsonMetric($0.value) }
+        object["metrics"] = metrics.mapValues { MetricText.json($0.value) }
         object["metric_steps"] = metrics.mapValues(\.step)
         if !evaluations.isEmpty {
             object["evaluations"] = evaluations.map { value -> [String: Any] in
                 let measurement = value.measurementID.flatMap { measurements[$0] }
                 let counts = Self.counts(of: value, measurement: measurement)
                 var row: [String: Any] = ["dataset": value.dataset, "score": value.score, "metric": value.metric,
-                                          "value": jsonMetric(value.value)]
+                                          "value": MetricText.json(value.value)]
                 row["n"] = counts.inCount
                 row["out_count"] = counts.outCount
                 row["measurement"] = value.measurementID
@@ -109,7 +109,7 @@ struct RunDescription {
         return object
     }
 
-    static func json(_ m: MeasurementRecord) -> [String: Any] {
+    public static func json(_ m: MeasurementRecord) -> [String: Any] {
         var row: [String: Any] = ["id": m.id, "kind": m.kind.rawValue, "measured_at": RunTime.format(m.createdAt), "migrated": m.migrated]
         row["checkpoint"] = m.checkpoint
         row["checkpoint_step"] = m.checkpointStep
@@ -122,7 +122,7 @@ struct RunDescription {
 
     /// One line per measurement: "#3 evaluation 2026-12-07 14:00:03 · best.safetensors @ step
     /// 860 · test n 10000 · calibrator: none".
-    static func line(_ m: MeasurementRecord) -> String {
+    public static func line(_ m: MeasurementRecord) -> String {
         var parts = ["\(m.kind.rawValue) \(RunTime.format(m.createdAt))", m.checkpointDescription]
         if let set = m.inDataset { parts.append("\(set)" + (m.inCount.map { " n \($0)" } ?? "")) }
         if m.kind == .evaluation { parts.append("calibrator: \(m.calibrator ?? "none")") } else if let c = m.calibrator { parts.append(c) }

@@ -1,0 +1,106 @@
+import Datasets
+import Foundation
+import Runs
+import Uncertainty
+
+/// `joule score`'s pipeline: a checkpoint's model scores a user's images (PNG files, folders
+/// of them, IDX image files) for being in distribution — each with the predicted class and
+/// its probability (calibrated when a calibrator applies), the score (higher = more
+/// in-distribution), and a decision at the threshold that keeps a share of the run's
+/// validation images in.
+public struct ImageScoring {
+    /// The score.
+    public var score: OODScore
+    /// The share of validation images the threshold keeps in; nil for no threshold (and no decision).
+    public var truePositiveRate: Double?
+    /// Images per forward pass.
+    public var batchSize = 256
+
+    public init(score: OODScore, truePositiveRate: Double?) {
+        self.score = score
+        self.truePositiveRate = truePositiveRate
+    }
+
+    /// One scored image.
+    public struct Row: Sendable {
+        /// The file, or `PATH#INDEX` for an image inside an IDX file.
+        public var source: String
+        public var prediction: Int?
+        /// The predicted class's name (its number when the run has no names).
+        public var className: String?
+        public var confidence: Double?
+        public var score: Double
+        /// Whether the score is at or above the threshold; nil without one.
+        public var isIn: Bool?
+    }
+
+    /// What was scored, and how.
+    public struct Result: Sendable {
+        public var rows: [Row]
+        public var threshold: Double?
+        public var calibrator: StoredCalibrator?
+    }
+
+    /// Scores every image under `paths` with `saved`'s model (read from `url`), applying
+    /// `calibrator` to the probabilities.
+    public func run(_ saved: TrainingCheckpoint, url: URL, paths: [String], calibrator: StoredCalibrator?) throws -> Result {
+        guard !paths.isEmpty else { throw ScoringError("give at least one PNG file, folder or IDX file") }
+        if let rate = truePositiveRate, !(rate > 0 && rate <= 1) { throw ScoringError("--tpr must be in (0, 1]") }
+        guard (1...65_536).contains(batchSize) else { throw ScoringError("--batch-size must be between 1 and 65536") }
+        let shape = try saved.inputShape(path: url.path)
+        let model = try saved.scoringModel(path: url.path)
+        guard model.supports(score) else {
+            throw ScoringError("score \(score.name) needs a classifier head, which this \(saved.configuration.core.objective) energy does not have")
+        }
+        var scoring = DatasetScoring(scores: [score])
+        scoring.batchSize = batchSize
+        var threshold: Double?
+        var classNames = saved.configuration.core.dataset == .fashionMNIST ? FashionMNIST.classNames : []
+        if let rate = truePositiveRate {
+            let data = try TrainingData.load(saved.configuration)
+            classNames = data.train.classNames
+            guard let validation = data.validation else {
+                throw ScoringError("the run has no validation hold-out to fit a threshold on; add --no-threshold")
+            }
+            threshold = ScoreThreshold.fit(inDistribution: scoring.run(validation, name: "validation", model: model).scores[score] ?? [],
+                                           truePositiveRate: rate)
+        }
+        var rows: [Row] = []
+        for path in paths {
+            let set = try Self.load(path, shape: shape)
+            var scored = scoring.run(set, name: path, model: model)
+            if let calibrator, let logits = scored.logits { scored.probabilities = calibrator.calibrator.calibrated(logits: logits) }
+            let predictions = scored.predictions, confidences = scored.confidences, values = scored.scores[score] ?? []
+            for i in 0..<scored.count {
+                let prediction = predictions?[i]
+                rows.append(Row(source: set.sources.isEmpty ? "\(path)#\(i)" : set.sources[i], prediction: prediction,
+                                className: prediction.map { classNames.indices.contains($0) ? classNames[$0] : String($0) },
+                                confidence: confidences?[i], score: values[i], isIn: threshold.map { values[i] >= $0 }))
+            }
+        }
+        return Result(rows: rows, threshold: threshold, calibrator: calibrator)
+    }
+
+    /// PNG files and folders, or an IDX image file; shapes must be the model's.
+    public static func load(_ path: String, shape: [Int]) throws -> ImageDataset {
+        let url = URL(fileURLWithPath: path)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ScoringError("\(path): no such file or folder")
+        }
+        let set = isDirectory.boolValue || path.lowercased().hasSuffix(".png")
+            ? try PNGFolder.loadUnlabeled(paths: [url], grayscale: shape[0] == 1)
+            : try IDXImages.load(from: url)
+        guard [set.channels, set.height, set.width] == shape else {
+            throw ScoringError("\(path): images are \(set.channels)×\(set.height)×\(set.width) but the model takes "
+                               + shape.map(String.init).joined(separator: "×"))
+        }
+        return set
+    }
+}
+
+/// Input `ImageScoring` cannot score; the message names it.
+public struct ScoringError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
