@@ -22,8 +22,9 @@ let package = Package(
     ],
     targets: [
         // C libraries from Debian packages (see scripts/install-deps.sh).
-        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
-                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -31,9 +32,11 @@ let package = Package(
 
         // Hand-written C loops (AVX-512/AVX2/baseline clones picked at load time). Built
         // optimised even in debug, without FMA contraction so every CPU gets the same bits.
-        .target(name: "CJouleKernels", cSettings: [
-            .unsafeFlags(["-O3", "-fno-math-errno", "-ffp-contract=off", "-fveclib=libmvec"]),
-        ], linkerSettings: [.linkedLibrary("mvec"), .linkedLibrary("m")]),
+        .target(
+            name: "CJouleKernels",
+            cSettings: [
+                .unsafeFlags(["-O3", "-fno-math-errno", "-ffp-contract=off", "-fveclib=libmvec"])
+            ], linkerSettings: [.linkedLibrary("mvec"), .linkedLibrary("m")]),
 
         // The engine: tensors, primitives with their derivatives, autodiff, kernels.
         .target(name: "Tensors", dependencies: ["CDNNL", "CJouleKernels"]),
@@ -56,25 +59,34 @@ let package = Package(
 
         // Typed settings, each declared once: `@SettingsGroup` writes a group's command-line
         // options, YAML reading, Codable keys, run-store params and resume check.
-        .macro(name: "SettingsMacros", dependencies: [
-            .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
-            .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
-        ]),
-        .target(name: "Settings", dependencies: [
-            "SettingsMacros", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Yams", package: "Yams"),
-        ]),
+        .macro(
+            name: "SettingsMacros",
+            dependencies: [
+                .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+                .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
+            ]),
+        .target(
+            name: "Settings",
+            dependencies: [
+                "SettingsMacros", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+            ]),
 
         // What a run is, below both training and evaluation: its configuration (YAML files),
         // checkpoint format, data, and the models and samplers built from them.
-        .target(name: "Runs", dependencies: [
-            "Settings", "Tensors", "Layers", "Optimizers", "Datasets", "Checkpoints", "Sampling", "Objectives",
-        ]),
+        .target(
+            name: "Runs",
+            dependencies: [
+                "Settings", "Tensors", "Layers", "Optimizers", "Datasets", "Checkpoints", "Sampling", "Objectives",
+            ]),
 
         // The trainer: the training loop, objectives' steps, divergence guard, progress, recording protocol.
-        .target(name: "Training", dependencies: [
-            "Runs", "Settings", "Tensors", "Layers", "Optimizers", "Datasets", "Checkpoints", "Sampling", "Objectives", "Metrics",
-        ]),
+        .target(
+            name: "Training",
+            dependencies: [
+                "Runs", "Settings", "Tensors", "Layers", "Optimizers", "Datasets", "Checkpoints", "Sampling",
+                "Objectives", "Metrics",
+            ]),
 
         // The run store's side of recording a training run: `Training`'s RunRecorder over RunLog.
         .target(name: "RunRecording", dependencies: ["Runs", "Settings", "Training", "RunLog", "JouleVersion"]),
@@ -97,20 +109,30 @@ let package = Package(
 
         // Scores for OOD detection (log p(x), max softmax, energy, gradient norm, SGLD
         // refinement) over any classifier or energy, and the OOD sets.
-        .target(name: "Uncertainty", dependencies: ["Tensors", "Layers", "Sampling", "Objectives", "Datasets", "Metrics"]),
+        .target(
+            name: "Uncertainty", dependencies: ["Tensors", "Layers", "Sampling", "Objectives", "Datasets", "Metrics"]),
 
         // `joule evaluate`: a run's calibration and OOD report, and its rows for the store.
-        .target(name: "Evaluation", dependencies: ["Runs", "Objectives", "Uncertainty", "Metrics", "RunLog", "Datasets", "Layers", "Sampling",
-                                                   "Tensors"]),
+        .target(
+            name: "Evaluation",
+            dependencies: [
+                "Runs", "Objectives", "Uncertainty", "Metrics", "RunLog", "Datasets", "Layers", "Sampling",
+                "Tensors",
+            ]),
 
         // Benchmarks behind `joule bench`.
-        .target(name: "JouleBench", dependencies: ["Tensors", "Layers", "Optimizers", "Sampling", "Objectives", "COpenBLAS", "CJouleKernels"]),
+        .target(
+            name: "JouleBench",
+            dependencies: ["Tensors", "Layers", "Optimizers", "Sampling", "Objectives", "COpenBLAS", "CJouleKernels"]),
 
-        .executableTarget(name: "joule", dependencies: [
-            "JouleBench", "Runs", "Settings", "Training", "RunRecording", "RunLog", "Reports", "Evaluation", "Uncertainty", "Metrics", "JouleVersion",
-            "Objectives",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .executableTarget(
+            name: "joule",
+            dependencies: [
+                "JouleBench", "Runs", "Settings", "Training", "RunRecording", "RunLog", "Reports", "Evaluation",
+                "Uncertainty", "Metrics", "JouleVersion",
+                "Objectives",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
 
         // Fuzz targets for every parser of outside input (scripts/fuzz.sh builds them with
         // libFuzzer; an ordinary build replays a corpus through them).
@@ -124,20 +146,32 @@ let package = Package(
         .testTarget(name: "LayersTests", dependencies: ["Layers", "Tensors"]),
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Tensors"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors", "CZlib", "CPNG", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Runs", "Settings", "Training", "RunRecording", "Layers", "Datasets", "Tensors", "Checkpoints", "RunLog",
-                                                   "TestSupport"],
-                    exclude: ["Fixtures"]),
+        .testTarget(
+            name: "TrainingTests",
+            dependencies: [
+                "Runs", "Settings", "Training", "RunRecording", "Layers", "Datasets", "Tensors", "Checkpoints",
+                "RunLog",
+                "TestSupport",
+            ],
+            exclude: ["Fixtures"]),
         // The command line's parsing, in process: every command's help, choices, precedence.
-        .testTarget(name: "CommandLineTests", dependencies: ["joule", "Runs", "RunRecording", "Settings", "RunLog", "TestSupport"]),
+        .testTarget(
+            name: "CommandLineTests",
+            dependencies: ["joule", "Runs", "RunRecording", "Settings", "RunLog", "TestSupport"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog"], exclude: ["Fixtures"]),
         .testTarget(name: "SamplingTests", dependencies: ["Sampling", "Tensors"]),
-        .testTarget(name: "ObjectivesTests", dependencies: ["Objectives", "Sampling", "Layers", "Optimizers", "Datasets", "Metrics", "Tensors"]),
-        .testTarget(name: "UncertaintyTests", dependencies: ["Uncertainty", "Evaluation", "Runs", "Datasets", "Layers", "Sampling", "Tensors"]),
+        .testTarget(
+            name: "ObjectivesTests",
+            dependencies: ["Objectives", "Sampling", "Layers", "Optimizers", "Datasets", "Metrics", "Tensors"]),
+        .testTarget(
+            name: "UncertaintyTests",
+            dependencies: ["Uncertainty", "Evaluation", "Runs", "Datasets", "Layers", "Sampling", "Tensors"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "Tensors", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "RunLog", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TestSupport"]),
-        .testTarget(name: "SystemLibrariesTests",
-                    dependencies: ["COpenBLAS", "CDNNL", "CPNG", "CZlib", "CSQLite"]),
+        .testTarget(
+            name: "SystemLibrariesTests",
+            dependencies: ["COpenBLAS", "CDNNL", "CPNG", "CZlib", "CSQLite"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -56,8 +56,9 @@ struct AtomicFile {
     ///   reason, or whatever `body` throws.
     static func write(to url: URL, fault: Fault? = nil, _ body: (Sink) throws -> Void) throws {
         guard url.isFileURL else {
-            throw CheckpointError(path: url.absoluteString,
-                                  problem: .writeFailed(operation: Step.create.rawValue, reason: "not a file URL"))
+            throw CheckpointError(
+                path: url.absoluteString,
+                problem: .writeFailed(operation: Step.create.rawValue, reason: "not a file URL"))
         }
         let path = url.path
         let directory = url.deletingLastPathComponent().path
@@ -94,7 +95,8 @@ struct AtomicFile {
         } catch let error as CheckpointError {
             // Some file systems cannot fsync a directory at all; nothing more can be done there.
             guard case .writeFailed(_, let reason) = error.problem,
-                  reason != errorText(EINVAL), reason != errorText(ENOTSUP) else { return }
+                reason != errorText(EINVAL), reason != errorText(ENOTSUP)
+            else { return }
             throw error
         }
     }
@@ -106,7 +108,8 @@ struct AtomicFile {
         let name = String(url.lastPathComponent.utf8.prefix(200)) ?? "checkpoint"
         let random = String(UInt64.random(in: .min ... .max), radix: 16)
         return url.deletingLastPathComponent().appendingPathComponent(
-            ".\(name).tmp-\(getpid())-\(random)").path
+            ".\(name).tmp-\(getpid())-\(random)"
+        ).path
     }
 
     /// Runs one system call, retrying on `EINTR`, and turns a failure (real or injected)
@@ -126,8 +129,11 @@ struct AtomicFile {
             }
             if result >= 0 { return result }
             if code == EINTR { continue }
-            throw CheckpointError(path: path, problem: .writeFailed(operation: step.rawValue,
-                                                                    reason: errorText(code)))
+            throw CheckpointError(
+                path: path,
+                problem: .writeFailed(
+                    operation: step.rawValue,
+                    reason: errorText(code)))
         }
     }
 }

@@ -4,9 +4,18 @@
 /// widen exactly (F16, BF16); integers round to the nearest Float32 (exact up to 2²⁴);
 /// BOOL becomes 0 or 1. The FP8 types of the format are not supported.
 enum DType: String, CaseIterable, Sendable {
-    case f64 = "F64", f32 = "F32", f16 = "F16", bf16 = "BF16"
-    case i64 = "I64", i32 = "I32", i16 = "I16", i8 = "I8"
-    case u64 = "U64", u32 = "U32", u16 = "U16", u8 = "U8"
+    case f64 = "F64"
+    case f32 = "F32"
+    case f16 = "F16"
+    case bf16 = "BF16"
+    case i64 = "I64"
+    case i32 = "I32"
+    case i16 = "I16"
+    case i8 = "I8"
+    case u64 = "U64"
+    case u32 = "U32"
+    case u16 = "U16"
+    case u8 = "U8"
     case bool = "BOOL"
 
     /// Bytes per element.
@@ -21,8 +30,9 @@ enum DType: String, CaseIterable, Sendable {
 
     /// Converts little-endian elements to Float32; `bytes.count` is `output.count * size`.
     func convert(_ bytes: UnsafeRawBufferPointer, into output: UnsafeMutableBufferPointer<Float>) {
-        precondition(bytes.count == output.count * size,
-                     "DType.convert: \(bytes.count) bytes for \(output.count) \(rawValue) elements")
+        precondition(
+            bytes.count == output.count * size,
+            "DType.convert: \(bytes.count) bytes for \(output.count) \(rawValue) elements")
         // Loads are unaligned: a tensor's offset in the file need not be a multiple of its size.
         func load<T: FixedWidthInteger>(_: T.Type, _ i: Int) -> T {
             T(littleEndian: bytes.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self))

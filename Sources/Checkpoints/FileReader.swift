@@ -51,8 +51,11 @@ final class FileReader {
             }
             // The file shrank since it was measured.
             guard n > 0 else {
-                throw CheckpointError(path: path, problem: .truncated(expectedBytes: offset + buffer.count,
-                                                                      readBytes: offset + done))
+                throw CheckpointError(
+                    path: path,
+                    problem: .truncated(
+                        expectedBytes: offset + buffer.count,
+                        readBytes: offset + done))
             }
             done += n
         }

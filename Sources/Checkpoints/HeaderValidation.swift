@@ -88,8 +88,8 @@ enum HeaderValidation {
         guard shape.count == shapeValues.count, shape.allSatisfy({ $0 >= 0 }) else { throw invalid(shapeRule) }
 
         guard case .array(let offsetValues) = fields["data_offsets"], offsetValues.count == 2,
-              let begin = offsetValues[0].integer, let end = offsetValues[1].integer,
-              begin >= 0, end >= 0
+            let begin = offsetValues[0].integer, let end = offsetValues[1].integer,
+            begin >= 0, end >= 0
         else { throw invalid("data_offsets must be two non-negative integers") }
         guard begin <= end else { throw fail(.invalidOffsets(name: name, begin: begin, end: end)) }
 
@@ -101,14 +101,16 @@ enum HeaderValidation {
         guard byteCount == end - begin else {
             throw fail(.sizeMismatch(name: name, expectedBytes: byteCount, actualBytes: end - begin))
         }
-        return TensorLayout(name: name, dtype: dtype, shape: shape, begin: begin, end: end,
-                            elementCount: elementCount)
+        return TensorLayout(
+            name: name, dtype: dtype, shape: shape, begin: begin, end: end,
+            elementCount: elementCount)
     }
 
     /// The product of the extents, or `nil` when it, or the product of the nonzero extents,
     /// overflows: a zero extent must not hide a shape whose other products (strides) overflow.
     static func checkedElementCount(_ shape: [Int]) -> Int? {
-        var product = 1, nonzeroProduct = 1
+        var product = 1
+        var nonzeroProduct = 1
         for extent in shape {
             let (p, o1) = product.multipliedReportingOverflow(by: extent)
             let (q, o2) = nonzeroProduct.multipliedReportingOverflow(by: Swift.max(extent, 1))

@@ -52,9 +52,15 @@ struct JSONParser {
         case UInt8(ascii: "{"): return try parseObject(depth: depth)
         case UInt8(ascii: "["): return try parseArray(depth: depth)
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try parseLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try parseLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try parseLiteral("null"); return .null
+        case UInt8(ascii: "t"):
+            try parseLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try parseLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try parseLiteral("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
         default: throw failure("unexpected character")
         }
@@ -65,7 +71,10 @@ struct JSONParser {
         var members: [(key: String, value: JSONValue)] = []
         var seen: Set<String> = []
         skipWhitespace()
-        if current == UInt8(ascii: "}") { position += 1; return .object(members) }
+        if current == UInt8(ascii: "}") {
+            position += 1
+            return .object(members)
+        }
         while true {
             skipWhitespace()
             let keyOffset = position
@@ -79,7 +88,10 @@ struct JSONParser {
             skipWhitespace()
             members.append((key, try parseValue(depth: depth + 1)))
             skipWhitespace()
-            if current == UInt8(ascii: ",") { position += 1; continue }
+            if current == UInt8(ascii: ",") {
+                position += 1
+                continue
+            }
             try expect(UInt8(ascii: "}"), "',' or '}'")
             return .object(members)
         }
@@ -89,12 +101,18 @@ struct JSONParser {
         position += 1
         var elements: [JSONValue] = []
         skipWhitespace()
-        if current == UInt8(ascii: "]") { position += 1; return .array(elements) }
+        if current == UInt8(ascii: "]") {
+            position += 1
+            return .array(elements)
+        }
         while true {
             skipWhitespace()
             elements.append(try parseValue(depth: depth + 1))
             skipWhitespace()
-            if current == UInt8(ascii: ",") { position += 1; continue }
+            if current == UInt8(ascii: ",") {
+                position += 1
+                continue
+            }
             try expect(UInt8(ascii: "]"), "',' or ']'")
             return .array(elements)
         }

@@ -2,11 +2,11 @@
 // system's wording of a failure), `pread` into a tensor's buffer, and `fsync`, which
 // FileHandle does not all expose on every platform.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The C library's wording for an `errno` value ("No space left on device").

@@ -40,8 +40,10 @@ extension SafeTensors {
         } catch .syntax(let reason, let offset) {
             throw fail(.invalidJSON(reason: reason, offset: offset))
         } catch .duplicateKey(let key, let topLevel, let offset) {
-            throw fail(topLevel ? .duplicateTensorName(key)
-                                : .invalidJSON(reason: "duplicate key '\(key)'", offset: offset))
+            throw fail(
+                topLevel
+                    ? .duplicateTensorName(key)
+                    : .invalidJSON(reason: "duplicate key '\(key)'", offset: offset))
         }
 
         let dataStart = 8 + headerLength
@@ -65,10 +67,10 @@ extension SafeTensors {
         guard layout.elementCount > 0 else { return tensor }
         try tensor.withUnsafeMutableBufferPointer { output in
             #if _endian(little)
-            if layout.dtype == .f32 {
-                try file.read(into: UnsafeMutableRawBufferPointer(output), at: offset)
-                return
-            }
+                if layout.dtype == .f32 {
+                    try file.read(into: UnsafeMutableRawBufferPointer(output), at: offset)
+                    return
+                }
             #endif
             let elementsPerChunk = conversionChunk / layout.dtype.size
             var scratch = [UInt8](repeating: 0, count: Swift.min(conversionChunk, layout.end - layout.begin))
@@ -79,8 +81,9 @@ extension SafeTensors {
                 try scratch.withUnsafeMutableBytes { raw in
                     let chunk = UnsafeMutableRawBufferPointer(rebasing: raw.prefix(bytes))
                     try file.read(into: chunk, at: offset + first * layout.dtype.size)
-                    layout.dtype.convert(UnsafeRawBufferPointer(chunk),
-                                         into: UnsafeMutableBufferPointer(rebasing: output[first..<(first + n)]))
+                    layout.dtype.convert(
+                        UnsafeRawBufferPointer(chunk),
+                        into: UnsafeMutableBufferPointer(rebasing: output[first..<(first + n)]))
                 }
                 first += n
             }

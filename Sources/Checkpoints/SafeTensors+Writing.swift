@@ -40,11 +40,15 @@ extension SafeTensors {
         var offset = 0
         for (name, tensor) in entries {
             let end = offset + tensor.scalarCount * MemoryLayout<Float>.size
-            members.append((name, .object([
-                ("dtype", .string(DType.f32.rawValue)),
-                ("shape", .array(tensor.shape.map { .number(String($0)) })),
-                ("data_offsets", .array([.number(String(offset)), .number(String(end))])),
-            ])))
+            members.append(
+                (
+                    name,
+                    .object([
+                        ("dtype", .string(DType.f32.rawValue)),
+                        ("shape", .array(tensor.shape.map { .number(String($0)) })),
+                        ("data_offsets", .array([.number(String(offset)), .number(String(end))])),
+                    ])
+                ))
             offset = end
         }
         var bytes = Array(JSONValue.object(members).serialized.utf8)
@@ -56,17 +60,17 @@ extension SafeTensors {
     /// little-endian machines, byte-swapped through a bounded buffer elsewhere.
     private static func writeLittleEndian(_ scalars: UnsafeBufferPointer<Float>, to sink: AtomicFile.Sink) throws {
         #if _endian(little)
-        try sink.write(UnsafeRawBufferPointer(scalars))
+            try sink.write(UnsafeRawBufferPointer(scalars))
         #else
-        let chunk = 1 << 16
-        var swapped = [UInt32](repeating: 0, count: chunk)
-        var start = 0
-        while start < scalars.count {
-            let n = min(chunk, scalars.count - start)
-            for i in 0..<n { swapped[i] = scalars[start + i].bitPattern.littleEndian }
-            try swapped.withUnsafeBytes { try sink.write(UnsafeRawBufferPointer(rebasing: $0.prefix(n * 4))) }
-            start += n
-        }
+            let chunk = 1 << 16
+            var swapped = [UInt32](repeating: 0, count: chunk)
+            var start = 0
+            while start < scalars.count {
+                let n = min(chunk, scalars.count - start)
+                for i in 0..<n { swapped[i] = scalars[start + i].bitPattern.littleEndian }
+                try swapped.withUnsafeBytes { try sink.write(UnsafeRawBufferPointer(rebasing: $0.prefix(n * 4))) }
+                start += n
+            }
         #endif
     }
 }

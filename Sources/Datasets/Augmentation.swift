@@ -5,10 +5,13 @@ import Tensors
 public enum Augmentation {
     /// The batch plus independent Gaussian noise of standard deviation `standardDeviation`
     /// on every element (JEM adds σ = 0.03 to its training images).
-    public static func addingGaussianNoise(_ images: Tensor, standardDeviation: Float,
-                                           using generator: inout some RandomNumberGenerator) -> Tensor {
+    public static func addingGaussianNoise(
+        _ images: Tensor, standardDeviation: Float,
+        using generator: inout some RandomNumberGenerator
+    ) -> Tensor {
         precondition(standardDeviation >= 0, "addingGaussianNoise: standard deviation \(standardDeviation) is negative")
-        precondition(!images.isRecorded, "addingGaussianNoise: the input carries a derivative; augmentations are for data")
+        precondition(
+            !images.isRecorded, "addingGaussianNoise: the input carries a derivative; augmentations are for data")
         return images + Tensor(randomNormal: images.shape, standardDeviation: standardDeviation, using: &generator)
     }
 
@@ -16,12 +19,15 @@ public enum Augmentation {
     /// an offset drawn uniformly per image (the CIFAR "pad 4, random crop" augmentation).
     ///
     /// Padding is with 0, which is mid-grey for images scaled to [−1, 1].
-    public static func randomCrop(_ images: Tensor, padding: Int,
-                                  using generator: inout some RandomNumberGenerator) -> Tensor {
+    public static func randomCrop(
+        _ images: Tensor, padding: Int,
+        using generator: inout some RandomNumberGenerator
+    ) -> Tensor {
         let (batch, channels, height, width) = batchShape(images, in: "randomCrop")
         precondition(padding >= 0, "randomCrop: padding \(padding) is negative")
         var out = Tensor.zeros(images.shape)
-        let plane = height * width, span = 2 * padding + 1
+        let plane = height * width
+        let span = 2 * padding + 1
         images.withUnsafeBufferPointer { input in
             out.withUnsafeMutableBufferPointer { output in
                 for b in 0..<batch {
@@ -34,7 +40,8 @@ public enum Augmentation {
                     for c in 0..<channels {
                         let base = (b * channels + c) * plane
                         for y in rows {
-                            let to = base + y * width, from = base + (y + dy) * width + dx
+                            let to = base + y * width
+                            let from = base + (y + dy) * width + dx
                             for x in columns { output[to + x] = input[from + x] }
                         }
                     }
@@ -45,8 +52,10 @@ public enum Augmentation {
     }
 
     /// Each image mirrored left–right with probability ½, independently.
-    public static func randomHorizontalFlip(_ images: Tensor,
-                                            using generator: inout some RandomNumberGenerator) -> Tensor {
+    public static func randomHorizontalFlip(
+        _ images: Tensor,
+        using generator: inout some RandomNumberGenerator
+    ) -> Tensor {
         let (batch, channels, height, width) = batchShape(images, in: "randomHorizontalFlip")
         var out = images
         let size = channels * height * width

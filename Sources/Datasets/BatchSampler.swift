@@ -33,8 +33,9 @@ public struct BatchSampler: Sendable, Equatable {
     public init(indices: [Int], batchSize: Int, dropsLast: Bool = false, seed: UInt64) {
         precondition(!indices.isEmpty, "BatchSampler: no indices to deal")
         precondition(batchSize >= 1, "BatchSampler: batch size \(batchSize) must be at least 1")
-        precondition(!dropsLast || batchSize <= indices.count,
-                     "BatchSampler: batch size \(batchSize) with dropsLast leaves no batch of \(indices.count) indices")
+        precondition(
+            !dropsLast || batchSize <= indices.count,
+            "BatchSampler: batch size \(batchSize) with dropsLast leaves no batch of \(indices.count) indices")
         self.indices = indices
         self.batchSize = batchSize
         self.dropsLast = dropsLast
@@ -92,15 +93,18 @@ extension BatchSampler: Codable {
         epoch = try container.decode(Int.self, forKey: .epoch)
         position = try container.decode(Int.self, forKey: .position)
         epochGenerator = try container.decode(SeededGenerator.self, forKey: .epochGenerator)
-        let consistent = !indices.isEmpty && batchSize >= 1 && epoch >= 0
+        let consistent =
+            !indices.isEmpty && batchSize >= 1 && epoch >= 0
             && (!dropsLast || batchSize <= indices.count)
             && (0..<indices.count).contains(position) && (!dropsLast || indices.count - position >= batchSize)
             && epochGenerator.state.count == 4
         guard consistent else {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath,
-                debugDescription: "BatchSampler: inconsistent state (\(indices.count) indices, batch size \(batchSize), "
-                    + "epoch \(epoch), position \(position))"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription:
+                        "BatchSampler: inconsistent state (\(indices.count) indices, batch size \(batchSize), "
+                        + "epoch \(epoch), position \(position))"))
         }
         (order, nextGenerator) = Self.shuffle(indices, from: epochGenerator)
     }

@@ -7,9 +7,11 @@ public enum DataSplit {
     ///
     /// Both lists are sorted and together they cover 0..<`count` exactly once.
     public static func holdOut(count: Int, validationCount: Int = 5000, seed: UInt64)
-        -> (train: [Int], validation: [Int]) {
-        precondition(count >= 0 && (0...count).contains(validationCount),
-                     "DataSplit.holdOut: cannot hold out \(validationCount) of \(count) indices")
+        -> (train: [Int], validation: [Int])
+    {
+        precondition(
+            count >= 0 && (0...count).contains(validationCount),
+            "DataSplit.holdOut: cannot hold out \(validationCount) of \(count) indices")
         var generator = SeededGenerator(seed: seed)
         let order = generator.shuffled(Array(0..<count))
         return (order[validationCount...].sorted(), order[..<validationCount].sorted())

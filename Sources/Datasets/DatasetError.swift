@@ -20,7 +20,7 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
     public var path: String {
         switch self {
         case .missing(let path, _), .unreadable(let path, _), .unwritable(let path, _),
-             .malformed(let path, _), .malformedLine(let path, _, _):
+            .malformed(let path, _), .malformedLine(let path, _, _):
             return path
         }
     }

@@ -37,10 +37,12 @@ public enum FashionMNIST {
     ///   label outside 0…9.
     public static func load(split: Split, directory: URL? = nil) throws -> ImageDataset {
         let folder = resolveDirectory(explicit: directory, environment: ProcessInfo.processInfo.environment)
-        let advice = "install the Debian package dataset-fashion-mnist (apt-get install dataset-fashion-mnist) "
+        let advice =
+            "install the Debian package dataset-fashion-mnist (apt-get install dataset-fashion-mnist) "
             + "or set \(environmentVariable) to the folder holding its gzip IDX files"
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue
+        else {
             throw DatasetError.missing(path: folder.path, advice: advice)
         }
         let imagesURL = folder.appendingPathComponent("\(split.filePrefix)-images-idx3-ubyte.gz")
@@ -52,7 +54,8 @@ public enum FashionMNIST {
         let images = try IDXFile.read(from: imagesURL)
         guard images.dimensions.count == 3 else {
             throw DatasetError.malformed(
-                path: imagesURL.path, reason: "images must have 3 dimensions (count, rows, columns), found \(images.dimensions)")
+                path: imagesURL.path,
+                reason: "images must have 3 dimensions (count, rows, columns), found \(images.dimensions)")
         }
         let labels = try IDXFile.read(from: labelsURL)
         guard labels.dimensions.count == 1 else {
@@ -62,7 +65,9 @@ public enum FashionMNIST {
         guard images.dimensions[0] == labels.dimensions[0] else {
             throw DatasetError.malformed(
                 path: labelsURL.path,
-                reason: "\(labels.dimensions[0]) labels for \(images.dimensions[0]) images in \(imagesURL.lastPathComponent)")
+                reason:
+                    "\(labels.dimensions[0]) labels for \(images.dimensions[0]) images in \(imagesURL.lastPathComponent)"
+            )
         }
         if let bad = labels.bytes.firstIndex(where: { Int($0) >= classNames.count }) {
             throw DatasetError.malformed(

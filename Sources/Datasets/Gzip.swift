@@ -36,7 +36,9 @@ enum Gzip {
                     guard output.count <= maximumBytes else {
                         throw DatasetError.malformed(
                             path: path,
-                            reason: "gzip stream inflates to more than \(maximumBytes) bytes (refused as a decompression bomb)")
+                            reason:
+                                "gzip stream inflates to more than \(maximumBytes) bytes (refused as a decompression bomb)"
+                        )
                     }
                     // Grow geometrically, one byte past the cap so that exceeding it shows.
                     let grown = min(max(output.count * 2, 1 << 16), maximumBytes + 1)

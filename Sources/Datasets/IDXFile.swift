@@ -20,7 +20,8 @@ public enum IDXFile {
     ///   gzip, bad magic, an unsupported element type, zero or absurd extents, or a size
     ///   that disagrees with the header.
     public static func read(from url: URL, maximumBytes: Int = 1 << 30) throws
-        -> (dimensions: [Int], bytes: [UInt8]) {
+        -> (dimensions: [Int], bytes: [UInt8])
+    {
         var contents = try FileBytes.readDecompressing(url, maximumBytes: maximumBytes)
         let dimensions = try parseHeader(contents, path: url.path)
         // Drop the header in place: the elements are most of the file, so no second copy.
@@ -66,7 +67,8 @@ public enum IDXFile {
         for extent in dimensions {
             elements *= extent
             guard elements <= maximumElementCount else {
-                throw fail("header claims \(claimed) elements, more than the \(maximumElementCount) this reader accepts")
+                throw fail(
+                    "header claims \(claimed) elements, more than the \(maximumElementCount) this reader accepts")
             }
         }
         let present = contents.count - headerLength

@@ -10,10 +10,12 @@ public enum IDXImages {
     public static func load(from url: URL) throws -> ImageDataset {
         let (dimensions, bytes) = try IDXFile.read(from: url)
         guard dimensions.count == 3 else {
-            throw DatasetError.malformed(path: url.path, reason: "images must have 3 dimensions (count, rows, columns), found \(dimensions)")
+            throw DatasetError.malformed(
+                path: url.path, reason: "images must have 3 dimensions (count, rows, columns), found \(dimensions)")
         }
-        return ImageDataset(name: url.lastPathComponent, pixels: bytes, labels: Array(repeating: -1, count: dimensions[0]),
-                            channels: 1, height: dimensions[1], width: dimensions[2], classNames: [],
-                            sources: (0..<dimensions[0]).map { "\(url.path)#\($0)" })
+        return ImageDataset(
+            name: url.lastPathComponent, pixels: bytes, labels: Array(repeating: -1, count: dimensions[0]),
+            channels: 1, height: dimensions[1], width: dimensions[2], classNames: [],
+            sources: (0..<dimensions[0]).map { "\(url.path)#\($0)" })
     }
 }

@@ -24,16 +24,23 @@ public struct ImageDataset: Sendable {
     public let sources: [String]
 
     /// A dataset from its parts; sizes that disagree are programming errors.
-    public init(name: String, pixels: [UInt8], labels: [Int], channels: Int, height: Int, width: Int,
-                classNames: [String], sources: [String] = []) {
-        precondition(channels >= 1 && height >= 1 && width >= 1,
-                     "ImageDataset(\(name)): image shape \(channels)×\(height)×\(width) must be positive")
-        precondition(pixels.count == labels.count * channels * height * width,
-                     "ImageDataset(\(name)): \(pixels.count) pixels do not hold \(labels.count) images of \(channels)×\(height)×\(width)")
-        precondition(labels.allSatisfy { $0 == -1 || (0..<classNames.count).contains($0) },
-                     "ImageDataset(\(name)): a label is outside -1 or 0..<\(classNames.count)")
-        precondition(sources.isEmpty || sources.count == labels.count,
-                     "ImageDataset(\(name)): \(sources.count) sources for \(labels.count) images")
+    public init(
+        name: String, pixels: [UInt8], labels: [Int], channels: Int, height: Int, width: Int,
+        classNames: [String], sources: [String] = []
+    ) {
+        precondition(
+            channels >= 1 && height >= 1 && width >= 1,
+            "ImageDataset(\(name)): image shape \(channels)×\(height)×\(width) must be positive")
+        precondition(
+            pixels.count == labels.count * channels * height * width,
+            "ImageDataset(\(name)): \(pixels.count) pixels do not hold \(labels.count) images of \(channels)×\(height)×\(width)"
+        )
+        precondition(
+            labels.allSatisfy { $0 == -1 || (0..<classNames.count).contains($0) },
+            "ImageDataset(\(name)): a label is outside -1 or 0..<\(classNames.count)")
+        precondition(
+            sources.isEmpty || sources.count == labels.count,
+            "ImageDataset(\(name)): \(sources.count) sources for \(labels.count) images")
         self.name = name
         self.pixels = pixels
         self.labels = labels
@@ -66,7 +73,8 @@ public struct ImageDataset: Sendable {
         images.withUnsafeMutableBufferPointer { out in
             pixels.withUnsafeBufferPointer { source in
                 for (slot, index) in indices.enumerated() {
-                    let from = index * size, to = slot * size
+                    let from = index * size
+                    let to = slot * size
                     for k in 0..<size { out[to + k] = Float(source[from + k]) / 127.5 - 1 }
                 }
             }
@@ -80,16 +88,18 @@ public struct ImageDataset: Sendable {
         let size = imageSize
         var chosen = [UInt8]()
         chosen.reserveCapacity(indices.count * size)
-        for index in indices { chosen.append(contentsOf: pixels[index * size ..< (index + 1) * size]) }
-        return ImageDataset(name: name, pixels: chosen, labels: indices.map { labels[$0] },
-                            channels: channels, height: height, width: width, classNames: classNames,
-                            sources: sources.isEmpty ? [] : indices.map { sources[$0] })
+        for index in indices { chosen.append(contentsOf: pixels[index * size..<(index + 1) * size]) }
+        return ImageDataset(
+            name: name, pixels: chosen, labels: indices.map { labels[$0] },
+            channels: channels, height: height, width: width, classNames: classNames,
+            sources: sources.isEmpty ? [] : indices.map { sources[$0] })
     }
 
     private func checkIndices(_ indices: [Int], in operation: String) {
         for index in indices {
-            precondition(index >= 0 && index < count,
-                         "ImageDataset.\(operation): index \(index) is out of range 0..<\(count) (\(name))")
+            precondition(
+                index >= 0 && index < count,
+                "ImageDataset.\(operation): index \(index) is out of range 0..<\(count) (\(name))")
         }
     }
 }

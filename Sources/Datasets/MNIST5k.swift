@@ -24,8 +24,9 @@ public enum MNIST5k {
         let text = try FileBytes.readDecompressing(url)
         let (pixels, labels) = try text.withUnsafeBufferPointer { try parse($0, path: url.path) }
         guard !labels.isEmpty else { throw DatasetError.malformed(path: url.path, reason: "no rows") }
-        return ImageDataset(name: "mnist-5k", pixels: pixels, labels: labels,
-                            channels: 1, height: side, width: side, classNames: classNames)
+        return ImageDataset(
+            name: "mnist-5k", pixels: pixels, labels: labels,
+            channels: 1, height: side, width: side, classNames: classNames)
     }
 
     /// The pixels and labels of every row, in one pass over the bytes.
@@ -105,8 +106,9 @@ private struct RowParser {
     /// Checks the field that ends at `end` and stores it.
     mutating func finishField(end: Int) throws {
         guard digits > 0, digits <= 6 else {  // six digits: no valid field needs more
-            let shown = String(decoding: UnsafeBufferPointer(start: bytes + fieldStart, count: min(end - fieldStart, 20)),
-                               as: UTF8.self)
+            let shown = String(
+                decoding: UnsafeBufferPointer(start: bytes + fieldStart, count: min(end - fieldStart, 20)),
+                as: UTF8.self)
             throw fail("column \(column): '\(shown)' is not an integer")
         }
         if column < columns {

@@ -12,7 +12,9 @@ enum PNGChunks {
     /// Throws `DatasetError.malformed` naming `path` unless `bytes` start with the PNG
     /// signature and every chunk up to IEND (or the end of the file) fits in the file.
     static func check(_ bytes: [UInt8], path: String) throws {
-        func fail(_ reason: String) -> DatasetError { .malformed(path: path, reason: "not a readable PNG file (\(reason))") }
+        func fail(_ reason: String) -> DatasetError {
+            .malformed(path: path, reason: "not a readable PNG file (\(reason))")
+        }
         guard bytes.count >= signature.count, Array(bytes[0..<signature.count]) == signature else {
             throw fail("it does not start with the PNG signature")
         }
@@ -23,14 +25,17 @@ enum PNGChunks {
                 throw fail("truncated chunk header at byte \(offset)")
             }
             let length = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
-            let type = String(decoding: bytes[offset + 4..<offset + 8].map { (0x20...0x7E).contains($0) ? $0 : UInt8(ascii: "?") },
-                              as: UTF8.self)
+            let type = String(
+                decoding: bytes[offset + 4..<offset + 8].map { (0x20...0x7E).contains($0) ? $0 : UInt8(ascii: "?") },
+                as: UTF8.self)
             let available = bytes.count - offset - 12
             guard length <= Int(Int32.max) else {
                 throw fail("chunk '\(type)' at byte \(offset) claims \(length) bytes, more than PNG allows (2^31 - 1)")
             }
             guard length <= available else {
-                throw fail("chunk '\(type)' at byte \(offset) claims \(length) bytes but the file holds \(max(0, available)) after its header (truncated)")
+                throw fail(
+                    "chunk '\(type)' at byte \(offset) claims \(length) bytes but the file holds \(max(0, available)) after its header (truncated)"
+                )
             }
             offset += 12 + length
             if type == "IEND" { return }

@@ -32,14 +32,16 @@ public enum PNGFolder {
         guard !classFolders.isEmpty else {
             throw DatasetError.malformed(path: directory.path, reason: "no class subfolders (\(layout))")
         }
-        var files: [URL] = [], labels: [Int] = []
+        var files: [URL] = []
+        var labels: [Int] = []
         for (label, folder) in classFolders.enumerated() {
             let images = try imageFiles(in: folder)
             files += images
             labels += Array(repeating: label, count: images.count)
         }
-        return try assemble(name: directory.lastPathComponent, files: files, labels: labels,
-                            classNames: classFolders.map(\.lastPathComponent), grayscale: grayscale, mixedAsRGB: mixedAsRGB)
+        return try assemble(
+            name: directory.lastPathComponent, files: files, labels: labels,
+            classNames: classFolders.map(\.lastPathComponent), grayscale: grayscale, mixedAsRGB: mixedAsRGB)
     }
 
     /// Unlabelled images (label −1) from PNG files and folders of PNG files, in the order
@@ -60,14 +62,17 @@ public enum PNGFolder {
             }
         }
         let name = paths.count == 1 ? paths[0].lastPathComponent : "images"
-        return try assemble(name: name, files: files, labels: Array(repeating: -1, count: files.count),
-                            classNames: [], grayscale: grayscale)
+        return try assemble(
+            name: name, files: files, labels: Array(repeating: -1, count: files.count),
+            classNames: [], grayscale: grayscale)
     }
 
     /// Reads the headers (sizes, colour), checks them, then decodes every file into one
     /// N×C×H×W buffer.
-    private static func assemble(name: String, files: [URL], labels: [Int], classNames: [String],
-                                 grayscale: Bool?, mixedAsRGB: Bool = false) throws -> ImageDataset {
+    private static func assemble(
+        name: String, files: [URL], labels: [Int], classNames: [String],
+        grayscale: Bool?, mixedAsRGB: Bool = false
+    ) throws -> ImageDataset {
         let headers = try files.map(PNGImage.header(of:))
         guard let first = headers.first, let firstFile = files.first else {
             preconditionFailure("PNGFolder: no files to assemble")  // callers refuse empty folders
@@ -79,12 +84,15 @@ public enum PNGFolder {
                     + "\(first.width)×\(first.height); all images of a set must have one size")
         }
         if grayscale == nil, !mixedAsRGB, let color = zip(files, headers).first(where: { $0.1.isColor }),
-           let grey = zip(files, headers).first(where: { !$0.1.isColor }) {
+            let grey = zip(files, headers).first(where: { !$0.1.isColor })
+        {
             let colorCount = headers.count(where: \.isColor)
             throw DatasetError.malformed(
                 path: commonFolder(files).path,
-                reason: "mixes colour and grey images (\(colorCount) colour, e.g. \(color.0.path); \(headers.count - colorCount) grey, "
-                    + "e.g. \(grey.0.path)); say how to read them: 3 channels (RGB) or 1 (grey) — joule train's --channels 3 or --channels 1")
+                reason:
+                    "mixes colour and grey images (\(colorCount) colour, e.g. \(color.0.path); \(headers.count - colorCount) grey, "
+                    + "e.g. \(grey.0.path)); say how to read them: 3 channels (RGB) or 1 (grey) — joule train's --channels 3 or --channels 1"
+            )
         }
         let channels = (grayscale ?? !headers.contains(where: \.isColor)) ? 1 : 3
         let plane = first.width * first.height
@@ -93,15 +101,18 @@ public enum PNGFolder {
         guard !overflow, total <= maximumTotalBytes else {
             throw DatasetError.malformed(
                 path: firstFile.deletingLastPathComponent().path,
-                reason: "\(files.count) images of \(first.width)×\(first.height)×\(channels) exceed the \(maximumTotalBytes) bytes this reader accepts")
+                reason:
+                    "\(files.count) images of \(first.width)×\(first.height)×\(channels) exceed the \(maximumTotalBytes) bytes this reader accepts"
+            )
         }
 
         var pixels = [UInt8](repeating: 0, count: total)
         var interleaved = [UInt8](repeating: 0, count: imageSize)  // libpng's H×W×C order
         for (index, file) in files.enumerated() {
             try interleaved.withUnsafeMutableBufferPointer { buffer in
-                try PNGImage.read(file, channels: channels, expectedWidth: first.width,
-                                  expectedHeight: first.height, into: buffer)
+                try PNGImage.read(
+                    file, channels: channels, expectedWidth: first.width,
+                    expectedHeight: first.height, into: buffer)
             }
             // To the engine's C×H×W order.
             let base = index * imageSize
@@ -109,9 +120,10 @@ public enum PNGFolder {
                 for p in 0..<plane { pixels[base + c * plane + p] = interleaved[p * channels + c] }
             }
         }
-        return ImageDataset(name: name, pixels: pixels, labels: labels, channels: channels,
-                            height: first.height, width: first.width, classNames: classNames,
-                            sources: files.map(\.path))
+        return ImageDataset(
+            name: name, pixels: pixels, labels: labels, channels: channels,
+            height: first.height, width: first.width, classNames: classNames,
+            sources: files.map(\.path))
     }
 
     /// The deepest folder holding every file.
@@ -130,10 +142,12 @@ public enum PNGFolder {
         let entries = try visibleEntries(of: folder)
         if let nested = entries.first(where: isDirectory) {
             throw DatasetError.malformed(
-                path: nested.path, reason: "a folder inside '\(folder.lastPathComponent)', which should hold PNG files only")
+                path: nested.path,
+                reason: "a folder inside '\(folder.lastPathComponent)', which should hold PNG files only")
         }
         guard !entries.isEmpty else {
-            throw DatasetError.malformed(path: folder.path, reason: "folder '\(folder.lastPathComponent)' has no PNG files")
+            throw DatasetError.malformed(
+                path: folder.path, reason: "folder '\(folder.lastPathComponent)' has no PNG files")
         }
         return entries
     }

@@ -19,25 +19,31 @@ enum PNGImage {
     /// The header of the PNG at `url`.
     static func header(of url: URL) throws -> Header {
         try withOpenImage(url) { image in
-            Header(width: Int(image.pointee.width), height: Int(image.pointee.height),
-                   isColor: image.pointee.format & UInt32(PNG_FORMAT_FLAG_COLOR) != 0)
+            Header(
+                width: Int(image.pointee.width), height: Int(image.pointee.height),
+                isColor: image.pointee.format & UInt32(PNG_FORMAT_FLAG_COLOR) != 0)
         }
     }
 
     /// Decodes the PNG at `url` into `destination` (height × width × channels bytes, rows top
     /// down, channels interleaved as libpng delivers them) as grey (1) or RGB (3).
     /// Transparent pixels are composited onto black, the background of MNIST-like data.
-    static func read(_ url: URL, channels: Int, expectedWidth: Int, expectedHeight: Int,
-                     into destination: UnsafeMutableBufferPointer<UInt8>) throws {
+    static func read(
+        _ url: URL, channels: Int, expectedWidth: Int, expectedHeight: Int,
+        into destination: UnsafeMutableBufferPointer<UInt8>
+    ) throws {
         precondition(channels == 1 || channels == 3, "PNGImage.read: \(channels) channels (1 or 3)")
-        precondition(destination.count == expectedWidth * expectedHeight * channels,
-                     "PNGImage.read: buffer of \(destination.count) bytes for \(expectedWidth)×\(expectedHeight)×\(channels)")
+        precondition(
+            destination.count == expectedWidth * expectedHeight * channels,
+            "PNGImage.read: buffer of \(destination.count) bytes for \(expectedWidth)×\(expectedHeight)×\(channels)")
         try withOpenImage(url) { image in
             // The file may have changed since its header was first read.
             guard Int(image.pointee.width) == expectedWidth, Int(image.pointee.height) == expectedHeight else {
                 throw DatasetError.malformed(
                     path: url.path,
-                    reason: "image is \(image.pointee.width)×\(image.pointee.height), expected \(expectedWidth)×\(expectedHeight)")
+                    reason:
+                        "image is \(image.pointee.width)×\(image.pointee.height), expected \(expectedWidth)×\(expectedHeight)"
+                )
             }
             image.pointee.format = channels == 1 ? UInt32(PNG_FORMAT_GRAY) : UInt32(PNG_FORMAT_RGB)
             // Without this libpng takes untagged 16-bit data as linear and gamma-encodes it on
@@ -60,7 +66,8 @@ enum PNGImage {
     /// report errors into `message`), so the struct must not move between the begin and
     /// finish calls, as a Swift value may. The bytes outlive it too: libpng reads them
     /// until `png_image_finish_read`.
-    private static func withOpenImage<R>(_ url: URL, _ body: (UnsafeMutablePointer<png_image>) throws -> R) throws -> R {
+    private static func withOpenImage<R>(_ url: URL, _ body: (UnsafeMutablePointer<png_image>) throws -> R) throws -> R
+    {
         let bytes: [UInt8]
         do { bytes = try FileBytes.read(url, maximumBytes: maximumFileBytes) } catch let error as DatasetError {
             // The generic reader speaks of files; say it is a PNG that was expected.
@@ -78,12 +85,16 @@ enum PNGImage {
             image.deallocate()
         }
         return try bytes.withUnsafeBytes { raw in
-            guard png_image_begin_read_from_memory(image, raw.baseAddress, raw.count) != 0 else { throw failure(image, url) }
+            guard png_image_begin_read_from_memory(image, raw.baseAddress, raw.count) != 0 else {
+                throw failure(image, url)
+            }
             let pixels = Int(image.pointee.width) * Int(image.pointee.height)
             guard pixels >= 1, pixels <= maximumPixelCount else {
                 throw DatasetError.malformed(
                     path: url.path,
-                    reason: "image is \(image.pointee.width)×\(image.pointee.height), more than the \(maximumPixelCount) pixels this reader accepts")
+                    reason:
+                        "image is \(image.pointee.width)×\(image.pointee.height), more than the \(maximumPixelCount) pixels this reader accepts"
+                )
             }
             return try body(image)
         }

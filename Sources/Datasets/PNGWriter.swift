@@ -10,10 +10,12 @@ public enum PNGWriter {
     /// - Throws: `DatasetError.unwritable` naming the file when libpng cannot write it.
     public static func write(_ pixels: [UInt8], width: Int, height: Int, channels: Int, to url: URL) throws {
         precondition(channels == 1 || channels == 3, "PNGWriter.write: \(channels) channels (1 or 3)")
-        precondition(width >= 1 && height >= 1 && width <= Int(Int32.max) / channels && height <= Int(Int32.max),
-                     "PNGWriter.write: image size \(width)×\(height)")
-        precondition(pixels.count == width * height * channels,
-                     "PNGWriter.write: \(pixels.count) bytes for \(width)×\(height)×\(channels)")
+        precondition(
+            width >= 1 && height >= 1 && width <= Int(Int32.max) / channels && height <= Int(Int32.max),
+            "PNGWriter.write: image size \(width)×\(height)")
+        precondition(
+            pixels.count == width * height * channels,
+            "PNGWriter.write: \(pixels.count) bytes for \(width)×\(height)×\(channels)")
         // On the heap: libpng keeps the struct's address to report errors into it.
         let image = UnsafeMutablePointer<png_image>.allocate(capacity: 1)
         image.initialize(to: png_image())

@@ -85,11 +85,14 @@ public enum ToyDensity: String, CaseIterable, Sendable {
 
         case .pinwheel:
             let arm = Double(g.nextIndex(below: 5)) * 2 * Double.pi / 5
-            let radial = 1 + 0.3 * g.nextNormal(), tangential = 0.1 * g.nextNormal()
+            let radial = 1 + 0.3 * g.nextNormal()
+            let tangential = 0.1 * g.nextNormal()
             let angle = arm + 0.25 * exp(radial)
             // FFJORD's einsum "ti,tij->tj" with rotation [[cos, −sin], [sin, cos]].
-            return (2 * (radial * cos(angle) + tangential * sin(angle)),
-                    2 * (-radial * sin(angle) + tangential * cos(angle)))
+            return (
+                2 * (radial * cos(angle) + tangential * sin(angle)),
+                2 * (-radial * sin(angle) + tangential * cos(angle))
+            )
 
         case .swissRoll:
             let s = 1.5 * Double.pi * (1 + 2 * g.nextUnit())

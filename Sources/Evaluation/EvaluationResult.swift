@@ -17,8 +17,11 @@ public struct OODResult: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case dataset, group, score, auroc, fpr95
-        case auprIn = "aupr_in", auprOut = "aupr_out", detectionError = "detection_error"
-        case inCount = "in_count", outCount = "out_count"
+        case auprIn = "aupr_in"
+        case auprOut = "aupr_out"
+        case detectionError = "detection_error"
+        case inCount = "in_count"
+        case outCount = "out_count"
     }
 }
 
@@ -54,8 +57,15 @@ public struct EvaluationResult: Codable, Sendable {
     public var measurementID: Int?
 
     enum CodingKeys: String, CodingKey {
-        case runID = "run_id", checkpoint, checkpointStep = "checkpoint_step", inDistribution = "in_distribution", count, accuracy
-        case nll, brier, ece, mce, rmsCalibrationError = "rms_calibration_error", reliability, binning, calibrator, ood, scores
-        case conventions, warnings, measurementID = "measurement_id"
+        case runID = "run_id"
+        case checkpoint
+        case checkpointStep = "checkpoint_step"
+        case inDistribution = "in_distribution"
+        case count, accuracy
+        case nll, brier, ece, mce
+        case rmsCalibrationError = "rms_calibration_error"
+        case reliability, binning, calibrator, ood, scores
+        case conventions, warnings
+        case measurementID = "measurement_id"
     }
 }

@@ -43,14 +43,18 @@ public struct ImageScoring {
 
     /// Scores every image under `paths` with `saved`'s model (read from `url`), applying
     /// `calibrator` to the probabilities.
-    public func run(_ saved: TrainingCheckpoint, url: URL, paths: [String], calibrator: StoredCalibrator?) throws -> Result {
+    public func run(_ saved: TrainingCheckpoint, url: URL, paths: [String], calibrator: StoredCalibrator?) throws
+        -> Result
+    {
         guard !paths.isEmpty else { throw ScoringError("give at least one PNG file, folder or IDX file") }
         if let rate = truePositiveRate, !(rate > 0 && rate <= 1) { throw ScoringError("--tpr must be in (0, 1]") }
         guard (1...65_536).contains(batchSize) else { throw ScoringError("--batch-size must be between 1 and 65536") }
         let shape = try saved.inputShape(path: url.path)
         let model = try saved.scoringModel(path: url.path)
         guard model.supports(score) else {
-            throw ScoringError("score \(score.name) needs a classifier head, which this \(saved.configuration.core.objective) energy does not have")
+            throw ScoringError(
+                "score \(score.name) needs a classifier head, which this \(saved.configuration.core.objective) energy does not have"
+            )
         }
         var scoring = DatasetScoring(scores: [score])
         scoring.batchSize = batchSize
@@ -62,20 +66,27 @@ public struct ImageScoring {
             guard let validation = data.validation else {
                 throw ScoringError("the run has no validation hold-out to fit a threshold on; add --no-threshold")
             }
-            threshold = ScoreThreshold.fit(inDistribution: scoring.run(validation, name: "validation", model: model).scores[score] ?? [],
-                                           truePositiveRate: rate)
+            threshold = ScoreThreshold.fit(
+                inDistribution: scoring.run(validation, name: "validation", model: model).scores[score] ?? [],
+                truePositiveRate: rate)
         }
         var rows: [Row] = []
         for path in paths {
             let set = try Self.load(path, shape: shape)
             var scored = scoring.run(set, name: path, model: model)
-            if let calibrator, let logits = scored.logits { scored.probabilities = calibrator.calibrator.calibrated(logits: logits) }
-            let predictions = scored.predictions, confidences = scored.confidences, values = scored.scores[score] ?? []
+            if let calibrator, let logits = scored.logits {
+                scored.probabilities = calibrator.calibrator.calibrated(logits: logits)
+            }
+            let predictions = scored.predictions
+            let confidences = scored.confidences
+            let values = scored.scores[score] ?? []
             for i in 0..<scored.count {
                 let prediction = predictions?[i]
-                rows.append(Row(source: set.sources.isEmpty ? "\(path)#\(i)" : set.sources[i], prediction: prediction,
-                                className: prediction.map { classNames.indices.contains($0) ? classNames[$0] : String($0) },
-                                confidence: confidences?[i], score: values[i], isIn: threshold.map { values[i] >= $0 }))
+                rows.append(
+                    Row(
+                        source: set.sources.isEmpty ? "\(path)#\(i)" : set.sources[i], prediction: prediction,
+                        className: prediction.map { classNames.indices.contains($0) ? classNames[$0] : String($0) },
+                        confidence: confidences?[i], score: values[i], isIn: threshold.map { values[i] >= $0 }))
             }
         }
         return Result(rows: rows, threshold: threshold, calibrator: calibrator)
@@ -88,12 +99,14 @@ public struct ImageScoring {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ScoringError("\(path): no such file or folder")
         }
-        let set = isDirectory.boolValue || path.lowercased().hasSuffix(".png")
+        let set =
+            isDirectory.boolValue || path.lowercased().hasSuffix(".png")
             ? try PNGFolder.loadUnlabeled(paths: [url], grayscale: shape[0] == 1)
             : try IDXImages.load(from: url)
         guard [set.channels, set.height, set.width] == shape else {
-            throw ScoringError("\(path): images are \(set.channels)×\(set.height)×\(set.width) but the model takes "
-                               + shape.map(String.init).joined(separator: "×"))
+            throw ScoringError(
+                "\(path): images are \(set.channels)×\(set.height)×\(set.width) but the model takes "
+                    + shape.map(String.init).joined(separator: "×"))
         }
         return set
     }

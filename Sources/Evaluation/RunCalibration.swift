@@ -12,13 +12,16 @@ public struct RunCalibration {
         public var accuracy, nll, brier, ece, mce, rmsCalibrationError: Double
 
         enum CodingKeys: String, CodingKey {
-            case accuracy, nll, brier, ece, mce, rmsCalibrationError = "rms_calibration_error"
+            case accuracy, nll, brier, ece, mce
+            case rmsCalibrationError = "rms_calibration_error"
         }
 
         init(probabilities: [[Double]], labels: [Int], binning: CalibrationBinning) throws {
             let c = try ClassificationMetrics.compute(probabilities: probabilities, labels: labels)
             let k = try CalibrationMetrics.compute(probabilities: probabilities, labels: labels, binning: binning)
-            (accuracy, nll, brier, ece, mce, rmsCalibrationError) = (c.accuracy, c.nll, c.brier, k.ece, k.mce, k.rmsCalibrationError)
+            (accuracy, nll, brier, ece, mce, rmsCalibrationError) = (
+                c.accuracy, c.nll, c.brier, k.ece, k.mce, k.rmsCalibrationError
+            )
         }
     }
 
@@ -46,17 +49,25 @@ public struct RunCalibration {
         public var measurementID: Int?
 
         enum CodingKeys: String, CodingKey {
-            case runID = "run_id", checkpoint, checkpointStep = "checkpoint_step", method, calibrator
-            case calibratorFile = "calibrator_file", fittedOn = "fitted_on", fittedCount = "fitted_count"
-            case measuredOn = "measured_on", measuredCount = "measured_count", binning, before, after, warnings
+            case runID = "run_id"
+            case checkpoint
+            case checkpointStep = "checkpoint_step"
+            case method, calibrator
+            case calibratorFile = "calibrator_file"
+            case fittedOn = "fitted_on"
+            case fittedCount = "fitted_count"
+            case measuredOn = "measured_on"
+            case measuredCount = "measured_count"
+            case binning, before, after, warnings
             case measurementID = "measurement_id"
         }
 
         /// Recomputes `warnings` from the measures (after the calibrator's description changed).
         mutating func judge() {
             let values = { (m: Measures) in ["ece": m.ece, "nll": m.nll] }
-            warnings = MeasurementWarnings.worseAfterCalibration(calibrator: calibrator, dataset: measuredOn, before: values(before),
-                                                                 after: values(after))
+            warnings = MeasurementWarnings.worseAfterCalibration(
+                calibrator: calibrator, dataset: measuredOn, before: values(before),
+                after: values(after))
         }
 
         /// Names the calibrator by the file it was written to, as version `stored.version`.
@@ -76,14 +87,18 @@ public struct RunCalibration {
     /// Fits on validation logits, measures on the test set (on validation itself when the
     /// dataset has no test split, and says so).
     public func run(_ checkpoint: TrainingCheckpoint, url: URL, log: (String) -> Void = { _ in })
-        throws -> (stored: StoredCalibrator, outcome: Outcome) {
+        throws -> (stored: StoredCalibrator, outcome: Outcome)
+    {
         guard !checkpoint.configuration.core.objective.isScoreMatching else {
-            throw EvaluationError.invalid("\(url.path): a \(checkpoint.configuration.core.objective) energy has no class probabilities to calibrate")
+            throw EvaluationError.invalid(
+                "\(url.path): a \(checkpoint.configuration.core.objective) energy has no class probabilities to calibrate"
+            )
         }
         let (model, _, _) = try checkpoint.makeModel(path: url.path)
         let data = try TrainingData.load(checkpoint.configuration)
         guard let validation = data.validation else {
-            throw EvaluationError.invalid("the run has no validation hold-out to fit a calibrator on (validation-size 0?)")
+            throw EvaluationError.invalid(
+                "the run has no validation hold-out to fit a calibrator on (validation-size 0?)")
         }
         var scoring = DatasetScoring(scores: [])
         scoring.batchSize = batchSize
@@ -91,18 +106,23 @@ public struct RunCalibration {
         let fitted = scoring.run(validation, name: "validation", model: scoringModel)
         let measured = data.test.map { scoring.run($0, name: "test", model: scoringModel) } ?? fitted
         if data.test == nil { log("no test split: measuring on the validation hold-out the calibrator was fitted on") }
-        guard let fitLogits = fitted.logits, let testLogits = measured.logits, let rawProbabilities = measured.probabilities else {
+        guard let fitLogits = fitted.logits, let testLogits = measured.logits,
+            let rawProbabilities = measured.probabilities
+        else {
             throw EvaluationError.invalid("the model has no classifier head to calibrate")
         }
         let calibrator = try Calibrator.fit(method: method, logits: fitLogits, labels: fitted.labels)
-        let stored = StoredCalibrator(calibrator: calibrator, fittedOn: "validation", count: fitted.count,
-                                      checkpoint: url.lastPathComponent, step: checkpoint.progress.step, fittedAt: Date())
+        let stored = StoredCalibrator(
+            calibrator: calibrator, fittedOn: "validation", count: fitted.count,
+            checkpoint: url.lastPathComponent, step: checkpoint.progress.step, fittedAt: Date())
         var outcome = Outcome(
-            runID: checkpoint.progress.runID, checkpoint: url.path, checkpointStep: checkpoint.progress.step, method: method.rawValue,
+            runID: checkpoint.progress.runID, checkpoint: url.path, checkpointStep: checkpoint.progress.step,
+            method: method.rawValue,
             calibrator: stored.summary, fittedOn: "validation", fittedCount: fitted.count, measuredOn: measured.name,
             measuredCount: measured.count, binning: RunEvaluation.describe(binning),
             before: try Measures(probabilities: rawProbabilities, labels: measured.labels, binning: binning),
-            after: try Measures(probabilities: calibrator.calibrated(logits: testLogits), labels: measured.labels, binning: binning),
+            after: try Measures(
+                probabilities: calibrator.calibrated(logits: testLogits), labels: measured.labels, binning: binning),
             warnings: [])
         outcome.judge()
         return (stored, outcome)

@@ -21,8 +21,10 @@ public struct RunEvaluation {
     ///     calibration, when the run has one.
     ///   - mnist5k: where MNIST-5k's file is.
     ///   - log: progress lines for the terminal.
-    public func run(_ checkpoint: TrainingCheckpoint, path: String, calibrator: StoredCalibrator? = nil, mnist5k: URL,
-                    log: (String) -> Void = { _ in }) throws -> (result: EvaluationResult, sets: [ScoredSet]) {
+    public func run(
+        _ checkpoint: TrainingCheckpoint, path: String, calibrator: StoredCalibrator? = nil, mnist5k: URL,
+        log: (String) -> Void = { _ in }
+    ) throws -> (result: EvaluationResult, sets: [ScoredSet]) {
         let scoringModel = try checkpoint.scoringModel(path: path)
         var settings = settings
         if !settings.scoresExplicit {
@@ -31,11 +33,13 @@ public struct RunEvaluation {
         }
         guard !settings.scores.isEmpty else { throw EvaluationError.invalid("no scores to compute") }
         for score in settings.scores where !scoringModel.supports(score) {
-            throw EvaluationError.invalid("score \(score.name) needs a classifier head, which this \(checkpoint.configuration.core.objective) "
-                                          + "energy does not have (available: log-px, energy, grad-norm, sgld-delta)")
+            throw EvaluationError.invalid(
+                "score \(score.name) needs a classifier head, which this \(checkpoint.configuration.core.objective) "
+                    + "energy does not have (available: log-px, energy, grad-norm, sgld-delta)")
         }
         let data = try TrainingData.load(checkpoint.configuration)
-        guard let (inName, fullInSet) = data.test.map({ ("test", $0) }) ?? data.validation.map({ ("validation", $0) }) else {
+        guard let (inName, fullInSet) = data.test.map({ ("test", $0) }) ?? data.validation.map({ ("validation", $0) })
+        else {
             throw EvaluationError.invalid("the run's dataset has neither a test split nor a validation hold-out")
         }
         let inSet = settings.limit.map { fullInSet.subset(Array(0..<min($0, fullInSet.count))) } ?? fullInSet
@@ -48,7 +52,9 @@ public struct RunEvaluation {
             var scored = scoring.run(set, name: name, model: scoringModel)
             // Calibrated probabilities replace the raw ones (confidences, the reliability
             // diagram); the OOD scores stay the model's own.
-            if let calibrator, let logits = scored.logits { scored.probabilities = calibrator.calibrator.calibrated(logits: logits) }
+            if let calibrator, let logits = scored.logits {
+                scored.probabilities = calibrator.calibrator.calibrated(logits: logits)
+            }
             log("scored \(name): \(set.count) images in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
             return scored
         }
@@ -56,9 +62,14 @@ public struct RunEvaluation {
         var oodImages: [(set: OODSet, images: ImageDataset)] = []
         for (k, oodSet) in settings.oodSets.enumerated() {
             do {
-                oodImages.append((oodSet, try oodSet.make(like: fullInSet, count: settings.syntheticCount,
-                                                          seed: settings.seed &+ UInt64(k) &+ 1, mnist5k: mnist5k)))
-            } catch where !settings.oodSetsExplicit {
+                oodImages.append(
+                    (
+                        oodSet,
+                        try oodSet.make(
+                            like: fullInSet, count: settings.syntheticCount,
+                            seed: settings.seed &+ UInt64(k) &+ 1, mnist5k: mnist5k)
+                    ))
+            } catch  where !settings.oodSetsExplicit {
                 log("skipping the default OOD set \(oodSet.name): \(error)")
             }
         }
@@ -69,16 +80,20 @@ public struct RunEvaluation {
             let scored = try Self.checkedFinite(score(images, as: oodSet.name))
             sets.append(scored)
             for s in settings.scores {
-                let detection = try DetectionMetrics.compute(inDistribution: inScored.scores[s] ?? [],
-                                                             outOfDistribution: scored.scores[s] ?? [])
-                ood.append(OODResult(dataset: oodSet.name, group: oodSet.group.rawValue, score: s.name,
-                                     auroc: detection.auroc, auprIn: detection.auprIn, auprOut: detection.auprOut,
-                                     fpr95: detection.fpr95, detectionError: detection.detectionError,
-                                     inCount: detection.inCount, outCount: detection.outCount))
+                let detection = try DetectionMetrics.compute(
+                    inDistribution: inScored.scores[s] ?? [],
+                    outOfDistribution: scored.scores[s] ?? [])
+                ood.append(
+                    OODResult(
+                        dataset: oodSet.name, group: oodSet.group.rawValue, score: s.name,
+                        auroc: detection.auroc, auprIn: detection.auprIn, auprOut: detection.auprOut,
+                        fpr95: detection.fpr95, detectionError: detection.detectionError,
+                        inCount: detection.inCount, outCount: detection.outCount))
             }
         }
         var result = EvaluationResult(
-            runID: checkpoint.progress.runID, checkpoint: path, checkpointStep: checkpoint.progress.step, inDistribution: inName,
+            runID: checkpoint.progress.runID, checkpoint: path, checkpointStep: checkpoint.progress.step,
+            inDistribution: inName,
             count: inSet.count,
             binning: Self.describe(settings.binning), ood: ood,
             scores: Dictionary(uniqueKeysWithValues: settings.scores.map { ($0.name, $0.meaning) }),
@@ -88,9 +103,11 @@ public struct RunEvaluation {
             ood.filter { MeasurementWarnings.isInverted(auroc: $0.auroc, inCount: $0.inCount, outCount: $0.outCount) }
                 .map { ($0.score, $0.dataset, $0.auroc) }, inDataset: inName)
         if let probabilities = inScored.probabilities {
-            let classification = try ClassificationMetrics.compute(probabilities: probabilities, labels: inScored.labels)
-            let calibration = try CalibrationMetrics.compute(probabilities: probabilities, labels: inScored.labels,
-                                                             binning: settings.binning)
+            let classification = try ClassificationMetrics.compute(
+                probabilities: probabilities, labels: inScored.labels)
+            let calibration = try CalibrationMetrics.compute(
+                probabilities: probabilities, labels: inScored.labels,
+                binning: settings.binning)
             result.accuracy = classification.accuracy
             result.nll = classification.nll
             result.brier = classification.brier
@@ -107,8 +124,9 @@ public struct RunEvaluation {
     static func checkedFinite(_ set: ScoredSet) throws -> ScoredSet {
         for (score, values) in set.scores.sorted(by: { $0.key.name < $1.key.name }) {
             if let bad = values.firstIndex(where: { !$0.isFinite }) {
-                throw EvaluationError.invalid("\(set.name): score \(score.name) of sample \(bad) is \(values[bad]) "
-                                              + "(\(values.count { !$0.isFinite }) of \(values.count) not finite)")
+                throw EvaluationError.invalid(
+                    "\(set.name): score \(score.name) of sample \(bad) is \(values[bad]) "
+                        + "(\(values.count { !$0.isFinite }) of \(values.count) not finite)")
             }
         }
         if let rows = set.logits, let bad = rows.firstIndex(where: { !$0.allSatisfy(\.isFinite) }) {
@@ -133,11 +151,13 @@ public struct RunEvaluation {
             "auroc": "exact Mann–Whitney statistic; tied in/out pairs count one half",
             "aupr": "average precision (scikit-learn's step-wise sum over distinct thresholds, no interpolation); "
                 + "AUPR-in: in-distribution positive; AUPR-out: OOD positive with scores negated",
-            "fpr95": "the largest threshold t with at least 95% of in-distribution scores ≥ t; FPR = share of OOD scores ≥ t",
+            "fpr95":
+                "the largest threshold t with at least 95% of in-distribution scores ≥ t; FPR = share of OOD scores ≥ t",
             "detection_error": "min over thresholds of ½(1 − TPR) + ½ FPR",
             "brier": "Σ over classes of (p_k − 1[k = y])², averaged over samples (range 0–2)",
             "nll": "mean −log p(y | x), with p clamped below at 1e-12",
-            "calibration": "ECE = Σ_b (n_b / N)|acc_b − conf_b|, MCE = max_b |acc_b − conf_b|, RMS = √Σ_b (n_b / N)(acc_b − conf_b)², "
+            "calibration":
+                "ECE = Σ_b (n_b / N)|acc_b − conf_b|, MCE = max_b |acc_b − conf_b|, RMS = √Σ_b (n_b / N)(acc_b − conf_b)², "
                 + "confidence = top-class probability, \(describe(binning))",
         ]
     }
@@ -147,6 +167,8 @@ public struct RunEvaluation {
 public enum EvaluationError: Error, CustomStringConvertible {
     case invalid(String)
     public var description: String {
-        switch self { case .invalid(let problem): return problem }
+        switch self {
+        case .invalid(let problem): return problem
+        }
     }
 }

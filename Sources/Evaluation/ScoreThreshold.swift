@@ -5,7 +5,8 @@ public enum ScoreThreshold {
     /// same rule as FPR at 95% TPR): inputs scoring ≥ t are called in-distribution, so about
     /// that share of in-distribution inputs is kept. Nil when there are no finite scores.
     public static func fit(inDistribution: [Double], truePositiveRate: Double) -> Double? {
-        precondition(truePositiveRate > 0 && truePositiveRate <= 1, "ScoreThreshold: rate \(truePositiveRate) outside (0, 1]")
+        precondition(
+            truePositiveRate > 0 && truePositiveRate <= 1, "ScoreThreshold: rate \(truePositiveRate) outside (0, 1]")
         let sorted = inDistribution.filter(\.isFinite).sorted(by: >)
         guard !sorted.isEmpty else { return nil }
         // The k-th largest score keeps at least k of n; the smallest such k is ⌈rate · n⌉.

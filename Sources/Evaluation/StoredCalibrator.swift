@@ -19,8 +19,10 @@ public struct StoredCalibrator: Codable, Sendable, Equatable {
     /// When it was fitted (nil for files written before versions existed).
     public var fittedAt: Date?
 
-    public init(calibrator: Calibrator, fittedOn: String, count: Int, checkpoint: String, step: Int?, version: Int = 0,
-                fittedAt: Date? = nil) {
+    public init(
+        calibrator: Calibrator, fittedOn: String, count: Int, checkpoint: String, step: Int?, version: Int = 0,
+        fittedAt: Date? = nil
+    ) {
         self.calibrator = calibrator
         self.fittedOn = fittedOn
         self.count = count
@@ -31,7 +33,10 @@ public struct StoredCalibrator: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case calibrator, fittedOn = "fitted_on", count, checkpoint, step, version, fittedAt = "fitted_at"
+        case calibrator
+        case fittedOn = "fitted_on"
+        case count, checkpoint, step, version
+        case fittedAt = "fitted_at"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -79,14 +84,17 @@ public struct StoredCalibrator: Codable, Sendable, Equatable {
 
     /// Where version `version` of the calibrators of `checkpoint` lives.
     public static func url(forCheckpoint checkpoint: URL, version: Int) -> URL {
-        checkpoint.deletingLastPathComponent().appendingPathComponent(fileName(forCheckpoint: checkpoint.lastPathComponent,
-                                                                               version: version))
+        checkpoint.deletingLastPathComponent().appendingPathComponent(
+            fileName(
+                forCheckpoint: checkpoint.lastPathComponent,
+                version: version))
     }
 
     /// The versions stored for `checkpoint`, oldest first.
     public static func versions(forCheckpoint checkpoint: URL) -> [Int] {
         let stem = checkpoint.deletingPathExtension().lastPathComponent
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: checkpoint.deletingLastPathComponent().path)) ?? []
+        let names =
+            (try? FileManager.default.contentsOfDirectory(atPath: checkpoint.deletingLastPathComponent().path)) ?? []
         return names.compactMap { version(ofFileNamed: $0, stem: stem) }.sorted()
     }
 
@@ -94,8 +102,11 @@ public struct StoredCalibrator: Codable, Sendable, Equatable {
     /// is N; any other name is none.
     static func version(ofFileNamed name: String, stem: String) -> Int? {
         if name == "\(stem).calibrator.json" { return 0 }
-        let prefix = "\(stem).calibrator.v", suffix = ".json"
-        guard name.hasPrefix(prefix), name.hasSuffix(suffix), name.count > prefix.count + suffix.count else { return nil }
+        let prefix = "\(stem).calibrator.v"
+        let suffix = ".json"
+        guard name.hasPrefix(prefix), name.hasSuffix(suffix), name.count > prefix.count + suffix.count else {
+            return nil
+        }
         let digits = String(name.dropFirst(prefix.count).dropLast(suffix.count))
         guard let version = Int(digits), version > 0, String(version) == digits else { return nil }
         return version
@@ -106,17 +117,23 @@ public struct StoredCalibrator: Codable, Sendable, Equatable {
     /// - Throws: `EvaluationError` naming the file when it is missing, too large or not a
     ///   Joule calibrator.
     public static func read(_ url: URL) throws -> StoredCalibrator {
-        guard FileManager.default.fileExists(atPath: url.path) else { throw EvaluationError.invalid("\(url.path): no such calibrator") }
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw EvaluationError.invalid("\(url.path): no such calibrator")
+        }
         let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
         // A calibrator is a few kilobytes; refuse to read anything absurd.
-        guard let size = attributes?[.size] as? Int, size <= 16 << 20, let data = FileManager.default.contents(atPath: url.path) else {
+        guard let size = attributes?[.size] as? Int, size <= 16 << 20,
+            let data = FileManager.default.contents(atPath: url.path)
+        else {
             throw EvaluationError.invalid("\(url.path): unreadable or larger than 16 MiB")
         }
         do {
             var stored = try JSONDecoder().decode(StoredCalibrator.self, from: data)
             // A file from before versions existed carries none; its name may (renamed by hand).
             let stem = (stored.checkpoint as NSString).deletingPathExtension
-            if stored.version == 0, let named = version(ofFileNamed: url.lastPathComponent, stem: stem) { stored.version = named }
+            if stored.version == 0, let named = version(ofFileNamed: url.lastPathComponent, stem: stem) {
+                stored.version = named
+            }
             return stored
         } catch {
             throw EvaluationError.invalid("\(url.path): not a Joule calibrator (\(error))")
@@ -158,8 +175,10 @@ public struct StoredCalibrator: Codable, Sendable, Equatable {
     /// that fits a new one.
     ///
     /// - Throws: `EvaluationError` when a named version or file does not exist or cannot be read.
-    public static func load(_ choice: Choice, forCheckpoint checkpoint: URL, step: Int, refit: String,
-                            log: (String) -> Void) throws -> StoredCalibrator? {
+    public static func load(
+        _ choice: Choice, forCheckpoint checkpoint: URL, step: Int, refit: String,
+        log: (String) -> Void
+    ) throws -> StoredCalibrator? {
         switch choice {
         case .none:
             return nil
@@ -168,9 +187,13 @@ public struct StoredCalibrator: Codable, Sendable, Equatable {
         case .version(let version):
             guard versions(forCheckpoint: checkpoint).contains(version) else {
                 let known = versions(forCheckpoint: checkpoint)
-                throw EvaluationError.invalid("\(url(forCheckpoint: checkpoint, version: version).path): no such calibrator ("
-                                              + (known.isEmpty ? "the checkpoint has none" : "versions: " + known.map { "v\($0)" }
-                                                  .joined(separator: ", ")) + ")")
+                throw EvaluationError.invalid(
+                    "\(url(forCheckpoint: checkpoint, version: version).path): no such calibrator ("
+                        + (known.isEmpty
+                            ? "the checkpoint has none"
+                            : "versions: "
+                                + known.map { "v\($0)" }
+                                .joined(separator: ", ")) + ")")
             }
             let stored = try read(url(forCheckpoint: checkpoint, version: version))
             if let fitted = stored.step, fitted != step {
@@ -181,8 +204,9 @@ public struct StoredCalibrator: Codable, Sendable, Equatable {
             guard let newest = versions(forCheckpoint: checkpoint).last else { return nil }
             let stored = try read(url(forCheckpoint: checkpoint, version: newest))
             if let fitted = stored.step, fitted != step {
-                log("not applying \(url(forCheckpoint: checkpoint, version: newest).path): fitted at step \(fitted), the checkpoint "
-                    + "is now at step \(step) (fit a new one: \(refit))")
+                log(
+                    "not applying \(url(forCheckpoint: checkpoint, version: newest).path): fitted at step \(fitted), the checkpoint "
+                        + "is now at step \(step) (fit a new one: \(refit))")
                 return nil
             }
             return stored
@@ -197,7 +221,8 @@ public struct StoredCalibrator: Codable, Sendable, Equatable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let folder = checkpoint.deletingLastPathComponent()
-        let temporary = folder.appendingPathComponent(".calibrator.tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let temporary = folder.appendingPathComponent(
+            ".calibrator.tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         defer { unlink(temporary.path) }
         while true {
             version = (Self.versions(forCheckpoint: checkpoint).last ?? 0) + 1
@@ -209,7 +234,9 @@ public struct StoredCalibrator: Codable, Sendable, Equatable {
             let written = data.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
             let synced = fsync(descriptor) == 0
             close(descriptor)
-            guard written == data.count, synced else { throw EvaluationError.invalid("\(temporary.path): write failed") }
+            guard written == data.count, synced else {
+                throw EvaluationError.invalid("\(temporary.path): write failed")
+            }
             let url = Self.url(forCheckpoint: checkpoint, version: version)
             if link(temporary.path, url.path) == 0 { return url }
             guard errno == EEXIST else {

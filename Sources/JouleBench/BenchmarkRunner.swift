@@ -53,8 +53,10 @@ public struct Benchmark: Sendable {
     }
 
     /// A benchmark that records a part of each repetition, timed by the body itself.
-    public static func part(name: String, note: String?,
-                            setUp: @escaping @Sendable () -> PartBody) -> Benchmark {
+    public static func part(
+        name: String, note: String?,
+        setUp: @escaping @Sendable () -> PartBody
+    ) -> Benchmark {
         Benchmark(name: name, note: note, setUpPart: setUp)
     }
 }
@@ -74,14 +76,16 @@ public struct BenchmarkRunner: Sendable {
     }
 
     public func run(_ benchmark: Benchmark) -> BenchmarkResult {
-        let body: () -> (milliseconds: Double, flops: Double?) = benchmark.setUpPart?() ?? {
-            let whole = benchmark.setUp()
-            return {
-                let t0 = DispatchTime.now().uptimeNanoseconds
-                whole()
-                return (Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6, benchmark.flops)
-            }
-        }()
+        let body: () -> (milliseconds: Double, flops: Double?) =
+            benchmark.setUpPart?()
+            ?? {
+                let whole = benchmark.setUp()
+                return {
+                    let t0 = DispatchTime.now().uptimeNanoseconds
+                    whole()
+                    return (Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6, benchmark.flops)
+                }
+            }()
         // Warm up by count and by time: thread pools, plans and the buffer pool settle.
         let warmStart = DispatchTime.now().uptimeNanoseconds
         var warmed = 0
@@ -93,23 +97,27 @@ public struct BenchmarkRunner: Sendable {
         var work: [Double] = []
         let start = DispatchTime.now().uptimeNanoseconds
         while times.count < minimumRepetitions
-                || Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < minimumSeconds {
+            || Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < minimumSeconds
+        {
             let (milliseconds, flops) = body()
             times.append(milliseconds / benchmark.unitsPerRepetition)
             if let flops { work.append(flops) }
             if times.count >= 10_000 { break }
         }
         times.sort()
-        let median = times.count % 2 == 1 ? times[times.count / 2]
+        let median =
+            times.count % 2 == 1
+            ? times[times.count / 2]
             : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
         // Work per repetition is the same every time for these benchmarks; the median guards
         // against the odd one that differs.
         // No rate without work or time (a part that did not occur gives 0 ms): JSON has no ∞.
         let flops = work.isEmpty || median <= 0 ? nil : work.sorted()[work.count / 2]
-        return BenchmarkResult(name: benchmark.name, medianMilliseconds: median, minimumMilliseconds: times[0],
-                               repetitions: times.count,
-                               gflops: flops.flatMap { $0 > 0 ? $0 / benchmark.unitsPerRepetition / (median / 1e3) / 1e9 : nil },
-                               note: benchmark.note)
+        return BenchmarkResult(
+            name: benchmark.name, medianMilliseconds: median, minimumMilliseconds: times[0],
+            repetitions: times.count,
+            gflops: flops.flatMap { $0 > 0 ? $0 / benchmark.unitsPerRepetition / (median / 1e3) / 1e9 : nil },
+            note: benchmark.note)
     }
 }
 
@@ -117,7 +125,10 @@ public struct BenchmarkRunner: Sendable {
 public enum BenchmarkReport {
     /// `{"results": [...]}` with stable keys.
     public static func json(_ results: [BenchmarkResult], metadata: [String: String]) throws -> String {
-        struct Document: Codable { var metadata: [String: String]; var results: [BenchmarkResult] }
+        struct Document: Codable {
+            var metadata: [String: String]
+            var results: [BenchmarkResult]
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return String(decoding: try encoder.encode(Document(metadata: metadata, results: results)), as: UTF8.self)
@@ -130,7 +141,8 @@ public enum BenchmarkReport {
     }
 
     public static func tableRow(_ r: BenchmarkResult) -> String {
-        pad(r.name, 40) + pad(format(r.medianMilliseconds), 12, right: true) + pad(format(r.minimumMilliseconds), 12, right: true)
+        pad(r.name, 40) + pad(format(r.medianMilliseconds), 12, right: true)
+            + pad(format(r.minimumMilliseconds), 12, right: true)
             + pad(r.gflops.map { String(format: "%.1f", $0) } ?? "-", 10, right: true)
             + pad("\(r.repetitions)", 7, right: true) + "  " + (r.note ?? "")
     }

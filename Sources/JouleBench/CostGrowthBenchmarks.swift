@@ -21,10 +21,14 @@ public enum CostGrowthBenchmarks {
             for k in steps where k != 20 { list.append(iteration(model, batch: 64, steps: k)) }
         }
         for widen in widths {
-            for suffix in ["", bfloat16Suffix] { list.append(iteration("wrn-16-\(widen)" + suffix, batch: 64, steps: 5)) }
+            for suffix in ["", bfloat16Suffix] {
+                list.append(iteration("wrn-16-\(widen)" + suffix, batch: 64, steps: 5))
+            }
         }
         for size in bufferSizes {
-            for batch in memoryBatches { list.append(iteration("cnn-s", batch: batch, steps: 20, bufferSize: size, memory: true)) }
+            for batch in memoryBatches {
+                list.append(iteration("cnn-s", batch: batch, steps: 20, bufferSize: size, memory: true))
+            }
         }
         return list
     }
@@ -34,13 +38,21 @@ public enum CostGrowthBenchmarks {
     static let bfloat16Suffix = "-bf16"
 
     /// One JEM iteration (as `jem_iteration.*`) at the given sizes.
-    static func iteration(_ model: String, batch: Int, steps: Int, bufferSize: Int = 10_000, memory: Bool = false) -> Benchmark {
-        let name = memory ? "growth.memory.\(model).buffer\(bufferSize).b\(batch)" : "growth.jem.\(model).b\(batch).k\(steps)"
+    static func iteration(_ model: String, batch: Int, steps: Int, bufferSize: Int = 10_000, memory: Bool = false)
+        -> Benchmark
+    {
+        let name =
+            memory ? "growth.memory.\(model).buffer\(bufferSize).b\(batch)" : "growth.jem.\(model).b\(batch).k\(steps)"
         let bfloat16 = model.hasSuffix(bfloat16Suffix)
-        return Benchmark(name: name, flops: nil,
-                         note: "\(steps) SGLD steps + update, buffer \(bufferSize)" + (bfloat16 ? ", SGLD's convolutions in bfloat16" : "")) {
-            JEMBenchmarks.makeIteration(bfloat16 ? String(model.dropLast(bfloat16Suffix.count)) : model, batch: batch, steps: steps, bufferSize: bufferSize,
-                                        precision: bfloat16 ? .bfloat16 : .float32)
+        return Benchmark(
+            name: name, flops: nil,
+            note: "\(steps) SGLD steps + update, buffer \(bufferSize)"
+                + (bfloat16 ? ", SGLD's convolutions in bfloat16" : "")
+        ) {
+            JEMBenchmarks.makeIteration(
+                bfloat16 ? String(model.dropLast(bfloat16Suffix.count)) : model, batch: batch, steps: steps,
+                bufferSize: bufferSize,
+                precision: bfloat16 ? .bfloat16 : .float32)
         }
     }
 }

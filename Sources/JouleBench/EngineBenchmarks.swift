@@ -24,18 +24,23 @@ public enum EngineBenchmarks {
         let flops = 2 * Double(n) * Double(n) * Double(n)
         let engine = Benchmark(name: "gemm.engine.\(n)", flops: flops) {
             var rng = SeededGenerator(seed: 1)
-            let a = Tensor(randomNormal: [n, n], using: &rng), b = Tensor(randomNormal: [n, n], using: &rng)
+            let a = Tensor(randomNormal: [n, n], using: &rng)
+            let b = Tensor(randomNormal: [n, n], using: &rng)
             return { _ = matmul(a, b) }
         }
         let raw = Benchmark(name: "gemm.cblas.\(n)", flops: flops) {
             let a = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
             let b = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
             let c = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
-            for i in 0..<(n * n) { a[i] = Float(i % 7) - 3; b[i] = Float(i % 5) - 2 }
+            for i in 0..<(n * n) {
+                a[i] = Float(i % 7) - 3
+                b[i] = Float(i % 5) - 2
+            }
             OpenBLASSetup.prepare()
             return {
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1,
-                            a, Int32(n), b, Int32(n), 0, c, Int32(n))
+                cblas_sgemm(
+                    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1,
+                    a, Int32(n), b, Int32(n), 0, c, Int32(n))
             }
         }
         return [engine, raw]
@@ -47,19 +52,30 @@ public enum EngineBenchmarks {
     }
 
     static func modelForward(_ name: String, batch size: Int) -> Benchmark {
-        Benchmark(name: "\(name).forward.b\(size)", flops: BenchmarkModels.forwardFLOPsPerImage(name).map { $0 * Double(size) }) {
-            let model = BenchmarkModels.make(name), x = batch(size)
+        Benchmark(
+            name: "\(name).forward.b\(size)",
+            flops: BenchmarkModels.forwardFLOPsPerImage(name).map { $0 * Double(size) }
+        ) {
+            let model = BenchmarkModels.make(name)
+            let x = batch(size)
             return { _ = withoutRecording { model(x) } }
         }
     }
 
     /// Forward plus ∇ₓ of the summed energy, weights held constant: SGLD's inner step, in
     /// float32 or with the sampler's bfloat16 convolutions.
-    static func modelInputGradient(_ name: String, batch size: Int, precision: ConvolutionPrecision = .float32) -> Benchmark {
-        Benchmark(name: "\(name).forward_input_gradient.b\(size)" + (precision == .float32 ? "" : ".\(precision.rawValue)"),
-                  flops: BenchmarkModels.forwardFLOPsPerImage(name).map { 2 * $0 * Double(size) }) {
-            let model = BenchmarkModels.make(name), x = batch(size)
-            return { withConvolutionPrecision(precision) { _ = gradient(at: x) { BenchmarkModels.energy(model, $0).sum() } } }
+    static func modelInputGradient(_ name: String, batch size: Int, precision: ConvolutionPrecision = .float32)
+        -> Benchmark
+    {
+        Benchmark(
+            name: "\(name).forward_input_gradient.b\(size)" + (precision == .float32 ? "" : ".\(precision.rawValue)"),
+            flops: BenchmarkModels.forwardFLOPsPerImage(name).map { 2 * $0 * Double(size) }
+        ) {
+            let model = BenchmarkModels.make(name)
+            let x = batch(size)
+            return {
+                withConvolutionPrecision(precision) { _ = gradient(at: x) { BenchmarkModels.energy(model, $0).sum() } }
+            }
         }
     }
 
@@ -75,8 +91,10 @@ public enum EngineBenchmarks {
     /// operation of recording it and running its pullback (an upper bound on bookkeeping,
     /// since it includes the tiny kernels themselves).
     static func autodiffOverhead(operations: Int) -> Benchmark {
-        var benchmark = Benchmark(name: "autodiff.overhead_per_op", flops: nil,
-                                  note: "record + backward per op, chain of \(operations) ops on 4 elements") {
+        var benchmark = Benchmark(
+            name: "autodiff.overhead_per_op", flops: nil,
+            note: "record + backward per op, chain of \(operations) ops on 4 elements"
+        ) {
             let x = Tensor([0.1, 0.2, 0.3, 0.4], shape: [4])
             let c = Tensor([1.0001, 0.9999, 1.0, 1.0], shape: [4])
             return {

@@ -10,13 +10,22 @@ import Tensors
 /// then the chains written back.
 public enum JEMBenchmarks {
     public static func all() -> [Benchmark] {
-        [iteration("mlp", batch: 64), iteration("cnn-s", batch: 64), iteration("cnn-s", batch: 64, precision: .bfloat16),
-         convolutions("cnn-s", batch: 64), convolutions("cnn-s", batch: 64, directOnly: true)]
+        [
+            iteration("mlp", batch: 64), iteration("cnn-s", batch: 64),
+            iteration("cnn-s", batch: 64, precision: .bfloat16),
+            convolutions("cnn-s", batch: 64), convolutions("cnn-s", batch: 64, directOnly: true),
+        ]
     }
 
-    static func iteration(_ name: String, batch: Int, steps: Int = 20, precision: ConvolutionPrecision = .float32) -> Benchmark {
-        Benchmark(name: "jem_iteration.\(name).b\(batch)" + (precision == .float32 ? "" : ".\(precision.rawValue)_sampler"), flops: nil,
-                  note: "\(steps) SGLD steps + update, buffer 10,000" + (precision == .float32 ? "" : ", SGLD's convolutions in \(precision.rawValue)")) {
+    static func iteration(_ name: String, batch: Int, steps: Int = 20, precision: ConvolutionPrecision = .float32)
+        -> Benchmark
+    {
+        Benchmark(
+            name: "jem_iteration.\(name).b\(batch)" + (precision == .float32 ? "" : ".\(precision.rawValue)_sampler"),
+            flops: nil,
+            note: "\(steps) SGLD steps + update, buffer 10,000"
+                + (precision == .float32 ? "" : ", SGLD's convolutions in \(precision.rawValue)")
+        ) {
             makeIteration(name, batch: batch, steps: steps, precision: precision)
         }
     }
@@ -27,20 +36,26 @@ public enum JEMBenchmarks {
     /// the convolutions that ran oneDNN's direct kernels, whose FLOP count is the work they
     /// really did (Winograd's layers do fewer multiplications than they are credited with).
     static func convolutions(_ name: String, batch: Int, directOnly: Bool = false) -> Benchmark {
-        .part(name: "jem_iteration.\(name).b\(batch).\(directOnly ? "direct_convolutions" : "convolutions")",
-              note: directOnly ? "time inside the direct-algorithm convolutions; GFLOP/s they executed"
-                  : "time inside convolutions; GFLOP/s at direct-convolution FLOP") {
+        .part(
+            name: "jem_iteration.\(name).b\(batch).\(directOnly ? "direct_convolutions" : "convolutions")",
+            note: directOnly
+                ? "time inside the direct-algorithm convolutions; GFLOP/s they executed"
+                : "time inside convolutions; GFLOP/s at direct-convolution FLOP"
+        ) {
             let iterate = makeIteration(name, batch: batch, steps: 20)
             return {
                 let summary = ConvolutionProfile.measure(iterate).summary
-                return directOnly ? (summary.directSeconds * 1e3, summary.directFLOPs) : (summary.seconds * 1e3, summary.flops)
+                return directOnly
+                    ? (summary.directSeconds * 1e3, summary.directFLOPs) : (summary.seconds * 1e3, summary.flops)
             }
         }
     }
 
     /// A model, optimiser and replay buffer, and one JEM iteration over them.
-    static func makeIteration(_ name: String, batch: Int, steps: Int, bufferSize: Int = 10_000,
-                              precision: ConvolutionPrecision = .float32) -> () -> Void {
+    static func makeIteration(
+        _ name: String, batch: Int, steps: Int, bufferSize: Int = 10_000,
+        precision: ConvolutionPrecision = .float32
+    ) -> () -> Void {
         var generator = SeededGenerator(seed: 5)
         var model = BenchmarkModels.make(name)
         var optimizer = Adam()

@@ -12,32 +12,40 @@ import Tensors
 /// sampler; the generator is VERA's MLP (3 × 500, latent 128), MEG's statistics network 128 wide.
 public enum LearnedSamplerBenchmarks {
     public static func all() -> [Benchmark] {
-        [iteration(.vera, model: "mlp"), iteration(.vera, model: "cnn-s"), iteration(.meg, model: "cnn-s"),
-         iteration(.kimBengio, model: "cnn-s")]
+        [
+            iteration(.vera, model: "mlp"), iteration(.vera, model: "cnn-s"), iteration(.meg, model: "cnn-s"),
+            iteration(.kimBengio, model: "cnn-s"),
+        ]
     }
 
     static func iteration(_ estimate: EntropyEstimate, model name: String, batch: Int = 64) -> Benchmark {
-        Benchmark(name: "\(estimate.rawValue)_iteration.\(name).b\(batch)", flops: nil,
-                  note: "generator samples + update with gradient penalty + generator step") {
+        Benchmark(
+            name: "\(estimate.rawValue)_iteration.\(name).b\(batch)", flops: nil,
+            note: "generator samples + update with gradient penalty + generator step"
+        ) {
             var rng = SeededGenerator(seed: 5)
             var model = BenchmarkModels.make(name)
             var optimizer = Adam()
             var settings = LearnedSamplerSettings()
             settings.estimate = estimate
             settings.entropyWeight = 1e-4
-            let generator = AnyLayer(GeneratorSpecification(name: "mlp", latentSize: 128)!.make(producing: [1, 28, 28], using: &rng))
+            let generator = AnyLayer(
+                GeneratorSpecification(name: "mlp", latentSize: 128)!.make(producing: [1, 28, 28], using: &rng))
             var sampler = LearnedSampler(settings: settings, generator: generator, sampleSize: 784, using: &rng)
             let x = Tensor(randomUniform: [batch, 1, 28, 28], lower: -1, upper: 1, using: &rng)
             let labels = (0..<batch).map { $0 % 10 }
             return {
                 let negatives = sampler.negatives(count: batch, using: &rng)
                 let g = gradient(at: model) { m in
-                    LearnedSamplerLoss.jemEnergyLoss(m, data: x, labels: labels, unlabeled: nil, negatives: negatives,
-                                                     weights: JEMWeights(), gradientPenalty: 0.1, context: .inference()).loss
+                    LearnedSamplerLoss.jemEnergyLoss(
+                        m, data: x, labels: labels, unlabeled: nil, negatives: negatives,
+                        weights: JEMWeights(), gradientPenalty: 0.1, context: .inference()
+                    ).loss
                 }
                 optimizer.update(&model, along: g, learningRate: 1e-4)
-                _ = sampler.generatorStep(energy: JointEnergyModel(model.detached).energyFunction, count: batch, learningRate: 1e-4,
-                                          posteriorLearningRate: 0.02, using: &rng)
+                _ = sampler.generatorStep(
+                    energy: JointEnergyModel(model.detached).energyFunction, count: batch, learningRate: 1e-4,
+                    posteriorLearningRate: 0.02, using: &rng)
             }
         }
     }

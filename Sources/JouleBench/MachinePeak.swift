@@ -26,8 +26,10 @@ public enum MachinePeak {
     /// `fma_peak`: GFLOP/s of the loop on `Kernels.threadCount` threads.
     public static func benchmark() -> Benchmark {
         let threads = Kernels.threadCount
-        return Benchmark(name: "fma_peak", flops: joule_fma_lanes() > 0 ? flops(threads: threads) : nil,
-                         note: "\(threads) threads, \(joule_fma_lanes() * 32)-bit FMA, 12 chains") {
+        return Benchmark(
+            name: "fma_peak", flops: joule_fma_lanes() > 0 ? flops(threads: threads) : nil,
+            note: "\(threads) threads, \(joule_fma_lanes() * 32)-bit FMA, 12 chains"
+        ) {
             { run(threads: threads) }
         }
     }

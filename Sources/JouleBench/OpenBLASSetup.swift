@@ -1,6 +1,5 @@
 import COpenBLAS
 import Foundation
-
 import Tensors
 
 /// OpenBLAS set up for the benchmarks' raw `cblas_sgemm` reference (the engine's matmul
@@ -30,9 +29,9 @@ public enum OpenBLASSetup {
 
     private static func selectOpenBLASCore() {
         guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
-              String(cString: openblas_get_corename()).lowercased() == "prescott",
-              let core = preferredCore(flags: cpuFlags()),
-              let quit = symbol("gotoblas_dynamic_quit"), let initialize = symbol("gotoblas_dynamic_init")
+            String(cString: openblas_get_corename()).lowercased() == "prescott",
+            let core = preferredCore(flags: cpuFlags()),
+            let quit = symbol("gotoblas_dynamic_quit"), let initialize = symbol("gotoblas_dynamic_init")
         else { return }
         setenv("OPENBLAS_CORETYPE", core, 1)
         quit()
@@ -49,8 +48,9 @@ public enum OpenBLASSetup {
 
     private static func cpuFlags() -> Set<String> {
         guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
-              let colon = line.firstIndex(of: ":") else { return [] }
+            let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
+            let colon = line.firstIndex(of: ":")
+        else { return [] }
         return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
     }
 

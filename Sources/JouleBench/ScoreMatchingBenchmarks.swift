@@ -20,8 +20,9 @@ public enum ScoreMatchingBenchmarks {
             let x = Tensor(randomUniform: [batch, 1, 28, 28], lower: -1, upper: 1, using: &generator)
             return {
                 let g = gradient(at: model) { m in
-                    ScoreMatching.denoising(energy: { JointEnergy.energy(logits: m($0, context: .inference())) }, data: x,
-                                            sigma: 0.1, using: &generator)
+                    ScoreMatching.denoising(
+                        energy: { JointEnergy.energy(logits: m($0, context: .inference())) }, data: x,
+                        sigma: 0.1, using: &generator)
                 }
                 optimizer.update(&model, along: g, learningRate: 1e-4)
             }

@@ -5,7 +5,10 @@ import Tensors
 /// Minutes of work, so not in the default list: `joule bench --filter wrn-16-4`.
 public enum WideResNetBenchmarks {
     public static func all() -> [Benchmark] {
-        [TrainingBenchmarks.trainStep("wrn-16-4", batch: 64), ScoreMatchingBenchmarks.step("wrn-16-4", batch: 64),
-         JEMBenchmarks.iteration("wrn-16-4", batch: 64, steps: 5), EngineBenchmarks.modelForward("wrn-16-4", batch: 256)]
+        [
+            TrainingBenchmarks.trainStep("wrn-16-4", batch: 64), ScoreMatchingBenchmarks.step("wrn-16-4", batch: 64),
+            JEMBenchmarks.iteration("wrn-16-4", batch: 64, steps: 5),
+            EngineBenchmarks.modelForward("wrn-16-4", batch: 256),
+        ]
     }
 }

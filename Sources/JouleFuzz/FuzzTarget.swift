@@ -52,7 +52,9 @@ enum FuzzTarget: String, CaseIterable {
         guard (try? SafeTensors.read(from: url)) != nil else { return false }
         guard let checkpoint = try? TrainingCheckpoint.read(from: url) else { return true }
         _ = try? checkpoint.makeModel(path: url.path)
-        if checkpoint.configuration.core.objective.isLearnedSampler { _ = try? checkpoint.learnedSampler(path: url.path) }
+        if checkpoint.configuration.core.objective.isLearnedSampler {
+            _ = try? checkpoint.learnedSampler(path: url.path)
+        }
         return true
     }
 
@@ -65,7 +67,9 @@ enum FuzzTarget: String, CaseIterable {
             _ = try store.runs(where: filter, orderedBy: ordering ?? .newestFirst, limit: 10)
         } catch {
             // A parsed filter that SQLite refuses means user text changed the SQL's shape.
-            fatalError("parsed filter \(lines[0].debugDescription) / ordering \(lines.dropFirst().first.debugDescription) gave failing SQL: \(error)")
+            fatalError(
+                "parsed filter \(lines[0].debugDescription) / ordering \(lines.dropFirst().first.debugDescription) gave failing SQL: \(error)"
+            )
         }
         return true
     }
@@ -84,10 +88,13 @@ final class FuzzScratch {
         store = try RunStore(path: directory.appendingPathComponent("runs.sqlite").path)
         for (index, name) in ["first", "<b>second</b>", "third' OR 1=1 --"].enumerated() {
             let id = "run-\(index)"
-            try store.createRun(NewRun(id: id, name: name, experiment: "fuzz", seed: index, objective: "jem",
-                                       params: ["lr": "\(0.001 * Double(index + 1))", "model": "mlp"],
-                                       tags: ["note": name]))
-            try store.logMetrics([MetricRecord(key: "test/accuracy", step: 10, value: 0.5 + Double(index) / 10)], for: id)
+            try store.createRun(
+                NewRun(
+                    id: id, name: name, experiment: "fuzz", seed: index, objective: "jem",
+                    params: ["lr": "\(0.001 * Double(index + 1))", "model": "mlp"],
+                    tags: ["note": name]))
+            try store.logMetrics(
+                [MetricRecord(key: "test/accuracy", step: 10, value: 0.5 + Double(index) / 10)], for: id)
         }
     }
 

@@ -4,14 +4,18 @@ import Tensors
 public protocol ParameterlessLayer: Layer {}
 
 extension ParameterlessLayer {
-    public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows -> Self { self }
+    public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows -> Self {
+        self
+    }
 }
 
 /// max(x, αx) (PyTorch's `nn.LeakyReLU`; α = 0.2 in JEM's models).
 public struct LeakyReLU: ParameterlessLayer {
     public let negativeSlope: Float
     public init(negativeSlope: Float = 0.2) { self.negativeSlope = negativeSlope }
-    public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor { input.leakyReLU(negativeSlope: negativeSlope) }
+    public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
+        input.leakyReLU(negativeSlope: negativeSlope)
+    }
 }
 
 /// max(x, 0).
@@ -44,8 +48,9 @@ public struct Unflatten: ParameterlessLayer {
     public let shape: [Int]
     public init(_ shape: [Int]) { self.shape = shape }
     public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
-        precondition(input.rank == 2 && input.shape[1] == shape.reduce(1, *),
-                     "Unflatten: input shape \(input.shape) does not hold [N, \(shape.reduce(1, *))] values")
+        precondition(
+            input.rank == 2 && input.shape[1] == shape.reduce(1, *),
+            "Unflatten: input shape \(input.shape) does not hold [N, \(shape.reduce(1, *))] values")
         return input.reshaped(to: [input.shape[0]] + shape)
     }
 }

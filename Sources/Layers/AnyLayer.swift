@@ -11,7 +11,8 @@ public struct AnyLayer: Layer {
 
     public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor { base(input, context: context) }
 
-    public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows -> AnyLayer {
+    public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows -> AnyLayer
+    {
         AnyLayer(try base.mapNamedTensors(prefix: prefix, transform))
     }
 }

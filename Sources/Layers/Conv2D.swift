@@ -10,10 +10,13 @@ public struct Conv2D: Layer {
     public let padding: Int
 
     /// PyTorch's default initialisation: uniform in ±1/√(in·k²).
-    public init(inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
-                bias: Bool = true, using generator: inout some RandomNumberGenerator) {
+    public init(
+        inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+        bias: Bool = true, using generator: inout some RandomNumberGenerator
+    ) {
         let fanIn = inputChannels * kernelSize * kernelSize
-        weight = Initialization.uniformFanIn([outputChannels, inputChannels, kernelSize, kernelSize], fanIn: fanIn, using: &generator)
+        weight = Initialization.uniformFanIn(
+            [outputChannels, inputChannels, kernelSize, kernelSize], fanIn: fanIn, using: &generator)
         self.bias = bias ? Initialization.uniformFanIn([outputChannels], fanIn: fanIn, using: &generator) : nil
         self.stride = stride
         self.padding = padding
@@ -36,7 +39,8 @@ public struct Conv2D: Layer {
     }
 
     public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows -> Conv2D {
-        Conv2D(weight: try transform(.named("weight", in: prefix), weight),
-               bias: try bias.map { try transform(.named("bias", in: prefix), $0) }, stride: stride, padding: padding)
+        Conv2D(
+            weight: try transform(.named("weight", in: prefix), weight),
+            bias: try bias.map { try transform(.named("bias", in: prefix), $0) }, stride: stride, padding: padding)
     }
 }

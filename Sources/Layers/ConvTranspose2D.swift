@@ -12,10 +12,13 @@ public struct ConvTranspose2D: Layer {
 
     /// PyTorch's default initialisation: uniform in ±1/√(out·k²) (PyTorch reads the fan-in
     /// of a transposed convolution's weight off its second dimension).
-    public init(inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
-                outputPadding: Int = 0, bias: Bool = true, using generator: inout some RandomNumberGenerator) {
+    public init(
+        inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+        outputPadding: Int = 0, bias: Bool = true, using generator: inout some RandomNumberGenerator
+    ) {
         let fanIn = outputChannels * kernelSize * kernelSize
-        weight = Initialization.uniformFanIn([inputChannels, outputChannels, kernelSize, kernelSize], fanIn: fanIn, using: &generator)
+        weight = Initialization.uniformFanIn(
+            [inputChannels, outputChannels, kernelSize, kernelSize], fanIn: fanIn, using: &generator)
         self.bias = bias ? Initialization.uniformFanIn([outputChannels], fanIn: fanIn, using: &generator) : nil
         self.stride = stride
         self.padding = padding
@@ -34,9 +37,12 @@ public struct ConvTranspose2D: Layer {
         convTranspose2d(input, weight, bias: bias, stride: stride, padding: padding, outputPadding: outputPadding)
     }
 
-    public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows -> ConvTranspose2D {
-        ConvTranspose2D(weight: try transform(.named("weight", in: prefix), weight),
-                        bias: try bias.map { try transform(.named("bias", in: prefix), $0) },
-                        stride: stride, padding: padding, outputPadding: outputPadding)
+    public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows
+        -> ConvTranspose2D
+    {
+        ConvTranspose2D(
+            weight: try transform(.named("weight", in: prefix), weight),
+            bias: try bias.map { try transform(.named("bias", in: prefix), $0) },
+            stride: stride, padding: padding, outputPadding: outputPadding)
     }
 }

@@ -17,15 +17,17 @@ public struct Linear: Layer {
     }
 
     public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
-        precondition(input.rank == 2 && input.shape[1] == weight.shape[1],
-                     "Linear: input shape \(input.shape) does not match weight shape \(weight.shape)")
+        precondition(
+            input.rank == 2 && input.shape[1] == weight.shape[1],
+            "Linear: input shape \(input.shape) does not match weight shape \(weight.shape)")
         let y = matmul(input, weight, transposeB: true)
         return bias.map { y + $0 } ?? y
     }
 
     public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows -> Linear {
-        Linear(weight: try transform(.named("weight", in: prefix), weight),
-               bias: try bias.map { try transform(.named("bias", in: prefix), $0) })
+        Linear(
+            weight: try transform(.named("weight", in: prefix), weight),
+            bias: try bias.map { try transform(.named("bias", in: prefix), $0) })
     }
 }
 
@@ -33,7 +35,9 @@ public struct Linear: Layer {
 public enum Initialization {
     /// Uniform in ±1/√fanIn: what `kaiming_uniform_(a=√5)` gives for weights and what
     /// PyTorch uses for biases of linear and convolution layers.
-    public static func uniformFanIn(_ shape: [Int], fanIn: Int, using generator: inout some RandomNumberGenerator) -> Tensor {
+    public static func uniformFanIn(_ shape: [Int], fanIn: Int, using generator: inout some RandomNumberGenerator)
+        -> Tensor
+    {
         let bound = 1 / Float(max(fanIn, 1)).squareRoot()
         return Tensor(randomUniform: shape, lower: -bound, upper: bound, using: &generator)
     }

@@ -39,7 +39,10 @@ extension Module {
     /// Every parameter and buffer with its `state_dict` name, in order.
     public var namedTensors: [(slot: TensorSlot, tensor: Tensor)] {
         var all: [(TensorSlot, Tensor)] = []
-        _ = mapNamedTensors(prefix: "") { slot, tensor in all.append((slot, tensor)); return tensor }
+        _ = mapNamedTensors(prefix: "") { slot, tensor in
+            all.append((slot, tensor))
+            return tensor
+        }
         return all
     }
 
@@ -85,7 +88,8 @@ public enum ModuleError: Error, CustomStringConvertible, Equatable {
         case .shapeMismatch(let name, let expected, let found):
             return "tensor '\(name)' has shape \(found), the model expects \(expected)"
         case .unexpectedTensors(let names):
-            return "tensors not in this model: \(names.prefix(8).joined(separator: ", "))\(names.count > 8 ? ", …" : "")"
+            return
+                "tensors not in this model: \(names.prefix(8).joined(separator: ", "))\(names.count > 8 ? ", …" : "")"
         }
     }
 }

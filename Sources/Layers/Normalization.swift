@@ -10,7 +10,8 @@ public struct GroupNorm: Layer {
     public let epsilon: Float
 
     public init(groups: Int, channels: Int, epsilon: Float = 1e-5) {
-        precondition(groups >= 1 && channels % groups == 0, "GroupNorm: \(channels) channels do not split into \(groups) groups")
+        precondition(
+            groups >= 1 && channels % groups == 0, "GroupNorm: \(channels) channels do not split into \(groups) groups")
         weight = .ones([channels])
         bias = .zeros([channels])
         self.groups = groups
@@ -22,17 +23,22 @@ public struct GroupNorm: Layer {
     }
 
     public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
-        let n = input.shape[0], c = input.shape[1]
-        precondition(c == weight.shape[0], "GroupNorm: input shape \(input.shape) does not have \(weight.shape[0]) channels")
+        let n = input.shape[0]
+        let c = input.shape[1]
+        precondition(
+            c == weight.shape[0], "GroupNorm: input shape \(input.shape) does not have \(weight.shape[0]) channels")
         let grouped = input.reshaped(to: [n, groups, -1])
         let normalized = Normalization.standardize(grouped, axes: [2], epsilon: epsilon).reshaped(to: input.shape)
         let affineShape = [1, c] + Array(repeating: 1, count: input.rank - 2)
         return normalized * weight.reshaped(to: affineShape) + bias.reshaped(to: affineShape)
     }
 
-    public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows -> GroupNorm {
-        GroupNorm(weight: try transform(.named("weight", in: prefix), weight),
-                  bias: try transform(.named("bias", in: prefix), bias), groups: groups, epsilon: epsilon)
+    public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows
+        -> GroupNorm
+    {
+        GroupNorm(
+            weight: try transform(.named("weight", in: prefix), weight),
+            bias: try transform(.named("bias", in: prefix), bias), groups: groups, epsilon: epsilon)
     }
 }
 
@@ -48,15 +54,20 @@ public struct LayerNorm: Layer {
         self.epsilon = epsilon
     }
 
-    init(weight: Tensor, bias: Tensor, epsilon: Float) { (self.weight, self.bias, self.epsilon) = (weight, bias, epsilon) }
+    init(weight: Tensor, bias: Tensor, epsilon: Float) {
+        (self.weight, self.bias, self.epsilon) = (weight, bias, epsilon)
+    }
 
     public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
         Normalization.standardize(input, axes: [input.rank - 1], epsilon: epsilon) * weight + bias
     }
 
-    public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows -> LayerNorm {
-        LayerNorm(weight: try transform(.named("weight", in: prefix), weight),
-                  bias: try transform(.named("bias", in: prefix), bias), epsilon: epsilon)
+    public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows
+        -> LayerNorm
+    {
+        LayerNorm(
+            weight: try transform(.named("weight", in: prefix), weight),
+            bias: try transform(.named("bias", in: prefix), bias), epsilon: epsilon)
     }
 }
 
@@ -85,14 +96,18 @@ public struct BatchNorm: Layer {
 
     public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
         let c = weight.shape[0]
-        precondition((input.rank == 4 || input.rank == 2) && input.shape[1] == c,
-                     "BatchNorm: input shape \(input.shape) is not [N, \(c), H, W] or [N, \(c)]")
+        precondition(
+            (input.rank == 4 || input.rank == 2) && input.shape[1] == c,
+            "BatchNorm: input shape \(input.shape) is not [N, \(c), H, W] or [N, \(c)]")
         let perChannel = input.rank == 4 ? [1, c, 1, 1] : [1, c]
         let axes = input.rank == 4 ? [0, 2, 3] : [0]
-        let mean: Tensor, variance: Tensor
+        let mean: Tensor
+        let variance: Tensor
         if context.state.isTraining {
             // As PyTorch: one value per channel has no spread to normalise by.
-            precondition(input.scalarCount / c > 1, "BatchNorm: training needs more than one value per channel, got input shape \(input.shape)")
+            precondition(
+                input.scalarCount / c > 1,
+                "BatchNorm: training needs more than one value per channel, got input shape \(input.shape)")
             mean = input.mean(alongAxes: axes)
             variance = (input - mean).squared().mean(alongAxes: axes)
             let count = Float(input.scalarCount / c)
@@ -110,7 +125,9 @@ public struct BatchNorm: Layer {
         return normalized * weight.reshaped(to: perChannel) + bias.reshaped(to: perChannel)
     }
 
-    public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows -> BatchNorm {
+    public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows
+        -> BatchNorm
+    {
         var copy = self
         copy.weight = try transform(.named("weight", in: prefix), weight)
         copy.bias = try transform(.named("bias", in: prefix), bias)

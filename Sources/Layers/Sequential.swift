@@ -23,9 +23,12 @@ public struct Sequential: Layer {
         return h
     }
 
-    public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows -> Sequential {
-        Sequential(try layers.enumerated().map { index, layer in
-            try layer.mapNamedTensors(prefix: prefix.isEmpty ? String(index) : "\(prefix).\(index)", transform)
-        })
+    public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows
+        -> Sequential
+    {
+        Sequential(
+            try layers.enumerated().map { index, layer in
+                try layer.mapNamedTensors(prefix: prefix.isEmpty ? String(index) : "\(prefix).\(index)", transform)
+            })
     }
 }

@@ -19,8 +19,10 @@ public struct CalibrationMetrics: Codable, Sendable, Equatable {
     public var binning: CalibrationBinning
 
     /// The metrics from their values, for decoding or tests.
-    public init(ece: Double, mce: Double, rmsCalibrationError: Double,
-                bins: [ReliabilityBin], binning: CalibrationBinning) {
+    public init(
+        ece: Double, mce: Double, rmsCalibrationError: Double,
+        bins: [ReliabilityBin], binning: CalibrationBinning
+    ) {
         self.ece = ece
         self.mce = mce
         self.rmsCalibrationError = rmsCalibrationError
@@ -34,15 +36,20 @@ public struct CalibrationMetrics: Codable, Sendable, Equatable {
     /// Throws `MetricsError` when there are no samples or a confidence is NaN, infinite
     /// or outside [0, 1] (naming the first such index). Mismatched counts and a binning
     /// with fewer than one bin are preconditions.
-    public static func compute(confidences: [Double], correct: [Bool],
-                               binning: CalibrationBinning = .standard) throws -> CalibrationMetrics {
-        precondition(confidences.count == correct.count,
-                     "\(confidences.count) confidences but \(correct.count) correctness flags")
+    public static func compute(
+        confidences: [Double], correct: [Bool],
+        binning: CalibrationBinning = .standard
+    ) throws -> CalibrationMetrics {
+        precondition(
+            confidences.count == correct.count,
+            "\(confidences.count) confidences but \(correct.count) correctness flags")
         precondition(binning.bins >= 1, "binning needs at least one bin, got \(binning.bins)")
         try requireUnitInterval(confidences, named: "confidences")
         let bins = ReliabilityBin.table(confidences: confidences, correct: correct, binning: binning)
         let total = Double(confidences.count)
-        var ece = 0.0, mce = 0.0, squared = 0.0
+        var ece = 0.0
+        var mce = 0.0
+        var squared = 0.0
         for bin in bins {
             guard let gap = bin.gap else { continue }
             let weight = Double(bin.count) / total
@@ -50,8 +57,9 @@ public struct CalibrationMetrics: Codable, Sendable, Equatable {
             mce = max(mce, abs(gap))
             squared += weight * gap * gap
         }
-        return CalibrationMetrics(ece: ece, mce: mce, rmsCalibrationError: squared.squareRoot(),
-                                  bins: bins, binning: binning)
+        return CalibrationMetrics(
+            ece: ece, mce: mce, rmsCalibrationError: squared.squareRoot(),
+            bins: bins, binning: binning)
     }
 
     /// The calibration of the top label of each row of `probabilities` against `labels`:
@@ -61,13 +69,16 @@ public struct CalibrationMetrics: Codable, Sendable, Equatable {
     /// Every probability must be finite and in [0, 1] (throws `MetricsError` naming the
     /// sample and class otherwise, or when there are no samples); mismatched counts,
     /// ragged rows and labels outside 0..<K are preconditions.
-    public static func compute(probabilities: [[Double]], labels: [Int],
-                               binning: CalibrationBinning = .standard) throws -> CalibrationMetrics {
+    public static func compute(
+        probabilities: [[Double]], labels: [Int],
+        binning: CalibrationBinning = .standard
+    ) throws -> CalibrationMetrics {
         try requireRows(probabilities, named: "probabilities", unitInterval: true)
         requireLabelled(probabilities, labels: labels, rowName: "probabilities")
         let predictions = probabilities.map(argmax)
-        return try compute(confidences: zip(probabilities, predictions).map { $0[$1] },
-                           correct: zip(predictions, labels).map { $0 == $1 },
-                           binning: binning)
+        return try compute(
+            confidences: zip(probabilities, predictions).map { $0[$1] },
+            correct: zip(predictions, labels).map { $0 == $1 },
+            binning: binning)
     }
 }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Accuracy, negative log-likelihood and Brier score of predicted class probabilities.
@@ -57,8 +57,9 @@ public struct ClassificationMetrics: Codable, Sendable, Equatable {
             }
         }
         let n = Double(probabilities.count)
-        return ClassificationMetrics(count: probabilities.count, accuracy: Double(correct) / n,
-                                     nll: nllSum / n, brier: brierSum / n)
+        return ClassificationMetrics(
+            count: probabilities.count, accuracy: Double(correct) / n,
+            nll: nllSum / n, brier: brierSum / n)
     }
 
     /// Class probabilities softmax(z / T) of each row of `logits`, computed stably by
@@ -68,8 +69,9 @@ public struct ClassificationMetrics: Codable, Sendable, Equatable {
     /// finite and positive. A row holding NaN or +∞, or only −∞, gives a row of NaN,
     /// which `compute` then rejects; −∞ entries otherwise get probability 0.
     public static func probabilities(fromLogits logits: [[Double]], temperature: Double = 1) -> [[Double]] {
-        precondition(temperature.isFinite && temperature > 0,
-                     "temperature \(temperature) must be finite and positive")
+        precondition(
+            temperature.isFinite && temperature > 0,
+            "temperature \(temperature) must be finite and positive")
         return logits.map { softmax($0, temperature: temperature) }
     }
 }

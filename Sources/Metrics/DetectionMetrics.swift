@@ -22,8 +22,10 @@ public struct DetectionMetrics: Codable, Sendable, Equatable {
     public var outCount: Int
 
     /// The metrics from their values, for decoding or tests.
-    public init(auroc: Double, auprIn: Double, auprOut: Double, fpr95: Double,
-                detectionError: Double, inCount: Int, outCount: Int) {
+    public init(
+        auroc: Double, auprIn: Double, auprOut: Double, fpr95: Double,
+        detectionError: Double, inCount: Int, outCount: Int
+    ) {
         self.auroc = auroc
         self.auprIn = auprIn
         self.auprOut = auprOut
@@ -58,8 +60,9 @@ public struct DetectionMetrics: Codable, Sendable, Equatable {
         try requireFinite(inDistribution, named: "in-distribution scores")
         try requireFinite(outOfDistribution, named: "out-of-distribution scores")
         let sweep = ThresholdSweep(positive: inDistribution, negative: outOfDistribution)
-        let reversed = ThresholdSweep(positive: outOfDistribution.map { -$0 },
-                                      negative: inDistribution.map { -$0 })
+        let reversed = ThresholdSweep(
+            positive: outOfDistribution.map { -$0 },
+            negative: inDistribution.map { -$0 })
         return DetectionMetrics(
             auroc: sweep.areaUnderROC, auprIn: sweep.averagePrecision,
             auprOut: reversed.averagePrecision, fpr95: falsePositiveRate(sweep, atTruePositiveRate: 95),

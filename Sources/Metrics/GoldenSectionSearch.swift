@@ -5,8 +5,10 @@
 /// Stops when the bracket is narrower than `tolerance`, and returns the best point
 /// evaluated, the two ends included, so a minimum on the boundary is found exactly.
 /// Deterministic: the same function gives the same evaluations in the same order.
-func goldenSectionMinimum(of function: (Double) -> Double, in lower: Double, _ upper: Double,
-                          tolerance: Double) -> Double {
+func goldenSectionMinimum(
+    of function: (Double) -> Double, in lower: Double, _ upper: Double,
+    tolerance: Double
+) -> Double {
     precondition(lower < upper && tolerance > 0, "bracket [\(lower), \(upper)] must be increasing")
     let shrink = (5.0.squareRoot() - 1) / 2
     var best = (point: lower, value: function(lower))
@@ -14,21 +16,28 @@ func goldenSectionMinimum(of function: (Double) -> Double, in lower: Double, _ u
         if value < best.value { best = (point, value) }
     }
     consider(upper, function(upper))
-    var a = lower, b = upper
-    var c = b - shrink * (b - a), d = a + shrink * (b - a)
-    var fc = function(c), fd = function(d)
+    var a = lower
+    var b = upper
+    var c = b - shrink * (b - a)
+    var d = a + shrink * (b - a)
+    var fc = function(c)
+    var fd = function(d)
     consider(c, fc)
     consider(d, fd)
     while b - a > tolerance {
         if fc <= fd {
             b = d
-            d = c; fd = fc
-            c = b - shrink * (b - a); fc = function(c)
+            d = c
+            fd = fc
+            c = b - shrink * (b - a)
+            fc = function(c)
             consider(c, fc)
         } else {
             a = c
-            c = d; fc = fd
-            d = a + shrink * (b - a); fd = function(d)
+            c = d
+            fc = fd
+            d = a + shrink * (b - a)
+            fd = function(d)
             consider(d, fd)
         }
     }

@@ -20,8 +20,9 @@ public struct HistogramBinningCalibrator: TopLabelCalibrator, Codable, Sendable,
     /// [0, 1]).
     public init(binConfidences: [Double]) {
         precondition(!binConfidences.isEmpty, "histogram binning needs at least one bin")
-        precondition(binConfidences.allSatisfy { (0...1).contains($0) },
-                     "bin confidences must lie in [0, 1]: \(binConfidences)")
+        precondition(
+            binConfidences.allSatisfy { (0...1).contains($0) },
+            "bin confidences must lie in [0, 1]: \(binConfidences)")
         self.binConfidences = binConfidences
     }
 
@@ -30,14 +31,18 @@ public struct HistogramBinningCalibrator: TopLabelCalibrator, Codable, Sendable,
     ///
     /// Throws `MetricsError` when there are no samples or a confidence is NaN, infinite
     /// or outside [0, 1]; mismatched counts and `bins` < 1 are preconditions.
-    public static func fit(confidences: [Double], correct: [Bool],
-                           bins: Int = 15) throws -> HistogramBinningCalibrator {
+    public static func fit(
+        confidences: [Double], correct: [Bool],
+        bins: Int = 15
+    ) throws -> HistogramBinningCalibrator {
         precondition(bins >= 1, "histogram binning needs at least one bin, got \(bins)")
-        let metrics = try CalibrationMetrics.compute(confidences: confidences, correct: correct,
-                                                     binning: .equalWidth(bins: bins))
-        return HistogramBinningCalibrator(binConfidences: metrics.bins.map { bin in
-            bin.accuracy ?? (bin.lower + bin.upper) / 2
-        })
+        let metrics = try CalibrationMetrics.compute(
+            confidences: confidences, correct: correct,
+            binning: .equalWidth(bins: bins))
+        return HistogramBinningCalibrator(
+            binConfidences: metrics.bins.map { bin in
+                bin.accuracy ?? (bin.lower + bin.upper) / 2
+            })
     }
 
     /// Fits on validation `logits` and `labels`: confidence = max_k softmax(z)_k, correct
@@ -45,8 +50,10 @@ public struct HistogramBinningCalibrator: TopLabelCalibrator, Codable, Sendable,
     ///
     /// Throws `MetricsError` when there are no samples or a logit is NaN or infinite;
     /// mismatched counts, ragged rows and labels outside 0..<K are preconditions.
-    public static func fit(logits: [[Double]], labels: [Int],
-                           bins: Int = 15) throws -> HistogramBinningCalibrator {
+    public static func fit(
+        logits: [[Double]], labels: [Int],
+        bins: Int = 15
+    ) throws -> HistogramBinningCalibrator {
         let (confidences, correct) = try topLabelOutcomes(logits: logits, labels: labels)
         return try fit(confidences: confidences, correct: correct, bins: bins)
     }

@@ -19,8 +19,9 @@ public struct IsotonicCalibrator: TopLabelCalibrator, Codable, Sendable, Equatab
     /// A calibrator through the given knots: at least one, equal counts, both lists
     /// non-decreasing, calibrated values in [0, 1].
     public init(confidences: [Double], calibratedConfidences: [Double]) {
-        precondition(Self.areValidKnots(confidences, calibratedConfidences),
-                     "isotonic knots need ≥ 1 point, equal counts, non-decreasing values in [0, 1]")
+        precondition(
+            Self.areValidKnots(confidences, calibratedConfidences),
+            "isotonic knots need ≥ 1 point, equal counts, non-decreasing values in [0, 1]")
         self.confidences = confidences
         self.calibratedConfidences = calibratedConfidences
     }
@@ -31,8 +32,9 @@ public struct IsotonicCalibrator: TopLabelCalibrator, Codable, Sendable, Equatab
     /// Throws `MetricsError` when there are no samples or a confidence is NaN, infinite
     /// or outside [0, 1]; mismatched counts are a precondition.
     public static func fit(confidences: [Double], correct: [Bool]) throws -> IsotonicCalibrator {
-        precondition(confidences.count == correct.count,
-                     "\(confidences.count) confidences but \(correct.count) correctness flags")
+        precondition(
+            confidences.count == correct.count,
+            "\(confidences.count) confidences but \(correct.count) correctness flags")
         try requireUnitInterval(confidences, named: "confidences")
         var blocks: [Block] = []
         let order = confidences.indices.sorted { confidences[$0] < confidences[$1] }
@@ -52,7 +54,8 @@ public struct IsotonicCalibrator: TopLabelCalibrator, Codable, Sendable, Equatab
             }
             pooled.append(block)
         }
-        var knots: [Double] = [], values: [Double] = []
+        var knots: [Double] = []
+        var values: [Double] = []
         for block in pooled {
             for confidence in block.lower == block.upper ? [block.lower] : [block.lower, block.upper] {
                 knots.append(confidence)
@@ -77,11 +80,13 @@ public struct IsotonicCalibrator: TopLabelCalibrator, Codable, Sendable, Equatab
     public func calibratedConfidence(_ confidence: Double) -> Double {
         guard !confidence.isNaN else { return .nan }
         guard let first = confidences.first, let last = confidences.last,
-              confidence > first else { return calibratedConfidences[0] }
+            confidence > first
+        else { return calibratedConfidences[0] }
         guard confidence < last else { return calibratedConfidences[calibratedConfidences.count - 1] }
         // The first knot above `confidence`, by binary search; one exists since it is below
         // the last, and it is not the first knot since `confidence` is above that.
-        var low = 0, high = confidences.count - 1
+        var low = 0
+        var high = confidences.count - 1
         while low < high {
             let middle = (low + high) / 2
             if confidences[middle] > confidence { high = middle } else { low = middle + 1 }

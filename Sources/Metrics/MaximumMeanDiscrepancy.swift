@@ -23,7 +23,8 @@ public enum MaximumMeanDiscrepancy {
             }
         }
         let dimension = x[0].count
-        precondition((x + y).allSatisfy { $0.count == dimension }, "MaximumMeanDiscrepancy: points of different dimensions")
+        precondition(
+            (x + y).allSatisfy { $0.count == dimension }, "MaximumMeanDiscrepancy: points of different dimensions")
         let scale = -1 / (2 * h * h)
         func kernel(_ a: [Double], _ b: [Double]) -> Double {
             var d = 0.0

@@ -10,43 +10,57 @@ public enum MeasurementWarnings {
     /// raise it by luck.
     public static func isInverted(auroc: Double, inCount: Int, outCount: Int) -> Bool {
         guard auroc.isFinite, inCount > 0, outCount > 0 else { return false }
-        let n1 = Double(inCount), n2 = Double(outCount)
+        let n1 = Double(inCount)
+        let n2 = Double(outCount)
         let chanceError = ((n1 + n2 + 1) / (12 * n1 * n2)).squareRoot()
         return auroc < 0.5 - max(0.05, 3 * chanceError)
     }
 
     /// The sentence for a score inverted on one set.
     public static func inverted(score: String, dataset: String, inDataset: String, auroc: Double) -> String {
-        String(format: "inverted score: %@ ranks %@ as more in-distribution than %@ (AUROC %.4f); its stated direction is wrong "
-               + "for this model, and its negation would reach %.4f", score, dataset, inDataset, auroc, 1 - auroc)
+        String(
+            format:
+                "inverted score: %@ ranks %@ as more in-distribution than %@ (AUROC %.4f); its stated direction is wrong "
+                + "for this model, and its negation would reach %.4f", score, dataset, inDataset, auroc, 1 - auroc)
     }
 
     /// One sentence per score for the sets it is inverted on, in the order given.
-    public static func inverted(_ findings: [(score: String, dataset: String, auroc: Double)], inDataset: String) -> [String] {
-        var order: [String] = [], sets: [String: [(dataset: String, auroc: Double)]] = [:]
+    public static func inverted(_ findings: [(score: String, dataset: String, auroc: Double)], inDataset: String)
+        -> [String]
+    {
+        var order: [String] = []
+        var sets: [String: [(dataset: String, auroc: Double)]] = [:]
         for finding in findings {
             if sets[finding.score] == nil { order.append(finding.score) }
             sets[finding.score, default: []].append((finding.dataset, finding.auroc))
         }
         return order.map { score in
             let found = sets[score] ?? []
-            guard found.count > 1 else { return inverted(score: score, dataset: found[0].dataset, inDataset: inDataset, auroc: found[0].auroc) }
+            guard found.count > 1 else {
+                return inverted(score: score, dataset: found[0].dataset, inDataset: inDataset, auroc: found[0].auroc)
+            }
             let list = found.map { String(format: "%@ %.4f", $0.dataset, $0.auroc) }.joined(separator: ", ")
             let best = found.map { 1 - $0.auroc }
-            return String(format: "inverted score: %@ ranks %d OOD sets as more in-distribution than %@ (AUROC %@); its stated direction "
-                          + "is wrong for this model, and its negation would reach %.4f–%.4f", score, found.count, inDataset, list,
-                          best.min() ?? 0, best.max() ?? 0)
+            return String(
+                format:
+                    "inverted score: %@ ranks %d OOD sets as more in-distribution than %@ (AUROC %@); its stated direction "
+                    + "is wrong for this model, and its negation would reach %.4f–%.4f", score, found.count, inDataset,
+                list,
+                best.min() ?? 0, best.max() ?? 0)
         }
     }
 
     /// The sentences for a calibrator that made a measure worse: ECE or NLL higher after it
     /// than before (the measures where lower is better and a calibrator aims to lower).
-    public static func worseAfterCalibration(calibrator: String, dataset: String, before: [String: Double],
-                                             after: [String: Double]) -> [String] {
+    public static func worseAfterCalibration(
+        calibrator: String, dataset: String, before: [String: Double],
+        after: [String: Double]
+    ) -> [String] {
         ["ece", "nll"].compactMap { metric in
             guard let b = before[metric], let a = after[metric], a.isFinite, b.isFinite, a > b else { return nil }
-            return String(format: "calibration made %@ worse: %@ on %@ went %.4f → %.4f with %@", metric.uppercased(), metric,
-                          dataset, b, a, calibrator)
+            return String(
+                format: "calibration made %@ worse: %@ on %@ went %.4f → %.4f with %@", metric.uppercased(), metric,
+                dataset, b, a, calibrator)
         }
     }
 }

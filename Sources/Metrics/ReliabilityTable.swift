@@ -42,8 +42,9 @@ public struct ReliabilityBin: Codable, Sendable, Equatable {
                 members[CalibrationBinning.equalWidthBin(of: confidence, bins: bins)].append(index)
             }
             return members.enumerated().map { bin, indices in
-                summary(of: indices, confidences: confidences, correct: correct,
-                        lower: Double(bin) / Double(bins), upper: Double(bin + 1) / Double(bins))
+                summary(
+                    of: indices, confidences: confidences, correct: correct,
+                    lower: Double(bin) / Double(bins), upper: Double(bin + 1) / Double(bins))
             }
         case .equalMass(let bins):
             // Sorting indices with the index as tie-break makes the split of tied
@@ -55,14 +56,17 @@ public struct ReliabilityBin: Codable, Sendable, Equatable {
             return CalibrationBinning.equalMassSizes(count: confidences.count, bins: bins).map { size in
                 let indices = Array(order[start..<start + size])
                 start += size
-                return summary(of: indices, confidences: confidences, correct: correct,
-                               lower: confidences[indices[0]], upper: confidences[indices[size - 1]])
+                return summary(
+                    of: indices, confidences: confidences, correct: correct,
+                    lower: confidences[indices[0]], upper: confidences[indices[size - 1]])
             }
         }
     }
 
-    private static func summary(of indices: [Int], confidences: [Double], correct: [Bool],
-                                lower: Double, upper: Double) -> ReliabilityBin {
+    private static func summary(
+        of indices: [Int], confidences: [Double], correct: [Bool],
+        lower: Double, upper: Double
+    ) -> ReliabilityBin {
         guard !indices.isEmpty else {
             return ReliabilityBin(lower: lower, upper: upper, count: 0, meanConfidence: nil, accuracy: nil)
         }
@@ -73,7 +77,8 @@ public struct ReliabilityBin: Codable, Sendable, Equatable {
             if correct[index] { hits += 1 }
         }
         let n = Double(indices.count)
-        return ReliabilityBin(lower: lower, upper: upper, count: indices.count,
-                              meanConfidence: confidenceSum / n, accuracy: Double(hits) / n)
+        return ReliabilityBin(
+            lower: lower, upper: upper, count: indices.count,
+            meanConfidence: confidenceSum / n, accuracy: Double(hits) / n)
     }
 }

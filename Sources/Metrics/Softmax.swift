@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// softmax(z / T) of one row, computed as exp(z_k/T − m) / Σ_j exp(z_j/T − m) with

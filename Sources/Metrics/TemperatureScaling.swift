@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Temperature scaling (Guo et al., 2017): calibrated probabilities softmax(z / T) with
@@ -24,8 +24,9 @@ public struct TemperatureScaling: Codable, Sendable, Equatable {
 
     /// Scaling by `temperature`, which must be finite and positive.
     public init(temperature: Double) {
-        precondition(temperature.isFinite && temperature > 0,
-                     "temperature \(temperature) must be finite and positive")
+        precondition(
+            temperature.isFinite && temperature > 0,
+            "temperature \(temperature) must be finite and positive")
         self.temperature = temperature
     }
 
@@ -43,7 +44,9 @@ public struct TemperatureScaling: Codable, Sendable, Equatable {
         let (lower, upper) = (log(temperatureRange.lowerBound), log(temperatureRange.upperBound))
         let logTemperature = goldenSectionMinimum(of: { loss(exp($0)) }, in: lower, upper, tolerance: 1e-9)
         // exp(log 0.01) need not round back to 0.01; a minimum on the bound is the bound.
-        let temperature = logTemperature <= lower ? temperatureRange.lowerBound
+        let temperature =
+            logTemperature <= lower
+            ? temperatureRange.lowerBound
             : logTemperature >= upper ? temperatureRange.upperBound : exp(logTemperature)
         // Where T makes no difference (a flat NLL), leave the logits alone rather than
         // report whichever end the search drifted to.
@@ -53,8 +56,9 @@ public struct TemperatureScaling: Codable, Sendable, Equatable {
     /// The mean negative log-likelihood (1/N) Σ_i −log softmax(z_i / T)_{y_i}, computed
     /// in log space; `logits` must be finite and non-empty, labels in range.
     public static func negativeLogLikelihood(logits: [[Double]], labels: [Int], temperature: Double) -> Double {
-        precondition(!logits.isEmpty && logits.count == labels.count,
-                     "\(logits.count) rows of logits and \(labels.count) labels; need equal and non-zero")
+        precondition(
+            !logits.isEmpty && logits.count == labels.count,
+            "\(logits.count) rows of logits and \(labels.count) labels; need equal and non-zero")
         var total = 0.0
         for (row, label) in zip(logits, labels) {
             total += negativeLogSoftmax(row, label: label, temperature: temperature)

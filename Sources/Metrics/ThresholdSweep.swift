@@ -25,7 +25,8 @@ struct ThresholdSweep {
         let labelled = positive.map { ($0, true) } + negative.map { ($0, false) }
         let sorted = labelled.sorted { $0.0 > $1.0 }
         var points: [Point] = []
-        var truePositives = 0, falsePositives = 0
+        var truePositives = 0
+        var falsePositives = 0
         var index = 0
         while index < sorted.count {
             let threshold = sorted[index].0
@@ -35,8 +36,10 @@ struct ThresholdSweep {
                 if sorted[index].1 { truePositives += 1 } else { falsePositives += 1 }
                 index += 1
             }
-            points.append(Point(threshold: threshold, truePositives: truePositives,
-                                falsePositives: falsePositives))
+            points.append(
+                Point(
+                    threshold: threshold, truePositives: truePositives,
+                    falsePositives: falsePositives))
         }
         self.points = points
         positives = positive.count
@@ -67,7 +70,8 @@ struct ThresholdSweep {
         var previousTruePositives = 0
         for point in points where point.truePositives > previousTruePositives {
             let recallStep = Double(point.truePositives - previousTruePositives) / Double(positives)
-            let precision = Double(point.truePositives)
+            let precision =
+                Double(point.truePositives)
                 / Double(point.truePositives + point.falsePositives)
             sum += recallStep * precision
             previousTruePositives = point.truePositives

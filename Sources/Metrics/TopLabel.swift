@@ -49,7 +49,8 @@ func redistributing(_ probabilities: [Double], confidence: Double) -> [Double] {
 func topLabelOutcomes(logits: [[Double]], labels: [Int]) throws -> (confidences: [Double], correct: [Bool]) {
     try requireRows(logits, named: "logits", unitInterval: false)
     requireLabelled(logits, labels: labels, rowName: "logits")
-    var confidences: [Double] = [], correct: [Bool] = []
+    var confidences: [Double] = []
+    var correct: [Bool] = []
     confidences.reserveCapacity(logits.count)
     correct.reserveCapacity(logits.count)
     for (row, label) in zip(logits, labels) {

@@ -22,15 +22,18 @@ func requireUnitInterval(_ values: [Double], named name: String) throws {
 /// `rows` must be non-empty (callers check that first, as it is a data problem).
 @discardableResult
 func requireLabelled(_ rows: [[Double]], labels: [Int], rowName: String) -> Int {
-    precondition(rows.count == labels.count,
-                 "\(rows.count) rows of \(rowName) but \(labels.count) labels")
+    precondition(
+        rows.count == labels.count,
+        "\(rows.count) rows of \(rowName) but \(labels.count) labels")
     let classes = rows.first?.count ?? 0
     precondition(classes > 0, "\(rowName) rows have no classes")
     for (index, row) in rows.enumerated() {
-        precondition(row.count == classes,
-                     "\(rowName) row \(index) has \(row.count) classes, row 0 has \(classes)")
-        precondition((0..<classes).contains(labels[index]),
-                     "label \(labels[index]) of sample \(index) is outside 0..<\(classes)")
+        precondition(
+            row.count == classes,
+            "\(rowName) row \(index) has \(row.count) classes, row 0 has \(classes)")
+        precondition(
+            (0..<classes).contains(labels[index]),
+            "label \(labels[index]) of sample \(index) is outside 0..<\(classes)")
     }
     return classes
 }

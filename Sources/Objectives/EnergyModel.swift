@@ -54,8 +54,9 @@ public enum JointEnergy {
 
     /// −logits[i, labels[i]], [N].
     public static func energy(logits: Tensor, labels: [Int]) -> Tensor {
-        precondition(logits.rank == 2 && logits.shape[0] == labels.count,
-                     "JointEnergy: logits \(logits.shape) for \(labels.count) labels")
+        precondition(
+            logits.rank == 2 && logits.shape[0] == labels.count,
+            "JointEnergy: logits \(logits.shape) for \(labels.count) labels")
         let classes = logits.shape[1]
         let picks = labels.enumerated().map { i, y in
             precondition((0..<classes).contains(y), "JointEnergy: label \(y) outside 0..<\(classes)")

@@ -50,10 +50,13 @@ public struct JEMTerms: Sendable, Equatable {
 /// p(x|y) term, weight w_y); unconditional samples have none. With `unlabeledData`
 /// (semi-supervised training) the p(x) terms use it for x, and `data` only feeds the
 /// labelled terms.
-public func jemLoss<Model: Layer>(_ model: Model, data: Tensor, labels: [Int], unlabeledData: Tensor? = nil, samples: Tensor?,
-                                  sampleLabels: [Int]? = nil, weights: JEMWeights = JEMWeights(),
-                                  context: ForwardContext) -> (loss: Tensor, terms: JEMTerms) {
-    let n = data.shape[0], u = unlabeledData?.shape[0] ?? 0
+public func jemLoss<Model: Layer>(
+    _ model: Model, data: Tensor, labels: [Int], unlabeledData: Tensor? = nil, samples: Tensor?,
+    sampleLabels: [Int]? = nil, weights: JEMWeights = JEMWeights(),
+    context: ForwardContext
+) -> (loss: Tensor, terms: JEMTerms) {
+    let n = data.shape[0]
+    let u = unlabeledData?.shape[0] ?? 0
     let parts = [data] + [unlabeledData, samples].compactMap { $0 }
     let all = parts.count == 1 ? data : concatenate(parts, alongAxis: 0)
     let logits = model(all, context: context)
@@ -71,8 +74,10 @@ public func jemLoss<Model: Layer>(_ model: Model, data: Tensor, labels: [Int], u
         }
         if weights.conditional != 0 {
             guard let sampleLabels else { preconditionFailure("jemLoss: the p(x|y) term needs the samples' labels") }
-            loss = loss + weights.conditional * (JointEnergy.energy(logits: dataLogits, labels: labels).mean()
-                                                 - JointEnergy.energy(logits: sampleLogits, labels: sampleLabels).mean())
+            loss =
+                loss + weights.conditional
+                * (JointEnergy.energy(logits: dataLogits, labels: labels).mean()
+                    - JointEnergy.energy(logits: sampleLogits, labels: sampleLabels).mean())
         }
         sampleEnergyMean = sampleEnergy.mean().scalar
     }
@@ -82,7 +87,8 @@ public func jemLoss<Model: Layer>(_ model: Model, data: Tensor, labels: [Int], u
         let row = predictions[(i * classes)..<((i + 1) * classes)]
         return row.firstIndex(of: row.max() ?? 0).map { $0 - i * classes } == labels[i]
     }.count
-    let terms = JEMTerms(loss: loss.scalar, crossEntropy: crossEntropy.scalar, accuracy: Float(correct) / Float(max(n, 1)),
-                         dataEnergy: dataEnergy.mean().scalar, sampleEnergy: sampleEnergyMean)
+    let terms = JEMTerms(
+        loss: loss.scalar, crossEntropy: crossEntropy.scalar, accuracy: Float(correct) / Float(max(n, 1)),
+        dataEnergy: dataEnergy.mean().scalar, sampleEnergy: sampleEnergyMean)
     return (loss, terms)
 }

@@ -15,9 +15,12 @@ public struct PersistentChains: Sendable {
     }
 
     /// `count` samples of p(x) — or, with `labels`, of p(x | y) from the labels' segments.
-    public mutating func sample<Model: Layer>(from model: Model, count: Int, labels: [Int]? = nil,
-                                              using generator: inout some RandomNumberGenerator)
-        -> (samples: Tensor, indices: [Int], meanGradientNorm: Float) {
+    public mutating func sample<Model: Layer>(
+        from model: Model, count: Int, labels: [Int]? = nil,
+        using generator: inout some RandomNumberGenerator
+    )
+        -> (samples: Tensor, indices: [Int], meanGradientNorm: Float)
+    {
         let (starts, indices) = buffer.draw(count: count, labels: labels, using: &generator)
         let jem = JointEnergyModel(model)
         let energy = labels.map { jem.conditionalEnergyFunction(labels: $0) } ?? jem.energyFunction

@@ -17,8 +17,10 @@ public struct Adam: Optimizer {
     private var firstMoments = SlotState()
     private var secondMoments = SlotState()
 
-    public init(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0,
-                decoupledWeightDecay: Bool = false) {
+    public init(
+        beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0,
+        decoupledWeightDecay: Bool = false
+    ) {
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
@@ -27,12 +29,15 @@ public struct Adam: Optimizer {
     }
 
     /// AdamW with PyTorch's default decay 0.01.
-    public static func adamW(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0.01) -> Adam {
+    public static func adamW(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0.01)
+        -> Adam
+    {
         Adam(beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay, decoupledWeightDecay: true)
     }
 
     public mutating func update(_ parameters: inout [Tensor], gradients: [Tensor], learningRate: Float) {
-        precondition(parameters.count == gradients.count, "Adam: \(parameters.count) parameters, \(gradients.count) gradients")
+        precondition(
+            parameters.count == gradients.count, "Adam: \(parameters.count) parameters, \(gradients.count) gradients")
         step += 1
         let correction1 = 1 - Float(pow(Double(beta1), Double(step)))
         let correction2Root = Float((1 - pow(Double(beta2), Double(step))).squareRoot())
@@ -41,9 +46,11 @@ public struct Adam: Optimizer {
             decoupled: decoupledWeightDecay, correction1: correction1, correction2Root: correction2Root)
         for i in parameters.indices {
             // Taken out of the dictionaries so the kernel can update them in place.
-            var m = firstMoments.slots.removeValue(forKey: i), v = secondMoments.slots.removeValue(forKey: i)
-            parameters[i] = UpdateKernels.adam(parameter: parameters[i], gradient: gradients[i],
-                                               firstMoment: &m, secondMoment: &v, step: constants)
+            var m = firstMoments.slots.removeValue(forKey: i)
+            var v = secondMoments.slots.removeValue(forKey: i)
+            parameters[i] = UpdateKernels.adam(
+                parameter: parameters[i], gradient: gradients[i],
+                firstMoment: &m, secondMoment: &v, step: constants)
             firstMoments.slots[i] = m
             secondMoments.slots[i] = v
         }

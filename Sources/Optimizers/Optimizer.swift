@@ -53,7 +53,9 @@ enum StepState {
     static func restore(_ state: [String: Tensor]) throws -> Int {
         // Finite and below 2^62 too: a checkpoint from elsewhere may hold any float here, and
         // Int(1e30) traps (found by scripts/fuzz.sh safetensors).
-        guard let t = state["step"], t.scalarCount == 1, t.scalar >= 0, t.scalar < 0x1p62, t.scalar == t.scalar.rounded() else {
+        guard let t = state["step"], t.scalarCount == 1, t.scalar >= 0, t.scalar < 0x1p62,
+            t.scalar == t.scalar.rounded()
+        else {
             throw OptimizerStateError("optimiser state has no valid 'step'")
         }
         return Int(t.scalar)

@@ -17,7 +17,8 @@ public struct SGD: Optimizer {
     }
 
     public mutating func update(_ parameters: inout [Tensor], gradients: [Tensor], learningRate: Float) {
-        precondition(parameters.count == gradients.count, "SGD: \(parameters.count) parameters, \(gradients.count) gradients")
+        precondition(
+            parameters.count == gradients.count, "SGD: \(parameters.count) parameters, \(gradients.count) gradients")
         withoutRecording {
             for i in parameters.indices {
                 var g = gradients[i]

@@ -14,26 +14,37 @@ enum UpdateKernels {
     /// Adam/AdamW for one parameter: updates the moments in place (they belong to the
     /// optimiser; a copy is made first only if a checkpoint still shares them) and returns
     /// the new parameter. Missing moments start at zero.
-    static func adam(parameter p: Tensor, gradient g: Tensor, firstMoment m: inout Tensor?,
-                     secondMoment v: inout Tensor?, step s: AdamStep) -> Tensor {
+    static func adam(
+        parameter p: Tensor, gradient g: Tensor, firstMoment m: inout Tensor?,
+        secondMoment v: inout Tensor?, step s: AdamStep
+    ) -> Tensor {
         precondition(p.shape == g.shape, "Adam: parameter shape \(p.shape) and gradient shape \(g.shape) differ")
-        let shape = p.shape, n = p.scalarCount
-        var moment1 = m.take() ?? .zeros(shape), moment2 = v.take() ?? .zeros(shape)
+        let shape = p.shape
+        let n = p.scalarCount
+        var moment1 = m.take() ?? .zeros(shape)
+        var moment2 = v.take() ?? .zeros(shape)
         let stepSize = s.learningRate / s.correction1
         let decay: Float = s.decoupled ? 1 - s.learningRate * s.weightDecay : 1
         let l2: Float = s.decoupled ? 0 : s.weightDecay
-        let beta1 = s.beta1, beta2 = s.beta2, epsilon = s.epsilon, root = s.correction2Root
+        let beta1 = s.beta1
+        let beta2 = s.beta2
+        let epsilon = s.epsilon
+        let root = s.correction2Root
         let newP = Tensor(shape: shape) { pOut in
             moment1.withUnsafeMutableBufferPointer { mBuffer in
                 moment2.withUnsafeMutableBufferPointer { vBuffer in
                     p.withUnsafeBufferPointer { pIn in
                         g.withUnsafeBufferPointer { gIn in
                             // Empty parameters have no addresses, and nothing to update.
-                            guard let pointers = AdamPointers(parameter: pIn, gradient: gIn, firstMoment: mBuffer,
-                                                              secondMoment: vBuffer, output: pOut) else { return }
+                            guard
+                                let pointers = AdamPointers(
+                                    parameter: pIn, gradient: gIn, firstMoment: mBuffer,
+                                    secondMoment: vBuffer, output: pOut)
+                            else { return }
                             Kernels.forEachChunk(of: n) { range in
-                                pointers.update(range, l2: l2, beta1: beta1, beta2: beta2, epsilon: epsilon,
-                                                decay: decay, stepSize: stepSize, correction2Root: root)
+                                pointers.update(
+                                    range, l2: l2, beta1: beta1, beta2: beta2, epsilon: epsilon,
+                                    decay: decay, stepSize: stepSize, correction2Root: root)
                             }
                         }
                     }
@@ -51,18 +62,24 @@ private struct AdamPointers: @unchecked Sendable {
     let p: UnsafePointer<Float>, g: UnsafePointer<Float>
     let m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>
 
-    init?(parameter: UnsafeBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
-          firstMoment: UnsafeMutableBufferPointer<Float>, secondMoment: UnsafeMutableBufferPointer<Float>,
-          output: UnsafeMutableBufferPointer<Float>) {
+    init?(
+        parameter: UnsafeBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
+        firstMoment: UnsafeMutableBufferPointer<Float>, secondMoment: UnsafeMutableBufferPointer<Float>,
+        output: UnsafeMutableBufferPointer<Float>
+    ) {
         guard let p = parameter.baseAddress, let g = gradient.baseAddress, let m = firstMoment.baseAddress,
-              let v = secondMoment.baseAddress, let out = output.baseAddress else { return nil }
+            let v = secondMoment.baseAddress, let out = output.baseAddress
+        else { return nil }
         (self.p, self.g, self.m, self.v, self.out) = (p, g, m, v, out)
     }
 
-    func update(_ range: Range<Int>, l2: Float, beta1: Float, beta2: Float, epsilon: Float,
-                decay: Float, stepSize: Float, correction2Root: Float) {
+    func update(
+        _ range: Range<Int>, l2: Float, beta1: Float, beta2: Float, epsilon: Float,
+        decay: Float, stepSize: Float, correction2Root: Float
+    ) {
         let i = range.lowerBound
-        joule_adam_update(p + i, g + i, m + i, v + i, out + i, range.count, l2, beta1, beta2, epsilon, decay,
-                          stepSize, correction2Root)
+        joule_adam_update(
+            p + i, g + i, m + i, v + i, out + i, range.count, l2, beta1, beta2, epsilon, decay,
+            stepSize, correction2Root)
     }
 }

@@ -9,7 +9,8 @@ enum ConfigurationSection {
     /// between the maps, or is missing from some, and those equal in all; both sorted.
     static func compare(_ settings: [[String: String]]) -> (differing: [String], identical: [String]) {
         let keys = Set(settings.flatMap(\.keys)).sorted()
-        var differing: [String] = [], identical: [String] = []
+        var differing: [String] = []
+        var identical: [String] = []
         for key in keys {
             let values = settings.map { $0[key] }
             let first = values.first ?? nil
@@ -27,20 +28,24 @@ enum ConfigurationSection {
         let settings = runs.map(\.settings)
         guard settings.contains(where: { !$0.isEmpty }) else { return nil }
         if runs.count == 1, let only = settings.first {
-            return reportSection(id: "configuration", title: "Configuration",
-                                 content: folded("\(only.count) settings", keyValueTable(only.keys.sorted(), only)))
+            return reportSection(
+                id: "configuration", title: "Configuration",
+                content: folded("\(only.count) settings", keyValueTable(only.keys.sorted(), only)))
         }
         let (differing, identical) = compare(settings)
         var content = ""
         if !differing.isEmpty {
-            content += "<p class=\"meta\">\(differing.count) setting\(differing.count == 1 ? "" : "s") differ: "
-                + escapeHTML(differing.prefix(12).joined(separator: ", ")) + (differing.count > 12 ? ", …" : "") + "</p>\n"
+            content +=
+                "<p class=\"meta\">\(differing.count) setting\(differing.count == 1 ? "" : "s") differ: "
+                + escapeHTML(differing.prefix(12).joined(separator: ", ")) + (differing.count > 12 ? ", …" : "")
+                + "</p>\n"
             let header = [Cell.text("Key")] + runs.enumerated().map { Cell.runHeading($1, index: $0) }
             let rows = differing.map { key in
                 HTMLTable.Row.cells([Cell.code(key)] + settings.map { Cell.code($0[key]) })
             }
-            content += folded("The \(differing.count) differing setting\(differing.count == 1 ? "" : "s"), run by run",
-                              HTMLTable(header: header, rows: rows).render())
+            content += folded(
+                "The \(differing.count) differing setting\(differing.count == 1 ? "" : "s"), run by run",
+                HTMLTable(header: header, rows: rows).render())
         }
         if !identical.isEmpty, let first = settings.first {
             let count = identical.count == 1 ? "1 identical key" : "\(identical.count) identical keys"

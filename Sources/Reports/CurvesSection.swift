@@ -16,7 +16,9 @@ enum CurvesSection {
             for key in shared {
                 let drawn = members.filter { ($0.element.metricHistory[key]?.count { $0.value.isFinite } ?? 0) >= 2 }
                 guard drawn.count >= min(2, runs.count) else { continue }
-                let title = runs.contains(where: { $0.isEnergy != family }) ? "\(key) (\(family ? "energies" : "classifiers"))" : key
+                let title =
+                    runs.contains(where: { $0.isEnergy != family })
+                    ? "\(key) (\(family ? "energies" : "classifiers"))" : key
                 if let chart = chart(key: key, title: title, runs: drawn) { inView.append(chart) }
             }
         }
@@ -24,8 +26,9 @@ enum CurvesSection {
         let all = keys.compactMap { chart(key: $0, title: $0, runs: indexed) }
         guard !all.isEmpty else { return nil }
         var content = inView.isEmpty ? "" : "<div class=\"charts\">\n\(inView.joined())</div>\n"
-        content += folded("Every metric logged (\(all.count) chart\(all.count == 1 ? "" : "s"))",
-                          "<div class=\"charts\">\n\(all.joined())</div>\n")
+        content += folded(
+            "Every metric logged (\(all.count) chart\(all.count == 1 ? "" : "s"))",
+            "<div class=\"charts\">\n\(all.joined())</div>\n")
         return reportSection(id: "curves", title: "Training curves", content: content)
     }
 
@@ -33,7 +36,8 @@ enum CurvesSection {
     /// or `nil` when none logged a point of it.
     private static func chart(key: String, title: String, runs: [(offset: Int, element: ReportRun)]) -> String? {
         var series: [LineChart.Series] = []
-        var legend = "", skips: [(name: String, count: Int)] = []
+        var legend = ""
+        var skips: [(name: String, count: Int)] = []
         for (index, run) in runs {
             guard var points = run.metricHistory[key], !points.isEmpty else { continue }
             // The contract says sorted; a store that returns rows out of order should

@@ -25,7 +25,9 @@ func downsampled(_ points: [MetricPoint], limit: Int = 2000) -> [MetricPoint] {
 /// The indices of the smallest and largest finite values in `range`, and of its first
 /// non-finite value, if any.
 private func extremes(of points: [MetricPoint], in range: Range<Int>) -> Set<Int> {
-    var smallest: Int?, largest: Int?, firstGap: Int?
+    var smallest: Int?
+    var largest: Int?
+    var firstGap: Int?
     for index in range {
         let value = points[index].value
         guard value.isFinite else {

@@ -23,19 +23,19 @@ public enum HTMLReport {
         for (index, label) in ReportRun.displayNames(runs).enumerated() { runs[index].label = label }
         let digests = runs.map(RunDigest.init)
         var html = """
-        <!DOCTYPE html>
-        <html xmlns="http://www.w3.org/1999/xhtml" lang="en">
-        <head>
-        <meta charset="utf-8"/>
-        <meta name="viewport" content="width=device-width, initial-scale=1"/>
-        <meta name="generator" content="Joule Reports"/>
-        <title>\(escapeHTML(title))</title>
-        <style>
-        \(Stylesheet.css)
-        </style>
-        </head>
-        <body>\n
-        """
+            <!DOCTYPE html>
+            <html xmlns="http://www.w3.org/1999/xhtml" lang="en">
+            <head>
+            <meta charset="utf-8"/>
+            <meta name="viewport" content="width=device-width, initial-scale=1"/>
+            <meta name="generator" content="Joule Reports"/>
+            <title>\(escapeHTML(title))</title>
+            <style>
+            \(Stylesheet.css)
+            </style>
+            </head>
+            <body>\n
+            """
         html += header(runs, title: title, generatedAt: generatedAt)
         // What decides first; the long material after it, folded.
         let sections = [
@@ -61,12 +61,12 @@ public enum HTMLReport {
             "<li>\(Palette.swatch(index))\(escapeHTML(run.label)) <code>\(escapeHTML(run.id))</code></li>"
         }.joined()
         return """
-        <header>
-        <h1>\(escapeHTML(title))</h1>
-        <p class="meta">Generated <time datetime="\(timestamp)">\(timestamp)</time> · \(count)</p>
-        \(runs.isEmpty ? "" : "<ul class=\"runs\">\(legend)</ul>")
-        </header>\n
-        """
+            <header>
+            <h1>\(escapeHTML(title))</h1>
+            <p class="meta">Generated <time datetime="\(timestamp)">\(timestamp)</time> · \(count)</p>
+            \(runs.isEmpty ? "" : "<ul class=\"runs\">\(legend)</ul>")
+            </header>\n
+            """
     }
 }
 

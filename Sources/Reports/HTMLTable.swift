@@ -56,7 +56,8 @@ struct HTMLTable {
         for row in rows {
             switch row {
             case .group(let title):
-                html += "<tr class=\"group\"><th colspan=\"\(header.count)\" scope=\"colgroup\">"
+                html +=
+                    "<tr class=\"group\"><th colspan=\"\(header.count)\" scope=\"colgroup\">"
                     + "\(escapeHTML(title))</th></tr>\n"
             case .cells(let cells):
                 html += "<tr>"

@@ -12,12 +12,15 @@ enum ImagesSection {
             content += "<div class=\"images\">\n"
             for image in run.images {
                 let title = escapeHTML(image.title)
-                content += "<figure><img src=\"data:image/png;base64,\(image.pngData.base64EncodedString())\" "
+                content +=
+                    "<figure><img src=\"data:image/png;base64,\(image.pngData.base64EncodedString())\" "
                     + "alt=\"\(title)\"/><figcaption>\(title)</figcaption></figure>\n"
             }
             content += "</div>\n"
         }
         let count = runs.reduce(0) { $0 + $1.images.count }
-        return reportSection(id: "images", title: "Images", content: folded("\(count) image\(count == 1 ? "" : "s") the runs recorded", content))
+        return reportSection(
+            id: "images", title: "Images",
+            content: folded("\(count) image\(count == 1 ? "" : "s") the runs recorded", content))
     }
 }

@@ -28,16 +28,17 @@ struct LineChart {
     func svg() -> String {
         let segments = series.map { finiteSegments(downsampled($0.points)) }
         let points = segments.joined().joined()
-        let steps = points.map { Double($0.step) }, values = points.map(\.value)
+        let steps = points.map { Double($0.step) }
+        let values = points.map(\.value)
         let x = NiceScale(covering: steps.min() ?? 0, steps.max() ?? 1, integral: true)
         let y = NiceScale(covering: values.min() ?? 0, values.max() ?? 1)
         let plot = Plot(x: x, y: y)
 
         var svg = """
-        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(Self.width)) \(Int(Self.height))" \
-        width="\(Int(Self.width))" height="\(Int(Self.height))" role="img" aria-label="\(escapeHTML(title))">
-        <title>\(escapeHTML(title))</title>\n
-        """
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(Self.width)) \(Int(Self.height))" \
+            width="\(Int(Self.width))" height="\(Int(Self.height))" role="img" aria-label="\(escapeHTML(title))">
+            <title>\(escapeHTML(title))</title>\n
+            """
         svg += axes(plot)
         for (series, segments) in zip(series, segments) where !segments.isEmpty {
             svg += "<g class=\"series\" fill=\"none\" stroke=\"\(escapeHTML(series.color))\">\n"
@@ -51,28 +52,31 @@ struct LineChart {
 
     /// Grid lines, axis lines and tick labels.
     private func axes(_ plot: Plot) -> String {
-        var grid = "<g class=\"grid\">\n", labels = "<g class=\"ticks\">\n"
+        var grid = "<g class=\"grid\">\n"
+        var labels = "<g class=\"ticks\">\n"
         for tick in plot.y.ticks {
             let y = NumberFormat.coordinate(plot.yPosition(tick))
             grid += "<line x1=\"\(Int(Self.left))\" y1=\"\(y)\" x2=\"\(Int(Self.width - Self.right))\" y2=\"\(y)\"/>\n"
-            labels += "<text x=\"\(Int(Self.left) - 6)\" y=\"\(y)\" dy=\"0.32em\" text-anchor=\"end\">"
+            labels +=
+                "<text x=\"\(Int(Self.left) - 6)\" y=\"\(y)\" dy=\"0.32em\" text-anchor=\"end\">"
                 + "\(escapeHTML(NumberFormat.tick(tick, spacing: plot.y.spacing)))</text>\n"
         }
         for tick in plot.x.ticks {
             let x = NumberFormat.coordinate(plot.xPosition(tick))
             grid += "<line x1=\"\(x)\" y1=\"\(Int(Self.top))\" x2=\"\(x)\" y2=\"\(Int(Self.height - Self.bottom))\"/>\n"
-            labels += "<text x=\"\(x)\" y=\"\(Int(Self.height - Self.bottom) + 16)\" text-anchor=\"middle\">"
+            labels +=
+                "<text x=\"\(x)\" y=\"\(Int(Self.height - Self.bottom) + 16)\" text-anchor=\"middle\">"
                 + "\(escapeHTML(NumberFormat.tick(tick, spacing: plot.x.spacing)))</text>\n"
         }
         let baseline = Int(Self.height - Self.bottom)
         let frame = """
-        <g class="axis">
-        <line x1="\(Int(Self.left))" y1="\(baseline)" x2="\(Int(Self.width - Self.right))" y2="\(baseline)"/>
-        <line x1="\(Int(Self.left))" y1="\(Int(Self.top))" x2="\(Int(Self.left))" y2="\(baseline)"/>
-        </g>
-        <text class="axis-title" x="\(Int((Self.left + Self.width - Self.right) / 2))" \
-        y="\(Int(Self.height) - 4)" text-anchor="middle">step</text>\n
-        """
+            <g class="axis">
+            <line x1="\(Int(Self.left))" y1="\(baseline)" x2="\(Int(Self.width - Self.right))" y2="\(baseline)"/>
+            <line x1="\(Int(Self.left))" y1="\(Int(Self.top))" x2="\(Int(Self.left))" y2="\(baseline)"/>
+            </g>
+            <text class="axis-title" x="\(Int((Self.left + Self.width - Self.right) / 2))" \
+            y="\(Int(Self.height) - 4)" text-anchor="middle">step</text>\n
+            """
         return grid + "</g>\n" + labels + "</g>\n" + frame
     }
 
@@ -81,7 +85,8 @@ struct LineChart {
         coordinates.reserveCapacity(segment.count * 12)
         for point in segment {
             if !coordinates.isEmpty { coordinates += " " }
-            coordinates += NumberFormat.coordinate(plot.xPosition(Double(point.step))) + ","
+            coordinates +=
+                NumberFormat.coordinate(plot.xPosition(Double(point.step))) + ","
                 + NumberFormat.coordinate(plot.yPosition(point.value))
         }
         return "<polyline points=\"\(coordinates)\"/>\n"

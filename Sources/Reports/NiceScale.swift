@@ -23,7 +23,8 @@ struct NiceScale: Equatable {
     /// The axis for data spanning `lower...upper`; with `integral`, spacings below 1 are
     /// not considered (training steps are whole numbers).
     init(covering lower: Double, _ upper: Double, integral: Bool = false) {
-        var low = min(lower, upper), high = max(lower, upper)
+        var low = min(lower, upper)
+        var high = max(lower, upper)
         if !low.isFinite || !high.isFinite { (low, high) = (0, 1) }
         if high == low {
             var pad = low == 0 ? 1 : pow(10, (log10(abs(low))).rounded(.down))
@@ -31,7 +32,8 @@ struct NiceScale: Equatable {
             (low, high) = (low - pad, high + pad)
         }
         guard (high - low).isFinite, high - low > 0,
-              let best = Self.bestCandidate(low, high, integral: integral) else {
+            let best = Self.bestCandidate(low, high, integral: integral)
+        else {
             // Ranges near the limits of Double have no representable round ticks.
             (self.ticks, self.spacing, self.lower, self.upper) = ([low, high], high - low, low, high)
             return
@@ -70,18 +72,25 @@ struct NiceScale: Equatable {
         return candidates.min { badness($0) < badness($1) }
     }
 
-    private static func candidate(_ spacing: Double, _ low: Double, _ high: Double,
-                                  enclosing: Bool) -> Candidate? {
-        let lowIndex = low / spacing, highIndex = high / spacing
+    private static func candidate(
+        _ spacing: Double, _ low: Double, _ high: Double,
+        enclosing: Bool
+    ) -> Candidate? {
+        let lowIndex = low / spacing
+        let highIndex = high / spacing
         // Beyond 2^50 neighbouring ticks are no longer distinct doubles.
         guard spacing > 0, spacing.isFinite, abs(lowIndex) < 1e15, abs(highIndex) < 1e15 else {
             return nil
         }
         // Quotients such as 0.3 / 0.1 = 2.9999999999999996 must still land on the tick.
-        let first = enclosing ? (lowIndex + tolerance(lowIndex)).rounded(.down)
-                              : (lowIndex - tolerance(lowIndex)).rounded(.up)
-        let last = enclosing ? (highIndex - tolerance(highIndex)).rounded(.up)
-                             : (highIndex + tolerance(highIndex)).rounded(.down)
+        let first =
+            enclosing
+            ? (lowIndex + tolerance(lowIndex)).rounded(.down)
+            : (lowIndex - tolerance(lowIndex)).rounded(.up)
+        let last =
+            enclosing
+            ? (highIndex - tolerance(highIndex)).rounded(.up)
+            : (highIndex + tolerance(highIndex)).rounded(.down)
         let count = last - first + 1
         guard count >= 2, count <= 50 else { return nil }
         return (spacing, first, last, enclosing)

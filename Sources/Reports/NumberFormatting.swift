@@ -32,7 +32,8 @@ enum NumberFormat {
     static func coordinate(_ value: Double) -> String {
         let tenths = Int((value * 10).rounded())
         let sign = tenths < 0 ? "-" : ""
-        let whole = abs(tenths) / 10, fraction = abs(tenths) % 10
+        let whole = abs(tenths) / 10
+        let fraction = abs(tenths) % 10
         return fraction == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(fraction)"
     }
 
@@ -58,8 +59,10 @@ enum NumberFormat {
         guard seconds.isFinite, seconds >= 0 else { return nil }
         if seconds < 60 { return String(format: "%.1fs", seconds) }
         let total = Int(seconds.rounded())
-        let days = total / 86_400, hours = total / 3600 % 24
-        let minutes = total / 60 % 60, secs = total % 60
+        let days = total / 86_400
+        let hours = total / 3600 % 24
+        let minutes = total / 60 % 60
+        let secs = total % 60
         if days > 0 { return "\(days)d " + String(format: "%02dh %02dm", hours, minutes) }
         if hours > 0 { return "\(hours)h " + String(format: "%02dm %02ds", minutes, secs) }
         return "\(minutes)m " + String(format: "%02ds", secs)
@@ -68,7 +71,8 @@ enum NumberFormat {
     /// `1.235e+06` → `1.235e6`, `1e-05` → `1e-5`: C's exponent padding only adds width.
     private static func tidiedExponent(_ text: String) -> String {
         guard let e = text.firstIndex(of: "e"),
-              let exponent = Int(text[text.index(after: e)...]) else { return text }
+            let exponent = Int(text[text.index(after: e)...])
+        else { return text }
         return "\(text[..<e])e\(exponent)"
     }
 }

@@ -17,9 +17,13 @@ public struct ReportEvaluationSamples: Sendable {
     /// newest may be another measurement), for the histograms' legends.
     public var measurements: [String: [String: Int]]
 
-    public init(inDistribution: String, confidences: [Double], correct: [Bool], scores: [String: [String: [Double]]],
-                binning: CalibrationBinning = .standard, measurements: [String: [String: Int]] = [:]) {
-        precondition(confidences.count == correct.count, "ReportEvaluationSamples: \(confidences.count) confidences for \(correct.count) outcomes")
+    public init(
+        inDistribution: String, confidences: [Double], correct: [Bool], scores: [String: [String: [Double]]],
+        binning: CalibrationBinning = .standard, measurements: [String: [String: Int]] = [:]
+    ) {
+        precondition(
+            confidences.count == correct.count,
+            "ReportEvaluationSamples: \(confidences.count) confidences for \(correct.count) outcomes")
         self.inDistribution = inDistribution
         self.confidences = confidences
         self.correct = correct

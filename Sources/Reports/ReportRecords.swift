@@ -39,8 +39,10 @@ public struct ReportEvaluation: Sendable {
     public var checkpointStep: Int?
 
     /// Creates an evaluation.
-    public init(dataset: String, score: String, metric: String, value: Double, group: String? = nil, inCount: Int? = nil,
-                outCount: Int? = nil, measurement: Int? = nil, checkpoint: String? = nil, checkpointStep: Int? = nil) {
+    public init(
+        dataset: String, score: String, metric: String, value: Double, group: String? = nil, inCount: Int? = nil,
+        outCount: Int? = nil, measurement: Int? = nil, checkpoint: String? = nil, checkpointStep: Int? = nil
+    ) {
         self.dataset = dataset
         self.score = score
         self.metric = metric
@@ -57,8 +59,8 @@ public struct ReportEvaluation: Sendable {
     var provenance: String {
         var parts: [String] = []
         switch (inCount, outCount) {
-        case let (n?, out?): parts.append("n \(NumberFormat.count(n))/\(NumberFormat.count(out))")
-        case let (n?, nil): parts.append("n \(NumberFormat.count(n))")
+        case (let n?, let out?): parts.append("n \(NumberFormat.count(n))/\(NumberFormat.count(out))")
+        case (let n?, nil): parts.append("n \(NumberFormat.count(n))")
         default: break
         }
         if let checkpoint {
@@ -85,8 +87,10 @@ public struct ReportMeasurement: Sendable {
     public var migrated: Bool
 
     /// Creates a measurement.
-    public init(id: Int, kind: String, createdAt: Date, checkpoint: String, calibrator: String? = nil, inDataset: String? = nil,
-                inCount: Int? = nil, migrated: Bool = false) {
+    public init(
+        id: Int, kind: String, createdAt: Date, checkpoint: String, calibrator: String? = nil, inDataset: String? = nil,
+        inCount: Int? = nil, migrated: Bool = false
+    ) {
         self.id = id
         self.kind = kind
         self.createdAt = createdAt

@@ -37,10 +37,14 @@ enum RunDetailsSection {
         }
         let header = [Cell(markup: "")] + runs.enumerated().map { Cell.runHeading($1, index: $0) }
         let metricCount = Set(runs.flatMap(\.latestMetrics.keys)).count
-        let metrics = metricCount == 0 ? "" : metricCount == 1 ? ", and the one latest metric" : ", and \(metricCount) latest metrics"
-        return reportSection(id: "details", title: "Run details",
-                             content: folded("Ids, times, seeds, code versions" + metrics,
-                                             HTMLTable(header: header, rows: rows).render()))
+        let metrics =
+            metricCount == 0
+            ? "" : metricCount == 1 ? ", and the one latest metric" : ", and \(metricCount) latest metrics"
+        return reportSection(
+            id: "details", title: "Run details",
+            content: folded(
+                "Ids, times, seeds, code versions" + metrics,
+                HTMLTable(header: header, rows: rows).render()))
     }
 
     /// The status word, coloured by kind, with the reason under it.
@@ -57,7 +61,8 @@ enum RunDetailsSection {
 
     static func duration(_ run: ReportRun) -> Cell? {
         guard let end = run.endTime,
-              let text = NumberFormat.duration(end.timeIntervalSince(run.startTime)) else { return nil }
+            let text = NumberFormat.duration(end.timeIntervalSince(run.startTime))
+        else { return nil }
         return Cell(markup: escapeHTML(text), className: "num")
     }
 

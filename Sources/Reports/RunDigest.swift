@@ -34,8 +34,11 @@ struct RunDigest {
             nll = find("uncalibrated", "nll")
             // The calibrator measured beside those numbers (one calibration measures one), else the newest.
             let fitted = values.filter { $0.score.hasPrefix("calibrated:") && $0.metric == "ece" }
-            if let calibrated = fitted.first(where: { $0.measurement != nil && $0.measurement == uncalibrated.measurement })
-                ?? fitted.max(by: { ($0.measurement ?? 0) < ($1.measurement ?? 0) }) {
+            if let calibrated = fitted.first(where: {
+                $0.measurement != nil && $0.measurement == uncalibrated.measurement
+            })
+                ?? fitted.max(by: { ($0.measurement ?? 0) < ($1.measurement ?? 0) })
+            {
                 calibrationMethod = String(calibrated.score.dropFirst("calibrated:".count))
                 calibratedECE = calibrated
                 calibratedNLL = values.first { $0.score == calibrated.score && $0.metric == "nll" }
@@ -49,28 +52,36 @@ struct RunDigest {
         }
         mmd = values.first { $0.score == "samples" && $0.metric == "mmd2_sampler" }
         mmdFloor = values.first { $0.score == "samples" && $0.metric == "mmd2_data" }
-        warnings = Self.warnings(values, calibrationMethod: calibrationMethod, inDataset: accuracy?.dataset ?? ece?.dataset)
+        warnings = Self.warnings(
+            values, calibrationMethod: calibrationMethod, inDataset: accuracy?.dataset ?? ece?.dataset)
         if ["FAILED", "KILLED", "INTERRUPTED"].contains(run.status.uppercased()) {
             warnings.insert("the run is \(run.status)" + (run.statusReason.map { ": \($0)" } ?? ""), at: 0)
         }
     }
 
     /// Inverted scores and calibrators that made ECE or NLL worse.
-    private static func warnings(_ values: [ReportEvaluation], calibrationMethod: String?, inDataset: String?) -> [String] {
+    private static func warnings(_ values: [ReportEvaluation], calibrationMethod: String?, inDataset: String?)
+        -> [String]
+    {
         var result: [String] = []
         if let method = calibrationMethod {
             let pick = { (score: String) in
-                Dictionary(values.filter { $0.score == score }.map { ($0.metric, $0.value) }, uniquingKeysWith: { a, _ in a })
+                Dictionary(
+                    values.filter { $0.score == score }.map { ($0.metric, $0.value) }, uniquingKeysWith: { a, _ in a })
             }
             let dataset = values.first { $0.score == "uncalibrated" }?.dataset ?? inDataset ?? "the test set"
-            result += MeasurementWarnings.worseAfterCalibration(calibrator: method, dataset: dataset, before: pick("uncalibrated"),
-                                                                after: pick("calibrated:\(method)"))
+            result += MeasurementWarnings.worseAfterCalibration(
+                calibrator: method, dataset: dataset, before: pick("uncalibrated"),
+                after: pick("calibrated:\(method)"))
         }
         let inverted = values.filter { value in
-            guard value.metric == "auroc", value.group != "in-distribution", let n = value.inCount, let out = value.outCount else { return false }
+            guard value.metric == "auroc", value.group != "in-distribution", let n = value.inCount,
+                let out = value.outCount
+            else { return false }
             return MeasurementWarnings.isInverted(auroc: value.value, inCount: n, outCount: out)
         }
-        result += MeasurementWarnings.inverted(inverted.map { ($0.score, $0.dataset, $0.value) }, inDataset: inDataset ?? "the data")
+        result += MeasurementWarnings.inverted(
+            inverted.map { ($0.score, $0.dataset, $0.value) }, inDataset: inDataset ?? "the data")
         return result
     }
 }

@@ -5,12 +5,15 @@ extension ReportRun {
     public static func displayNames(_ runs: [ReportRun]) -> [String] {
         let base = runs.map { run -> String in
             guard run.name.isEmpty || run.name == run.id else { return run.name }
-            let parts = [run.objective, run.model, run.dataset].compactMap { $0 } + (run.seed.map { ["seed \($0)"] } ?? [])
+            let parts =
+                [run.objective, run.model, run.dataset].compactMap { $0 } + (run.seed.map { ["seed \($0)"] } ?? [])
             return parts.isEmpty ? run.id : parts.joined(separator: " · ")
         }
         var counts: [String: Int] = [:]
         for name in base { counts[name, default: 0] += 1 }
-        var labels = zip(base, runs).map { name, run in counts[name, default: 0] > 1 ? "\(name) (\(run.id.suffix(4)))" : name }
+        var labels = zip(base, runs).map { name, run in
+            counts[name, default: 0] > 1 ? "\(name) (\(run.id.suffix(4)))" : name
+        }
         // Ids that end alike (or one run named twice): their position settles it.
         var seen: [String: Int] = [:]
         for index in labels.indices {

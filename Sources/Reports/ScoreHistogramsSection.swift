@@ -9,30 +9,41 @@ enum ScoreHistogramsSection {
         for run in runs {
             guard let samples = run.evaluationSamples else { continue }
             for score in samples.scores.keys.sorted() {
-                guard let sets = samples.scores[score], let chart = chart(run: run, score: score, sets: sets,
-                                                                         measurements: samples.measurements[score] ?? [:],
-                                                                         inDistribution: samples.inDistribution) else { continue }
+                guard let sets = samples.scores[score],
+                    let chart = chart(
+                        run: run, score: score, sets: sets,
+                        measurements: samples.measurements[score] ?? [:],
+                        inDistribution: samples.inDistribution)
+                else { continue }
                 charts += chart
             }
         }
         guard !charts.isEmpty else { return nil }
         let count = charts.components(separatedBy: "<div class=\"chart\">").count - 1
-        return reportSection(id: "score-histograms", title: "Score histograms", content: folded("\(count) histogram\(count == 1 ? "" : "s") of OOD scores", """
-            <p class="note">Share of each set's samples per bin; higher scores mean more in-distribution. \
-            The range runs from the 0.5th to the 99.5th percentile of all the values; values outside fall in the end bins.</p>
-            <div class="charts">\n\(charts)</div>\n
-            """))
+        return reportSection(
+            id: "score-histograms", title: "Score histograms",
+            content: folded(
+                "\(count) histogram\(count == 1 ? "" : "s") of OOD scores",
+                """
+                <p class="note">Share of each set's samples per bin; higher scores mean more in-distribution. \
+                The range runs from the 0.5th to the 99.5th percentile of all the values; values outside fall in the end bins.</p>
+                <div class="charts">\n\(charts)</div>\n
+                """))
     }
 
-    private static func chart(run: ReportRun, score: String, sets: [String: [Double]], measurements: [String: Int],
-                              inDistribution: String) -> String? {
+    private static func chart(
+        run: ReportRun, score: String, sets: [String: [Double]], measurements: [String: Int],
+        inDistribution: String
+    ) -> String? {
         let pooled = sets.values.joined().filter(\.isFinite).sorted()
         guard !pooled.isEmpty else { return nil }
-        let low = pooled[Int(Double(pooled.count - 1) * 0.005)], high = pooled[Int(Double(pooled.count - 1) * 0.995)]
+        let low = pooled[Int(Double(pooled.count - 1) * 0.005)]
+        let high = pooled[Int(Double(pooled.count - 1) * 0.995)]
         let width = high > low ? (high - low) / Double(binCount) : 1
         // The in-distribution set first, in the first colour; the OOD sets after it by name.
         let names = sets.keys.filter { $0 == inDistribution } + sets.keys.filter { $0 != inDistribution }.sorted()
-        var series: [XYChart.Series] = [], legend = ""
+        var series: [XYChart.Series] = []
+        var legend = ""
         for (index, name) in names.enumerated() {
             let values = (sets[name] ?? []).filter(\.isFinite)
             guard !values.isEmpty else { continue }
@@ -49,6 +60,7 @@ enum ScoreHistogramsSection {
         }
         let title = "\(run.label): \(score)"
         let svg = XYChart(title: title, xTitle: score, yTitle: "share of samples", series: series).svg()
-        return "<div class=\"chart\">\n<h3>\(escapeHTML(title))</h3>\n\(svg)\n<ul class=\"legend\">\(legend)</ul>\n</div>\n"
+        return
+            "<div class=\"chart\">\n<h3>\(escapeHTML(title))</h3>\n\(svg)\n<ul class=\"legend\">\(legend)</ul>\n</div>\n"
     }
 }

@@ -20,36 +20,53 @@ enum SummarySection {
             Row(label: "ECE", value: { $0.ece }, higherIsBetter: false),
         ]
         if digests.contains(where: { $0.calibratedECE != nil }) {
-            rows += [Row(label: "NLL after calibration", value: { $0.calibratedNLL }, note: { $0.calibrationMethod }, higherIsBetter: false),
-                     Row(label: "ECE after calibration", value: { $0.calibratedECE }, note: { $0.calibrationMethod }, higherIsBetter: false)]
+            rows += [
+                Row(
+                    label: "NLL after calibration", value: { $0.calibratedNLL }, note: { $0.calibrationMethod },
+                    higherIsBetter: false),
+                Row(
+                    label: "ECE after calibration", value: { $0.calibratedECE }, note: { $0.calibrationMethod },
+                    higherIsBetter: false),
+            ]
         }
         if digests.contains(where: { $0.mmd != nil }) {
-            rows.append(Row(label: "MMD² of samples", value: { $0.mmd },
-                            note: { $0.mmdFloor.map { "data floor " + NumberFormat.compact($0.value) } }, higherIsBetter: false))
+            rows.append(
+                Row(
+                    label: "MMD² of samples", value: { $0.mmd },
+                    note: { $0.mmdFloor.map { "data floor " + NumberFormat.compact($0.value) } }, higherIsBetter: false)
+            )
         }
         rows += orderedSets(runs, digests).map { set in
-            Row(label: "AUROC \(set)", value: { $0.bestAUROC[set] }, note: { $0.bestAUROC[set]?.score }, higherIsBetter: true)
+            Row(
+                label: "AUROC \(set)", value: { $0.bestAUROC[set] }, note: { $0.bestAUROC[set]?.score },
+                higherIsBetter: true)
         }
         var table: [HTMLTable.Row] = [.cells([Cell.text("Status")] + runs.map(status))]
         for row in rows {
             let values = digests.map(row.value)
             let finite = values.compactMap { $0?.value }.filter(\.isFinite)
             let best = runs.count > 1 ? (row.higherIsBetter ? finite.max() : finite.min()) : nil
-            table.append(.cells([Cell.text(row.label)] + zip(values, digests).map { value, digest in
-                cell(value, note: row.note(digest), best: value.map { $0.value == best } ?? false)
-            }))
+            table.append(
+                .cells(
+                    [Cell.text(row.label)]
+                        + zip(values, digests).map { value, digest in
+                            cell(value, note: row.note(digest), best: value.map { $0.value == best } ?? false)
+                        }))
         }
         let header = [Cell(markup: "")] + runs.enumerated().map { Cell.runHeading($1, index: $0) }
-        let note = "<p class=\"note\">Each number is the newest measured for its run (joule evaluate, joule calibrate); under it, the "
+        let note =
+            "<p class=\"note\">Each number is the newest measured for its run (joule evaluate, joule calibrate); under it, the "
             + "images it was measured on (in-distribution / OOD) and the checkpoint with its training step; the best of each row is in "
             + "bold. AUROC: in-distribution positive, every score oriented so that higher means more in-distribution; the run's best "
             + "score per set.</p>\n"
-        return reportSection(id: "summary", title: "Summary", content: HTMLTable(header: header, rows: table).render() + note)
+        return reportSection(
+            id: "summary", title: "Summary", content: HTMLTable(header: header, rows: table).render() + note)
     }
 
     /// The OOD sets of any run: near (MNIST, interpolations) first, then far, then users'.
     private static func orderedSets(_ runs: [ReportRun], _ digests: [RunDigest]) -> [String] {
-        let groups = Dictionary(runs.flatMap(\.evaluations).map { ($0.dataset, $0.group ?? "") }, uniquingKeysWith: { a, _ in a })
+        let groups = Dictionary(
+            runs.flatMap(\.evaluations).map { ($0.dataset, $0.group ?? "") }, uniquingKeysWith: { a, _ in a })
         let rank = { (set: String) in ["near", "far", "user"].firstIndex(of: groups[set] ?? "") ?? 3 }
         return Set(digests.flatMap(\.bestAUROC.keys)).sorted { (rank($0), $0) < (rank($1), $1) }
     }
@@ -80,9 +97,13 @@ enum SummarySection {
 enum WarningsSection {
     static func render(_ runs: [ReportRun], digests: [RunDigest]) -> String? {
         let items = zip(runs, digests).enumerated().flatMap { index, pair in
-            pair.1.warnings.map { "<li>\(Palette.swatch(index))<strong>\(escapeHTML(pair.0.label))</strong>: \(escapeHTML($0))</li>" }
+            pair.1.warnings.map {
+                "<li>\(Palette.swatch(index))<strong>\(escapeHTML(pair.0.label))</strong>: \(escapeHTML($0))</li>"
+            }
         }
         guard !items.isEmpty else { return nil }
-        return reportSection(id: "warnings", title: "Warnings", content: "<ul class=\"warnings\">\n\(items.joined(separator: "\n"))\n</ul>\n")
+        return reportSection(
+            id: "warnings", title: "Warnings",
+            content: "<ul class=\"warnings\">\n\(items.joined(separator: "\n"))\n</ul>\n")
     }
 }

@@ -28,42 +28,54 @@ struct XYChart {
 
     func svg() -> String {
         let points = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
-        let x = NiceScale(covering: xRange?.lowerBound ?? points.map(\.x).min() ?? 0, xRange?.upperBound ?? points.map(\.x).max() ?? 1)
-        let y = NiceScale(covering: yRange?.lowerBound ?? min(0, points.map(\.y).min() ?? 0),
-                          yRange?.upperBound ?? points.map(\.y).max() ?? 1)
-        func px(_ v: Double) -> String { NumberFormat.coordinate(Self.left + Self.fraction(v, x) * (Self.width - Self.left - Self.right)) }
+        let x = NiceScale(
+            covering: xRange?.lowerBound ?? points.map(\.x).min() ?? 0, xRange?.upperBound ?? points.map(\.x).max() ?? 1
+        )
+        let y = NiceScale(
+            covering: yRange?.lowerBound ?? min(0, points.map(\.y).min() ?? 0),
+            yRange?.upperBound ?? points.map(\.y).max() ?? 1)
+        func px(_ v: Double) -> String {
+            NumberFormat.coordinate(Self.left + Self.fraction(v, x) * (Self.width - Self.left - Self.right))
+        }
         func py(_ v: Double) -> String {
-            NumberFormat.coordinate(Self.height - Self.bottom - Self.fraction(v, y) * (Self.height - Self.bottom - Self.top))
+            NumberFormat.coordinate(
+                Self.height - Self.bottom - Self.fraction(v, y) * (Self.height - Self.bottom - Self.top))
         }
         var svg = """
-        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(Self.width)) \(Int(Self.height))" \
-        width="\(Int(Self.width))" height="\(Int(Self.height))" role="img" aria-label="\(escapeHTML(title))">
-        <title>\(escapeHTML(title))</title>\n<g class="grid">\n
-        """
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(Self.width)) \(Int(Self.height))" \
+            width="\(Int(Self.width))" height="\(Int(Self.height))" role="img" aria-label="\(escapeHTML(title))">
+            <title>\(escapeHTML(title))</title>\n<g class="grid">\n
+            """
         var labels = "<g class=\"ticks\">\n"
         for tick in y.ticks {
-            svg += "<line x1=\"\(Int(Self.left))\" y1=\"\(py(tick))\" x2=\"\(Int(Self.width - Self.right))\" y2=\"\(py(tick))\"/>\n"
-            labels += "<text x=\"\(Int(Self.left) - 6)\" y=\"\(py(tick))\" dy=\"0.32em\" text-anchor=\"end\">"
+            svg +=
+                "<line x1=\"\(Int(Self.left))\" y1=\"\(py(tick))\" x2=\"\(Int(Self.width - Self.right))\" y2=\"\(py(tick))\"/>\n"
+            labels +=
+                "<text x=\"\(Int(Self.left) - 6)\" y=\"\(py(tick))\" dy=\"0.32em\" text-anchor=\"end\">"
                 + "\(escapeHTML(NumberFormat.tick(tick, spacing: y.spacing)))</text>\n"
         }
         for tick in x.ticks {
-            svg += "<line x1=\"\(px(tick))\" y1=\"\(Int(Self.top))\" x2=\"\(px(tick))\" y2=\"\(Int(Self.height - Self.bottom))\"/>\n"
-            labels += "<text x=\"\(px(tick))\" y=\"\(Int(Self.height - Self.bottom) + 16)\" text-anchor=\"middle\">"
+            svg +=
+                "<line x1=\"\(px(tick))\" y1=\"\(Int(Self.top))\" x2=\"\(px(tick))\" y2=\"\(Int(Self.height - Self.bottom))\"/>\n"
+            labels +=
+                "<text x=\"\(px(tick))\" y=\"\(Int(Self.height - Self.bottom) + 16)\" text-anchor=\"middle\">"
                 + "\(escapeHTML(NumberFormat.tick(tick, spacing: x.spacing)))</text>\n"
         }
         let baseline = Int(Self.height - Self.bottom)
-        svg += "</g>\n" + labels + "</g>\n" + """
-        <g class="axis">
-        <line x1="\(Int(Self.left))" y1="\(baseline)" x2="\(Int(Self.width - Self.right))" y2="\(baseline)"/>
-        <line x1="\(Int(Self.left))" y1="\(Int(Self.top))" x2="\(Int(Self.left))" y2="\(baseline)"/>
-        </g>
-        <text class="axis-title" x="\(Int((Self.left + Self.width - Self.right) / 2))" y="\(Int(Self.height) - 4)" \
-        text-anchor="middle">\(escapeHTML(xTitle))</text>
-        <text class="axis-title" x="12" y="\(Int((Self.top + Self.height - Self.bottom) / 2))" text-anchor="middle" \
-        transform="rotate(-90 12 \(Int((Self.top + Self.height - Self.bottom) / 2)))">\(escapeHTML(yTitle))</text>\n
-        """
+        svg +=
+            "</g>\n" + labels + "</g>\n" + """
+                <g class="axis">
+                <line x1="\(Int(Self.left))" y1="\(baseline)" x2="\(Int(Self.width - Self.right))" y2="\(baseline)"/>
+                <line x1="\(Int(Self.left))" y1="\(Int(Self.top))" x2="\(Int(Self.left))" y2="\(baseline)"/>
+                </g>
+                <text class="axis-title" x="\(Int((Self.left + Self.width - Self.right) / 2))" y="\(Int(Self.height) - 4)" \
+                text-anchor="middle">\(escapeHTML(xTitle))</text>
+                <text class="axis-title" x="12" y="\(Int((Self.top + Self.height - Self.bottom) / 2))" text-anchor="middle" \
+                transform="rotate(-90 12 \(Int((Self.top + Self.height - Self.bottom) / 2)))">\(escapeHTML(yTitle))</text>\n
+                """
         if diagonal {
-            svg += "<line class=\"reference\" x1=\"\(px(x.lower))\" y1=\"\(py(y.lower))\" x2=\"\(px(x.upper))\" y2=\"\(py(y.upper))\" "
+            svg +=
+                "<line class=\"reference\" x1=\"\(px(x.lower))\" y1=\"\(py(y.lower))\" x2=\"\(px(x.upper))\" y2=\"\(py(y.upper))\" "
                 + "stroke=\"#888888\" stroke-dasharray=\"4 4\"/>\n"
         }
         for s in series {
@@ -72,10 +84,13 @@ struct XYChart {
             let color = escapeHTML(s.color)
             svg += "<g class=\"series\" fill=\"none\" stroke=\"\(color)\">\n"
             if finite.count > 1 {
-                svg += "<polyline points=\"" + finite.map { "\(px($0.x)),\(py($0.y))" }.joined(separator: " ") + "\"/>\n"
+                svg +=
+                    "<polyline points=\"" + finite.map { "\(px($0.x)),\(py($0.y))" }.joined(separator: " ") + "\"/>\n"
             }
             if s.dots || finite.count == 1 {
-                for p in finite { svg += "<circle cx=\"\(px(p.x))\" cy=\"\(py(p.y))\" r=\"3\" fill=\"\(color)\" stroke=\"none\"/>\n" }
+                for p in finite {
+                    svg += "<circle cx=\"\(px(p.x))\" cy=\"\(py(p.y))\" r=\"3\" fill=\"\(color)\" stroke=\"none\"/>\n"
+                }
             }
             svg += "</g>\n"
         }

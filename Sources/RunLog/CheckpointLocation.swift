@@ -11,10 +11,14 @@ public enum CheckpointLocation {
     }
 
     /// The checkpoint file, checked to exist.
-    public static func resolve(_ runOrFile: String, checkpointDirectory: String?, which: Which, store: RunStoreLocation) throws -> URL {
+    public static func resolve(_ runOrFile: String, checkpointDirectory: String?, which: Which, store: RunStoreLocation)
+        throws -> URL
+    {
         if runOrFile.hasSuffix(".safetensors") {
             let url = URL(fileURLWithPath: runOrFile)
-            guard FileManager.default.fileExists(atPath: url.path) else { throw MissingCheckpoint(description: "no checkpoint at \(url.path)") }
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw MissingCheckpoint(description: "no checkpoint at \(url.path)")
+            }
             return url
         }
         // The store knows each run's folder, wherever its checkpoints went.
@@ -22,9 +26,10 @@ public enum CheckpointLocation {
         if checkpointDirectory == nil, store.exists, let reader = try? RunStore(path: store.path, readOnly: true) {
             recorded = try? reader.run(runOrFile)
         }
-        let folder = recorded?.folder.map { URL(fileURLWithPath: $0, isDirectory: true) }
+        let folder =
+            recorded?.folder.map { URL(fileURLWithPath: $0, isDirectory: true) }
             ?? URL(fileURLWithPath: checkpointDirectory ?? "checkpoints", isDirectory: true)
-                .appendingPathComponent(recorded?.id ?? runOrFile, isDirectory: true)
+            .appendingPathComponent(recorded?.id ?? runOrFile, isDirectory: true)
         let url = folder.appendingPathComponent("\(which.rawValue).safetensors")
         guard FileManager.default.fileExists(atPath: url.path) else {
             let known = recorded.map { " (run \($0.id) of \(store.path))" } ?? ""

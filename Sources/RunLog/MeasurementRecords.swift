@@ -22,8 +22,10 @@ public struct NewMeasurement: Sendable {
     /// The request's settings as JSON text (OOD sets, scores, bins, limit, seed).
     public var settings: String?
 
-    public init(kind: MeasurementKind, checkpoint: String? = nil, checkpointStep: Int? = nil, calibrator: String? = nil,
-                inDataset: String? = nil, inCount: Int? = nil, settings: String? = nil) {
+    public init(
+        kind: MeasurementKind, checkpoint: String? = nil, checkpointStep: Int? = nil, calibrator: String? = nil,
+        inDataset: String? = nil, inCount: Int? = nil, settings: String? = nil
+    ) {
         self.kind = kind
         self.checkpoint = checkpoint
         self.checkpointStep = checkpointStep
@@ -55,9 +57,9 @@ public struct MeasurementRecord: Sendable, Equatable {
     public var checkpointDescription: String {
         let file = checkpoint.map { ($0 as NSString).lastPathComponent }
         switch (file, checkpointStep) {
-        case let (file?, step?): return "\(file) @ step \(step)"
-        case let (file?, nil): return file
-        case let (nil, step?): return "step \(step)"
+        case (let file?, let step?): return "\(file) @ step \(step)"
+        case (let file?, nil): return file
+        case (nil, let step?): return "step \(step)"
         case (nil, nil): return "checkpoint not recorded"
         }
     }

@@ -21,17 +21,25 @@ public struct RunDeletionPlan {
         self.record = record
         let artifacts = try store.artifacts(of: record.id)
         // Runs recorded before folders were kept: the folder their last checkpoint is in.
-        let path = record.folder ?? artifacts.first { $0.kind == "checkpoint" && $0.path.hasSuffix("/\(record.id)/last.safetensors") }
+        let path =
+            record.folder
+            ?? artifacts.first { $0.kind == "checkpoint" && $0.path.hasSuffix("/\(record.id)/last.safetensors") }
             .map { ($0.path as NSString).deletingLastPathComponent }
         let candidate = path.map { URL(fileURLWithPath: $0, isDirectory: true).standardizedFileURL }
         var problem: String?
-        if let candidate, !(candidate.path.hasPrefix("/") && candidate.lastPathComponent == record.id && candidate.pathComponents.count > 2) {
+        if let candidate,
+            !(candidate.path.hasPrefix("/") && candidate.lastPathComponent == record.id
+                && candidate.pathComponents.count > 2)
+        {
             problem = "the recorded folder \(candidate.path) is not the run's own (it is not named by the run's id)"
         }
         let folder = problem == nil ? candidate : nil
         self.folder = folder
         var isDirectory: ObjCBool = false
-        folderExists = folder.map { FileManager.default.fileExists(atPath: $0.path, isDirectory: &isDirectory) && isDirectory.boolValue } ?? false
+        folderExists =
+            folder.map {
+                FileManager.default.fileExists(atPath: $0.path, isDirectory: &isDirectory) && isDirectory.boolValue
+            } ?? false
         if let folder, let target = try? FileManager.default.destinationOfSymbolicLink(atPath: folder.path) {
             problem = "\(folder.path) is a link to \(target), not a folder of the run's own"
         }
@@ -39,7 +47,9 @@ public struct RunDeletionPlan {
         if let prefix, problem == nil {
             if URL(fileURLWithPath: store.path).standardizedFileURL.path.hasPrefix(prefix) {
                 problem = "\(folder?.path ?? "") holds the run store"
-            } else if let nested = try store.runs().first(where: { $0.id != record.id && ($0.folder ?? "").hasPrefix(prefix) }) {
+            } else if let nested = try store.runs().first(where: {
+                $0.id != record.id && ($0.folder ?? "").hasPrefix(prefix)
+            }) {
                 problem = "\(folder?.path ?? "") holds the folder of run \(nested.id)"
             }
         }
@@ -54,8 +64,11 @@ public struct RunDeletionPlan {
 
     /// Regular files and links under `folder` (links are removed, never followed), sorted.
     static func files(under folder: URL) -> [(path: String, bytes: Int)] {
-        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.fileSizeKey, .isDirectoryKey],
-                                                          options: []) else { return [] }
+        guard
+            let walker = FileManager.default.enumerator(
+                at: folder, includingPropertiesForKeys: [.fileSizeKey, .isDirectoryKey],
+                options: [])
+        else { return [] }
         var result: [(String, Int)] = []
         for case let url as URL in walker {
             let values = try? url.resourceValues(forKeys: [.fileSizeKey, .isDirectoryKey])
@@ -67,19 +80,25 @@ public struct RunDeletionPlan {
 
     /// What will be deleted and what kept, for the user to confirm.
     public func describe(deletingFiles: Bool, storePath: String) -> String {
-        var lines = ["run \(record.id)" + (record.name == record.id ? "" : " (\(record.name))") + " · \(record.displayStatus()) · "
-                     + "\(measurementCount) measurement\(measurementCount == 1 ? "" : "s") · \(metricRows) metric rows",
-                     "  its record in \(storePath) will be deleted"]
+        var lines = [
+            "run \(record.id)" + (record.name == record.id ? "" : " (\(record.name))")
+                + " · \(record.displayStatus()) · "
+                + "\(measurementCount) measurement\(measurementCount == 1 ? "" : "s") · \(metricRows) metric rows",
+            "  its record in \(storePath) will be deleted",
+        ]
         let total = files.reduce(0) { $0 + $1.bytes }
         if let folder, folderExists, problem == nil {
             if deletingFiles {
-                lines.append("  its folder \(folder.path) will be deleted: \(files.count) file\(files.count == 1 ? "" : "s"), "
-                             + Self.size(total))
+                lines.append(
+                    "  its folder \(folder.path) will be deleted: \(files.count) file\(files.count == 1 ? "" : "s"), "
+                        + Self.size(total))
                 let shown = files.prefix(20)
                 lines += shown.map { "    \($0.path.dropFirst(folder.path.count + 1))  \(Self.size($0.bytes))" }
                 if files.count > shown.count { lines.append("    … and \(files.count - shown.count) more") }
             } else {
-                lines.append("  its folder \(folder.path) (\(files.count) files, \(Self.size(total))) is kept; --delete-files deletes it")
+                lines.append(
+                    "  its folder \(folder.path) (\(files.count) files, \(Self.size(total))) is kept; --delete-files deletes it"
+                )
             }
         } else if let problem {
             lines.append("  nothing on disk is deleted: \(problem)")
@@ -88,7 +107,9 @@ public struct RunDeletionPlan {
         }
         if !outside.isEmpty {
             lines.append("  kept, outside the run's folder:")
-            lines += outside.map { "    \($0.path) (\($0.kind)\(FileManager.default.fileExists(atPath: $0.path) ? "" : ", missing"))" }
+            lines += outside.map {
+                "    \($0.path) (\($0.kind)\(FileManager.default.fileExists(atPath: $0.path) ? "" : ", missing"))"
+            }
         }
         return lines.joined(separator: "\n")
     }
@@ -100,7 +121,8 @@ public struct RunDeletionPlan {
             do {
                 try FileManager.default.removeItem(at: folder)
             } catch {
-                throw RunDeletionError(description: "cannot delete \(folder.path): \(Self.reason(error)); the run stays in the store")
+                throw RunDeletionError(
+                    description: "cannot delete \(folder.path): \(Self.reason(error)); the run stays in the store")
             }
         }
         try store.deleteRun(id: record.id)
@@ -117,7 +139,8 @@ public struct RunDeletionPlan {
     }
 
     static func size(_ bytes: Int) -> String {
-        bytes >= 1 << 20 ? String(format: "%.1f MiB", Double(bytes) / 1_048_576)
+        bytes >= 1 << 20
+            ? String(format: "%.1f MiB", Double(bytes) / 1_048_576)
             : bytes >= 1 << 10 ? String(format: "%.1f KiB", Double(bytes) / 1024) : "\(bytes) bytes"
     }
 }

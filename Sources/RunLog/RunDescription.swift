@@ -14,13 +14,17 @@ public struct RunDescription {
     /// The attribute values by name, as text, in display order.
     public let attributes: [(String, String)]
 
-    public init(_ record: RunRecord, in store: RunStore, evaluations: Bool = false, selection: MeasurementSelection = .latest) throws {
+    public init(
+        _ record: RunRecord, in store: RunStore, evaluations: Bool = false, selection: MeasurementSelection = .latest
+    ) throws {
         self.record = record
         params = try store.params(of: record.id)
         tags = try store.tags(of: record.id)
         metrics = try store.latestMetrics(of: record.id)
         self.evaluations = evaluations ? try store.evaluations(of: record.id, selection: selection) : []
-        measurements = evaluations ? Dictionary(uniqueKeysWithValues: try store.measurements(of: record.id).map { ($0.id, $0) }) : [:]
+        measurements =
+            evaluations
+            ? Dictionary(uniqueKeysWithValues: try store.measurements(of: record.id).map { ($0.id, $0) }) : [:]
         attributes = Self.attributes(of: record)
     }
 
@@ -36,11 +40,14 @@ public struct RunDescription {
 
     private static func attributes(of r: RunRecord) -> [(String, String)] {
         let seconds = duration(of: r)
-        return [("id", r.id), ("name", r.name), ("experiment", r.experiment ?? ""), ("status", r.displayStatus()),
-                ("status_reason", r.statusReason ?? ""), ("start_time", RunTime.format(r.startTime)),
-                ("end_time", r.endTime.map(RunTime.format) ?? ""), ("duration", seconds.map { String(format: "%.1f s", $0) } ?? ""),
-                ("seed", r.seed.map(String.init) ?? ""), ("objective", r.objective ?? ""), ("model", r.model ?? ""),
-                ("dataset", r.dataset ?? ""), ("code_version", r.codeVersion ?? ""), ("folder", r.folder ?? "")]
+        return [
+            ("id", r.id), ("name", r.name), ("experiment", r.experiment ?? ""), ("status", r.displayStatus()),
+            ("status_reason", r.statusReason ?? ""), ("start_time", RunTime.format(r.startTime)),
+            ("end_time", r.endTime.map(RunTime.format) ?? ""),
+            ("duration", seconds.map { String(format: "%.1f s", $0) } ?? ""),
+            ("seed", r.seed.map(String.init) ?? ""), ("objective", r.objective ?? ""), ("model", r.model ?? ""),
+            ("dataset", r.dataset ?? ""), ("code_version", r.codeVersion ?? ""), ("folder", r.folder ?? ""),
+        ]
     }
 
     /// The value of a field as text ("" when the run lacks it).
@@ -72,8 +79,11 @@ public struct RunDescription {
     }
 
     /// The in-distribution and OOD counts behind a value: its own settings, else its measurement's.
-    public static func counts(of value: EvaluationRecord, measurement: MeasurementRecord?) -> (inCount: Int?, outCount: Int?) {
-        let settings = value.settings.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] } ?? [:]
+    public static func counts(of value: EvaluationRecord, measurement: MeasurementRecord?) -> (
+        inCount: Int?, outCount: Int?
+    ) {
+        let settings =
+            value.settings.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] } ?? [:]
         let number = { (key: String) in (settings[key] as? String).flatMap(Int.init) ?? settings[key] as? Int }
         return (number("in_count") ?? measurement?.inCount, number("out_count"))
     }
@@ -92,8 +102,10 @@ public struct RunDescription {
             object["evaluations"] = evaluations.map { value -> [String: Any] in
                 let measurement = value.measurementID.flatMap { measurements[$0] }
                 let counts = Self.counts(of: value, measurement: measurement)
-                var row: [String: Any] = ["dataset": value.dataset, "score": value.score, "metric": value.metric,
-                                          "value": MetricText.json(value.value)]
+                var row: [String: Any] = [
+                    "dataset": value.dataset, "score": value.score, "metric": value.metric,
+                    "value": MetricText.json(value.value),
+                ]
                 row["n"] = counts.inCount
                 row["out_count"] = counts.outCount
                 row["measurement"] = value.measurementID
@@ -110,7 +122,9 @@ public struct RunDescription {
     }
 
     public static func json(_ m: MeasurementRecord) -> [String: Any] {
-        var row: [String: Any] = ["id": m.id, "kind": m.kind.rawValue, "measured_at": RunTime.format(m.createdAt), "migrated": m.migrated]
+        var row: [String: Any] = [
+            "id": m.id, "kind": m.kind.rawValue, "measured_at": RunTime.format(m.createdAt), "migrated": m.migrated,
+        ]
         row["checkpoint"] = m.checkpoint
         row["checkpoint_step"] = m.checkpointStep
         row["calibrator"] = m.calibrator
@@ -125,7 +139,11 @@ public struct RunDescription {
     public static func line(_ m: MeasurementRecord) -> String {
         var parts = ["\(m.kind.rawValue) \(RunTime.format(m.createdAt))", m.checkpointDescription]
         if let set = m.inDataset { parts.append("\(set)" + (m.inCount.map { " n \($0)" } ?? "")) }
-        if m.kind == .evaluation { parts.append("calibrator: \(m.calibrator ?? "none")") } else if let c = m.calibrator { parts.append(c) }
+        if m.kind == .evaluation {
+            parts.append("calibrator: \(m.calibrator ?? "none")")
+        } else if let c = m.calibrator {
+            parts.append(c)
+        }
         if m.migrated { parts.append("migrated from an older store") }
         return parts.joined(separator: " · ")
     }

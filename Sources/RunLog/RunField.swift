@@ -8,7 +8,10 @@ public struct RunField: Sendable, Equatable {
     /// A column of the runs table that `attributes.` may name.
     public enum Attribute: String, Sendable, CaseIterable {
         case id, name, experiment, status, seed, objective, model, dataset
-        case codeVersion = "code_version", startTime = "start_time", endTime = "end_time", duration, folder
+        case codeVersion = "code_version"
+        case startTime = "start_time"
+        case endTime = "end_time"
+        case duration, folder
 
         var isNumeric: Bool { [.seed, .startTime, .endTime, .duration].contains(self) }
         var isTime: Bool { self == .startTime || self == .endTime }

@@ -10,7 +10,12 @@ public indirect enum RunFilter: Sendable, Equatable {
     case or(RunFilter, RunFilter)
 
     public enum ComparisonOperator: String, Sendable, Equatable, CaseIterable {
-        case equal = "=", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+        case equal = "="
+        case notEqual = "!="
+        case less = "<"
+        case lessOrEqual = "<="
+        case greater = ">"
+        case greaterOrEqual = ">="
         case like = "LIKE"
     }
 

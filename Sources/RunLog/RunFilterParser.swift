@@ -1,7 +1,7 @@
 /// Tokens of filter and ordering expressions, each with its character offset.
 struct RunFilterToken: Equatable {
     enum Kind: Equatable {
-        case word(String)          // identifiers, dotted field names, and/or/asc/desc
+        case word(String)  // identifiers, dotted field names, and/or/asc/desc
         case number(Double)
         case string(String)
         case comparison(RunFilter.ComparisonOperator)
@@ -21,12 +21,22 @@ struct RunFilterLexer {
         var i = 0
         func fail(_ message: String, _ at: Int) -> RunFilterError { RunFilterError(message, at: at, in: text) }
         while i < characters.count {
-            let c = characters[i], start = i
-            if c.isWhitespace { i += 1; continue }
+            let c = characters[i]
+            let start = i
+            if c.isWhitespace {
+                i += 1
+                continue
+            }
             switch c {
-            case "(": tokens.append(.init(kind: .openParenthesis, position: i, text: "(")); i += 1
-            case ")": tokens.append(.init(kind: .closeParenthesis, position: i, text: ")")); i += 1
-            case ",": tokens.append(.init(kind: .comma, position: i, text: ",")); i += 1
+            case "(":
+                tokens.append(.init(kind: .openParenthesis, position: i, text: "("))
+                i += 1
+            case ")":
+                tokens.append(.init(kind: .closeParenthesis, position: i, text: ")"))
+                i += 1
+            case ",":
+                tokens.append(.init(kind: .comma, position: i, text: ","))
+                i += 1
             case "=", "!", "<", ">":
                 let next: Character? = i + 1 < characters.count ? characters[i + 1] : nil
                 let two = next.map { String([c, $0]) } ?? String(c)
@@ -39,12 +49,14 @@ struct RunFilterLexer {
                 default: op = nil
                 }
                 if let op {
-                    tokens.append(.init(kind: .comparison(op), position: i, text: two)); i += 2
+                    tokens.append(.init(kind: .comparison(op), position: i, text: two))
+                    i += 2
                 } else if c == "!" {
                     throw fail("'!' must be followed by '='", i)
                 } else {
                     let single: RunFilter.ComparisonOperator = c == "=" ? .equal : c == "<" ? .less : .greater
-                    tokens.append(.init(kind: .comparison(single), position: i, text: String(c))); i += 1
+                    tokens.append(.init(kind: .comparison(single), position: i, text: String(c)))
+                    i += 1
                 }
             case "'", "\"":
                 var value = ""
@@ -53,24 +65,36 @@ struct RunFilterLexer {
                 while i < characters.count {
                     if characters[i] == c {
                         // A doubled quote stands for one quote character, as in SQL.
-                        if i + 1 < characters.count && characters[i + 1] == c { value.append(c); i += 2; continue }
+                        if i + 1 < characters.count && characters[i + 1] == c {
+                            value.append(c)
+                            i += 2
+                            continue
+                        }
                         closed = true
                         i += 1
                         break
                     }
-                    value.append(characters[i]); i += 1
+                    value.append(characters[i])
+                    i += 1
                 }
                 guard closed else { throw fail("unterminated string (missing \(c))", start) }
                 tokens.append(.init(kind: .string(value), position: start, text: String(characters[start..<i])))
             default:
-                if c.isNumber || ((c == "-" || c == "+" || c == ".") && i + 1 < characters.count && (characters[i + 1].isNumber || characters[i + 1] == ".")) {
+                if c.isNumber
+                    || ((c == "-" || c == "+" || c == ".") && i + 1 < characters.count
+                        && (characters[i + 1].isNumber || characters[i + 1] == "."))
+                {
                     i += 1
-                    while i < characters.count, characters[i].isNumber || "._eE".contains(characters[i])
-                            || ((characters[i] == "-" || characters[i] == "+") && "eE".contains(characters[i - 1])) {
+                    while i < characters.count,
+                        characters[i].isNumber || "._eE".contains(characters[i])
+                            || ((characters[i] == "-" || characters[i] == "+") && "eE".contains(characters[i - 1]))
+                    {
                         i += 1
                     }
                     let word = String(characters[start..<i]).replacingOccurrences(of: "_", with: "")
-                    guard let value = Double(word) else { throw fail("'\(String(characters[start..<i]))' is not a number", start) }
+                    guard let value = Double(word) else {
+                        throw fail("'\(String(characters[start..<i]))' is not a number", start)
+                    }
                     tokens.append(.init(kind: .number(value), position: start, text: String(characters[start..<i])))
                 } else if isWordCharacter(c) {
                     while i < characters.count, isWordCharacter(characters[i]) { i += 1 }
@@ -84,16 +108,24 @@ struct RunFilterLexer {
                     var closed = false
                     while i < characters.count {
                         if characters[i] == "`" {
-                            if i + 1 < characters.count && characters[i + 1] == "`" { word.append("`"); i += 2; continue }
+                            if i + 1 < characters.count && characters[i + 1] == "`" {
+                                word.append("`")
+                                i += 2
+                                continue
+                            }
                             closed = true
                             i += 1
                             break
                         }
-                        word.append(characters[i]); i += 1
+                        word.append(characters[i])
+                        i += 1
                     }
                     guard closed else { throw fail("unterminated name (missing `)", start) }
-                    if case .word(let previous)? = tokens.last?.kind, previous.hasSuffix("."), let last = tokens.popLast() {
-                        tokens.append(.init(kind: .word(previous + word), position: last.position, text: previous + word))
+                    if case .word(let previous)? = tokens.last?.kind, previous.hasSuffix("."),
+                        let last = tokens.popLast()
+                    {
+                        tokens.append(
+                            .init(kind: .word(previous + word), position: last.position, text: previous + word))
                     } else {
                         tokens.append(.init(kind: .word(word), position: start, text: word))
                     }
@@ -127,7 +159,8 @@ struct RunFilterParser {
 
     init(text: String) {
         self.text = text
-        do { tokens = try RunFilterLexer.tokens(of: text) } catch let error as RunFilterError { lexError = error } catch {}
+        do { tokens = try RunFilterLexer.tokens(of: text) } catch let error as RunFilterError { lexError = error } catch
+        {}
     }
 
     mutating func parseExpression() throws -> RunFilter {
@@ -145,7 +178,10 @@ struct RunFilterParser {
     }
 
     private mutating func keyword(_ word: String) -> Bool {
-        if case .word(let w) = current.kind, w.lowercased() == word { index += 1; return true }
+        if case .word(let w) = current.kind, w.lowercased() == word {
+            index += 1
+            return true
+        }
         return false
     }
 
@@ -211,17 +247,23 @@ struct RunFilterParser {
 func parseField(_ index: inout Int, tokens: [RunFilterToken], text: String) throws -> RunField {
     let token = tokens[index]
     guard case .word(let word) = token.kind else {
-        throw RunFilterError("expected a field such as metrics.loss or params.lr, found '\(token.text)'", at: token.position, in: text)
+        throw RunFilterError(
+            "expected a field such as metrics.loss or params.lr, found '\(token.text)'", at: token.position, in: text)
     }
     guard let dot = word.firstIndex(of: "."), let namespace = RunField.namespace(named: String(word[..<dot])) else {
-        throw RunFilterError("'\(word)' is not a field: write metrics.NAME, params.NAME, tags.NAME or attributes.NAME",
-                             at: token.position, in: text)
+        throw RunFilterError(
+            "'\(word)' is not a field: write metrics.NAME, params.NAME, tags.NAME or attributes.NAME",
+            at: token.position, in: text)
     }
     let key = String(word[word.index(after: dot)...])
-    guard !key.isEmpty else { throw RunFilterError("missing name after '\(word)'", at: token.position + word.count, in: text) }
+    guard !key.isEmpty else {
+        throw RunFilterError("missing name after '\(word)'", at: token.position + word.count, in: text)
+    }
     if namespace == .attributes, RunField.Attribute(rawValue: key) == nil {
         let known = RunField.Attribute.allCases.map(\.rawValue).joined(separator: ", ")
-        throw RunFilterError("unknown attribute '\(key)' (known: \(known))", at: token.position + word.distance(from: word.startIndex, to: dot) + 1, in: text)
+        throw RunFilterError(
+            "unknown attribute '\(key)' (known: \(known))",
+            at: token.position + word.distance(from: word.startIndex, to: dot) + 1, in: text)
     }
     index += 1
     return RunField(namespace: namespace, key: key)
@@ -229,8 +271,10 @@ func parseField(_ index: inout Int, tokens: [RunFilterToken], text: String) thro
 
 /// Which literals each kind of field compares with.
 enum RunFilterTypes {
-    static func check(_ field: RunField, _ op: RunFilter.ComparisonOperator, _ literal: RunFilter.Literal,
-                      at position: Int, in text: String) throws {
+    static func check(
+        _ field: RunField, _ op: RunFilter.ComparisonOperator, _ literal: RunFilter.Literal,
+        at position: Int, in text: String
+    ) throws {
         let numeric: Bool
         switch field.namespace {
         case .metrics: numeric = true
@@ -241,7 +285,11 @@ enum RunFilterTypes {
             throw RunFilterError("'like' compares text, and \(field.description) is a number", at: position, in: text)
         }
         if numeric, case .string(let s) = literal {
-            if field.namespace == .attributes, RunField.Attribute(rawValue: field.key)?.isTime == true, RunTime.parse(s) != nil { return }
+            if field.namespace == .attributes, RunField.Attribute(rawValue: field.key)?.isTime == true,
+                RunTime.parse(s) != nil
+            {
+                return
+            }
             throw RunFilterError("\(field.description) is a number; '\(s)' is text", at: position, in: text)
         }
         if !numeric, case .number = literal, field.namespace == .attributes {

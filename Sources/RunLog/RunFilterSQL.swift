@@ -13,8 +13,9 @@ extension RunFilter {
             // term: SQLite's parser stack is shallow.
             let terms = chain().map { $0.sql() }
             let joiner = if case .and = self { " AND " } else { " OR " }
-            return SQLFragment(text: "(" + terms.map(\.text).joined(separator: joiner) + ")",
-                               bindings: terms.flatMap(\.bindings))
+            return SQLFragment(
+                text: "(" + terms.map(\.text).joined(separator: joiner) + ")",
+                bindings: terms.flatMap(\.bindings))
         case .comparison(let field, let op, let literal):
             return Self.comparisonSQL(field, op, literal)
         }
@@ -22,7 +23,8 @@ extension RunFilter {
 
     /// The operands of a chain of the same operator as this node, left to right.
     private func chain() -> [RunFilter] {
-        let isAnd: Bool, operands: [RunFilter]
+        let isAnd: Bool
+        let operands: [RunFilter]
         switch self {
         case .and(let a, let b): (isAnd, operands) = (true, [a, b])
         case .or(let a, let b): (isAnd, operands) = (false, [a, b])
@@ -64,10 +66,14 @@ extension RunFilter {
         }
     }
 
-    private static func exists(_ table: String, _ column: String, _ op: ComparisonOperator, _ key: String,
-                               _ value: SQLiteValue) -> SQLFragment {
-        SQLFragment(text: "EXISTS (SELECT 1 FROM \(table) f WHERE f.run_id = runs.id AND f.key = ? AND \(column) \(op.sqlText) ?)",
-                    bindings: [.text(key), value])
+    private static func exists(
+        _ table: String, _ column: String, _ op: ComparisonOperator, _ key: String,
+        _ value: SQLiteValue
+    ) -> SQLFragment {
+        SQLFragment(
+            text:
+                "EXISTS (SELECT 1 FROM \(table) f WHERE f.run_id = runs.id AND f.key = ? AND \(column) \(op.sqlText) ?)",
+            bindings: [.text(key), value])
     }
 
     /// A number as a tag would hold it: `3` rather than `3.0`.

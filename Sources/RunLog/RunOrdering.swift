@@ -9,7 +9,9 @@ public struct RunOrdering: Sendable, Equatable {
     public var terms: [Term]
 
     /// Newest first.
-    public static let newestFirst = RunOrdering(terms: [Term(field: RunField(namespace: .attributes, key: "start_time"), descending: true)])
+    public static let newestFirst = RunOrdering(terms: [
+        Term(field: RunField(namespace: .attributes, key: "start_time"), descending: true)
+    ])
 
     /// Parses `metrics.val_accuracy desc, attributes.start_time`.
     public static func parse(_ text: String) throws -> RunOrdering {
@@ -28,8 +30,9 @@ public struct RunOrdering: Sendable, Equatable {
             case .comma: index += 1
             case .end: return RunOrdering(terms: terms)
             default:
-                throw RunFilterError("expected ',', 'asc', 'desc' or the end, found '\(tokens[index].text)'",
-                                     at: tokens[index].position, in: text)
+                throw RunFilterError(
+                    "expected ',', 'asc', 'desc' or the end, found '\(tokens[index].text)'",
+                    at: tokens[index].position, in: text)
             }
         }
     }

@@ -26,9 +26,11 @@ public struct NewRun: Sendable {
     public var params: [String: String]
     public var tags: [String: String]
 
-    public init(id: String, name: String? = nil, experiment: String? = nil, seed: Int? = nil, objective: String? = nil,
-                model: String? = nil, dataset: String? = nil, config: String? = nil, codeVersion: String? = nil,
-                folder: String? = nil, params: [String: String] = [:], tags: [String: String] = [:]) {
+    public init(
+        id: String, name: String? = nil, experiment: String? = nil, seed: Int? = nil, objective: String? = nil,
+        model: String? = nil, dataset: String? = nil, config: String? = nil, codeVersion: String? = nil,
+        folder: String? = nil, params: [String: String] = [:], tags: [String: String] = [:]
+    ) {
         self.id = id
         self.name = name ?? id
         self.experiment = experiment
@@ -120,8 +122,10 @@ public struct EvaluationRecord: Sendable, Equatable {
     /// The measurement the value belongs to (set when read from the store).
     public var measurementID: Int?
 
-    public init(dataset: String, score: String, metric: String, value: Double, settings: String? = nil,
-                measurementID: Int? = nil) {
+    public init(
+        dataset: String, score: String, metric: String, value: Double, settings: String? = nil,
+        measurementID: Int? = nil
+    ) {
         self.dataset = dataset
         self.score = score
         self.metric = metric
@@ -143,8 +147,10 @@ public struct SampleScoreRecord: Sendable, Equatable {
     /// The measurement the score belongs to (set when read from the store).
     public var measurementID: Int?
 
-    public init(dataset: String, index: Int, label: Int?, prediction: Int?, confidence: Double?, score: String, value: Double,
-                measurementID: Int? = nil) {
+    public init(
+        dataset: String, index: Int, label: Int?, prediction: Int?, confidence: Double?, score: String, value: Double,
+        measurementID: Int? = nil
+    ) {
         self.dataset = dataset
         self.index = index
         self.label = label

@@ -13,7 +13,10 @@ extension RunStore {
 
     /// The measurement with this id.
     public func measurement(_ id: Int) throws -> MeasurementRecord {
-        guard let row = try db.query("SELECT \(Self.measurementColumns) FROM measurements WHERE id = ?", [.integer(Int64(id))]).first
+        guard
+            let row = try db.query(
+                "SELECT \(Self.measurementColumns) FROM measurements WHERE id = ?", [.integer(Int64(id))]
+            ).first
         else { throw RunStoreError(path: path, message: "no measurement with id \(id)") }
         return try measurement(from: row)
     }
@@ -24,7 +27,8 @@ extension RunStore {
         let rows: [[SQLiteValue]]
         switch selection {
         case .latest:
-            rows = try db.query("""
+            rows = try db.query(
+                """
                 SELECT v.dataset, v.score, v.metric, v.value, v.settings, v.measurement_id
                 FROM measurement_values v JOIN measurements m ON m.id = v.measurement_id
                 WHERE m.run_id = ?1 AND v.measurement_id = (
@@ -34,21 +38,24 @@ extension RunStore {
                 """, [.text(runID)])
         case .only(let id):
             try requireMeasurement(id, of: runID)
-            rows = try db.query("""
+            rows = try db.query(
+                """
                 SELECT dataset, score, metric, value, settings, measurement_id FROM measurement_values
                 WHERE measurement_id = ? ORDER BY dataset, score, metric
                 """, [.integer(Int64(id))])
         }
         return rows.map { row in
-            EvaluationRecord(dataset: row[0].string ?? "", score: row[1].string ?? "", metric: row[2].string ?? "",
-                             value: row[3].double ?? .nan, settings: row[4].string, measurementID: row[5].int)
+            EvaluationRecord(
+                dataset: row[0].string ?? "", score: row[1].string ?? "", metric: row[2].string ?? "",
+                value: row[3].double ?? .nan, settings: row[4].string, measurementID: row[5].int)
         }
     }
 
     /// The run's per-sample scores, optionally of one dataset: by default, for each
     /// (dataset, score), those of the newest measurement that scored it.
     public func sampleScores(of runID: String, dataset: String? = nil, selection: MeasurementSelection = .latest) throws
-        -> [SampleScoreRecord] {
+        -> [SampleScoreRecord]
+    {
         var groups: [(measurement: Int, dataset: String, score: String)] = []
         switch selection {
         case .latest:
@@ -80,18 +87,23 @@ extension RunStore {
         }
         var result: [SampleScoreRecord] = []
         for group in groups {
-            result += try db.query("""
+            result += try db.query(
+                """
                 SELECT sample_index, label, prediction, confidence, value FROM measurement_samples
                 WHERE measurement_id = ? AND dataset = ? AND score = ? ORDER BY sample_index
-                """, [.integer(Int64(group.measurement)), .text(group.dataset), .text(group.score)]).map { row in
-                SampleScoreRecord(dataset: group.dataset, index: row[0].int ?? 0, label: row[1].int, prediction: row[2].int,
-                                  confidence: row[3].double, score: group.score, value: row[4].double ?? .nan,
-                                  measurementID: group.measurement)
+                """, [.integer(Int64(group.measurement)), .text(group.dataset), .text(group.score)]
+            ).map { row in
+                SampleScoreRecord(
+                    dataset: group.dataset, index: row[0].int ?? 0, label: row[1].int, prediction: row[2].int,
+                    confidence: row[3].double, score: group.score, value: row[4].double ?? .nan,
+                    measurementID: group.measurement)
             }
         }
         // Measurement, dataset, sample, score: the rows of one measurement's sample together.
         return result.sorted {
-            ($0.measurementID ?? 0, $0.dataset, $0.index, $0.score) < ($1.measurementID ?? 0, $1.dataset, $1.index, $1.score)
+            ($0.measurementID ?? 0, $0.dataset, $0.index, $0.score) < (
+                $1.measurementID ?? 0, $1.dataset, $1.index, $1.score
+            )
         }
     }
 
@@ -103,12 +115,15 @@ extension RunStore {
     }
 
     private func measurement(from row: [SQLiteValue]) throws -> MeasurementRecord {
-        guard let id = row[0].int, let runID = row[1].string, let kind = row[2].string.flatMap(MeasurementKind.init(rawValue:)),
-              let created = Self.date(row[3]) else {
+        guard let id = row[0].int, let runID = row[1].string,
+            let kind = row[2].string.flatMap(MeasurementKind.init(rawValue:)),
+            let created = Self.date(row[3])
+        else {
             throw RunStoreError(path: path, message: "a measurement row is malformed (id \(row[0]))")
         }
-        return MeasurementRecord(id: id, runID: runID, kind: kind, createdAt: created, checkpoint: row[4].string,
-                                 checkpointStep: row[5].int, calibrator: row[6].string, inDataset: row[7].string,
-                                 inCount: row[8].int, settings: row[9].string, migrated: row[10].int == 1)
+        return MeasurementRecord(
+            id: id, runID: runID, kind: kind, createdAt: created, checkpoint: row[4].string,
+            checkpointStep: row[5].int, calibrator: row[6].string, inDataset: row[7].string,
+            inCount: row[8].int, settings: row[9].string, migrated: row[10].int == 1)
     }
 }

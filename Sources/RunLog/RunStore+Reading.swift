@@ -14,20 +14,24 @@ extension RunStore {
         }
         guard !idOrPrefix.isEmpty else { throw RunStoreError(path: path, message: "an empty run id names no run") }
         // A case-sensitive prefix match (LIKE would ignore case and treat % and _ as wildcards).
-        let rows = try db.query("SELECT \(Self.runColumns) FROM runs WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT 6",
-                                [.text(idOrPrefix)])
+        let rows = try db.query(
+            "SELECT \(Self.runColumns) FROM runs WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT 6",
+            [.text(idOrPrefix)])
         switch rows.count {
         case 1: return try record(from: rows[0])
         case 0: throw RunStoreError(path: path, message: "no run with id '\(idOrPrefix)'")
         default:
             let ids = try rows.prefix(5).map { try record(from: $0).id }.joined(separator: ", ")
-            throw RunStoreError(path: path, message: "'\(idOrPrefix)' matches several runs: \(ids)\(rows.count > 5 ? ", …" : "")")
+            throw RunStoreError(
+                path: path, message: "'\(idOrPrefix)' matches several runs: \(ids)\(rows.count > 5 ? ", …" : "")")
         }
     }
 
     /// Runs matching `filter`, in `ordering`, at most `limit`.
-    public func runs(where filter: RunFilter? = nil, orderedBy ordering: RunOrdering = .newestFirst,
-                     limit: Int? = nil) throws -> [RunRecord] {
+    public func runs(
+        where filter: RunFilter? = nil, orderedBy ordering: RunOrdering = .newestFirst,
+        limit: Int? = nil
+    ) throws -> [RunRecord] {
         var sql = "SELECT \(Self.runColumns) FROM runs"
         var bindings: [SQLiteValue] = []
         if let filter {
@@ -71,7 +75,9 @@ extension RunStore {
     /// The latest value of each metric of the run (NaN and ±Inf as logged).
     public func latestMetrics(of runID: String) throws -> [String: MetricPointRecord] {
         var result: [String: MetricPointRecord] = [:]
-        for row in try db.query("SELECT key, step, timestamp, value FROM latest_metrics WHERE run_id = ?", [.text(runID)]) {
+        for row in try db.query(
+            "SELECT key, step, timestamp, value FROM latest_metrics WHERE run_id = ?", [.text(runID)])
+        {
             guard let key = row[0].string else { continue }
             result[key] = Self.point(row[1], row[2], row[3])
         }
@@ -81,12 +87,16 @@ extension RunStore {
     /// The history of each metric (or of `key` alone), in step order.
     public func metricHistory(of runID: String, key: String? = nil) throws -> [String: [MetricPointRecord]] {
         var result: [String: [MetricPointRecord]] = [:]
-        let rows = if let key {
-            try db.query("SELECT key, step, timestamp, value FROM metrics WHERE run_id = ? AND key = ? ORDER BY step",
-                         [.text(runID), .text(key)])
-        } else {
-            try db.query("SELECT key, step, timestamp, value FROM metrics WHERE run_id = ? ORDER BY key, step", [.text(runID)])
-        }
+        let rows =
+            if let key {
+                try db.query(
+                    "SELECT key, step, timestamp, value FROM metrics WHERE run_id = ? AND key = ? ORDER BY step",
+                    [.text(runID), .text(key)])
+            } else {
+                try db.query(
+                    "SELECT key, step, timestamp, value FROM metrics WHERE run_id = ? ORDER BY key, step",
+                    [.text(runID)])
+            }
         for row in rows {
             guard let key = row[0].string else { continue }
             result[key, default: []].append(Self.point(row[1], row[2], row[3]))
@@ -101,10 +111,13 @@ extension RunStore {
 
     /// The files the run produced.
     public func artifacts(of runID: String) throws -> [ArtifactRecord] {
-        try db.query("SELECT kind, path, sha256, bytes, created_at FROM artifacts WHERE run_id = ? ORDER BY created_at, path",
-                     [.text(runID)]).map { row in
-            ArtifactRecord(kind: row[0].string ?? "", path: row[1].string ?? "", sha256: row[2].string, bytes: row[3].int,
-                           createdAt: Self.date(row[4]) ?? Date(timeIntervalSince1970: 0))
+        try db.query(
+            "SELECT kind, path, sha256, bytes, created_at FROM artifacts WHERE run_id = ? ORDER BY created_at, path",
+            [.text(runID)]
+        ).map { row in
+            ArtifactRecord(
+                kind: row[0].string ?? "", path: row[1].string ?? "", sha256: row[2].string, bytes: row[3].int,
+                createdAt: Self.date(row[4]) ?? Date(timeIntervalSince1970: 0))
         }
     }
 
@@ -116,20 +129,24 @@ extension RunStore {
         return result
     }
 
-    private static func point(_ step: SQLiteValue, _ timestamp: SQLiteValue, _ value: SQLiteValue) -> MetricPointRecord {
+    private static func point(_ step: SQLiteValue, _ timestamp: SQLiteValue, _ value: SQLiteValue) -> MetricPointRecord
+    {
         // NULL is how SQLite keeps NaN.
-        MetricPointRecord(step: step.int ?? 0, value: value.double ?? .nan,
-                          timestamp: date(timestamp) ?? Date(timeIntervalSince1970: 0))
+        MetricPointRecord(
+            step: step.int ?? 0, value: value.double ?? .nan,
+            timestamp: date(timestamp) ?? Date(timeIntervalSince1970: 0))
     }
 
     private func record(from row: [SQLiteValue]) throws -> RunRecord {
         guard let id = row[0].string, let statusText = row[3].string, let status = RunStatus(rawValue: statusText),
-              let start = Self.date(row[5]) else {
+            let start = Self.date(row[5])
+        else {
             throw RunStoreError(path: path, message: "a run row is malformed (id \(row[0]))")
         }
-        return RunRecord(id: id, name: row[1].string ?? id, experiment: row[2].string, status: status, statusReason: row[4].string,
-                         startTime: start, endTime: Self.date(row[6]), seed: row[7].int, objective: row[8].string,
-                         model: row[9].string, dataset: row[10].string, config: row[11].string, codeVersion: row[12].string,
-                         host: row[13].string, pid: row[14].int, heartbeatTime: Self.date(row[15]), folder: row[16].string)
+        return RunRecord(
+            id: id, name: row[1].string ?? id, experiment: row[2].string, status: status, statusReason: row[4].string,
+            startTime: start, endTime: Self.date(row[6]), seed: row[7].int, objective: row[8].string,
+            model: row[9].string, dataset: row[10].string, config: row[11].string, codeVersion: row[12].string,
+            host: row[13].string, pid: row[14].int, heartbeatTime: Self.date(row[15]), folder: row[16].string)
     }
 }

@@ -9,14 +9,21 @@ extension RunStore {
                 throw RunStoreError(path: path, message: "a run with id '\(run.id)' already exists")
             }
             let experimentID = try run.experiment.map(experimentID(named:))
-            try db.execute("""
+            try db.execute(
+                """
                 INSERT INTO runs (id, name, experiment_id, status, start_time, seed, objective, model, dataset, config,
                                   code_version, host, pid, heartbeat_time, folder)
                 VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.text(run.id), .text(run.name), SQLiteValue(experimentID), Self.seconds(startTime), SQLiteValue(run.seed),
-                      SQLiteValue(run.objective), SQLiteValue(run.model), SQLiteValue(run.dataset), SQLiteValue(run.config),
-                      SQLiteValue(run.codeVersion), .text(ProcessInfo.processInfo.hostName),
-                      .integer(Int64(ProcessInfo.processInfo.processIdentifier)), Self.seconds(startTime), SQLiteValue(run.folder)])
+                """,
+                [
+                    .text(run.id), .text(run.name), SQLiteValue(experimentID), Self.seconds(startTime),
+                    SQLiteValue(run.seed),
+                    SQLiteValue(run.objective), SQLiteValue(run.model), SQLiteValue(run.dataset),
+                    SQLiteValue(run.config),
+                    SQLiteValue(run.codeVersion), .text(ProcessInfo.processInfo.hostName),
+                    .integer(Int64(ProcessInfo.processInfo.processIdentifier)), Self.seconds(startTime),
+                    SQLiteValue(run.folder),
+                ])
             try setParams(run.params, for: run.id)
             try setTags(run.tags, for: run.id)
         }
@@ -28,12 +35,16 @@ extension RunStore {
     public func resumeRun(id: String, fromStep step: Int, folder: String? = nil) throws {
         try db.transaction {
             try requireRun(id)
-            try db.execute("""
+            try db.execute(
+                """
                 UPDATE runs SET status = 'RUNNING', status_reason = NULL, end_time = NULL, host = ?, pid = ?, heartbeat_time = ?,
                     folder = coalesce(?, folder)
                 WHERE id = ?
-                """, [.text(ProcessInfo.processInfo.hostName), .integer(Int64(ProcessInfo.processInfo.processIdentifier)),
-                      Self.seconds(Date()), SQLiteValue(folder), .text(id)])
+                """,
+                [
+                    .text(ProcessInfo.processInfo.hostName), .integer(Int64(ProcessInfo.processInfo.processIdentifier)),
+                    Self.seconds(Date()), SQLiteValue(folder), .text(id),
+                ])
             try db.execute("DELETE FROM metrics WHERE run_id = ? AND step > ?", [.text(id), .integer(Int64(step))])
             try rebuildLatestMetrics(for: id)
         }
@@ -43,8 +54,9 @@ extension RunStore {
     public func endRun(id: String, status: RunStatus, reason: String? = nil, endTime: Date = Date()) throws {
         try db.transaction {
             try requireRun(id)
-            try db.execute("UPDATE runs SET status = ?, status_reason = ?, end_time = ?, heartbeat_time = ? WHERE id = ?",
-                           [.text(status.rawValue), SQLiteValue(reason), Self.seconds(endTime), Self.seconds(endTime), .text(id)])
+            try db.execute(
+                "UPDATE runs SET status = ?, status_reason = ?, end_time = ?, heartbeat_time = ? WHERE id = ?",
+                [.text(status.rawValue), SQLiteValue(reason), Self.seconds(endTime), Self.seconds(endTime), .text(id)])
         }
     }
 
@@ -53,8 +65,12 @@ extension RunStore {
     public func setParams(_ params: [String: String], for runID: String) throws {
         try db.transaction {
             for (key, value) in params.sorted(by: { $0.key < $1.key }) {
-                try db.execute("INSERT OR REPLACE INTO params (run_id, key, value, number) VALUES (?, ?, ?, ?)",
-                               [.text(runID), .text(key), .text(value), SQLiteValue(Double(value).flatMap { $0.isFinite ? $0 : nil })])
+                try db.execute(
+                    "INSERT OR REPLACE INTO params (run_id, key, value, number) VALUES (?, ?, ?, ?)",
+                    [
+                        .text(runID), .text(key), .text(value),
+                        SQLiteValue(Double(value).flatMap { $0.isFinite ? $0 : nil }),
+                    ])
             }
         }
     }
@@ -63,8 +79,9 @@ extension RunStore {
     public func setTags(_ tags: [String: String], for runID: String) throws {
         try db.transaction {
             for (key, value) in tags.sorted(by: { $0.key < $1.key }) {
-                try db.execute("INSERT OR REPLACE INTO tags (run_id, key, value) VALUES (?, ?, ?)",
-                               [.text(runID), .text(key), .text(value)])
+                try db.execute(
+                    "INSERT OR REPLACE INTO tags (run_id, key, value) VALUES (?, ?, ?)",
+                    [.text(runID), .text(key), .text(value)])
             }
         }
     }
@@ -78,14 +95,16 @@ extension RunStore {
         for metric in metrics where metric.step >= newest[metric.key]?.step ?? .min { newest[metric.key] = metric }
         try db.transaction {
             for metric in metrics {
-                try db.execute("""
+                try db.execute(
+                    """
                     INSERT INTO metrics (run_id, key, step, timestamp, value, finite) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT (run_id, key, step) DO UPDATE SET timestamp = excluded.timestamp,
                         value = excluded.value, finite = excluded.finite
                     """, Self.bindings(metric, runID))
             }
             for metric in newest.values.sorted(by: { $0.key < $1.key }) {
-                try db.execute("""
+                try db.execute(
+                    """
                     INSERT INTO latest_metrics (run_id, key, step, timestamp, value, finite) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT (run_id, key) DO UPDATE SET step = excluded.step, timestamp = excluded.timestamp,
                         value = excluded.value, finite = excluded.finite
@@ -97,14 +116,18 @@ extension RunStore {
     }
 
     private static func bindings(_ metric: MetricRecord, _ runID: String) -> [SQLiteValue] {
-        [.text(runID), .text(metric.key), .integer(Int64(metric.step)), seconds(metric.timestamp), .real(metric.value),
-         .integer(metric.value.isFinite ? 1 : 0)]
+        [
+            .text(runID), .text(metric.key), .integer(Int64(metric.step)), seconds(metric.timestamp),
+            .real(metric.value),
+            .integer(metric.value.isFinite ? 1 : 0),
+        ]
     }
 
     /// Records a file the run produced, without a checksum yet — for files rewritten as the
     /// run goes (checkpoints), whose checksum `addArtifact` takes once they are final.
     public func noteArtifact(kind: String, path artifactPath: String, for runID: String) throws {
-        try db.execute("""
+        try db.execute(
+            """
             INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, ?, ?, NULL, NULL, ?)
             ON CONFLICT (run_id, path) DO UPDATE SET kind = excluded.kind, sha256 = NULL, bytes = NULL,
                 created_at = excluded.created_at
@@ -116,12 +139,16 @@ extension RunStore {
     public func addArtifact(kind: String, path artifactPath: String, for runID: String) throws {
         let data = FileManager.default.contents(atPath: artifactPath)
         try db.transaction {
-            try db.execute("""
+            try db.execute(
+                """
                 INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (run_id, path) DO UPDATE SET kind = excluded.kind, sha256 = excluded.sha256,
                     bytes = excluded.bytes, created_at = excluded.created_at
-                """, [.text(runID), .text(kind), .text(artifactPath), SQLiteValue(data.map(Checksum.sha256)),
-                      SQLiteValue(data?.count), Self.seconds(Date())])
+                """,
+                [
+                    .text(runID), .text(kind), .text(artifactPath), SQLiteValue(data.map(Checksum.sha256)),
+                    SQLiteValue(data?.count), Self.seconds(Date()),
+                ])
         }
     }
 
@@ -131,32 +158,50 @@ extension RunStore {
     ///
     /// - Returns: the measurement's id.
     @discardableResult
-    public func recordMeasurement(_ measurement: NewMeasurement, values: [EvaluationRecord], sampleScores: [SampleScoreRecord] = [],
-                                  artifacts: [(kind: String, path: String)] = [], for runID: String) throws -> Int {
+    public func recordMeasurement(
+        _ measurement: NewMeasurement, values: [EvaluationRecord], sampleScores: [SampleScoreRecord] = [],
+        artifacts: [(kind: String, path: String)] = [], for runID: String
+    ) throws -> Int {
         try db.transaction {
             try requireRun(runID)
-            try db.execute("""
+            try db.execute(
+                """
                 INSERT INTO measurements (run_id, kind, created_at, checkpoint, checkpoint_step, calibrator, in_dataset, in_count, settings)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.text(runID), .text(measurement.kind.rawValue), Self.seconds(Date()), SQLiteValue(measurement.checkpoint),
-                      SQLiteValue(measurement.checkpointStep), SQLiteValue(measurement.calibrator), SQLiteValue(measurement.inDataset),
-                      SQLiteValue(measurement.inCount), SQLiteValue(measurement.settings)])
+                """,
+                [
+                    .text(runID), .text(measurement.kind.rawValue), Self.seconds(Date()),
+                    SQLiteValue(measurement.checkpoint),
+                    SQLiteValue(measurement.checkpointStep), SQLiteValue(measurement.calibrator),
+                    SQLiteValue(measurement.inDataset),
+                    SQLiteValue(measurement.inCount), SQLiteValue(measurement.settings),
+                ])
             guard let id = try db.query("SELECT last_insert_rowid()").first?.first?.int else {
                 throw RunStoreError(path: path, message: "cannot record a measurement of run '\(runID)'")
             }
             for e in values {
-                try db.execute("""
+                try db.execute(
+                    """
                     INSERT INTO measurement_values (measurement_id, dataset, score, metric, value, settings) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT (measurement_id, dataset, score, metric) DO UPDATE SET value = excluded.value, settings = excluded.settings
-                    """, [.integer(Int64(id)), .text(e.dataset), .text(e.score), .text(e.metric), .real(e.value), SQLiteValue(e.settings)])
+                    """,
+                    [
+                        .integer(Int64(id)), .text(e.dataset), .text(e.score), .text(e.metric), .real(e.value),
+                        SQLiteValue(e.settings),
+                    ])
             }
             for s in sampleScores {
-                try db.execute("""
+                try db.execute(
+                    """
                     INSERT OR REPLACE INTO measurement_samples
                         (measurement_id, dataset, sample_index, label, prediction, confidence, score, value)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, [.integer(Int64(id)), .text(s.dataset), .integer(Int64(s.index)), SQLiteValue(s.label), SQLiteValue(s.prediction),
-                          SQLiteValue(s.confidence), .text(s.score), .real(s.value)])
+                    """,
+                    [
+                        .integer(Int64(id)), .text(s.dataset), .integer(Int64(s.index)), SQLiteValue(s.label),
+                        SQLiteValue(s.prediction),
+                        SQLiteValue(s.confidence), .text(s.score), .real(s.value),
+                    ])
             }
             for artifact in artifacts { try addArtifact(kind: artifact.kind, path: artifact.path, for: runID) }
             return id
@@ -190,7 +235,8 @@ extension RunStore {
     }
 
     private func experimentID(named name: String) throws -> Int {
-        try db.execute("INSERT OR IGNORE INTO experiments (name, created_at) VALUES (?, ?)", [.text(name), Self.seconds(Date())])
+        try db.execute(
+            "INSERT OR IGNORE INTO experiments (name, created_at) VALUES (?, ?)", [.text(name), Self.seconds(Date())])
         guard let id = try db.query("SELECT id FROM experiments WHERE name = ?", [.text(name)]).first?.first?.int else {
             throw RunStoreError(path: path, message: "cannot record experiment '\(name)'")
         }
@@ -200,7 +246,8 @@ extension RunStore {
     private func rebuildLatestMetrics(for runID: String) throws {
         try db.execute("DELETE FROM latest_metrics WHERE run_id = ?", [.text(runID)])
         // The row with the highest step per key (SQLite's bare-column rule for max()).
-        try db.execute("""
+        try db.execute(
+            """
             INSERT INTO latest_metrics (run_id, key, step, timestamp, value, finite)
             SELECT run_id, key, max(step), timestamp, value, finite FROM metrics WHERE run_id = ? GROUP BY key
             """, [.text(runID)])

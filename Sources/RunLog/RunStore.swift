@@ -21,7 +21,8 @@ public final class RunStore {
                 do {
                     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 } catch {
-                    throw RunStoreError(path: path, message: "cannot create the directory \(folder): \(error.localizedDescription)")
+                    throw RunStoreError(
+                        path: path, message: "cannot create the directory \(folder): \(error.localizedDescription)")
                 }
             }
         }
@@ -37,8 +38,10 @@ public final class RunStore {
                 do {
                     try Migrator.migrate(SQLiteConnection(path: path))
                 } catch {
-                    throw RunStoreError(path: path, message: "written by an earlier Joule and needing an update that cannot be made here "
-                                        + "(\(error)); open it once where it can be written")
+                    throw RunStoreError(
+                        path: path,
+                        message: "written by an earlier Joule and needing an update that cannot be made here "
+                            + "(\(error)); open it once where it can be written")
                 }
                 connection = try Self.connect(path, readOnly: true)
             }
@@ -51,14 +54,18 @@ public final class RunStore {
     private static func connect(_ path: String, readOnly: Bool) throws -> SQLiteConnection {
         do {
             return try SQLiteConnection(path: path, readOnly: readOnly)
-        } catch let error as RunStoreError where readOnly && [SQLITE_READONLY, SQLITE_CANTOPEN].contains(error.code.map { $0 & 0xff }) {
+        } catch let error as RunStoreError
+            where readOnly && [SQLITE_READONLY, SQLITE_CANTOPEN].contains(error.code.map { $0 & 0xff })
+        {
             // A database in a folder this user cannot write (an archive, another user's
             // runs): WAL cannot make its lock file, so read it as an immutable file — unless
             // its write-ahead log still holds commits, which an immutable read would miss.
             let walSize = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
             guard walSize == 0 else {
-                throw RunStoreError(path: path, message: "cannot read it here: its folder is not writable and \(path)-wal holds "
-                                    + "changes not yet merged (open it once where it can be written)", code: error.code)
+                throw RunStoreError(
+                    path: path,
+                    message: "cannot read it here: its folder is not writable and \(path)-wal holds "
+                        + "changes not yet merged (open it once where it can be written)", code: error.code)
             }
             return try SQLiteConnection(path: path, readOnly: true, immutable: true)
         }

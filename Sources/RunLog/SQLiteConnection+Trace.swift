@@ -7,12 +7,14 @@ extension SQLiteConnection {
     func tracingStatements<T>(_ body: () throws -> T) rethrows -> (result: T, statements: [String]) {
         let box = StatementLog()
         let context = Unmanaged.passRetained(box).toOpaque()
-        sqlite3_trace_v2(handle, UInt32(SQLITE_TRACE_STMT), { _, context, _, text in
-            guard let context, let text else { return 0 }
-            let log = Unmanaged<StatementLog>.fromOpaque(context).takeUnretainedValue()
-            log.statements.append(String(cString: text.assumingMemoryBound(to: CChar.self)))
-            return 0
-        }, context)
+        sqlite3_trace_v2(
+            handle, UInt32(SQLITE_TRACE_STMT),
+            { _, context, _, text in
+                guard let context, let text else { return 0 }
+                let log = Unmanaged<StatementLog>.fromOpaque(context).takeUnretainedValue()
+                log.statements.append(String(cString: text.assumingMemoryBound(to: CChar.self)))
+                return 0
+            }, context)
         defer {
             sqlite3_trace_v2(handle, 0, nil, nil)
             Unmanaged<StatementLog>.fromOpaque(context).release()

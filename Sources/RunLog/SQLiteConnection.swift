@@ -18,7 +18,9 @@ public final class SQLiteConnection {
     /// Opens (creating when `readOnly` is false) the database at `path`. `immutable` reads a
     /// file nobody may write to (a read-only folder, where WAL cannot create its lock file)
     /// without locking.
-    public init(path: String, readOnly: Bool = false, immutable: Bool = false, busyTimeoutMilliseconds: Int32 = 30_000) throws {
+    public init(path: String, readOnly: Bool = false, immutable: Bool = false, busyTimeoutMilliseconds: Int32 = 30_000)
+        throws
+    {
         self.path = path
         try Self.checkDirectory(of: path, readOnly: readOnly)
         var db: OpaquePointer?
@@ -46,7 +48,8 @@ public final class SQLiteConnection {
         if !readOnly {
             let mode = try retryingWhileBusy { try query("PRAGMA journal_mode=WAL").first?.first?.string }
             guard mode?.lowercased() == "wal" else {
-                throw RunStoreError(path: path, message: "cannot switch the database to WAL mode (got \(mode ?? "nothing"))")
+                throw RunStoreError(
+                    path: path, message: "cannot switch the database to WAL mode (got \(mode ?? "nothing"))")
             }
             // In WAL mode NORMAL loses at most the last commits on power loss, never consistency.
             try execute("PRAGMA synchronous=NORMAL")

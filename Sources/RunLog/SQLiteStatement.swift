@@ -68,7 +68,8 @@ final class SQLiteStatement {
             case .text(let v):
                 // With its byte length: a length of -1 would cut the text at its first NUL
                 // (a name or tag holding one was stored truncated).
-                rc = sqlite3_bind_text64(handle, index, v, sqlite3_uint64(v.utf8.count), Self.transient, UInt8(SQLITE_UTF8))
+                rc = sqlite3_bind_text64(
+                    handle, index, v, sqlite3_uint64(v.utf8.count), Self.transient, UInt8(SQLITE_UTF8))
             }
             guard rc == SQLITE_OK else { throw connection.error(rc, doing: "cannot bind parameter \(index)") }
         }

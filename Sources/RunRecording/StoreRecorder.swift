@@ -20,9 +20,11 @@ public final class StoreRecorder: RunRecorder {
     /// `resumedStep`. `folder` is where the run's files are. A resumed run whose settings
     /// changed (`configuration` against the checkpoint's `previous`) records the values it now
     /// runs with, and a tag `changed-at-step-N` saying what changed.
-    public init(store: RunStore, runID: String, configuration: RunConfiguration, resumedStep: Int?,
-                previous: RunConfiguration? = nil, folder: URL? = nil, name: String? = nil, experiment: String? = nil,
-                tags: [String: String] = [:]) throws {
+    public init(
+        store: RunStore, runID: String, configuration: RunConfiguration, resumedStep: Int?,
+        previous: RunConfiguration? = nil, folder: URL? = nil, name: String? = nil, experiment: String? = nil,
+        tags: [String: String] = [:]
+    ) throws {
         self.store = store
         self.runID = runID
         logger = MetricLogger(store: store, runID: runID)
@@ -36,18 +38,21 @@ public final class StoreRecorder: RunRecorder {
                     try store.updateSettings(of: runID, config: configuration.jsonText, params: configuration.params)
                     let changes = previous.changes(to: configuration)
                     if !changes.isEmpty {
-                        try store.setTags(["changed-at-step-\(resumedStep)": changes.joined(separator: ", ")], for: runID)
+                        try store.setTags(
+                            ["changed-at-step-\(resumedStep)": changes.joined(separator: ", ")], for: runID)
                     }
                 }
             }
         } else {
-            try store.createRun(NewRun(
-                id: runID, name: name ?? runID, experiment: experiment, seed: Int(Int64(bitPattern: configuration.core.seed)),
-                objective: configuration.core.objective.rawValue, model: configuration.core.model.settingText,
-                dataset: configuration.core.dataset.settingText,
-                // Seeds are UInt64; the store keeps the same 64 bits as a signed integer.
-                config: configuration.jsonText, codeVersion: JouleVersion.code, folder: folder?.path,
-                params: configuration.params, tags: tags))
+            try store.createRun(
+                NewRun(
+                    id: runID, name: name ?? runID, experiment: experiment,
+                    seed: Int(Int64(bitPattern: configuration.core.seed)),
+                    objective: configuration.core.objective.rawValue, model: configuration.core.model.settingText,
+                    dataset: configuration.core.dataset.settingText,
+                    // Seeds are UInt64; the store keeps the same 64 bits as a signed integer.
+                    config: configuration.jsonText, codeVersion: JouleVersion.code, folder: folder?.path,
+                    params: configuration.params, tags: tags))
         }
     }
 

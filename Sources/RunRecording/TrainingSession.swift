@@ -46,7 +46,8 @@ public struct TrainingSession {
         var resumeFrom: TrainingCheckpoint?
         var c = RunConfiguration()
         if let resume {
-            let url = try CheckpointLocation.resolve(resume, checkpointDirectory: checkpointDirectory, which: .last, store: store)
+            let url = try CheckpointLocation.resolve(
+                resume, checkpointDirectory: checkpointDirectory, which: .last, store: store)
             let saved = try TrainingCheckpoint.read(from: url)
             resumeFrom = saved
             c = saved.configuration
@@ -56,7 +57,8 @@ public struct TrainingSession {
             let folder = url.deletingLastPathComponent()
             let parent = folder.deletingLastPathComponent().standardizedFileURL.path
             if folder.lastPathComponent == saved.progress.runID,
-               URL(fileURLWithPath: c.output.checkpointDirectory).standardizedFileURL.path != parent {
+                URL(fileURLWithPath: c.output.checkpointDirectory).standardizedFileURL.path != parent
+            {
                 c.output.checkpointDirectory = parent
             }
         }
@@ -81,19 +83,27 @@ public struct TrainingSession {
         for warning in prepared.warnings { log("joule train: warning: \(warning)") }
         if let saved = resumeFrom?.configuration {
             let changes = saved.changes(to: c)
-            if !changes.isEmpty { log("joule train: resuming with changed settings: \(changes.joined(separator: ", "))") }
+            if !changes.isEmpty {
+                log("joule train: resuming with changed settings: \(changes.joined(separator: ", "))")
+            }
         }
         if let storeNote { log(storeNote) }
         let runID = resumeFrom?.progress.runID ?? RunIdentifier.make()
-        let folder = URL(fileURLWithPath: c.output.checkpointDirectory, isDirectory: true).appendingPathComponent(runID, isDirectory: true)
-            .standardizedFileURL
-        let recorder = try dryRun ? nil : StoreRecorder(
-            store: RunStore(path: store.path, createDirectory: true), runID: runID, configuration: c,
-            resumedStep: resumeFrom?.progress.step, previous: resumeFrom?.configuration, folder: folder, name: name,
-            experiment: experiment, tags: tags)
+        let folder = URL(fileURLWithPath: c.output.checkpointDirectory, isDirectory: true).appendingPathComponent(
+            runID, isDirectory: true
+        )
+        .standardizedFileURL
+        let recorder =
+            try dryRun
+            ? nil
+            : StoreRecorder(
+                store: RunStore(path: store.path, createDirectory: true), runID: runID, configuration: c,
+                resumedStep: resumeFrom?.progress.step, previous: resumeFrom?.configuration, folder: folder, name: name,
+                experiment: experiment, tags: tags)
         // From here on the run is recorded: any failure marks it FAILED with the reason.
         do {
-            return try train(c, prepared: prepared, runID: runID, resumeFrom: resumeFrom, recorder: recorder, folder: folder)
+            return try train(
+                c, prepared: prepared, runID: runID, resumeFrom: resumeFrom, recorder: recorder, folder: folder)
         } catch let error as TrainingSessionError {
             throw error
         } catch {
@@ -110,16 +120,21 @@ public struct TrainingSession {
         }
     }
 
-    private func train(_ c: RunConfiguration, prepared: RunPreparation, runID: String, resumeFrom: TrainingCheckpoint?,
-                       recorder: StoreRecorder?, folder: URL) throws -> Outcome {
+    private func train(
+        _ c: RunConfiguration, prepared: RunPreparation, runID: String, resumeFrom: TrainingCheckpoint?,
+        recorder: StoreRecorder?, folder: URL
+    ) throws -> Outcome {
         let directory = dryRun ? nil : URL(fileURLWithPath: c.output.checkpointDirectory, isDirectory: true)
         var trainer = Trainer(configuration: c, data: prepared.data, checkpointDirectory: directory)
         trainer.reporter = ProgressReporter(totalSteps: dryRun ? 3 : trainer.totalSteps)
         trainer.recorder = recorder
         StopSignals.install()
         let resuming = resumeFrom.map { "resuming run \(runID) at step \($0.progress.step)" }
-        log((resuming ?? "run \(runID): \(c.core.model) on \(prepared.description)")
-            + (dryRun ? " (dry run: nothing is written or recorded)" : "\n  recorded in \(store.path)\n  files in \(folder.path)"))
+        log(
+            (resuming ?? "run \(runID): \(c.core.model) on \(prepared.description)")
+                + (dryRun
+                    ? " (dry run: nothing is written or recorded)"
+                    : "\n  recorded in \(store.path)\n  files in \(folder.path)"))
         var summary: TrainingSummary
         do {
             summary = try trainer.run(runID: runID, resume: resumeFrom, stopAfterSteps: dryRun ? 3 : nil)
@@ -150,7 +165,8 @@ public enum TrainingSessionError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .resumeConflicts(let conflicts):
-            "a resumed run keeps the settings its checkpoint was made with; cannot change " + conflicts.joined(separator: ", ")
+            "a resumed run keeps the settings its checkpoint was made with; cannot change "
+                + conflicts.joined(separator: ", ")
         case .stopped(let runID, let signal, let step): "run \(runID) stopped by \(signal) at step \(step)"
         case .failed(let runID): "run \(runID) failed"
         }

@@ -66,7 +66,8 @@ public enum DatasetName: SettingValue, Hashable, CustomStringConvertible {
     public init(from decoder: any Decoder) throws {
         let text = try String(from: decoder)
         guard let value = Self(argument: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not \(Self.expected)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not \(Self.expected)"))
         }
         self = value
     }
@@ -74,7 +75,8 @@ public enum DatasetName: SettingValue, Hashable, CustomStringConvertible {
     public func encode(to encoder: any Encoder) throws { try settingText.encode(to: encoder) }
 
     public static var expected: String {
-        "fashion-mnist, png:FOLDER or toy:NAME (" + ToyDensity.allCases.map { "toy:" + $0.name }.joined(separator: ", ") + ")"
+        "fashion-mnist, png:FOLDER or toy:NAME (" + ToyDensity.allCases.map { "toy:" + $0.name }.joined(separator: ", ")
+            + ")"
     }
 
     public var settingText: String {
@@ -125,14 +127,17 @@ public struct ModelName: SettingValue, Hashable, CustomStringConvertible {
     public init(from decoder: any Decoder) throws {
         let text = try String(from: decoder)
         guard let value = Self(argument: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not \(Self.expected)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not \(Self.expected)"))
         }
         self = value
     }
 
     public func encode(to encoder: any Encoder) throws { try settingText.encode(to: encoder) }
 
-    public static var expected: String { "a model: mlp, cnn-s, wrn-D-W with D = 6n+4 (e.g. wrn-16-4), or energy-mlp[-W]" }
+    public static var expected: String {
+        "a model: mlp, cnn-s, wrn-D-W with D = 6n+4 (e.g. wrn-16-4), or energy-mlp[-W]"
+    }
     public var settingText: String { ModelSpecification(architecture: architecture).name }
     public var description: String { settingText }
 

@@ -4,7 +4,8 @@ import Settings
 /// seed. First in `joule train --help`.
 @SettingsGroup(title: "Common options")
 public struct CoreSettings: Sendable, Equatable {
-    @Setting("""
+    @Setting(
+        """
         ce (cross-entropy), jem (joint energy: p(y|x) + p(x) by SGLD), esm, ssm, ssm-vr, dsm, mdsm (score matching), \
         or vera, meg, kim-bengio (a learned sampler).
         """, resume: .fixed)

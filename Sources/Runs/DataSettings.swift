@@ -5,7 +5,8 @@ import Settings
 public struct DataSettings: Sendable, Equatable {
     @Setting("Directory holding the dataset's files, when not the default (or $JOULE_FASHION_MNIST_DIR).")
     public var datasetPath: String?
-    @Setting("""
+    @Setting(
+        """
         Read every PNG image as 1 (grey) or 3 (RGB) channels (default: grey when every image is grey, RGB when every one \
         is colour; a folder mixing them needs this).
         """, resume: .fixed)

@@ -33,8 +33,12 @@ public struct DivergenceGuardSettings: Sendable, Equatable {
         guard lossBound > 0 else { throw fail("guard-loss-bound", "must be positive") }
         guard energyGapBound > 0 else { throw fail("guard-gap-bound", "must be positive") }
         guard maximumRecoveries >= 0 else { throw fail("guard-max-recoveries", "must not be negative") }
-        guard learningRateFactor > 0, learningRateFactor <= 1 else { throw fail("guard-lr-factor", "must lie in (0, 1]") }
-        guard addedSGLDSteps >= 0, addedEnergyL2 >= 0 else { throw fail("guard-sgld-steps", "remedies must not be negative") }
+        guard learningRateFactor > 0, learningRateFactor <= 1 else {
+            throw fail("guard-lr-factor", "must lie in (0, 1]")
+        }
+        guard addedSGLDSteps >= 0, addedEnergyL2 >= 0 else {
+            throw fail("guard-sgld-steps", "remedies must not be negative")
+        }
         guard snapshotEvery >= 1 else { throw fail("guard-snapshot-every", "must be at least 1") }
     }
 

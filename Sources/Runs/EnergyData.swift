@@ -1,6 +1,6 @@
-import Settings
 import Datasets
 import Foundation
+import Settings
 import Tensors
 
 /// What a score-matching run learns from: images (labels unused) or a 2-D toy density's
@@ -21,8 +21,9 @@ public enum EnergyData: Sendable {
         }
         var trainGenerator = SeededGenerator(seed: TrainingData.holdOutSeed &+ 1)
         var validationGenerator = SeededGenerator(seed: TrainingData.holdOutSeed &+ 2)
-        return .points(density: density, train: density.sample(count: toyTrainingCount, using: &trainGenerator),
-                       validation: density.sample(count: toyValidationCount, using: &validationGenerator))
+        return .points(
+            density: density, train: density.sample(count: toyTrainingCount, using: &trainGenerator),
+            validation: density.sample(count: toyValidationCount, using: &validationGenerator))
     }
 
     /// Training examples.
@@ -52,7 +53,8 @@ public enum EnergyData: Sendable {
     public func validationPoints(upTo limit: Int) -> Tensor? {
         switch self {
         case .images(let data): return data.validation.map { $0.batch(Array(0..<min(limit, $0.count))).images }
-        case .points(_, _, let validation): return validation.sliced(alongAxis: 0, range: 0..<min(limit, validation.shape[0]))
+        case .points(_, _, let validation):
+            return validation.sliced(alongAxis: 0, range: 0..<min(limit, validation.shape[0]))
         }
     }
 
@@ -80,13 +82,17 @@ public enum EnergyData: Sendable {
             }
         case .points(_, _, let validation):
             let n = validation.shape[0]
-            return stride(from: 0, to: n, by: size).map { validation.sliced(alongAxis: 0, range: $0..<min($0 + size, n)) }
+            return stride(from: 0, to: n, by: size).map {
+                validation.sliced(alongAxis: 0, range: $0..<min($0 + size, n))
+            }
         }
     }
 
     /// The test set in batches (images with a test split only).
     public func testBatches(size: Int) -> [Tensor]? {
         guard case .images(let data) = self, let test = data.test else { return nil }
-        return stride(from: 0, to: test.count, by: size).map { test.batch(Array($0..<min($0 + size, test.count))).images }
+        return stride(from: 0, to: test.count, by: size).map {
+            test.batch(Array($0..<min($0 + size, test.count))).images
+        }
     }
 }

@@ -25,15 +25,19 @@ public struct JEMSettings: Sendable, Equatable {
     public var classConditional: Bool = false
     @Setting("Weight of the p(x) term (default: 1).", key: "px-weight", for: .jemAndSamplers)
     public var marginalWeight: Float?
-    @Setting("Weight of the p(y|x) term (default: 1; 100 with a learned sampler, VERA's).", key: "pyx-weight", for: .jemAndSamplers)
+    @Setting(
+        "Weight of the p(y|x) term (default: 1; 100 with a learned sampler, VERA's).", key: "pyx-weight",
+        for: .jemAndSamplers)
     public var classificationWeight: Float?
     @Setting("Weight of the p(x|y) term, with --class-conditional.", key: "pxy-weight", for: .jem)
     public var conditionalWeight: Float = 0
     @Setting("Weight of the energies' L2 penalty.", key: "energy-l2", for: .jemAndSamplers)
     public var energySquaredWeight: Float = 0
-    @Setting("Semi-supervised: this many labelled images per class (default: all).", resume: .fixed, for: .jemAndSamplers)
+    @Setting(
+        "Semi-supervised: this many labelled images per class (default: all).", resume: .fixed, for: .jemAndSamplers)
     public var labelsPerClass: Int?
-    @Setting("""
+    @Setting(
+        """
         Number format of the SGLD gradient's convolutions: bfloat16 (inputs rounded, float32 sums: ≈ 25% faster cnn-s \
         iterations, same accuracy; float32 on CPUs without AVX512_BF16 or AMX) or float32; a run saved before the setting \
         existed resumes in float32.
@@ -44,12 +48,15 @@ public struct JEMSettings: Sendable, Equatable {
 
     /// The loss weights these settings give (p(x) and p(y|x) default to 1).
     public var weights: JEMWeights {
-        JEMWeights(classification: classificationWeight ?? 1, marginal: marginalWeight ?? 1, conditional: conditionalWeight,
-                   energySquared: energySquaredWeight)
+        JEMWeights(
+            classification: classificationWeight ?? 1, marginal: marginalWeight ?? 1, conditional: conditionalWeight,
+            energySquared: energySquaredWeight)
     }
 
     /// The sampler these settings give.
-    public var sgld: SGLD { SGLD(steps: sgldSteps, stepSize: sgldStepSize, noise: sgldNoise, precision: samplerPrecision) }
+    public var sgld: SGLD {
+        SGLD(steps: sgldSteps, stepSize: sgldStepSize, noise: sgldNoise, precision: samplerPrecision)
+    }
 
     /// What the sampler's convolutions really multiply in on this CPU (the params table's
     /// value): bfloat16 falls back to float32 without native instructions.
@@ -68,8 +75,10 @@ public struct JEMSettings: Sendable, Equatable {
         guard conditionalWeight == 0 || classConditional else {
             throw fail("pxy-weight", "the p(x|y) term needs class-conditional chains (class-conditional: true)")
         }
-        for (key, value) in [("px-weight", marginalWeight ?? 1), ("pyx-weight", classificationWeight ?? 1),
-                             ("pxy-weight", conditionalWeight), ("energy-l2", energySquaredWeight)] {
+        for (key, value) in [
+            ("px-weight", marginalWeight ?? 1), ("pyx-weight", classificationWeight ?? 1),
+            ("pxy-weight", conditionalWeight), ("energy-l2", energySquaredWeight),
+        ] {
             guard value >= 0, value.isFinite else { throw fail(key, "must be a non-negative number") }
         }
         if let labelsPerClass, labelsPerClass < 1 { throw fail("labels-per-class", "must be at least 1") }

@@ -1,8 +1,8 @@
-import Settings
 import Datasets
 import Foundation
 import Layers
 import Objectives
+import Settings
 import Tensors
 
 /// A learned-sampler run's generator side (vera, meg, kim-bengio) built from its
@@ -20,14 +20,20 @@ public enum LearnedSamplerConstruction {
     /// The sampler saved in a checkpoint's state: sized from the checkpoint's own claims,
     /// refused when it needs more values than the checkpoint stores, before anything is
     /// allocated.
-    public static func restoring(_ c: RunConfiguration, sampleShape: [Int], state: [String: Tensor], path: String) throws
-        -> LearnedSampler {
+    public static func restoring(_ c: RunConfiguration, sampleShape: [Int], state: [String: Tensor], path: String)
+        throws
+        -> LearnedSampler
+    {
         let specification = try generatorSpecification(c, sampleShape: sampleShape)
         let needed = specification.parameterCount(producing: sampleShape)
-        let stored = state.filter { $0.key.hasPrefix("sampler.generator.") }.values.reduce(0.0) { $0 + Double($1.scalarCount) }
+        let stored = state.filter { $0.key.hasPrefix("sampler.generator.") }.values.reduce(0.0) {
+            $0 + Double($1.scalarCount)
+        }
         guard needed <= stored else {
-            throw TrainingError.badCheckpoint(path: path, problem: "its configuration describes a \(specification.name) generator of "
-                                              + "\(Int(min(needed, 1e18))) parameters, but it holds only \(Int(stored)) generator values")
+            throw TrainingError.badCheckpoint(
+                path: path,
+                problem: "its configuration describes a \(specification.name) generator of "
+                    + "\(Int(min(needed, 1e18))) parameters, but it holds only \(Int(stored)) generator values")
         }
         do {
             return try fresh(c, sampleShape: sampleShape).restoring(state.filter { LearnedSampler.owns($0.key) })
@@ -41,28 +47,40 @@ public enum LearnedSamplerConstruction {
     /// The generator the configuration names, for samples of `sampleShape`. Kim & Bengio's
     /// estimate sees only batch-normalised units, so a point generator gets a batch norm on
     /// its output (its hidden units are normalised already; image generators end in tanh).
-    public static func makeSampler(_ c: RunConfiguration, sampleShape: [Int], using rng: inout SeededGenerator) throws -> LearnedSampler {
+    public static func makeSampler(_ c: RunConfiguration, sampleShape: [Int], using rng: inout SeededGenerator) throws
+        -> LearnedSampler
+    {
         let settings = c.learnedSamplerSettings
         let sampleSize = sampleShape.reduce(1, *)
         let specification = try generatorSpecification(c, sampleShape: sampleShape)
         var body = specification.make(producing: sampleShape, using: &rng)
-        if settings.estimate == .kimBengio, sampleShape.count == 1 { body = Sequential(body.layers + [BatchNorm(channels: sampleSize)]) }
+        if settings.estimate == .kimBengio, sampleShape.count == 1 {
+            body = Sequential(body.layers + [BatchNorm(channels: sampleSize)])
+        }
         return LearnedSampler(settings: settings, generator: AnyLayer(body), sampleSize: sampleSize, using: &rng)
     }
 
     /// The generator the configuration names for samples of `sampleShape`, once it is known
     /// to produce them within `ModelSpecification.maximumParameterCount` parameters.
-    public static func generatorSpecification(_ c: RunConfiguration, sampleShape: [Int]) throws -> GeneratorSpecification {
+    public static func generatorSpecification(_ c: RunConfiguration, sampleShape: [Int]) throws
+        -> GeneratorSpecification
+    {
         let settings = c.learnedSamplerSettings
         let latent = settings.latentSize(forSampleSize: sampleShape.reduce(1, *))
         guard let specification = GeneratorSpecification(name: settings.generator, latentSize: latent) else {
-            throw ConfigurationError.invalid(key: "generator", problem: "'\(settings.generator)' is not a generator (mlp[-W], deconv[-F])")
+            throw ConfigurationError.invalid(
+                key: "generator", problem: "'\(settings.generator)' is not a generator (mlp[-W], deconv[-F])")
         }
-        if let problem = specification.problem(producing: sampleShape) { throw ConfigurationError.invalid(key: "generator", problem: problem) }
+        if let problem = specification.problem(producing: sampleShape) {
+            throw ConfigurationError.invalid(key: "generator", problem: problem)
+        }
         let size = specification.parameterCount(producing: sampleShape)
         guard size <= Double(ModelSpecification.maximumParameterCount) else {
-            throw ConfigurationError.invalid(key: "generator", problem: "\(specification.name) with latent size \(latent) for samples \(sampleShape) would have "
-                                             + "\(size.formatted(.number.notation(.scientific))) parameters, more than the \(ModelSpecification.maximumParameterCount) this machine can train")
+            throw ConfigurationError.invalid(
+                key: "generator",
+                problem: "\(specification.name) with latent size \(latent) for samples \(sampleShape) would have "
+                    + "\(size.formatted(.number.notation(.scientific))) parameters, more than the \(ModelSpecification.maximumParameterCount) this machine can train"
+            )
         }
         return specification
     }
@@ -73,9 +91,11 @@ extension TrainingCheckpoint {
     /// The trained generator side of a learned-sampler run (vera, meg, kim-bengio).
     public func learnedSampler(path: String) throws -> LearnedSampler {
         guard configuration.core.objective.isLearnedSampler else {
-            throw TrainingError.badCheckpoint(path: path, problem: "a \(configuration.core.objective) run has no generator")
+            throw TrainingError.badCheckpoint(
+                path: path, problem: "a \(configuration.core.objective) run has no generator")
         }
-        return try LearnedSamplerConstruction.restoring(configuration, sampleShape: try sampleShape(path: path), state: extraState, path: path)
+        return try LearnedSamplerConstruction.restoring(
+            configuration, sampleShape: try sampleShape(path: path), state: extraState, path: path)
     }
 
     /// The run's generator as it was before training (same seed), for comparisons.

@@ -8,26 +8,33 @@ import Settings
 /// chosen and what was left to the defaults.
 @SettingsGroup(title: "Learned samplers (vera, meg, kim-bengio)")
 public struct LearnedSamplerOptions: Sendable, Equatable {
-    @Setting("The generator: mlp[-W] (width W, default 500) or deconv[-F] (28×28 images, F base features, default 64).",
-             resume: .fixed, for: .learnedSamplers)
+    @Setting(
+        "The generator: mlp[-W] (width W, default 500) or deconv[-F] (28×28 images, F base features, default 64).",
+        resume: .fixed, for: .learnedSamplers)
     public var generator: String?
     @Setting("Latent size (default: 2 for points, 128 for images).", resume: .fixed, for: .learnedSamplers)
     public var latentSize: Int?
-    @Setting("Weight of the entropy term in the generator's loss (default: 1e-4 for JEM, 1 for an unconditional energy).",
-             for: .learnedSamplers)
+    @Setting(
+        "Weight of the entropy term in the generator's loss (default: 1e-4 for JEM, 1 for an unconditional energy).",
+        for: .learnedSamplers)
     public var entropyWeight: Float?
     @Setting("Weight γ of the gradient penalty (γ/2)·mean ‖∇ₓE(data)‖² (default: 0.1).", for: .learnedSamplers)
     public var gradientPenalty: Float?
-    @Setting("The generator's learning rate (default: twice --lr for JEM, --lr for an unconditional energy).", key: "generator-lr",
-             for: .learnedSamplers)
+    @Setting(
+        "The generator's learning rate (default: twice --lr for JEM, --lr for an unconditional energy).",
+        key: "generator-lr",
+        for: .learnedSamplers)
     public var generatorLearningRate: Float?
-    @Setting("VERA: the posterior's learning rate (default: --lr for JEM, 0.02 for an unconditional energy).", key: "posterior-lr",
-             for: .learnedSamplers)
+    @Setting(
+        "VERA: the posterior's learning rate (default: --lr for JEM, 0.02 for an unconditional energy).",
+        key: "posterior-lr",
+        for: .learnedSamplers)
     public var posteriorLearningRate: Float?
     @Setting("VERA: importance samples per generated point (default: 20).", for: .learnedSamplers)
     public var importanceSamples: Int?
     /// VERA's σ bounds, checked together in `validate`.
-    @Setting("VERA: smallest output noise σ, also its start (default: 0.01).", key: "vera-sigma-min", for: .learnedSamplers)
+    @Setting(
+        "VERA: smallest output noise σ, also its start (default: 0.01).", key: "vera-sigma-min", for: .learnedSamplers)
     public var sigmaMinimum: Float?
     @Setting("VERA: largest output noise σ (default: 0.3).", key: "vera-sigma-max", for: .learnedSamplers)
     public var sigmaMaximum: Float?
@@ -43,10 +50,14 @@ public struct LearnedSamplerOptions: Sendable, Equatable {
     /// Checks what `resolved` cannot: that the σ bounds, set in either order, form a range.
     public func validate() throws {
         let defaults = LearnedSamplerSettings().sigmaRange
-        let low = sigmaMinimum ?? defaults.lowerBound, high = sigmaMaximum ?? defaults.upperBound
-        guard low > 0, low.isFinite else { throw ConfigurationError.invalid(key: "vera-sigma-min", problem: "must be a positive number") }
+        let low = sigmaMinimum ?? defaults.lowerBound
+        let high = sigmaMaximum ?? defaults.upperBound
+        guard low > 0, low.isFinite else {
+            throw ConfigurationError.invalid(key: "vera-sigma-min", problem: "must be a positive number")
+        }
         guard high.isFinite, high >= low else {
-            throw ConfigurationError.invalid(key: "vera-sigma-max", problem: "must be a number at least vera-sigma-min (\(low))")
+            throw ConfigurationError.invalid(
+                key: "vera-sigma-max", problem: "must be a number at least vera-sigma-min (\(low))")
         }
     }
 
@@ -69,7 +80,8 @@ public struct LearnedSamplerOptions: Sendable, Equatable {
         s.generatorLearningRate = generatorLearningRate ?? (forJEM ? 2 * energyLearningRate : energyLearningRate)
         s.posteriorLearningRate = posteriorLearningRate ?? (forJEM ? energyLearningRate : 0.02)
         if let importanceSamples { s.importanceSamples = importanceSamples }
-        let low = sigmaMinimum ?? s.sigmaRange.lowerBound, high = sigmaMaximum ?? s.sigmaRange.upperBound
+        let low = sigmaMinimum ?? s.sigmaRange.lowerBound
+        let high = sigmaMaximum ?? s.sigmaRange.upperBound
         if low <= high { s.sigmaRange = low...high }
         if let statisticsWidth { s.statisticsWidth = statisticsWidth }
         if let beta1 { s.beta1 = beta1 }

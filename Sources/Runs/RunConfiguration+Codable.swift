@@ -14,7 +14,9 @@ extension RunConfiguration: Codable {
     public static let format = 2
 
     enum CodingKeys: String, CodingKey {
-        case format, core, data, details, output, jem, divergenceGuard = "guard", scoreMatching = "score-matching"
+        case format, core, data, details, output, jem
+        case divergenceGuard = "guard"
+        case scoreMatching = "score-matching"
         case learnedSampler = "learned-sampler"
     }
 
@@ -30,9 +32,12 @@ extension RunConfiguration: Codable {
         details = try container.decodeIfPresent(TrainingDetails.self, forKey: .details) ?? details
         output = try container.decodeIfPresent(OutputSettings.self, forKey: .output) ?? output
         jem = try container.decodeIfPresent(JEMSettings.self, forKey: .jem) ?? jem
-        divergenceGuard = try container.decodeIfPresent(DivergenceGuardSettings.self, forKey: .divergenceGuard) ?? divergenceGuard
-        scoreMatching = try container.decodeIfPresent(ScoreMatchingSettings.self, forKey: .scoreMatching) ?? scoreMatching
-        learnedSampler = try container.decodeIfPresent(LearnedSamplerOptions.self, forKey: .learnedSampler) ?? learnedSampler
+        divergenceGuard =
+            try container.decodeIfPresent(DivergenceGuardSettings.self, forKey: .divergenceGuard) ?? divergenceGuard
+        scoreMatching =
+            try container.decodeIfPresent(ScoreMatchingSettings.self, forKey: .scoreMatching) ?? scoreMatching
+        learnedSampler =
+            try container.decodeIfPresent(LearnedSamplerOptions.self, forKey: .learnedSampler) ?? learnedSampler
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -69,7 +74,8 @@ struct LegacyConfiguration: Decodable {
         func parse<Value: SettingValue>(_ text: String?, _ key: String, as type: Value.Type) throws -> Value? {
             guard let text else { return nil }
             guard let value = Value(argument: text) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "'\(key)': '\(text)' is not \(Value.expected)"))
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: [], debugDescription: "'\(key)': '\(text)' is not \(Value.expected)"))
             }
             return value
         }
@@ -90,7 +96,9 @@ struct LegacyConfiguration: Decodable {
         if let noise = number("noise") { c.data.noise = Float(noise) }
         if let padding = number("cropPadding") { c.data.cropPadding = Int(padding) }
         if let flip = v["flip"]?.bool { c.data.flip = flip }
-        if let value = try parse(text("normalization"), "normalization", as: NormalizationKind.self) { c.details.normalization = value }
+        if let value = try parse(text("normalization"), "normalization", as: NormalizationKind.self) {
+            c.details.normalization = value
+        }
         if let dropout = number("dropout") { c.details.dropout = Float(dropout) }
         if let momentum = number("momentum") { c.details.momentum = Float(momentum) }
         if let nesterov = v["nesterov"]?.bool { c.details.nesterov = nesterov }
@@ -98,14 +106,18 @@ struct LegacyConfiguration: Decodable {
         if let beta1 = number("beta1") { c.details.beta1 = Float(beta1) }
         if let beta2 = number("beta2") { c.details.beta2 = Float(beta2) }
         c.details.stepEvery = number("stepEvery").map { Int($0) }
-        if let milestones = v["milestones"]?.array { c.details.milestones = WholeNumbers(milestones.compactMap { $0.number.map { Int($0) } }) }
+        if let milestones = v["milestones"]?.array {
+            c.details.milestones = WholeNumbers(milestones.compactMap { $0.number.map { Int($0) } })
+        }
         if let gamma = number("gamma") { c.details.gamma = Float(gamma) }
         c.details.clipNorm = number("clipNorm").map { Float($0) }
         if let batch = number("evaluationBatchSize") { c.details.evaluationBatchSize = Int(batch) }
         if let folder = text("checkpointDirectory") { c.output.checkpointDirectory = folder }
         c.output.checkpointEvery = number("checkpointEvery").map { Int($0) }
         // Written before the setting existed, the run computed in float32.
-        c.jem.samplerPrecision = try parse(text("samplerPrecision") ?? "float32", "samplerPrecision", as: ConvolutionPrecision.self) ?? .float32
+        c.jem.samplerPrecision =
+            try parse(text("samplerPrecision") ?? "float32", "samplerPrecision", as: ConvolutionPrecision.self)
+            ?? .float32
         if let jem = v["jem"]?.object {
             func n(_ key: String) -> Double? { jem[key]?.number }
             if let steps = n("sgldSteps") { c.jem.sgldSteps = Int(steps) }
@@ -113,7 +125,9 @@ struct LegacyConfiguration: Decodable {
             if let noise = n("sgldNoise") { c.jem.sgldNoise = Float(noise) }
             if let size = n("bufferSize") { c.jem.bufferSize = Int(size) }
             if let rate = n("reinitializationRate") { c.jem.reinitializationRate = Float(rate) }
-            if let value = try parse(jem["bufferStart"]?.string, "bufferStart", as: BufferStart.self) { c.jem.bufferStart = value }
+            if let value = try parse(jem["bufferStart"]?.string, "bufferStart", as: BufferStart.self) {
+                c.jem.bufferStart = value
+            }
             if let conditional = jem["classConditional"]?.bool { c.jem.classConditional = conditional }
             c.jem.marginalWeight = n("marginalWeight").map { Float($0) }
             c.jem.classificationWeight = n("classificationWeight").map { Float($0) }
@@ -137,10 +151,16 @@ struct LegacyConfiguration: Decodable {
             if let sigma = n("sigmaLargest") { c.scoreMatching.sigmaLargest = Float(sigma) }
             if let sigma = n("sigmaSmallest") { c.scoreMatching.sigmaSmallest = Float(sigma) }
             if let levels = n("levels") { c.scoreMatching.levels = Int(levels) }
-            if let value = try parse(sm["spacing"]?.string, "spacing", as: NoiseSpacing.self) { c.scoreMatching.spacing = value }
-            if let value = try parse(sm["form"]?.string, "form", as: MultiscaleFormName.self) { c.scoreMatching.form = value }
+            if let value = try parse(sm["spacing"]?.string, "spacing", as: NoiseSpacing.self) {
+                c.scoreMatching.spacing = value
+            }
+            if let value = try parse(sm["form"]?.string, "form", as: MultiscaleFormName.self) {
+                c.scoreMatching.form = value
+            }
             if let count = n("projections") { c.scoreMatching.projections = Int(count) }
-            if let value = try parse(sm["projection"]?.string, "projection", as: ScoreMatching.Projection.self) { c.scoreMatching.projection = value }
+            if let value = try parse(sm["projection"]?.string, "projection", as: ScoreMatching.Projection.self) {
+                c.scoreMatching.projection = value
+            }
             if let limit = n("exactLimit") { c.scoreMatching.exactLimit = Int(limit) }
             c.scoreMatching.sampleSteps = n("sampleSteps").map { Int($0) }
             c.scoreMatching.sampleStepSize = n("sampleStepSize").map { Float($0) }
@@ -166,7 +186,13 @@ struct LegacyConfiguration: Decodable {
 
 /// A JSON value, for reading a legacy configuration by key.
 enum JSONValue: Decodable {
-    case null, bool(Bool), number(Double), unsigned(UInt64), string(String), array([JSONValue]), object([String: JSONValue])
+    case null
+    case bool(Bool)
+    case number(Double)
+    case unsigned(UInt64)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()

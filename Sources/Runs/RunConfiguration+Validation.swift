@@ -6,7 +6,8 @@ extension RunConfiguration {
     /// Checks ranges and combinations; the message names the setting.
     public func validated() throws -> RunConfiguration {
         func fail(_ key: String, _ problem: String) -> ConfigurationError { .invalid(key: key, problem: problem) }
-        let objective = core.objective, d = details
+        let objective = core.objective
+        let d = details
         if objective == .jem { try jem.validate(classes: nil) }
         if objective.isScoreMatching { try scoreMatching.validate() }
         guard core.learningRate > 0, core.learningRate.isFinite else { throw fail("lr", "must be a positive number") }
@@ -15,26 +16,35 @@ extension RunConfiguration {
         }
         if objective.isLearnedSampler {
             try learnedSampler.validate()
-            do { try learnedSamplerSettings.validate() } catch let error as LearnedSamplerSettingsError { throw fail(error.key, error.problem) }
+            do { try learnedSamplerSettings.validate() } catch let error as LearnedSamplerSettingsError {
+                throw fail(error.key, error.problem)
+            }
             try jem.validate(classes: nil)
             // The generator is unconditional: there are no class-conditional samples.
             if jem.classConditional || jem.conditionalWeight != 0 {
-                throw fail(jem.conditionalWeight != 0 ? "pxy-weight" : "class-conditional",
-                           "\(objective.rawValue)'s generator is unconditional, so there is no p(x|y) term or class-conditional sampling "
-                           + "(use --objective jem)")
+                throw fail(
+                    jem.conditionalWeight != 0 ? "pxy-weight" : "class-conditional",
+                    "\(objective.rawValue)'s generator is unconditional, so there is no p(x|y) term or class-conditional sampling "
+                        + "(use --objective jem)")
             }
         }
         try divergenceGuard.validate()
         if [.esm, .ssm, .ssmVarianceReduced].contains(objective), modelSpecification.isPiecewiseLinear {
-            throw fail("model", "\(objective.rawValue) needs the energy's input Hessian, which \(core.model)'s LeakyReLU network has as "
-                       + "zero almost everywhere: use energy-mlp, or --objective dsm / mdsm")
+            throw fail(
+                "model",
+                "\(objective.rawValue) needs the energy's input Hessian, which \(core.model)'s LeakyReLU network has as "
+                    + "zero almost everywhere: use energy-mlp, or --objective dsm / mdsm")
         }
         if isUnconditionalEnergy, case .wideResNet = core.model.architecture, d.normalization == .batch {
-            throw fail("norm", "batch norm mixes samples, so a batch has no per-sample energy to match: use none, layer or group")
+            throw fail(
+                "norm",
+                "batch norm mixes samples, so a batch has no per-sample energy to match: use none, layer or group")
         }
         if !isUnconditionalEnergy, core.model.isEnergy {
-            throw fail("model", "energy-mlp has one output (an energy): train it with --objective esm, ssm, ssm-vr, dsm, mdsm, "
-                       + "vera, meg or kim-bengio")
+            throw fail(
+                "model",
+                "energy-mlp has one output (an energy): train it with --objective esm, ssm, ssm-vr, dsm, mdsm, "
+                    + "vera, meg or kim-bengio")
         }
         guard core.schedule != .step || d.stepEvery != nil || !d.milestones.values.isEmpty else {
             throw fail("schedule", "step decay needs step-every or milestones")
@@ -45,12 +55,17 @@ extension RunConfiguration {
         if let steps = core.steps, steps < 1 { throw fail("steps", "must be at least 1") }
         guard (0..<1).contains(d.dropout) else { throw fail("dropout", "must be in [0, 1)") }
         guard data.noise >= 0, data.cropPadding >= 0, core.warmupSteps >= 0, data.validationSize >= 0 else {
-            throw fail(data.noise < 0 ? "noise" : data.cropPadding < 0 ? "crop-padding" : core.warmupSteps < 0 ? "warmup" : "validation-size",
-                       "must not be negative")
+            throw fail(
+                data.noise < 0
+                    ? "noise"
+                    : data.cropPadding < 0 ? "crop-padding" : core.warmupSteps < 0 ? "warmup" : "validation-size",
+                "must not be negative")
         }
         if let clipNorm = d.clipNorm, !(clipNorm > 0) { throw fail("clip-norm", "must be positive") }
         if let every = output.checkpointEvery, every < 1 { throw fail("checkpoint-every", "must be at least 1") }
-        if let channels = data.channels, channels != 1 && channels != 3 { throw fail("channels", "must be 1 (grey) or 3 (RGB), not \(channels)") }
+        if let channels = data.channels, channels != 1 && channels != 3 {
+            throw fail("channels", "must be 1 (grey) or 3 (RGB), not \(channels)")
+        }
         return self
     }
 }

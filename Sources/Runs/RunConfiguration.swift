@@ -23,9 +23,11 @@ public struct RunConfiguration: Sendable, Equatable {
 
     /// Every name a YAML configuration may set.
     public static var settingKeys: Set<String> {
-        Set(CoreSettings.settingKeys + DataSettings.settingKeys + TrainingDetails.settingKeys + OutputSettings.settingKeys
-            + JEMSettings.settingKeys + DivergenceGuardSettings.settingKeys + ScoreMatchingSettings.settingKeys
-            + LearnedSamplerOptions.settingKeys)
+        Set(
+            CoreSettings.settingKeys + DataSettings.settingKeys + TrainingDetails.settingKeys
+                + OutputSettings.settingKeys
+                + JEMSettings.settingKeys + DivergenceGuardSettings.settingKeys + ScoreMatchingSettings.settingKeys
+                + LearnedSamplerOptions.settingKeys)
     }
 
     /// Sets what a YAML file gives, group by group.
@@ -59,12 +61,14 @@ public struct RunConfiguration: Sendable, Equatable {
         var result: [String: String] = [:]
         let groups: [[(key: String, value: String)]] = [
             core.params(in: scope), data.params(in: scope), details.params(in: scope), output.params(in: scope),
-            jem.params(in: scope), divergenceGuard.params(in: scope), scoreMatching.params(in: scope), learnedSampler.params(in: scope),
+            jem.params(in: scope), divergenceGuard.params(in: scope), scoreMatching.params(in: scope),
+            learnedSampler.params(in: scope),
         ]
-        for case let (key, value) in groups.joined() { result[key] = value }
+        for case (let key, let value) in groups.joined() { result[key] = value }
         if core.objective == .jem { result["sampler-precision"] = jem.effectivePrecision.rawValue }
         if core.objective.isLearnedSampler {
-            let resolved = learnedSamplerSettings, weights = jemWeights
+            let resolved = learnedSamplerSettings
+            let weights = jemWeights
             result["generator"] = resolved.generator
             result["latent-size"] = "\(resolved.latentSize)"
             result["entropy-weight"] = "\(resolved.entropyWeight)"
@@ -80,9 +84,11 @@ public struct RunConfiguration: Sendable, Equatable {
 
     /// The settings a resumed run must keep that `given` changes, as "--key (run: a, given: b)".
     public func resumeConflicts(with given: RunConfiguration) -> [String] {
-        core.resumeConflicts(with: given.core) + data.resumeConflicts(with: given.data) + details.resumeConflicts(with: given.details)
+        core.resumeConflicts(with: given.core) + data.resumeConflicts(with: given.data)
+            + details.resumeConflicts(with: given.details)
             + output.resumeConflicts(with: given.output) + jem.resumeConflicts(with: given.jem)
-            + divergenceGuard.resumeConflicts(with: given.divergenceGuard) + scoreMatching.resumeConflicts(with: given.scoreMatching)
+            + divergenceGuard.resumeConflicts(with: given.divergenceGuard)
+            + scoreMatching.resumeConflicts(with: given.scoreMatching)
             + learnedSampler.resumeConflicts(with: given.learnedSampler)
     }
 
@@ -91,7 +97,8 @@ public struct RunConfiguration: Sendable, Equatable {
     /// from (`checkpoint-dir`, which a resume from another folder spells out), and the
     /// channels a run recorded before the setting existed read its images with.
     public func changes(to new: RunConfiguration) -> [String] {
-        var before = params, after = new.params
+        var before = params
+        var after = new.params
         before["checkpoint-dir"] = nil
         after["checkpoint-dir"] = nil
         if before["channels"] == nil { after["channels"] = nil }
@@ -124,20 +131,24 @@ extension RunConfiguration {
     /// The learned samplers' settings in effect: the entropy estimate from the objective, the
     /// defaults by the kind of run (JEM on a classifier, or an unconditional energy).
     public var learnedSamplerSettings: LearnedSamplerSettings {
-        learnedSampler.resolved(estimate: core.objective.entropyEstimate ?? .vera, forJEM: !isUnconditionalEnergy,
-                                energyLearningRate: core.learningRate)
+        learnedSampler.resolved(
+            estimate: core.objective.entropyEstimate ?? .vera, forJEM: !isUnconditionalEnergy,
+            energyLearningRate: core.learningRate)
     }
 
     /// The weights of JEM's terms in effect: JEM's settings, whose unset p(x) and p(y|x)
     /// weights are 1 and 1 with SGLD, and VERA's reference 1 and 100 with a learned sampler.
     public var jemWeights: JEMWeights {
-        JEMWeights(classification: jem.classificationWeight ?? (core.objective.isLearnedSampler ? 100 : 1),
-                   marginal: jem.marginalWeight ?? 1, conditional: jem.conditionalWeight, energySquared: jem.energySquaredWeight)
+        JEMWeights(
+            classification: jem.classificationWeight ?? (core.objective.isLearnedSampler ? 100 : 1),
+            marginal: jem.marginalWeight ?? 1, conditional: jem.conditionalWeight,
+            energySquared: jem.energySquaredWeight)
     }
 
     /// The model this configuration names.
     public var modelSpecification: ModelSpecification {
-        ModelSpecification(architecture: core.model.architecture, normalization: details.normalization, dropout: details.dropout)
+        ModelSpecification(
+            architecture: core.model.architecture, normalization: details.normalization, dropout: details.dropout)
     }
 
     /// The optimiser this configuration names.
@@ -156,8 +167,10 @@ extension RunConfiguration {
         switch core.schedule {
         case .cosine: decay = .cosine(totalSteps: totalSteps, minimum: 0)
         case .step:
-            decay = .step(every: details.stepEvery.map { $0 * stepsPerEpoch }, milestones: details.milestones.values.map { $0 * stepsPerEpoch },
-                          gamma: details.gamma)
+            decay = .step(
+                every: details.stepEvery.map { $0 * stepsPerEpoch },
+                milestones: details.milestones.values.map { $0 * stepsPerEpoch },
+                gamma: details.gamma)
         case .constant: decay = .constant
         }
         return LearningRateSchedule(base: core.learningRate, decay: decay, warmupSteps: core.warmupSteps)

@@ -1,7 +1,7 @@
-import Settings
 import Datasets
 import Foundation
 import Layers
+import Settings
 
 /// A run made ready before anything is recorded: its data loaded and checked, and its
 /// configuration holding the values it will really run with. A dataset that cannot be read,
@@ -32,10 +32,13 @@ public struct RunPreparation {
             let energy = try EnergyData.load(c, newRun: !resuming)
             if case .points = energy {
                 guard case .energyMLP = c.modelSpecification.architecture else {
-                    throw ConfigurationError.invalid(key: "model", problem: "toy densities are 2-D points: use energy-mlp (or energy-mlp-W)")
+                    throw ConfigurationError.invalid(
+                        key: "model", problem: "toy densities are 2-D points: use energy-mlp (or energy-mlp-W)")
                 }
             }
-            if case .images(let images) = energy { Self.note(images, requested: c.data.validationSize, in: &c, warnings: &warnings) }
+            if case .images(let images) = energy {
+                Self.note(images, requested: c.data.validationSize, in: &c, warnings: &warnings)
+            }
             let shape = energy.inputShape
             try Self.checkModel(c, channels: shape[0], height: shape[1], width: shape[2], classes: 1)
             trainingCount = energy.trainingCount
@@ -45,14 +48,19 @@ public struct RunPreparation {
             let classes = max(images.train.classNames.count, (images.train.labels.max() ?? 0) + 1)
             guard classes >= 2 else {
                 let only = images.train.classNames.first.map { " ('\($0)')" } ?? ""
-                throw ConfigurationError.invalid(key: "dataset", problem: "\(c.core.dataset) has 1 class\(only); a classifier needs at least "
-                                                 + "two (one subfolder of images per class)")
+                throw ConfigurationError.invalid(
+                    key: "dataset",
+                    problem: "\(c.core.dataset) has 1 class\(only); a classifier needs at least "
+                        + "two (one subfolder of images per class)")
             }
-            try Self.checkModel(c, channels: images.train.channels, height: images.train.height, width: images.train.width, classes: classes)
+            try Self.checkModel(
+                c, channels: images.train.channels, height: images.train.height, width: images.train.width,
+                classes: classes)
             if c.core.objective == .jem || c.core.objective.isLearnedSampler {
                 try c.jem.validate(classes: classes)
                 if let perClass = c.jem.labelsPerClass {
-                    _ = try TrainingData.labeledIndices(images.train, perClass: perClass, classes: classes, seed: c.core.seed &+ 3)
+                    _ = try TrainingData.labeledIndices(
+                        images.train, perClass: perClass, classes: classes, seed: c.core.seed &+ 3)
                 }
             }
             Self.note(images, requested: c.data.validationSize, in: &c, warnings: &warnings)
@@ -60,8 +68,9 @@ public struct RunPreparation {
             data = .classifier(images)
         }
         if c.core.batchSize > trainingCount {
-            warnings.append("--batch-size \(c.core.batchSize) is more than the \(trainingCount) training examples: each step takes all "
-                            + "\(trainingCount), and the run records batch-size \(trainingCount)")
+            warnings.append(
+                "--batch-size \(c.core.batchSize) is more than the \(trainingCount) training examples: each step takes all "
+                    + "\(trainingCount), and the run records batch-size \(trainingCount)")
             c.core.batchSize = trainingCount
         }
         self.configuration = c
@@ -70,13 +79,16 @@ public struct RunPreparation {
 
     /// Records the hold-out the split really made (at most a fifth of the set), and the
     /// channels PNG images were read with.
-    private static func note(_ images: TrainingData, requested: Int, in c: inout RunConfiguration, warnings: inout [String]) {
+    private static func note(
+        _ images: TrainingData, requested: Int, in c: inout RunConfiguration, warnings: inout [String]
+    ) {
         let held = images.validation?.count ?? 0
         if held != requested {
             let total = images.train.count + held
-            warnings.append("--validation-size \(requested): the set has \(total) training images and at most a fifth is held out, so "
-                            + (held == 0 ? "there is no validation hold-out (no best checkpoint by validation)" : "\(held) are")
-                            + "; the run records validation-size \(held)")
+            warnings.append(
+                "--validation-size \(requested): the set has \(total) training images and at most a fifth is held out, so "
+                    + (held == 0 ? "there is no validation hold-out (no best checkpoint by validation)" : "\(held) are")
+                    + "; the run records validation-size \(held)")
             c.data.validationSize = held
         }
         if case .pngFolder = c.core.dataset, c.data.channels == nil { c.data.channels = images.train.channels }
@@ -94,9 +106,11 @@ public struct RunPreparation {
     public var description: String {
         switch data {
         case .classifier(let images):
-            return "\(configuration.core.dataset) (\(images.train.count) training, \(images.validation?.count ?? 0) validation images)"
+            return
+                "\(configuration.core.dataset) (\(images.train.count) training, \(images.validation?.count ?? 0) validation images)"
         case .energy(let energy):
-            return "\(configuration.core.dataset) (\(configuration.core.objective), \(energy.trainingCount) training examples)"
+            return
+                "\(configuration.core.dataset) (\(configuration.core.objective), \(energy.trainingCount) training examples)"
         }
     }
 }

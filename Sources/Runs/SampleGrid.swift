@@ -8,16 +8,21 @@ public enum SampleGrid {
     public static let gap = 2
 
     /// The grid's pixels (rows top down, channels interleaved) and its size.
-    public static func pixels(_ images: Tensor, columns: Int) -> (pixels: [UInt8], width: Int, height: Int, channels: Int) {
-        precondition(images.rank == 4 && [1, 3].contains(images.shape[1]) && columns >= 1,
-                     "SampleGrid: images \(images.shape) (N × 1 or 3 × H × W), \(columns) columns")
+    public static func pixels(_ images: Tensor, columns: Int) -> (
+        pixels: [UInt8], width: Int, height: Int, channels: Int
+    ) {
+        precondition(
+            images.rank == 4 && [1, 3].contains(images.shape[1]) && columns >= 1,
+            "SampleGrid: images \(images.shape) (N × 1 or 3 × H × W), \(columns) columns")
         let (n, c, h, w) = (images.shape[0], images.shape[1], images.shape[2], images.shape[3])
         let rows = max(1, (n + columns - 1) / columns)
-        let width = columns * w + (columns + 1) * gap, height = rows * h + (rows + 1) * gap
+        let width = columns * w + (columns + 1) * gap
+        let height = rows * h + (rows + 1) * gap
         var out = [UInt8](repeating: 255, count: width * height * c)
         let values = images.scalars
         for i in 0..<n {
-            let top = gap + (i / columns) * (h + gap), left = gap + (i % columns) * (w + gap)
+            let top = gap + (i / columns) * (h + gap)
+            let left = gap + (i % columns) * (w + gap)
             for y in 0..<h {
                 for x in 0..<w {
                     for k in 0..<c {
@@ -41,7 +46,8 @@ public enum SampleGrid {
     /// the folder if needed.
     public static func writePNG(_ pixels: [UInt8], width: Int, height: Int, channels: Int, to url: URL) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(
+            ".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         do {
             try PNGWriter.write(pixels, width: width, height: height, channels: channels, to: temporary)
             if FileManager.default.fileExists(atPath: url.path) {

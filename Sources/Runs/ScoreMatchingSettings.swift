@@ -16,7 +16,8 @@ public struct ScoreMatchingSettings: Sendable, Equatable {
     public var levels: Int = 10
     @Setting("MDSM: geometric or linear levels.", key: "sigma-spacing", for: .scoreMatching)
     public var spacing: NoiseSpacing = .geometric
-    @Setting("MDSM: noise-scaled (Song & Ermon) or single-energy (after Li et al.).", key: "sm-form", for: .scoreMatching)
+    @Setting(
+        "MDSM: noise-scaled (Song & Ermon) or single-energy (after Li et al.).", key: "sm-form", for: .scoreMatching)
     public var form: MultiscaleFormName = .noiseScaled
     @Setting("SSM: projections per sample.", for: .scoreMatching)
     public var projections: Int = 1
@@ -35,7 +36,8 @@ public struct ScoreMatchingSettings: Sendable, Equatable {
     public init() {}
 
     var schedule: NoiseSchedule {
-        spacing == .linear ? .linear(largest: sigmaLargest, smallest: sigmaSmallest, levels: levels)
+        spacing == .linear
+            ? .linear(largest: sigmaLargest, smallest: sigmaSmallest, levels: levels)
             : .geometric(largest: sigmaLargest, smallest: sigmaSmallest, levels: levels)
     }
 
@@ -44,27 +46,36 @@ public struct ScoreMatchingSettings: Sendable, Equatable {
     }
 
     /// The loss of `objective` on a batch.
-    public func loss(_ objective: Objective, energy: @escaping EnergyFunction, data x: Tensor,
-              using generator: inout SeededGenerator) throws -> Tensor {
+    public func loss(
+        _ objective: Objective, energy: @escaping EnergyFunction, data x: Tensor,
+        using generator: inout SeededGenerator
+    ) throws -> Tensor {
         switch objective {
         case .esm: return try ScoreMatching.exact(energy: energy, data: x, maximumDimension: exactLimit)
         case .ssm, .ssmVarianceReduced:
-            return ScoreMatching.sliced(energy: energy, data: x, projections: projections, distribution: projection,
-                                        varianceReduced: objective == .ssmVarianceReduced, using: &generator)
+            return ScoreMatching.sliced(
+                energy: energy, data: x, projections: projections, distribution: projection,
+                varianceReduced: objective == .ssmVarianceReduced, using: &generator)
         case .dsm: return ScoreMatching.denoising(energy: energy, data: x, sigma: sigma, using: &generator)
-        default: return ScoreMatching.multiscaleDenoising(energy: energy, data: x, schedule: schedule, form: multiscaleForm,
-                                                          using: &generator)
+        default:
+            return ScoreMatching.multiscaleDenoising(
+                energy: energy, data: x, schedule: schedule, form: multiscaleForm,
+                using: &generator)
         }
     }
 
     /// Samples from a trained energy: annealed Langevin over the schedule (multi-scale), or
     /// Langevin at step size η otherwise.
-    public func sample(_ objective: Objective, energy: @escaping EnergyFunction, from start: Tensor, clamp: ClosedRange<Float>?,
-                using generator: inout SeededGenerator) -> Tensor {
+    public func sample(
+        _ objective: Objective, energy: @escaping EnergyFunction, from start: Tensor, clamp: ClosedRange<Float>?,
+        using generator: inout SeededGenerator
+    ) -> Tensor {
         if objective == .mdsm {
-            return AnnealedLangevin(schedule: schedule, stepsPerLevel: sampleSteps ?? 100,
-                                    stepSize: sampleStepSize ?? 0.2 * sigmaSmallest * sigmaSmallest, clampRange: clamp)
-                .run(from: start, score: multiscaleForm.score(energy), using: &generator)
+            return AnnealedLangevin(
+                schedule: schedule, stepsPerLevel: sampleSteps ?? 100,
+                stepSize: sampleStepSize ?? 0.2 * sigmaSmallest * sigmaSmallest, clampRange: clamp
+            )
+            .run(from: start, score: multiscaleForm.score(energy), using: &generator)
         }
         var sgld = SGLD.langevin(steps: sampleSteps ?? 300, stepSize: sampleStepSize ?? 0.005)
         sgld.clampRange = clamp
@@ -74,7 +85,10 @@ public struct ScoreMatchingSettings: Sendable, Equatable {
     /// Checks ranges; the message names the setting.
     public func validate() throws {
         func fail(_ key: String, _ problem: String) -> ConfigurationError { .invalid(key: key, problem: problem) }
-        for (key, value) in [("sigma", sigma), ("sigma-max", sigmaLargest), ("sigma-min", sigmaSmallest), ("sample-step-size", sampleStepSize ?? 1)] {
+        for (key, value) in [
+            ("sigma", sigma), ("sigma-max", sigmaLargest), ("sigma-min", sigmaSmallest),
+            ("sample-step-size", sampleStepSize ?? 1),
+        ] {
             guard value > 0, value.isFinite else { throw fail(key, "must be a positive number") }
         }
         guard levels >= 1, levels <= 1_000 else { throw fail("sigma-levels", "must be between 1 and 1000") }

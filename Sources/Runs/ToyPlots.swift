@@ -35,11 +35,14 @@ public enum ToyPlots {
             for i in 0..<min(t.shape[0], limit) {
                 let column = Int((v[2 * i] + extent) / (2 * extent) * Float(size))
                 let row = Int((extent - v[2 * i + 1]) / (2 * extent) * Float(size))
-                for dy in 0...1 { for dx in 0...1 {
-                    let (r, c) = (row + dy, column + dx)
-                    guard (0..<size).contains(r), (0..<size).contains(c) else { continue }
-                    (pixels[3 * (r * size + c)], pixels[3 * (r * size + c) + 1], pixels[3 * (r * size + c) + 2]) = value
-                } }
+                for dy in 0...1 {
+                    for dx in 0...1 {
+                        let (r, c) = (row + dy, column + dx)
+                        guard (0..<size).contains(r), (0..<size).contains(c) else { continue }
+                        (pixels[3 * (r * size + c)], pixels[3 * (r * size + c) + 1], pixels[3 * (r * size + c) + 2]) =
+                            value
+                    }
+                }
             }
         }
         plot(data, (200, 200, 200), limit: 5_000)

@@ -54,8 +54,10 @@ public struct TrainingCheckpoint {
     public var configuration: RunConfiguration
     public var progress: TrainingProgress
 
-    public init(model: some Module, optimizerState: [String: Tensor], configuration: RunConfiguration,
-                progress: TrainingProgress) {
+    public init(
+        model: some Module, optimizerState: [String: Tensor], configuration: RunConfiguration,
+        progress: TrainingProgress
+    ) {
         modelTensors = model.namedTensors.map { ($0.slot.name, $0.tensor) }
         self.optimizerState = optimizerState
         self.configuration = configuration
@@ -66,11 +68,13 @@ public struct TrainingCheckpoint {
     public func write(to url: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        var file = try SafeTensors(modelTensors, metadata: [
-            "format": Self.format,
-            "configuration": String(decoding: try encoder.encode(configuration), as: UTF8.self),
-            "progress": String(decoding: try encoder.encode(progress), as: UTF8.self),
-        ])
+        var file = try SafeTensors(
+            modelTensors,
+            metadata: [
+                "format": Self.format,
+                "configuration": String(decoding: try encoder.encode(configuration), as: UTF8.self),
+                "progress": String(decoding: try encoder.encode(progress), as: UTF8.self),
+            ])
         for (name, tensor) in optimizerState.sorted(by: { $0.key < $1.key }) {
             try file.append(tensor, named: Self.optimizerPrefix + name)
         }
@@ -85,7 +89,8 @@ public struct TrainingCheckpoint {
     static func reason(_ error: any Error) -> String {
         let context: DecodingError.Context
         switch error as? DecodingError {
-        case .dataCorrupted(let c), .keyNotFound(_, let c), .typeMismatch(_, let c), .valueNotFound(_, let c): context = c
+        case .dataCorrupted(let c), .keyNotFound(_, let c), .typeMismatch(_, let c), .valueNotFound(_, let c):
+            context = c
         default: return "\(error)"
         }
         let path = context.codingPath.map(\.stringValue).joined(separator: ".")
@@ -96,9 +101,13 @@ public struct TrainingCheckpoint {
     public static func read(from url: URL) throws -> TrainingCheckpoint {
         let file = try SafeTensors.read(from: url)
         func fail(_ problem: String) -> TrainingError { .badCheckpoint(path: url.path, problem: problem) }
-        guard file.metadata["format"] == format else { throw fail("not a Joule checkpoint (metadata 'format' is not \(format))") }
+        guard file.metadata["format"] == format else {
+            throw fail("not a Joule checkpoint (metadata 'format' is not \(format))")
+        }
         let decoder = JSONDecoder()
-        guard let configurationText = file.metadata["configuration"] else { throw fail("metadata 'configuration' is missing") }
+        guard let configurationText = file.metadata["configuration"] else {
+            throw fail("metadata 'configuration' is missing")
+        }
         let decoded: RunConfiguration
         do { decoded = try decoder.decode(RunConfiguration.self, from: Data(configurationText.utf8)) } catch {
             throw fail("metadata 'configuration' is malformed: \(Self.reason(error))")
@@ -110,10 +119,12 @@ public struct TrainingCheckpoint {
             throw fail("metadata 'configuration' is not valid: \(error)")
         }
         guard let progressText = file.metadata["progress"],
-              let progress = try? decoder.decode(TrainingProgress.self, from: Data(progressText.utf8)) else {
+            let progress = try? decoder.decode(TrainingProgress.self, from: Data(progressText.utf8))
+        else {
             throw fail("metadata 'progress' is missing or malformed")
         }
-        var checkpoint = TrainingCheckpoint(modelTensors: [], optimizerState: [:], configuration: configuration, progress: progress)
+        var checkpoint = TrainingCheckpoint(
+            modelTensors: [], optimizerState: [:], configuration: configuration, progress: progress)
         for (name, tensor) in file.entries {
             if name.hasPrefix(optimizerPrefix) {
                 checkpoint.optimizerState[String(name.dropFirst(optimizerPrefix.count))] = tensor
@@ -126,8 +137,10 @@ public struct TrainingCheckpoint {
         return checkpoint
     }
 
-    private init(modelTensors: [(name: String, tensor: Tensor)], optimizerState: [String: Tensor],
-                 configuration: RunConfiguration, progress: TrainingProgress) {
+    private init(
+        modelTensors: [(name: String, tensor: Tensor)], optimizerState: [String: Tensor],
+        configuration: RunConfiguration, progress: TrainingProgress
+    ) {
         self.modelTensors = modelTensors
         self.optimizerState = optimizerState
         self.configuration = configuration
@@ -153,7 +166,8 @@ public enum TrainingError: Error, CustomStringConvertible {
         case .dataset(let problem): return problem
         case .stopped(let signal, let step): return "stopped by \(signal) at step \(step) (checkpoint written)"
         case .unrecoverable(let step, let problem, let recoveries):
-            return "training diverged at step \(step) (\(problem)) after \(recoveries) recover\(recoveries == 1 ? "y" : "ies")"
+            return
+                "training diverged at step \(step) (\(problem)) after \(recoveries) recover\(recoveries == 1 ? "y" : "ies")"
         }
     }
 }

@@ -1,6 +1,6 @@
-import Settings
 import Datasets
 import Foundation
+import Settings
 import Tensors
 
 /// The images a run trains, validates and tests on.
@@ -33,11 +33,14 @@ public struct TrainingData: Sendable {
             full = try FashionMNIST.load(split: .train, directory: directory)
             test = try FashionMNIST.load(split: .test, directory: directory)
         case .pngFolder(let folder):
-            full = try PNGFolder.load(directory: URL(fileURLWithPath: folder, isDirectory: true),
-                                      grayscale: configuration.data.channels.map { $0 == 1 }, mixedAsRGB: !newRun)
+            full = try PNGFolder.load(
+                directory: URL(fileURLWithPath: folder, isDirectory: true),
+                grayscale: configuration.data.channels.map { $0 == 1 }, mixedAsRGB: !newRun)
         case .toy:
-            throw ConfigurationError.invalid(key: "dataset", problem: "'\(configuration.core.dataset)' is 2-D points, not images: "
-                                             + "train an energy on it (score matching, or a learned sampler with energy-mlp)")
+            throw ConfigurationError.invalid(
+                key: "dataset",
+                problem: "'\(configuration.core.dataset)' is 2-D points, not images: "
+                    + "train an energy on it (score matching, or a learned sampler with energy-mlp)")
         }
         return split(full, validationSize: configuration.data.validationSize, test: test)
     }
@@ -52,14 +55,16 @@ public struct TrainingData: Sendable {
 
     /// The labelled subset of semi-supervised training: `perClass` images of each class,
     /// a seeded choice that a resumed run makes identically.
-    public static func labeledIndices(_ train: ImageDataset, perClass: Int, classes: Int, seed: UInt64) throws -> [Int] {
+    public static func labeledIndices(_ train: ImageDataset, perClass: Int, classes: Int, seed: UInt64) throws -> [Int]
+    {
         var generator = SeededGenerator(seed: seed)
         var chosen: [Int] = []
         for c in 0..<classes {
             let members = train.labels.indices.filter { train.labels[$0] == c }
             guard members.count >= perClass else {
-                throw ConfigurationError.invalid(key: "labels-per-class",
-                                                 problem: "class \(c) has \(members.count) training images, fewer than \(perClass)")
+                throw ConfigurationError.invalid(
+                    key: "labels-per-class",
+                    problem: "class \(c) has \(members.count) training images, fewer than \(perClass)")
             }
             chosen += members.shuffled(using: &generator).prefix(perClass)
         }

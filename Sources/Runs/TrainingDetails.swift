@@ -4,7 +4,9 @@ import Settings
 /// The model's and the optimiser's finer settings.
 @SettingsGroup(title: "Model and optimiser details")
 public struct TrainingDetails: Sendable, Equatable {
-    @Setting("Wide ResNet normalisation: none, layer, group, batch.", key: "norm", aliases: ["normalization"], resume: .fixed)
+    @Setting(
+        "Wide ResNet normalisation: none, layer, group, batch.", key: "norm", aliases: ["normalization"], resume: .fixed
+    )
     public var normalization: NormalizationKind = .none
     @Setting("Wide ResNet dropout probability.")
     public var dropout: Float = 0

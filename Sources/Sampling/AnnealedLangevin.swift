@@ -22,10 +22,13 @@ public struct AnnealedLangevin: Sendable, Equatable, Codable {
     /// When set, each step's result is clamped to this range.
     public var clampRange: ClosedRange<Float>?
 
-    public init(schedule: NoiseSchedule, stepsPerLevel: Int = 100, stepSize: Float = 2e-5, denoiseAtEnd: Bool = true,
-                clampRange: ClosedRange<Float>? = nil) {
-        precondition(stepsPerLevel >= 0 && stepSize > 0 && stepSize.isFinite,
-                     "AnnealedLangevin: \(stepsPerLevel) steps per level and step size \(stepSize)")
+    public init(
+        schedule: NoiseSchedule, stepsPerLevel: Int = 100, stepSize: Float = 2e-5, denoiseAtEnd: Bool = true,
+        clampRange: ClosedRange<Float>? = nil
+    ) {
+        precondition(
+            stepsPerLevel >= 0 && stepSize > 0 && stepSize.isFinite,
+            "AnnealedLangevin: \(stepsPerLevel) steps per level and step size \(stepSize)")
         self.schedule = schedule
         self.stepsPerLevel = stepsPerLevel
         self.stepSize = stepSize
@@ -39,7 +42,9 @@ public struct AnnealedLangevin: Sendable, Equatable, Codable {
     }
 
     /// Runs the annealed chains from `x` under `score`.
-    public func run(from x: Tensor, score: NoiseConditionalScore, using generator: inout some RandomNumberGenerator) -> Tensor {
+    public func run(from x: Tensor, score: NoiseConditionalScore, using generator: inout some RandomNumberGenerator)
+        -> Tensor
+    {
         var current = withoutDerivative(at: x)
         let clamp = { (t: Tensor) -> Tensor in
             guard let range = self.clampRange else { return t }
@@ -50,7 +55,9 @@ public struct AnnealedLangevin: Sendable, Equatable, Codable {
             for _ in 0..<stepsPerLevel {
                 let s = withoutDerivative(at: score(current, sigma))
                 current = withoutRecording {
-                    clamp(current + (alpha / 2) * s + alpha.squareRoot() * Tensor(randomNormal: current.shape, using: &generator))
+                    clamp(
+                        current + (alpha / 2) * s + alpha.squareRoot()
+                            * Tensor(randomNormal: current.shape, using: &generator))
                 }
             }
         }

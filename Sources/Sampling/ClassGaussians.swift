@@ -13,16 +13,21 @@ public struct ClassGaussians: Sendable {
     public let clampRange: ClosedRange<Float>?
 
     /// Fits the Gaussians: `data` [N, …] with `labels`, `classes` classes.
-    public init(fitting data: Tensor, labels: [Int], classes: Int, ridge: Double = 1e-4,
-                clampRange: ClosedRange<Float>? = -1...1) {
-        precondition(data.shape.first == labels.count, "ClassGaussians: \(labels.count) labels for data of shape \(data.shape)")
-        let n = labels.count, d = n == 0 ? 0 : data.scalarCount / n
+    public init(
+        fitting data: Tensor, labels: [Int], classes: Int, ridge: Double = 1e-4,
+        clampRange: ClosedRange<Float>? = -1...1
+    ) {
+        precondition(
+            data.shape.first == labels.count, "ClassGaussians: \(labels.count) labels for data of shape \(data.shape)")
+        let n = labels.count
+        let d = n == 0 ? 0 : data.scalarCount / n
         var means = [[Double]](repeating: [Double](repeating: 0, count: d), count: classes)
         var factors: [[Double]] = []
         let values = data.scalars
         for c in 0..<classes {
             let rows = labels.indices.filter { labels[$0] == c }
-            precondition(rows.count >= 2, "ClassGaussians: class \(c) has \(rows.count) examples; at least 2 are needed")
+            precondition(
+                rows.count >= 2, "ClassGaussians: class \(c) has \(rows.count) examples; at least 2 are needed")
             for r in rows { for j in 0..<d { means[c][j] += Double(values[r * d + j]) } }
             for j in 0..<d { means[c][j] /= Double(rows.count) }
             var covariance = [Double](repeating: 0, count: d * d)
@@ -48,7 +53,8 @@ public struct ClassGaussians: Sendable {
 
     /// One sample per label, shaped [labels.count] + `shape`.
     public func sample(labels: [Int], shape: [Int], using generator: inout some RandomNumberGenerator) -> Tensor {
-        precondition(shape.reduce(1, *) == dimension, "ClassGaussians: sample shape \(shape) does not hold \(dimension) values")
+        precondition(
+            shape.reduce(1, *) == dimension, "ClassGaussians: sample shape \(shape) does not hold \(dimension) values")
         let d = dimension
         let z = Tensor(randomNormal: [labels.count, d], using: &generator).scalars
         return Tensor(shape: [labels.count] + shape) { out in

@@ -19,8 +19,10 @@ public struct SGLD: Sendable, Equatable, Codable {
     /// `withConvolutionPrecision` says.
     public var precision: ConvolutionPrecision
 
-    public init(steps: Int = 20, stepSize: Float = 1, noise: Float = 0.01, finalStepSize: Float? = nil,
-                clampRange: ClosedRange<Float>? = nil, precision: ConvolutionPrecision = .float32) {
+    public init(
+        steps: Int = 20, stepSize: Float = 1, noise: Float = 0.01, finalStepSize: Float? = nil,
+        clampRange: ClosedRange<Float>? = nil, precision: ConvolutionPrecision = .float32
+    ) {
         precondition(steps >= 0 && stepSize >= 0 && noise >= 0, "SGLD: steps, step size and noise must not be negative")
         self.steps = steps
         self.stepSize = stepSize
@@ -44,7 +46,8 @@ public struct SGLD: Sendable, Equatable, Codable {
     /// Runs the chain from `x`; returns the samples and the mean per-sample gradient norm
     /// over the steps (a health signal: it explodes before a JEM run diverges).
     public func run(from x: Tensor, energy: EnergyFunction, using generator: inout some RandomNumberGenerator)
-        -> (samples: Tensor, meanGradientNorm: Float) {
+        -> (samples: Tensor, meanGradientNorm: Float)
+    {
         var current = withoutDerivative(at: x)
         var normSum: Float = 0
         for t in 0..<steps {

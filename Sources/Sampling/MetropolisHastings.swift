@@ -17,19 +17,24 @@ public struct MALA: Sendable, Equatable, Codable {
 
     /// Runs the chains from `x`; returns the samples and the fraction of proposals accepted.
     public func run(from x: Tensor, energy: EnergyFunction, using generator: inout some RandomNumberGenerator)
-        -> (samples: Tensor, acceptanceRate: Double) {
+        -> (samples: Tensor, acceptanceRate: Double)
+    {
         var current = withoutDerivative(at: x)
         var (e, g) = energyAndGradient(energy, at: current)
-        var accepted = 0, proposed = 0
-        let eta = stepSize, scale = (2 * stepSize).squareRoot()
+        var accepted = 0
+        var proposed = 0
+        let eta = stepSize
+        let scale = (2 * stepSize).squareRoot()
         for _ in 0..<steps {
             let mean = withoutRecording { current - eta * g }
             let proposal = withoutRecording { mean + scale * Tensor(randomNormal: current.shape, using: &generator) }
             let (eNew, gNew) = energyAndGradient(energy, at: proposal)
             let reverseMean = withoutRecording { proposal - eta * gNew }
             // log q(x′|x) − log q(x|x′), per sample, with the shared normaliser cancelled.
-            let forward = squaredDistances(proposal, mean), backward = squaredDistances(current, reverseMean)
-            let energyOld = e.scalars, energyNew = eNew.scalars
+            let forward = squaredDistances(proposal, mean)
+            let backward = squaredDistances(current, reverseMean)
+            let energyOld = e.scalars
+            let energyNew = eNew.scalars
             var accept = [Bool](repeating: false, count: forward.count)
             for i in accept.indices {
                 let logRatio = Double(energyOld[i] - energyNew[i]) + (forward[i] - backward[i]) / (4 * Double(eta))
@@ -52,18 +57,22 @@ public struct RandomWalkMetropolis: Sendable, Equatable, Codable {
     public var proposalScale: Float
 
     public init(steps: Int, proposalScale: Float) {
-        precondition(steps >= 0 && proposalScale > 0, "Metropolis: steps must not be negative and the proposal scale must be positive")
+        precondition(
+            steps >= 0 && proposalScale > 0,
+            "Metropolis: steps must not be negative and the proposal scale must be positive")
         self.steps = steps
         self.proposalScale = proposalScale
     }
 
     /// Runs the chains from `x`; returns the samples and the fraction of proposals accepted.
     public func run(from x: Tensor, energy: EnergyFunction, using generator: inout some RandomNumberGenerator)
-        -> (samples: Tensor, acceptanceRate: Double) {
+        -> (samples: Tensor, acceptanceRate: Double)
+    {
         withoutRecording {
             var current = withoutDerivative(at: x)
             var e = energy(current).scalars
-            var accepted = 0, proposed = 0
+            var accepted = 0
+            var proposed = 0
             for _ in 0..<steps {
                 let proposal = current + proposalScale * Tensor(randomNormal: current.shape, using: &generator)
                 let eNew = energy(proposal).scalars
@@ -85,12 +94,16 @@ public struct RandomWalkMetropolis: Sendable, Equatable, Codable {
 /// Per sample of two batches [N, …]: Σ (a − b)², in Double.
 func squaredDistances(_ a: Tensor, _ b: Tensor) -> [Double] {
     precondition(a.shape == b.shape, "squaredDistances: shapes \(a.shape) and \(b.shape) differ")
-    let n = a.shape.first ?? 1, d = n == 0 ? 0 : a.scalarCount / n
+    let n = a.shape.first ?? 1
+    let d = n == 0 ? 0 : a.scalarCount / n
     return a.withUnsafeBufferPointer { pa in
         b.withUnsafeBufferPointer { pb in
             (0..<n).map { i in
                 var s = 0.0
-                for j in 0..<d { let t = Double(pa[i * d + j] - pb[i * d + j]); s += t * t }
+                for j in 0..<d {
+                    let t = Double(pa[i * d + j] - pb[i * d + j])
+                    s += t * t
+                }
                 return s
             }
         }
@@ -99,7 +112,9 @@ func squaredDistances(_ a: Tensor, _ b: Tensor) -> [Double] {
 
 /// Per sample i: `a`'s row where `take[i]`, else `b`'s.
 func selectingSamples(_ take: [Bool], _ a: Tensor, _ b: Tensor) -> Tensor {
-    precondition(a.shape == b.shape && a.shape.first == take.count, "selectingSamples: shapes \(a.shape), \(b.shape) for \(take.count) choices")
+    precondition(
+        a.shape == b.shape && a.shape.first == take.count,
+        "selectingSamples: shapes \(a.shape), \(b.shape) for \(take.count) choices")
     let d = take.isEmpty ? 0 : a.scalarCount / take.count
     return Tensor(shape: a.shape) { out in
         a.withUnsafeBufferPointer { pa in

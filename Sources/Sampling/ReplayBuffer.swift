@@ -19,10 +19,14 @@ public struct ReplayBuffer: Sendable {
         case classGaussians(ClassGaussians)
     }
 
-    public init(size: Int, sampleShape: [Int], classes: Int? = nil, reinitializationRate: Float = 0.05,
-                start: StartDistribution = .uniform(lower: -1, upper: 1), using generator: inout some RandomNumberGenerator) {
+    public init(
+        size: Int, sampleShape: [Int], classes: Int? = nil, reinitializationRate: Float = 0.05,
+        start: StartDistribution = .uniform(lower: -1, upper: 1), using generator: inout some RandomNumberGenerator
+    ) {
         precondition(size > 0, "ReplayBuffer: size must be positive")
-        precondition(classes.map { $0 > 0 && size % $0 == 0 } ?? true, "ReplayBuffer: size \(size) must split evenly into \(classes ?? 0) classes")
+        precondition(
+            classes.map { $0 > 0 && size % $0 == 0 } ?? true,
+            "ReplayBuffer: size \(size) must split evenly into \(classes ?? 0) classes")
         precondition((0...1).contains(reinitializationRate), "ReplayBuffer: reinitialisation rate must lie in 0…1")
         self.classes = classes
         self.reinitializationRate = reinitializationRate
@@ -47,11 +51,15 @@ public struct ReplayBuffer: Sendable {
     /// class's segment), some restarted from the start distribution. Returns the starts and
     /// the entries to write the chains back to.
     public mutating func draw(count: Int, labels: [Int]? = nil, using generator: inout some RandomNumberGenerator)
-        -> (starts: Tensor, indices: [Int]) {
-        if let labels { precondition(labels.count == count, "ReplayBuffer.draw: \(labels.count) labels for \(count) samples") }
+        -> (starts: Tensor, indices: [Int])
+    {
+        if let labels {
+            precondition(labels.count == count, "ReplayBuffer.draw: \(labels.count) labels for \(count) samples")
+        }
         let indices: [Int] = (0..<count).map { i in
             guard let classes, let labels else { return Int.random(in: 0..<size, using: &generator) }
-            precondition((0..<classes).contains(labels[i]), "ReplayBuffer.draw: label \(labels[i]) outside 0..<\(classes)")
+            precondition(
+                (0..<classes).contains(labels[i]), "ReplayBuffer.draw: label \(labels[i]) outside 0..<\(classes)")
             let perClass = size / classes
             return labels[i] * perClass + Int.random(in: 0..<perClass, using: &generator)
         }
@@ -59,7 +67,8 @@ public struct ReplayBuffer: Sendable {
         let restart = (0..<count).map { _ in Float.random(in: 0..<1, using: &generator) < reinitializationRate }
         if restart.contains(true) {
             let labelsOfDraw = labels ?? classes.map { c in indices.map { $0 / (size / c) } }
-            let fresh = Self.fresh(count: count, shape: sampleShape, labels: labelsOfDraw, start: start, using: &generator)
+            let fresh = Self.fresh(
+                count: count, shape: sampleShape, labels: labelsOfDraw, start: start, using: &generator)
             starts = selectingSamples(restart, fresh, starts)
         }
         return (starts, indices)
@@ -67,8 +76,11 @@ public struct ReplayBuffer: Sendable {
 
     /// Writes finished chains back to their entries.
     public mutating func store(_ chains: Tensor, at indices: [Int]) {
-        precondition(chains.shape == [indices.count] + sampleShape, "ReplayBuffer.store: shape \(chains.shape) for \(indices.count) entries of \(sampleShape)")
-        let d = sampleShape.reduce(1, *), count = size
+        precondition(
+            chains.shape == [indices.count] + sampleShape,
+            "ReplayBuffer.store: shape \(chains.shape) for \(indices.count) entries of \(sampleShape)")
+        let d = sampleShape.reduce(1, *)
+        let count = size
         let values = withoutDerivative(at: chains)
         samples.withUnsafeMutableBufferPointer { buffer in
             values.withUnsafeBufferPointer { source in
@@ -91,8 +103,10 @@ public struct ReplayBuffer: Sendable {
     }
 
     /// New chains; `labels` nil (an unconditional buffer) draws each chain's class at random.
-    static func fresh(count: Int, shape: [Int], labels: [Int]?, start: StartDistribution,
-                      using generator: inout some RandomNumberGenerator) -> Tensor {
+    static func fresh(
+        count: Int, shape: [Int], labels: [Int]?, start: StartDistribution,
+        using generator: inout some RandomNumberGenerator
+    ) -> Tensor {
         switch start {
         case .uniform(let lower, let upper):
             return Tensor(randomUniform: [count] + shape, lower: lower, upper: upper, using: &generator)

@@ -9,8 +9,10 @@ public enum ConfigurationError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .invalid(let key, let problem): return "setting '\(key)': \(problem)"
         case .unknownKey(let key, let file, let known):
-            let close = known.filter { $0.hasPrefix(String(key.prefix(3))) || key.hasPrefix(String($0.prefix(3))) }.sorted().prefix(4)
-            return "\(file): unknown setting '\(key)'" + (close.isEmpty ? "" : " (did you mean \(close.joined(separator: ", "))?)")
+            let close = known.filter { $0.hasPrefix(String(key.prefix(3))) || key.hasPrefix(String($0.prefix(3))) }
+                .sorted().prefix(4)
+            return "\(file): unknown setting '\(key)'"
+                + (close.isEmpty ? "" : " (did you mean \(close.joined(separator: ", "))?)")
         case .wrongType(let key, let expected, let file, let given):
             return "\(file): setting '\(key)' " + (given.map { "is '\($0)', but " } ?? "") + "must be \(expected)"
         case .unreadable(let file, let problem): return "\(file): \(problem)"

@@ -68,7 +68,8 @@ extension String: SettingValue {
 /// Choices spelled as text (objectives, optimisers, schedules): read from their names, with
 /// errors that list them all.
 /// A choice prints as its name (`kim-bengio`), as the user spells it.
-public protocol SettingChoice: SettingValue, CaseIterable, RawRepresentable, CustomStringConvertible where RawValue == String {}
+public protocol SettingChoice: SettingValue, CaseIterable, RawRepresentable, CustomStringConvertible
+where RawValue == String {}
 
 extension SettingChoice {
     public init?(yaml node: Node) {
@@ -90,7 +91,9 @@ public struct WholeNumbers: SettingValue, Hashable {
     public init(_ values: [Int]) { self.values = values }
 
     public init?(argument: String) {
-        let parts = argument.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let parts = argument.split(separator: ",", omittingEmptySubsequences: false).map {
+            Int($0.trimmingCharacters(in: .whitespaces))
+        }
         guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { return nil }
         values = parts.compactMap { $0 }
     }

@@ -22,8 +22,12 @@ public struct SettingValues {
     public init(contentsOf url: URL, knownKeys: Set<String>) throws {
         let path = url.path
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        guard let size = attributes?[.size] as? Int else { throw ConfigurationError.unreadable(file: path, problem: "cannot read the file") }
-        guard size <= Self.maximumBytes else { throw ConfigurationError.unreadable(file: path, problem: "larger than \(Self.maximumBytes) bytes") }
+        guard let size = attributes?[.size] as? Int else {
+            throw ConfigurationError.unreadable(file: path, problem: "cannot read the file")
+        }
+        guard size <= Self.maximumBytes else {
+            throw ConfigurationError.unreadable(file: path, problem: "larger than \(Self.maximumBytes) bytes")
+        }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw ConfigurationError.unreadable(file: path, problem: "not UTF-8 text")
         }
@@ -42,23 +46,31 @@ public struct SettingValues {
         var nodes: [String: Node] = [:]
         if let root {
             guard case .mapping(let mapping) = root else {
-                throw ConfigurationError.unreadable(file: file, problem: "expected a mapping of setting names to values")
+                throw ConfigurationError.unreadable(
+                    file: file, problem: "expected a mapping of setting names to values")
             }
             // Every name is text before any is looked up, so the error is about the file's shape.
             guard mapping.keys.allSatisfy({ if case .scalar = $0 { true } else { false } }) else {
-                throw ConfigurationError.unreadable(file: file, problem: "setting names must be text, not a list or a mapping")
+                throw ConfigurationError.unreadable(
+                    file: file, problem: "setting names must be text, not a list or a mapping")
             }
             for (keyNode, valueNode) in mapping {
                 guard case .scalar(let keyScalar) = keyNode else { continue }
                 let key = keyScalar.string.replacingOccurrences(of: "_", with: "-")
-                guard nodes[key] == nil else { throw ConfigurationError.unreadable(file: file, problem: "setting '\(key)' is given twice") }
-                guard knownKeys.contains(key) else { throw ConfigurationError.unknownKey(key, file: file, known: knownKeys) }
+                guard nodes[key] == nil else {
+                    throw ConfigurationError.unreadable(file: file, problem: "setting '\(key)' is given twice")
+                }
+                guard knownKeys.contains(key) else {
+                    throw ConfigurationError.unknownKey(key, file: file, known: knownKeys)
+                }
                 switch valueNode {
                 case .scalar: break
-                case .sequence(let items) where items.allSatisfy({ if case .scalar = $0 { true } else { false } }): break
+                case .sequence(let items) where items.allSatisfy({ if case .scalar = $0 { true } else { false } }):
+                    break
                 default:
-                    throw ConfigurationError.wrongType(key: key, expected: "a value or a list of values, not a mapping or nested lists",
-                                                       file: file)
+                    throw ConfigurationError.wrongType(
+                        key: key, expected: "a value or a list of values, not a mapping or nested lists",
+                        file: file)
                 }
                 nodes[key] = valueNode
             }
@@ -71,7 +83,10 @@ public struct SettingValues {
     public func value<Value: SettingValue>(_ type: Value.Type, key: String, aliases: [String] = []) throws -> Value? {
         let names = ([key] + aliases).filter { nodes[$0] != nil }
         guard let name = names.first, let node = nodes[name] else { return nil }
-        guard names.count == 1 else { throw ConfigurationError.unreadable(file: file, problem: "setting '\(key)' is given twice (as \(names.joined(separator: " and ")))") }
+        guard names.count == 1 else {
+            throw ConfigurationError.unreadable(
+                file: file, problem: "setting '\(key)' is given twice (as \(names.joined(separator: " and ")))")
+        }
         guard let value = Value(yaml: node) else {
             let given = node.scalar.map { String($0.string.prefix(80)) }
             throw ConfigurationError.wrongType(key: name, expected: Value.expected, file: file, given: given)

@@ -7,19 +7,23 @@ import SwiftSyntaxMacros
 /// a value given can be told from none), applying those options, reading YAML values,
 /// Codable under the settings' keys, the run store's params, and the resume check.
 public struct SettingsGroupMacro: MemberMacro, ExtensionMacro {
-    public static func expansion(of node: AttributeSyntax, providingMembersOf declaration: some DeclGroupSyntax,
-                                 conformingTo protocols: [TypeSyntax], in context: some MacroExpansionContext) throws -> [DeclSyntax] {
+    public static func expansion(
+        of node: AttributeSyntax, providingMembersOf declaration: some DeclGroupSyntax,
+        conformingTo protocols: [TypeSyntax], in context: some MacroExpansionContext
+    ) throws -> [DeclSyntax] {
         let settings = try Self.settings(of: declaration)
         let type = try Self.typeName(of: declaration)
         let options = settings.map { s -> String in
             let help = "ArgumentHelp(SettingHelp.text(\(s.help), default: \(type)().\(s.name)))"
             if s.isFlag {
-                return "@Flag(name: .customLong(\"\(s.key)\"), inversion: .prefixedNo, help: \(help))\npublic var \(s.name): Bool?"
+                return
+                    "@Flag(name: .customLong(\"\(s.key)\"), inversion: .prefixedNo, help: \(help))\npublic var \(s.name): Bool?"
             }
             return "@Option(name: .customLong(\"\(s.key)\"), parsing: .unconditional, help: \(help), "
                 + "transform: { try \(s.wrapped).parsed(fromArgument: $0) })\npublic var \(s.name): \(s.wrapped)?"
         }.joined(separator: "\n")
-        let applyOptions = settings.map { "if let value = options.\($0.name) { \($0.name) = value }" }.joined(separator: "\n")
+        let applyOptions = settings.map { "if let value = options.\($0.name) { \($0.name) = value }" }.joined(
+            separator: "\n")
         return [
             """
             /// The group's settings as command-line options: each nil unless given.
@@ -37,23 +41,33 @@ public struct SettingsGroupMacro: MemberMacro, ExtensionMacro {
         ]
     }
 
-    public static func expansion(of node: AttributeSyntax, attachedTo declaration: some DeclGroupSyntax,
-                                 providingExtensionsOf type: some TypeSyntaxProtocol, conformingTo protocols: [TypeSyntax],
-                                 in context: some MacroExpansionContext) throws -> [ExtensionDeclSyntax] {
+    public static func expansion(
+        of node: AttributeSyntax, attachedTo declaration: some DeclGroupSyntax,
+        providingExtensionsOf type: some TypeSyntaxProtocol, conformingTo protocols: [TypeSyntax],
+        in context: some MacroExpansionContext
+    ) throws -> [ExtensionDeclSyntax] {
         let settings = try Self.settings(of: declaration)
-        let title = node.arguments?.as(LabeledExprListSyntax.self)?.first { $0.label?.text == "title" }?.expression.trimmedDescription ?? "nil"
-        let keys = settings.map { s in ([s.key] + s.aliases).map { "\"\($0)\"" }.joined(separator: ", ") }.joined(separator: ", ")
+        let title =
+            node.arguments?.as(LabeledExprListSyntax.self)?.first { $0.label?.text == "title" }?.expression
+            .trimmedDescription ?? "nil"
+        let keys = settings.map { s in ([s.key] + s.aliases).map { "\"\($0)\"" }.joined(separator: ", ") }.joined(
+            separator: ", ")
         let codingKeys = settings.map { "case \($0.name) = \"\($0.key)\"" }.joined(separator: "\n")
         let readValues = settings.map { s in
             "if let value = try values.value(\(s.wrapped).self, key: \"\(s.key)\", aliases: [\(s.aliases.map { "\"\($0)\"" }.joined(separator: ", "))]) "
                 + "{ \(s.name) = value }"
         }.joined(separator: "\n")
-        let decode = settings.map { "if let value = try container.decodeIfPresent(\($0.wrapped).self, forKey: .\($0.name)) { \($0.name) = value }" }
-            .joined(separator: "\n")
-        let encode = settings.map { "try container.encode\($0.isOptional ? "IfPresent" : "")(\($0.name), forKey: .\($0.name))" }
-            .joined(separator: "\n")
+        let decode = settings.map {
+            "if let value = try container.decodeIfPresent(\($0.wrapped).self, forKey: .\($0.name)) { \($0.name) = value }"
+        }
+        .joined(separator: "\n")
+        let encode = settings.map {
+            "try container.encode\($0.isOptional ? "IfPresent" : "")(\($0.name), forKey: .\($0.name))"
+        }
+        .joined(separator: "\n")
         let params = settings.map { s in
-            s.isOptional ? "if !scope.isDisjoint(with: \(s.scope)), let value = \(s.name) { result.append((\"\(s.key)\", value.settingText)) }"
+            s.isOptional
+                ? "if !scope.isDisjoint(with: \(s.scope)), let value = \(s.name) { result.append((\"\(s.key)\", value.settingText)) }"
                 : "if !scope.isDisjoint(with: \(s.scope)) { result.append((\"\(s.key)\", \(s.name).settingText)) }"
         }.joined(separator: "\n")
         let conflicts = settings.filter(\.isFixedOnResume).map { s in
@@ -110,13 +124,17 @@ public struct SettingsGroupMacro: MemberMacro, ExtensionMacro {
     }
 
     static func typeName(of declaration: some DeclGroupSyntax) throws -> String {
-        guard let structure = declaration.as(StructDeclSyntax.self) else { throw SettingsMacroError("@SettingsGroup applies to a struct") }
+        guard let structure = declaration.as(StructDeclSyntax.self) else {
+            throw SettingsMacroError("@SettingsGroup applies to a struct")
+        }
         return structure.name.text
     }
 }
 
 /// `@Setting(...)`: marks a property of a settings group; `@SettingsGroup` reads it.
 public struct SettingMacro: PeerMacro {
-    public static func expansion(of node: AttributeSyntax, providingPeersOf declaration: some DeclSyntaxProtocol,
-                                 in context: some MacroExpansionContext) throws -> [DeclSyntax] { [] }
+    public static func expansion(
+        of node: AttributeSyntax, providingPeersOf declaration: some DeclSyntaxProtocol,
+        in context: some MacroExpansionContext
+    ) throws -> [DeclSyntax] { [] }
 }

@@ -12,7 +12,9 @@ public struct ClassifierScore: Sendable, Codable, Equatable {
 
 public enum ClassifierEvaluation {
     /// Scores `model` on `dataset` in batches, recording nothing.
-    public static func score(_ model: some Layer, on dataset: ImageDataset, batchSize: Int, limit: Int? = nil) -> ClassifierScore {
+    public static func score(_ model: some Layer, on dataset: ImageDataset, batchSize: Int, limit: Int? = nil)
+        -> ClassifierScore
+    {
         let n = min(dataset.count, limit ?? dataset.count)
         var correct = 0
         var lossSum = 0.0
@@ -27,7 +29,8 @@ public enum ClassifierEvaluation {
             }
             start += batchSize
         }
-        return ClassifierScore(accuracy: n > 0 ? Double(correct) / Double(n) : 0, loss: n > 0 ? lossSum / Double(n) : 0, count: n)
+        return ClassifierScore(
+            accuracy: n > 0 ? Double(correct) / Double(n) : 0, loss: n > 0 ? lossSum / Double(n) : 0, count: n)
     }
 
     /// The arg-max class of each row of [N, K] logits.

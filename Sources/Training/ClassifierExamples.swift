@@ -26,7 +26,8 @@ struct ClassifierExamples {
     func prepareLabelledBatches(_ progress: inout TrainingProgress) throws {
         guard let perClass = configuration.jem.labelsPerClass else { return }
         let c = configuration
-        let labeled = try TrainingData.labeledIndices(data.train, perClass: perClass, classes: classes, seed: c.core.seed &+ 3)
+        let labeled = try TrainingData.labeledIndices(
+            data.train, perClass: perClass, classes: classes, seed: c.core.seed &+ 3)
         progress.labeledSampler = BatchSampler(indices: labeled, batchSize: c.core.batchSize, seed: c.core.seed &+ 4)
     }
 
@@ -56,8 +57,9 @@ struct ClassifierExamples {
     func validate(_ model: AnyLayer) -> Validation? {
         guard let validation = data.validation else { return nil }
         let v = ClassifierEvaluation.score(model, on: validation, batchSize: configuration.details.evaluationBatchSize)
-        return Validation(value: v.accuracy, metrics: [("validation/loss", v.loss), ("validation/accuracy", v.accuracy)],
-                          text: String(format: "validation loss %.4f acc %.4f", v.loss, v.accuracy))
+        return Validation(
+            value: v.accuracy, metrics: [("validation/loss", v.loss), ("validation/accuracy", v.accuracy)],
+            text: String(format: "validation loss %.4f acc %.4f", v.loss, v.accuracy))
     }
 
     /// Test accuracy of the best-on-validation model (the final model without one) and of the final model.
@@ -70,9 +72,11 @@ struct ClassifierExamples {
             let bestModel = try model.loading(TrainingCheckpoint.read(from: best).modelStateDict)
             accuracy = ClassifierEvaluation.score(bestModel, on: test, batchSize: batch).accuracy
         }
-        return TestResult(accuracy: accuracy, finalAccuracy: finalAccuracy,
-                          metrics: [("test/accuracy", accuracy), ("test/final_accuracy", finalAccuracy)],
-                          note: String(format: "test accuracy %.4f (best-on-validation model), %.4f (final model)", accuracy, finalAccuracy))
+        return TestResult(
+            accuracy: accuracy, finalAccuracy: finalAccuracy,
+            metrics: [("test/accuracy", accuracy), ("test/final_accuracy", finalAccuracy)],
+            note: String(
+                format: "test accuracy %.4f (best-on-validation model), %.4f (final model)", accuracy, finalAccuracy))
     }
 
     /// A grid of `samples` as the epoch's picture.

@@ -27,31 +27,41 @@ struct EnergyExamples {
         let isPoints = data.sampleShape.count == 1
         guard let reference = points(isPoints ? 1_000 : 500) else { return nil }
         var rng = SeededGenerator(seed: TrainingData.holdOutSeed &+ 4)
-        return try SampleDiscrepancy.mmd2(sampler.samples(count: reference.shape[0], using: &rng), reference,
-                                          bandwidth: isPoints ? 0.5 : nil)
+        return try SampleDiscrepancy.mmd2(
+            sampler.samples(count: reference.shape[0], using: &rng), reference,
+            bandwidth: isPoints ? 0.5 : nil)
     }
 
     /// The epoch's pictures: a grid of 64 samples for images; the density and 1,000 samples
     /// over the data for points. Samples come from `sampler` when given (a learned sampler's
     /// generator), else from the energy by the objective's Langevin sampler.
-    func pictures(_ model: AnyLayer, sampler: LearnedSampler?, step: Int, folder: URL) throws -> [(url: URL, kind: String)] {
-        let c = configuration, energy = ScalarEnergy.of(model)
+    func pictures(_ model: AnyLayer, sampler: LearnedSampler?, step: Int, folder: URL) throws -> [(
+        url: URL, kind: String
+    )] {
+        let c = configuration
+        let energy = ScalarEnergy.of(model)
         var generator = SeededGenerator(seed: UInt64(step) &* 7_919)
         switch data {
         case .images:
             let start = Tensor(randomUniform: [64] + data.inputShape, lower: -1, upper: 1, using: &generator)
-            let samples = sampler?.samples(count: 64, using: &generator)
-                ?? c.scoreMatching.sample(c.core.objective, energy: energy, from: start, clamp: -1...1, using: &generator)
+            let samples =
+                sampler?.samples(count: 64, using: &generator)
+                ?? c.scoreMatching.sample(
+                    c.core.objective, energy: energy, from: start, clamp: -1...1, using: &generator)
             return try ClassifierExamples.sampleGrid(samples, step: step, folder: folder)
         case .points(_, _, let validation):
-            let start = Tensor(randomUniform: [1_000, 2], lower: -ToyPlots.extent, upper: ToyPlots.extent, using: &generator)
-            let samples = sampler?.samples(count: 1_000, using: &generator)
+            let start = Tensor(
+                randomUniform: [1_000, 2], lower: -ToyPlots.extent, upper: ToyPlots.extent, using: &generator)
+            let samples =
+                sampler?.samples(count: 1_000, using: &generator)
                 ?? c.scoreMatching.sample(c.core.objective, energy: energy, from: start, clamp: nil, using: &generator)
             let density = folder.appendingPathComponent("samples/density-step-\(step).png")
-            try SampleGrid.writePNG(ToyPlots.densityImage(energy: energy), width: 160, height: 160, channels: 3, to: density)
+            try SampleGrid.writePNG(
+                ToyPlots.densityImage(energy: energy), width: 160, height: 160, channels: 3, to: density)
             let scatter = folder.appendingPathComponent("samples/scatter-step-\(step).png")
-            try SampleGrid.writePNG(ToyPlots.scatterImage(samples: samples, data: validation), width: 320, height: 320, channels: 3,
-                                    to: scatter)
+            try SampleGrid.writePNG(
+                ToyPlots.scatterImage(samples: samples, data: validation), width: 320, height: 320, channels: 3,
+                to: scatter)
             return [(density, "image-density"), (scatter, "image-samples")]
         }
     }

@@ -27,7 +27,9 @@ public final class ProgressReporter {
     }
 
     /// Reports step `step` (1-based) of `total`, throttled.
-    public func update(step: Int, startedAt firstStep: Int, epoch: Int, loss: Double, accuracy: Double, learningRate: Float) {
+    public func update(
+        step: Int, startedAt firstStep: Int, epoch: Int, loss: Double, accuracy: Double, learningRate: Float
+    ) {
         let now = Date()
         let interval = style == .bar ? 0.2 : lineInterval
         guard style != .silent, now.timeIntervalSince(lastDraw) >= interval || step == total else { return }
@@ -35,8 +37,9 @@ public final class ProgressReporter {
         let elapsed = now.timeIntervalSince(start)
         let rate = Double(step - firstStep) / max(elapsed, 1e-9)
         let eta = rate > 0 ? Double(total - step) / rate : 0
-        let fields = Fields(epoch: epoch + 1, step: step, total: total, loss: loss, accuracy: accuracy, learningRate: learningRate,
-                            rate: rate, eta: Self.duration(eta))
+        let fields = Fields(
+            epoch: epoch + 1, step: step, total: total, loss: loss, accuracy: accuracy, learningRate: learningRate,
+            rate: rate, eta: Self.duration(eta))
         switch style {
         case .bar:
             FileHandle.standardError.write(Data("\r\u{1B}[2K\(fields.bar(fitting: terminalWidth - 1))".utf8))
@@ -63,7 +66,8 @@ public final class ProgressReporter {
 
     static func duration(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+        return s >= 3600
+            ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
     }
 
     /// One redraw's values, and the ways of writing them.
@@ -76,7 +80,8 @@ public final class ProgressReporter {
 
         /// The plain line for logs: every field.
         var line: String {
-            "epoch \(epoch) step \(step)/\(total)  loss \(format(loss))  " + (accuracy.isNaN ? "" : "acc \(format(accuracy, 3))  ")
+            "epoch \(epoch) step \(step)/\(total)  loss \(format(loss))  "
+                + (accuracy.isNaN ? "" : "acc \(format(accuracy, 3))  ")
                 + String(format: "lr %.2e  %.1f it/s  ETA %@", learningRate, rate, eta)
         }
 
@@ -84,7 +89,8 @@ public final class ProgressReporter {
         /// even the shortest does not.
         func bar(fitting width: Int) -> String {
             let stats = "loss \(format(loss))" + (accuracy.isNaN ? "" : "  acc \(format(accuracy, 3))")
-            let rateText = String(format: "%.1f it/s", rate), lrText = String(format: "lr %.2e", learningRate)
+            let rateText = String(format: "%.1f it/s", rate)
+            let lrText = String(format: "lr %.2e", learningRate)
             let variants: [(barWidth: Int, tail: [String])] = [
                 (30, [stats, lrText, rateText, "ETA \(eta)"]),
                 (30, [stats, lrText, "ETA \(eta)"]),
@@ -105,7 +111,9 @@ public final class ProgressReporter {
             var head = "epoch \(epoch) "
             if barWidth > 0 {
                 let filled = total > 0 ? min(barWidth, Int(Double(barWidth) * Double(step) / Double(total))) : barWidth
-                head += "[" + String(repeating: "█", count: filled) + String(repeating: "·", count: barWidth - filled) + "] "
+                head +=
+                    "[" + String(repeating: "█", count: filled) + String(repeating: "·", count: barWidth - filled)
+                    + "] "
             }
             return head + "\(step)/\(total)  " + tail.joined(separator: "  ")
         }

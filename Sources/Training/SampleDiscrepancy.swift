@@ -9,13 +9,15 @@ public enum SampleDiscrepancy {
     /// MMD² of `samples` against `reference`; with no `bandwidth`, the median distance
     /// between reference points (the median heuristic, for images whose scale is unknown).
     public static func mmd2(_ samples: Tensor, _ reference: Tensor, bandwidth: Double?) throws -> Double {
-        let x = rows(samples), y = rows(reference)
+        let x = rows(samples)
+        let y = rows(reference)
         return try MaximumMeanDiscrepancy.squared(x, y, bandwidth: bandwidth ?? medianDistance(y))
     }
 
     /// The rows of a tensor flattened per sample.
     static func rows(_ t: Tensor) -> [[Double]] {
-        let n = t.shape[0], d = n == 0 ? 0 : t.scalarCount / n
+        let n = t.shape[0]
+        let d = n == 0 ? 0 : t.scalarCount / n
         let v = t.scalars
         return (0..<n).map { i in (0..<d).map { Double(v[i * d + $0]) } }
     }
@@ -27,7 +29,10 @@ public enum SampleDiscrepancy {
         for i in points.indices {
             for j in points.indices where j > i {
                 var sum = 0.0
-                for k in points[i].indices { let d = points[i][k] - points[j][k]; sum += d * d }
+                for k in points[i].indices {
+                    let d = points[i][k] - points[j][k]
+                    sum += d * d
+                }
                 distances.append(sum.squareRoot())
             }
         }

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// SIGINT and SIGTERM turned into a request the trainer checks between steps, so a run
 /// stops at a step boundary, writes its checkpoint and is recorded as KILLED. A second

@@ -49,8 +49,12 @@ public struct Trainer {
 
     /// Runs from the start (`resume` nil) or from a checkpoint until the configured length,
     /// or until `stopAfterSteps` more steps (then a checkpoint is written where it stopped).
-    public func run(runID: String, resume: TrainingCheckpoint? = nil, stopAfterSteps: Int? = nil) throws -> TrainingSummary {
-        try loop(TrainingObjectives.make(configuration, data: data), runID: runID, resume: resume, stopAfterSteps: stopAfterSteps)
+    public func run(runID: String, resume: TrainingCheckpoint? = nil, stopAfterSteps: Int? = nil) throws
+        -> TrainingSummary
+    {
+        try loop(
+            TrainingObjectives.make(configuration, data: data), runID: runID, resume: resume,
+            stopAfterSteps: stopAfterSteps)
     }
 
     /// The state the divergence guard rolls back to.
@@ -61,21 +65,28 @@ public struct Trainer {
         var progress: TrainingProgress
     }
 
-    private func loop<Objective: TrainingObjective>(_ initial: Objective, runID: String, resume: TrainingCheckpoint?,
-                                                     stopAfterSteps: Int?) throws -> TrainingSummary {
+    private func loop<Objective: TrainingObjective>(
+        _ initial: Objective, runID: String, resume: TrainingCheckpoint?,
+        stopAfterSteps: Int?
+    ) throws -> TrainingSummary {
         let c = configuration
         var objective = initial
         var initGenerator = SeededGenerator(seed: c.core.seed)
         let shape = objective.inputShape
         let (channels, height, width) = (shape[0], shape[1], shape[2])
-        do { try c.modelSpecification.checkSize(channels: channels, height: height, width: width, classes: objective.outputs) } catch {
+        do {
+            try c.modelSpecification.checkSize(
+                channels: channels, height: height, width: width, classes: objective.outputs)
+        } catch {
             throw ConfigurationError.invalid(key: "model", problem: error.description)
         }
-        var model = c.modelSpecification.make(channels: channels, height: height, width: width, classes: objective.outputs,
-                                              using: &initGenerator)
+        var model = c.modelSpecification.make(
+            channels: channels, height: height, width: width, classes: objective.outputs,
+            using: &initGenerator)
         var optimizer = c.makeOptimizer()
-        var progress = TrainingProgress(runID: runID, trainingCount: objective.trainingCount, batchSize: c.core.batchSize,
-                                        seed: c.core.seed &+ 1)
+        var progress = TrainingProgress(
+            runID: runID, trainingCount: objective.trainingCount, batchSize: c.core.batchSize,
+            seed: c.core.seed &+ 1)
         try objective.prepare(&progress)
         if let resume {
             model = try model.loading(resume.modelStateDict)
@@ -95,11 +106,14 @@ public struct Trainer {
         var good = Snapshot(model: model, optimizer: optimizer, objective: objective, progress: progress)
         var pending: Snapshot<Objective>?
         let startStep = progress.step
-        CheckpointSaving.removeAbandonedTemporaries(beside: [checkpointURL(runID, "last"), checkpointURL(runID, "best")])
+        CheckpointSaving.removeAbandonedTemporaries(beside: [
+            checkpointURL(runID, "last"), checkpointURL(runID, "best"),
+        ])
         let stopStep = min(totalSteps, stopAfterSteps.map { startStep + $0 } ?? totalSteps)
         var running = RunningMeans()
         var lastValidation: Validation?
-        let clock = Date(), secondsAtStart = progress.seconds
+        let clock = Date()
+        let secondsAtStart = progress.seconds
         func save(best: Bool) throws {
             progress.seconds = secondsAtStart + Date().timeIntervalSince(clock)
             try saveCheckpoint(model, optimizer, progress, best: best, extraState: objective.extraState)
@@ -118,7 +132,8 @@ public struct Trainer {
             let loss = result.loss.scalar
             if let problem = guardSettings.problem(loss: loss, energyGap: result.energyGap) {
                 guard remedies.recoveries < guardSettings.maximumRecoveries else {
-                    throw TrainingError.unrecoverable(step: progress.step, problem: problem, recoveries: remedies.recoveries)
+                    throw TrainingError.unrecoverable(
+                        step: progress.step, problem: problem, recoveries: remedies.recoveries)
                 }
                 // Back to the last good state, with the remedy and a fresh random stream; the
                 // best validation result so far stays (its checkpoint is on disk).
@@ -129,13 +144,19 @@ public struct Trainer {
                 (progress.bestValidationAccuracy, progress.bestValidationLoss, progress.bestEpoch) = best
                 remedies = remedies.escalated(guardSettings)
                 progress.guardState = remedies
-                progress.generator = SeededGenerator(seed: c.core.seed &+ 1 &+ UInt64(failedStep) &* 1_000_003 &+ UInt64(remedies.recoveries))
+                progress.generator = SeededGenerator(
+                    seed: c.core.seed &+ 1 &+ UInt64(failedStep) &* 1_000_003 &+ UInt64(remedies.recoveries))
                 objective.apply(remedies)
                 running = RunningMeans()
-                recorder?.log([("guard/recoveries", Double(remedies.recoveries)), ("guard/lr_scale", Double(remedies.learningRateScale)),
-                               ("guard/rolled_back_to_step", Double(progress.step))], step: failedStep)
-                reporter?.note("step \(failedStep): diverged (\(problem)); recovery \(remedies.recoveries) of \(guardSettings.maximumRecoveries): "
-                               + "back to step \(progress.step), learning rate × \(remedies.learningRateScale)")
+                recorder?.log(
+                    [
+                        ("guard/recoveries", Double(remedies.recoveries)),
+                        ("guard/lr_scale", Double(remedies.learningRateScale)),
+                        ("guard/rolled_back_to_step", Double(progress.step)),
+                    ], step: failedStep)
+                reporter?.note(
+                    "step \(failedStep): diverged (\(problem)); recovery \(remedies.recoveries) of \(guardSettings.maximumRecoveries): "
+                        + "back to step \(progress.step), learning rate × \(remedies.learningRateScale)")
                 continue
             }
             if let verified = pending.take() { good = verified }
@@ -145,25 +166,34 @@ public struct Trainer {
             let rate = schedule.rate(at: progress.step) * remedies.learningRateScale
             optimizer.update(&parameters, gradients: gradients, learningRate: rate)
             model = model.replacingTensors(with: parameters).applyingBufferUpdates(from: state)
-            let followUp = objective.afterUpdate(model, batch: batch, step: progress.step, rateScale: rate / c.core.learningRate,
-                                                 using: &progress.generator)
+            let followUp = objective.afterUpdate(
+                model, batch: batch, step: progress.step, rateScale: rate / c.core.learningRate,
+                using: &progress.generator)
 
             progress.step += 1
-            if progress.step % guardSettings.snapshotEvery == 0 { pending = Snapshot(model: model, optimizer: optimizer, objective: objective, progress: progress) }
+            if progress.step % guardSettings.snapshotEvery == 0 {
+                pending = Snapshot(model: model, optimizer: optimizer, objective: objective, progress: progress)
+            }
             running.add(loss: loss, correct: result.correct, count: batch.count)
             let accuracy = result.correct.map { [("train/accuracy", Double($0) / Double(batch.count))] } ?? []
-            recorder?.log([("train/loss", Double(loss))] + accuracy + [("lr", Double(rate))] + result.metrics + followUp
-                          + ResidentMemory.metrics(atStep: progress.step), step: progress.step)
-            reporter?.update(step: progress.step, startedAt: startStep, epoch: epoch, loss: running.loss, accuracy: running.accuracy ?? .nan,
-                             learningRate: rate)
+            recorder?.log(
+                [("train/loss", Double(loss))] + accuracy + [("lr", Double(rate))] + result.metrics + followUp
+                    + ResidentMemory.metrics(atStep: progress.step), step: progress.step)
+            reporter?.update(
+                step: progress.step, startedAt: startStep, epoch: epoch, loss: running.loss,
+                accuracy: running.accuracy ?? .nan,
+                learningRate: rate)
 
             let epochDone = progress.epoch != epoch
             if epochDone || progress.step == totalSteps {
                 lastValidation = try objective.validate(model)
-                let isBest = lastValidation.map { progress.recordIfBest($0.value, goal: objective.goal, epoch: epoch) } ?? false
-                recorder?.log([("epoch", Double(progress.step) / Double(stepsPerEpoch))] + running.epochMetrics
-                              + [("time/seconds", secondsAtStart + Date().timeIntervalSince(clock))] + (lastValidation?.metrics ?? []),
-                              step: progress.step)
+                let isBest =
+                    lastValidation.map { progress.recordIfBest($0.value, goal: objective.goal, epoch: epoch) } ?? false
+                recorder?.log(
+                    [("epoch", Double(progress.step) / Double(stepsPerEpoch))] + running.epochMetrics
+                        + [("time/seconds", secondsAtStart + Date().timeIntervalSince(clock))]
+                        + (lastValidation?.metrics ?? []),
+                    step: progress.step)
                 let trainText = running.text
                 if epochDone { running = RunningMeans() }
                 if let folder = checkpointURL(runID, "last")?.deletingLastPathComponent() {
@@ -173,8 +203,10 @@ public struct Trainer {
                 }
                 try save(best: isBest)
                 pending = Snapshot(model: model, optimizer: optimizer, objective: objective, progress: progress)
-                reporter?.note("epoch \(epoch + 1) step \(progress.step): \(trainText)" + (lastValidation.map { "  " + $0.text } ?? "")
-                               + (isBest ? "  (best)" : ""))
+                reporter?.note(
+                    "epoch \(epoch + 1) step \(progress.step): \(trainText)"
+                        + (lastValidation.map { "  " + $0.text } ?? "")
+                        + (isBest ? "  (best)" : ""))
             } else if let every = c.output.checkpointEvery, progress.step % every == 0 {
                 try save(best: false)
                 // The guard's next good state is this checkpoint, as after an epoch's: a run
@@ -188,21 +220,29 @@ public struct Trainer {
     }
 
     func checkpointURL(_ runID: String, _ name: String) -> URL? {
-        checkpointDirectory?.appendingPathComponent(runID, isDirectory: true).appendingPathComponent("\(name).safetensors")
+        checkpointDirectory?.appendingPathComponent(runID, isDirectory: true).appendingPathComponent(
+            "\(name).safetensors")
     }
 
-    func saveCheckpoint(_ model: AnyLayer, _ optimizer: any Optimizer, _ progress: TrainingProgress, best: Bool,
-                        extraState: [String: Tensor]) throws {
+    func saveCheckpoint(
+        _ model: AnyLayer, _ optimizer: any Optimizer, _ progress: TrainingProgress, best: Bool,
+        extraState: [String: Tensor]
+    ) throws {
         guard let last = checkpointURL(progress.runID, "last") else { return }
-        var checkpoint = TrainingCheckpoint(model: model, optimizerState: optimizer.state, configuration: configuration, progress: progress)
+        var checkpoint = TrainingCheckpoint(
+            model: model, optimizerState: optimizer.state, configuration: configuration, progress: progress)
         checkpoint.extraState = extraState
-        try CheckpointSaving.save(checkpoint, last: last, best: best ? checkpointURL(progress.runID, "best") : nil, recorder: recorder)
+        try CheckpointSaving.save(
+            checkpoint, last: last, best: best ? checkpointURL(progress.runID, "best") : nil, recorder: recorder)
     }
 
-    func summarize(_ objective: some TrainingObjective, model: AnyLayer, progress: TrainingProgress,
-                   lastValidation: Validation?) throws -> TrainingSummary {
-        var summary = TrainingSummary(runID: progress.runID, steps: progress.step,
-                                      epochs: Double(progress.step) / Double(stepsPerEpoch), seconds: progress.seconds)
+    func summarize(
+        _ objective: some TrainingObjective, model: AnyLayer, progress: TrainingProgress,
+        lastValidation: Validation?
+    ) throws -> TrainingSummary {
+        var summary = TrainingSummary(
+            runID: progress.runID, steps: progress.step,
+            epochs: Double(progress.step) / Double(stepsPerEpoch), seconds: progress.seconds)
         summary.secondsPerEpoch = progress.step > 0 ? progress.seconds / summary.epochs : nil
         switch objective.goal {
         case .highestAccuracy:
@@ -216,7 +256,9 @@ public struct Trainer {
         summary.runStoreSeconds = recorder?.secondsRecording
         summary.recoveries = progress.guardState?.recoveries ?? 0
         guard progress.step == totalSteps else { return summary }
-        let best = checkpointURL(progress.runID, "best").flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0 : nil }
+        let best = checkpointURL(progress.runID, "best").flatMap {
+            FileManager.default.fileExists(atPath: $0.path) ? $0 : nil
+        }
         summary.bestCheckpoint = best?.path
         if let test = try objective.test(final: model, best: best) {
             summary.testAccuracy = test.accuracy

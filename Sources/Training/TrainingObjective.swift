@@ -39,8 +39,10 @@ public protocol TrainingObjective {
     mutating func step(_ model: AnyLayer, batch: TrainingBatch, state: ForwardState, step: Int) throws -> StepResult
     /// What follows the optimiser's update of `model` on `batch` (a learned sampler's
     /// generator step), with the learning rate's scale at this step; what to log.
-    mutating func afterUpdate(_ model: AnyLayer, batch: TrainingBatch, step: Int, rateScale: Float,
-                              using generator: inout SeededGenerator) -> [(String, Double)]
+    mutating func afterUpdate(
+        _ model: AnyLayer, batch: TrainingBatch, step: Int, rateScale: Float,
+        using generator: inout SeededGenerator
+    ) -> [(String, Double)]
 
     /// The model measured on the validation set; nil without one.
     func validate(_ model: AnyLayer) throws -> Validation?
@@ -56,8 +58,10 @@ extension TrainingObjective {
     public func prepare(_ progress: inout TrainingProgress) throws {}
     public mutating func restore(from checkpoint: TrainingCheckpoint, path: String) throws {}
     public mutating func apply(_ remedies: DivergenceGuardState) {}
-    public mutating func afterUpdate(_ model: AnyLayer, batch: TrainingBatch, step: Int, rateScale: Float,
-                                     using generator: inout SeededGenerator) -> [(String, Double)] { [] }
+    public mutating func afterUpdate(
+        _ model: AnyLayer, batch: TrainingBatch, step: Int, rateScale: Float,
+        using generator: inout SeededGenerator
+    ) -> [(String, Double)] { [] }
     public func pictures(_ model: AnyLayer, step: Int, folder: URL) throws -> [(url: URL, kind: String)] { [] }
 }
 
@@ -89,7 +93,9 @@ public struct StepResult {
     /// What else to log at this step.
     public var metrics: [(String, Double)]
 
-    public init(loss: Tensor, gradient: AnyLayer, correct: Int? = nil, energyGap: Float? = nil, metrics: [(String, Double)] = []) {
+    public init(
+        loss: Tensor, gradient: AnyLayer, correct: Int? = nil, energyGap: Float? = nil, metrics: [(String, Double)] = []
+    ) {
         self.loss = loss
         self.gradient = gradient
         self.correct = correct
@@ -127,7 +133,10 @@ public struct TestResult {
     public var metrics: [(String, Double)]
     public var note: String
 
-    public init(accuracy: Double? = nil, finalAccuracy: Double? = nil, loss: Double? = nil, metrics: [(String, Double)], note: String) {
+    public init(
+        accuracy: Double? = nil, finalAccuracy: Double? = nil, loss: Double? = nil, metrics: [(String, Double)],
+        note: String
+    ) {
         self.accuracy = accuracy
         self.finalAccuracy = finalAccuracy
         self.loss = loss

@@ -11,11 +11,15 @@ enum TrainingObjectives {
             let examples = ClassifierExamples(images, configuration: configuration)
             if objective == .ce { return CrossEntropyObjective(examples: examples) }
             if objective == .jem { return try JEMObjective(examples) }
-            if objective.isLearnedSampler { return try LearnedSamplerObjective(.classifier(examples), configuration: configuration) }
+            if objective.isLearnedSampler {
+                return try LearnedSamplerObjective(.classifier(examples), configuration: configuration)
+            }
         case .energy(let energy):
             let examples = EnergyExamples(data: energy, configuration: configuration)
             if objective.isScoreMatching { return ScoreMatchingObjective(examples: examples) }
-            if objective.isLearnedSampler { return try LearnedSamplerObjective(.energy(examples), configuration: configuration) }
+            if objective.isLearnedSampler {
+                return try LearnedSamplerObjective(.energy(examples), configuration: configuration)
+            }
         }
         throw ConfigurationError.invalid(key: "objective", problem: "\(objective) does not train on this data")
     }

@@ -25,7 +25,8 @@ public struct TrainingSummary: Codable, Sendable {
     public var testLoss: Double?
 
     enum CodingKeys: String, CodingKey {
-        case runID = "run_id", steps, epochs, seconds
+        case runID = "run_id"
+        case steps, epochs, seconds
         case secondsPerEpoch = "seconds_per_epoch"
         case bestValidationAccuracy = "best_validation_accuracy"
         case finalValidationAccuracy = "final_validation_accuracy"
@@ -35,7 +36,9 @@ public struct TrainingSummary: Codable, Sendable {
         case bestCheckpoint = "best_checkpoint"
         case runStoreSeconds = "run_store_seconds"
         case recoveries = "divergence_recoveries"
-        case bestValidationLoss = "best_validation_loss", finalValidationLoss = "final_validation_loss", testLoss = "test_loss"
+        case bestValidationLoss = "best_validation_loss"
+        case finalValidationLoss = "final_validation_loss"
+        case testLoss = "test_loss"
     }
 
     /// Every key is always present (`null` when not measured), so scripts can rely on them.

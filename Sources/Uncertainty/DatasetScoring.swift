@@ -16,14 +16,18 @@ public struct DatasetScoring {
     public init(scores: [OODScore]) { self.scores = scores }
 
     /// Scores `dataset` under `model`; `progress(done, total)` is called after each batch.
-    public func run(_ dataset: ImageDataset, name: String, model: ScoringModel,
-                    progress: ((Int, Int) -> Void)? = nil) -> ScoredSet {
+    public func run(
+        _ dataset: ImageDataset, name: String, model: ScoringModel,
+        progress: ((Int, Int) -> Void)? = nil
+    ) -> ScoredSet {
         for score in scores {
             precondition(model.supports(score), "DatasetScoring: the model has no classifier head for \(score.name)")
         }
-        var logits: [[Double]]? = model.logits == nil ? nil : [], probabilities = logits
+        var logits: [[Double]]? = model.logits == nil ? nil : []
+        var probabilities = logits
         var values = Dictionary(uniqueKeysWithValues: scores.map { ($0, [Double]()) })
-        var start = 0, batchIndex: UInt64 = 0
+        var start = 0
+        var batchIndex: UInt64 = 0
         while start < dataset.count {
             let indices = Array(start..<min(start + batchSize, dataset.count))
             let (images, _) = dataset.batch(indices)
@@ -35,14 +39,17 @@ public struct DatasetScoring {
             batchIndex += 1
             progress?(start, dataset.count)
         }
-        return ScoredSet(name: name, labels: dataset.labels, logits: logits, probabilities: probabilities, scores: values)
+        return ScoredSet(
+            name: name, labels: dataset.labels, logits: logits, probabilities: probabilities, scores: values)
     }
 
     /// One batch's logits, probabilities and scores.
     func scoreBatch(_ x: Tensor, model: ScoringModel, seed: UInt64)
-        -> (logits: [[Double]]?, probabilities: [[Double]]?, scores: [OODScore: [Double]]) {
+        -> (logits: [[Double]]?, probabilities: [[Double]]?, scores: [OODScore: [Double]])
+    {
         var result: [OODScore: [Double]] = [:]
-        var probabilities: [[Double]]?, logitRows: [[Double]]?
+        var probabilities: [[Double]]?
+        var logitRows: [[Double]]?
         withoutRecording {
             if let logits = model.logits.map({ $0(x) }) {
                 // Probabilities in Double from the logits: a Float softmax rounds confident
@@ -89,7 +96,8 @@ public struct DatasetScoring {
     private func column(_ t: Tensor) -> [Double] { t.withUnsafeBufferPointer { $0.map(Double.init) } }
 
     private func rows(_ t: Tensor) -> [[Double]] {
-        let n = t.shape[0], k = t.shape[1]
+        let n = t.shape[0]
+        let k = t.shape[1]
         return t.withUnsafeBufferPointer { p in (0..<n).map { i in (0..<k).map { Double(p[i * k + $0]) } } }
     }
 }

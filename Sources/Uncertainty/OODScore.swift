@@ -68,9 +68,11 @@ public enum OODScore: Hashable, Sendable, Codable, CustomStringConvertible {
         case .maxLogit: return "max logit; higher = in-distribution"
         case .energy(let t): return "T·logsumexp(f(x)/T) with T = \(Self.format(t)); higher = in-distribution"
         case .inputGradientNorm:
-            return "−‖∇ₓ log p(x)‖₂; higher (flatter) = in-distribution, as for JEM-trained models (a cross-entropy model's often inverts)"
+            return
+                "−‖∇ₓ log p(x)‖₂; higher (flatter) = in-distribution, as for JEM-trained models (a cross-entropy model's often inverts)"
         case .sgldRefinement(let steps, let stepSize, let noise):
-            return "E(x_K) − E(x) after K = \(steps) SGLD steps (η \(Self.format(stepSize)), σ \(Self.format(noise))); higher = in-distribution"
+            return
+                "E(x_K) − E(x) after K = \(steps) SGLD steps (η \(Self.format(stepSize)), σ \(Self.format(noise))); higher = in-distribution"
         }
     }
 
@@ -83,16 +85,27 @@ public enum OODScore: Hashable, Sendable, Codable, CustomStringConvertible {
         case "max-logit" where parts.count == 1: self = .maxLogit
         case "grad-norm" where parts.count == 1: self = .inputGradientNorm
         case "energy":
-            guard parts.count == 2 else { self = .energy(temperature: 1); return }
+            guard parts.count == 2 else {
+                self = .energy(temperature: 1)
+                return
+            }
             guard let t = Float(parts[1]), t > 0, t.isFinite else { return nil }
             self = .energy(temperature: t)
         case "sgld-delta":
-            guard parts.count == 2 else { self = .sgldRefinement(steps: 10, stepSize: 1, noise: 0.01); return }
+            guard parts.count == 2 else {
+                self = .sgldRefinement(steps: 10, stepSize: 1, noise: 0.01)
+                return
+            }
             let fields = parts[1].split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-            guard fields.count == 1 || fields.count == 3, let steps = Int(fields[0]), steps >= 1, steps <= 10_000 else { return nil }
-            var stepSize: Float = 1, noise: Float = 0.01
+            guard fields.count == 1 || fields.count == 3, let steps = Int(fields[0]), steps >= 1, steps <= 10_000 else {
+                return nil
+            }
+            var stepSize: Float = 1
+            var noise: Float = 0.01
             if fields.count == 3 {
-                guard let s = Float(fields[1]), let n = Float(fields[2]), s > 0, s.isFinite, n >= 0, n.isFinite else { return nil }
+                guard let s = Float(fields[1]), let n = Float(fields[2]), s > 0, s.isFinite, n >= 0, n.isFinite else {
+                    return nil
+                }
                 stepSize = s
                 noise = n
             }
@@ -102,7 +115,8 @@ public enum OODScore: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 
     /// Every name `init(name:)` accepts, for help and error messages.
-    public static let nameHelp = "log-px, max-softmax, max-logit, energy or energy@T, grad-norm, sgld-delta or sgld-delta@K[:η:σ]"
+    public static let nameHelp =
+        "log-px, max-softmax, max-logit, energy or energy@T, grad-norm, sgld-delta or sgld-delta@K[:η:σ]"
 
     private static func format(_ value: Float) -> String {
         value == value.rounded() && abs(value) < 1e6 ? String(Int(value)) : String(value)

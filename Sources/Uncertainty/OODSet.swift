@@ -75,8 +75,9 @@ public enum OODSet: Hashable, Sendable, CustomStringConvertible {
         func synthetic(_ fill: (inout [UInt8], Int, inout SeededGenerator) -> Void) -> ImageDataset {
             var pixels = [UInt8](repeating: 0, count: count * size)
             for image in 0..<count { fill(&pixels, image * size, &generator) }
-            return ImageDataset(name: name, pixels: pixels, labels: Array(repeating: -1, count: count),
-                                channels: reference.channels, height: reference.height, width: reference.width, classNames: [])
+            return ImageDataset(
+                name: name, pixels: pixels, labels: Array(repeating: -1, count: count),
+                channels: reference.channels, height: reference.height, width: reference.width, classNames: [])
         }
         switch self {
         case .mnist5k:
@@ -87,15 +88,20 @@ public enum OODSet: Hashable, Sendable, CustomStringConvertible {
                 var isDirectory: ObjCBool = false
                 return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
             }
-            let hasClassFolders = isFolder(path)
+            let hasClassFolders =
+                isFolder(path)
                 && ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
                     .contains { !$0.hasPrefix(".") && isFolder(url.appendingPathComponent($0).path) }
             let grayscale = reference.channels == 1
-            let set = hasClassFolders ? try PNGFolder.load(directory: url, grayscale: grayscale)
+            let set =
+                hasClassFolders
+                ? try PNGFolder.load(directory: url, grayscale: grayscale)
                 : try PNGFolder.loadUnlabeled(paths: [url], grayscale: grayscale)
             return try checked(set, like: reference, path: path)
         case .uniform:
-            return synthetic { pixels, offset, g in for k in 0..<size { pixels[offset + k] = UInt8.random(in: 0...255, using: &g) } }
+            return synthetic { pixels, offset, g in
+                for k in 0..<size { pixels[offset + k] = UInt8.random(in: 0...255, using: &g) }
+            }
         case .gaussian:
             return synthetic { pixels, offset, g in
                 let z = Tensor(randomNormal: [size], using: &g)
@@ -121,8 +127,10 @@ public enum OODSet: Hashable, Sendable, CustomStringConvertible {
 
     private func checked(_ set: ImageDataset, like reference: ImageDataset, path: String) throws -> ImageDataset {
         guard set.channels == reference.channels, set.height == reference.height, set.width == reference.width else {
-            throw DatasetError.malformed(path: path, reason: "images are \(set.channels)×\(set.height)×\(set.width) but the model takes "
-                                         + "\(reference.channels)×\(reference.height)×\(reference.width)")
+            throw DatasetError.malformed(
+                path: path,
+                reason: "images are \(set.channels)×\(set.height)×\(set.width) but the model takes "
+                    + "\(reference.channels)×\(reference.height)×\(reference.width)")
         }
         var renamed = set
         renamed.name = name

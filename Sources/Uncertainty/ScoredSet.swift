@@ -15,7 +15,9 @@ public struct ScoredSet: Sendable {
     /// Each score's values, one per sample (higher = more in-distribution).
     public var scores: [OODScore: [Double]]
 
-    public init(name: String, labels: [Int], logits: [[Double]]?, probabilities: [[Double]]?, scores: [OODScore: [Double]]) {
+    public init(
+        name: String, labels: [Int], logits: [[Double]]?, probabilities: [[Double]]?, scores: [OODScore: [Double]]
+    ) {
         self.name = name
         self.labels = labels
         self.logits = logits

@@ -21,7 +21,8 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         #if DEBUG
-        FileHandle.standardError.write(Data("warning: debug build; benchmark figures are meaningless (use -c release)\n".utf8))
+            FileHandle.standardError.write(
+                Data("warning: debug build; benchmark figures are meaningless (use -c release)\n".utf8))
         #endif
         let runner = BenchmarkRunner(minimumSeconds: seconds)
         // The cost-growth and wide-ResNet rows take minutes: only when the filter names them.
@@ -31,7 +32,8 @@ struct BenchCommand: ParsableCommand {
         } else if filter?.contains("wrn") ?? false {
             candidates = WideResNetBenchmarks.all()
         } else {
-            candidates = [MachinePeak.benchmark()] + EngineBenchmarks.all() + TrainingBenchmarks.all() + JEMBenchmarks.all()
+            candidates =
+                [MachinePeak.benchmark()] + EngineBenchmarks.all() + TrainingBenchmarks.all() + JEMBenchmarks.all()
                 + LearnedSamplerBenchmarks.all() + ScoreMatchingBenchmarks.all()
         }
         let selected = candidates.filter { filter == nil || $0.name.contains(filter!) }
@@ -47,10 +49,14 @@ struct BenchCommand: ParsableCommand {
             for line in Kernels.implementationReport() { print(line) }
         }
         if json {
-            print(try BenchmarkReport.json(results, metadata: [
-                "threads": "\(Kernels.threadCount)", "loop_threads": "\(Kernels.loopThreads)", "openblas_core": OpenBLASSetup.core,
-                "onednn": Kernels.oneDNNVersion,
-            ]))
+            print(
+                try BenchmarkReport.json(
+                    results,
+                    metadata: [
+                        "threads": "\(Kernels.threadCount)", "loop_threads": "\(Kernels.loopThreads)",
+                        "openblas_core": OpenBLASSetup.core,
+                        "onednn": Kernels.oneDNNVersion,
+                    ]))
         }
     }
 }

@@ -10,14 +10,14 @@ struct CalibrateCommand: ParsableCommand {
         commandName: "calibrate",
         abstract: "Fit a calibrator on a run's validation set; report the test set before and after.",
         discussion: """
-        temperature: one scalar T dividing the logits, minimising validation NLL (Guo et al. 2017). \
-        histogram: the top-label confidence mapped to the validation accuracy of its bin (Zadrozny & Elkan 2001). \
-        isotonic: the top-label confidence mapped by isotonic regression (Zadrozny & Elkan 2002). \
-        Each fit is written beside the checkpoint as a new version (best.safetensors → best.calibrator.v1.json, \
-        v2, …; none is overwritten), recorded with the run as a measurement, and applied by `joule evaluate` \
-        and `joule score` from then on (the newest; --calibrator vN picks another). A calibrator that makes \
-        ECE or NLL worse is flagged.
-        """
+            temperature: one scalar T dividing the logits, minimising validation NLL (Guo et al. 2017). \
+            histogram: the top-label confidence mapped to the validation accuracy of its bin (Zadrozny & Elkan 2001). \
+            isotonic: the top-label confidence mapped by isotonic regression (Zadrozny & Elkan 2002). \
+            Each fit is written beside the checkpoint as a new version (best.safetensors → best.calibrator.v1.json, \
+            v2, …; none is overwritten), recorded with the run as a measurement, and applied by `joule evaluate` \
+            and `joule score` from then on (the newest; --calibrator vN picks another). A calibrator that makes \
+            ECE or NLL worse is flagged.
+            """
     )
 
     @OptionGroup var source: CheckpointOptions<BestCheckpoint>
@@ -40,8 +40,9 @@ struct CalibrateCommand: ParsableCommand {
             do {
                 let runID = saved.progress.runID
                 if let runs = source.storeHolding(runID, log: log) {
-                    let id = try runs.recordMeasurement(outcome.measurement, values: outcome.records,
-                                                        artifacts: [("calibrator", file.path)], for: runID)
+                    let id = try runs.recordMeasurement(
+                        outcome.measurement, values: outcome.records,
+                        artifacts: [("calibrator", file.path)], for: runID)
                     outcome.measurementID = id
                     log("stored as measurement #\(id) of run \(runID) in \(runs.path)")
                 }
@@ -50,10 +51,14 @@ struct CalibrateCommand: ParsableCommand {
                 throw error
             }
             if json { return print(try EvaluationText.json(outcome)) }
-            print("\(outcome.calibrator); measured on \(outcome.measuredOn) (\(outcome.measuredCount) images), \(outcome.binning)")
+            print(
+                "\(outcome.calibrator); measured on \(outcome.measuredOn) (\(outcome.measuredCount) images), \(outcome.binning)"
+            )
             let f = { (v: Double) in String(format: "%.4f", v) }
-            let rows = [("accuracy", \RunCalibration.Measures.accuracy), ("nll", \.nll), ("brier", \.brier), ("ece", \.ece),
-                        ("mce", \.mce), ("rms-ce", \.rmsCalibrationError)].map { name, key in
+            let rows = [
+                ("accuracy", \RunCalibration.Measures.accuracy), ("nll", \.nll), ("brier", \.brier), ("ece", \.ece),
+                ("mce", \.mce), ("rms-ce", \.rmsCalibrationError),
+            ].map { name, key in
                 [name, f(outcome.before[keyPath: key]), f(outcome.after[keyPath: key])]
             }
             print(OutputTable(columns: ["metric", "before", "after"], rows: rows).text())

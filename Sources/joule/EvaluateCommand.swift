@@ -10,23 +10,26 @@ struct EvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Measure a run's accuracy, calibration and out-of-distribution detection.",
         discussion: """
-        On the run's test set (its validation hold-out when the dataset has no test split): accuracy, NLL, \
-        Brier, ECE, MCE and RMS calibration error. Against each OOD set and under each score: AUROC, \
-        AUPR-in, AUPR-out, FPR at 95% TPR and detection error, with in-distribution as the positive class \
-        and every score oriented so that higher means more in-distribution; a score clearly below chance is \
-        flagged as inverted. The results and every sample's scores are stored with the run as a new \
-        measurement, beside every earlier one (see `joule runs show`, `joule runs export-scores`, `joule report`).
-        OOD sets: \(OODSet.nameHelp). Scores: \(OODScore.nameHelp).
-        """
+            On the run's test set (its validation hold-out when the dataset has no test split): accuracy, NLL, \
+            Brier, ECE, MCE and RMS calibration error. Against each OOD set and under each score: AUROC, \
+            AUPR-in, AUPR-out, FPR at 95% TPR and detection error, with in-distribution as the positive class \
+            and every score oriented so that higher means more in-distribution; a score clearly below chance is \
+            flagged as inverted. The results and every sample's scores are stored with the run as a new \
+            measurement, beside every earlier one (see `joule runs show`, `joule runs export-scores`, `joule report`).
+            OOD sets: \(OODSet.nameHelp). Scores: \(OODScore.nameHelp).
+            """
     )
 
     @OptionGroup var source: CheckpointOptions<BestCheckpoint>
-    @Option(help: ArgumentHelp("Comma-separated OOD sets, 'none' for none (default: \(OODSet.defaults.map(\.name).joined(separator: ","))).",
-                               valueName: "sets"),
-            transform: { try NameList.parse($0, what: "OOD set", help: OODSet.nameHelp, parse: OODSet.init(name:)) })
+    @Option(
+        help: ArgumentHelp(
+            "Comma-separated OOD sets, 'none' for none (default: \(OODSet.defaults.map(\.name).joined(separator: ","))).",
+            valueName: "sets"),
+        transform: { try NameList.parse($0, what: "OOD set", help: OODSet.nameHelp, parse: OODSet.init(name:)) })
     var ood: [OODSet]?
-    @Option(help: "Comma-separated scores (default: \(OODScore.defaults.map(\.name).joined(separator: ","))).",
-            transform: { try NameList.parse($0, what: "score", help: OODScore.nameHelp, parse: OODScore.init(name:)) })
+    @Option(
+        help: "Comma-separated scores (default: \(OODScore.defaults.map(\.name).joined(separator: ","))).",
+        transform: { try NameList.parse($0, what: "score", help: OODScore.nameHelp, parse: OODScore.init(name:)) })
     var scores: [OODScore]?
     @Option(parsing: .unconditional, help: "Calibration bins.") var bins = 15
     @Flag(help: "Equal-mass calibration bins instead of equal-width.") var equalMass = false
@@ -34,15 +37,20 @@ struct EvaluateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Evaluate on at most this many in-distribution images.") var limit: Int?
     @Option(parsing: .unconditional, help: "Images per forward pass.") var batchSize = 256
     @Option(help: "Seed of the synthetic sets and of SGLD-refinement noise.") var seed: UInt64 = 0
-    @Option(help: "MNIST-5k file (default: $JOULE_MNIST5K, datasets/mnist_5k.csv.gz, or the installed copy).") var mnist5k: String?
+    @Option(help: "MNIST-5k file (default: $JOULE_MNIST5K, datasets/mnist_5k.csv.gz, or the installed copy).")
+    var mnist5k: String?
     @OptionGroup var calibration: CalibratorOptions
     @Flag(help: "Print one JSON object instead of tables.") var json = false
 
     func validate() throws {
         guard scores?.isEmpty != true else { throw ValidationError("--scores: give at least one score") }
         guard (1...1_000).contains(bins) else { throw ValidationError("--bins must be between 1 and 1000") }
-        guard (1...1_000_000).contains(syntheticCount) else { throw ValidationError("--synthetic-count must be between 1 and 1000000") }
-        guard (1...65_536).contains(batchSize) else { throw ValidationError("--batch-size must be between 1 and 65536") }
+        guard (1...1_000_000).contains(syntheticCount) else {
+            throw ValidationError("--synthetic-count must be between 1 and 1000000")
+        }
+        guard (1...65_536).contains(batchSize) else {
+            throw ValidationError("--batch-size must be between 1 and 65536")
+        }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
 
@@ -69,24 +77,28 @@ struct EvaluateCommand: ParsableCommand {
             if saved.configuration.core.dataset.isToy {
                 let result = try ToyEvaluation.run(saved, path: url.path, seed: seed)
                 if let runs = source.storeHolding(runID, log: log) {
-                    let id = try runs.recordMeasurement(result.measurement(step: saved.progress.step), values: result.records, for: runID)
+                    let id = try runs.recordMeasurement(
+                        result.measurement(step: saved.progress.step), values: result.records, for: runID)
                     log("stored as measurement #\(id) of run \(runID) in \(runs.path)")
                 }
                 print(json ? try EvaluationText.json(result) : EvaluationText.render(result, runID: runID))
                 return
             }
-            let applied = try StoredCalibrator.load(calibration.choice, forCheckpoint: url, step: saved.progress.step,
-                                                    refit: source.calibrateHint, log: log)
+            let applied = try StoredCalibrator.load(
+                calibration.choice, forCheckpoint: url, step: saved.progress.step,
+                refit: source.calibrateHint, log: log)
             if let applied { log("applying \(applied.description) (--calibrator none to skip)") }
             let settings = settings
             var (result, sets) = try RunEvaluation(settings: settings)
                 .run(saved, path: url.path, calibrator: applied, mnist5k: MNIST5kLocation.resolve(mnist5k), log: log)
             if let runs = source.storeHolding(runID, log: log) {
-                let id = try runs.recordMeasurement(result.measurement(settings: settings), values: result.records,
-                                                    sampleScores: sets.flatMap(\.sampleRecords), for: runID)
+                let id = try runs.recordMeasurement(
+                    result.measurement(settings: settings), values: result.records,
+                    sampleScores: sets.flatMap(\.sampleRecords), for: runID)
                 result.measurementID = id
-                log("stored as measurement #\(id) of run \(runID) in \(runs.path); see it with "
-                    + CommandHint.command(["report", runID, "--out", "report.html"], store: source.store.location))
+                log(
+                    "stored as measurement #\(id) of run \(runID) in \(runs.path); see it with "
+                        + CommandHint.command(["report", runID, "--out", "report.html"], store: source.store.location))
             }
             print(json ? try EvaluationText.json(result) : EvaluationText.render(result))
         }
@@ -95,14 +107,18 @@ struct EvaluateCommand: ParsableCommand {
 
 /// A comma-separated list of names on the command line; "none" gives an empty list.
 enum NameList {
-    static func parse<T: CustomStringConvertible>(_ text: String, what: String, help: String, parse: (String) -> T?) throws -> [T] {
+    static func parse<T: CustomStringConvertible>(_ text: String, what: String, help: String, parse: (String) -> T?)
+        throws -> [T]
+    {
         if text == "none" { return [] }
         var seen = Set<String>()
         return try text.split(separator: ",").map { raw in
             let name = raw.trimmingCharacters(in: .whitespaces)
             guard let value = parse(name) else { throw ValidationError("unknown \(what) '\(name)' (expected \(help))") }
             // Names are canonical ("energy@1" is "energy"), so a repeat is caught however spelled.
-            guard seen.insert(value.description).inserted else { throw ValidationError("\(what) '\(name)' is given twice") }
+            guard seen.insert(value.description).inserted else {
+                throw ValidationError("\(what) '\(name)' is given twice")
+            }
             return value
         }
     }

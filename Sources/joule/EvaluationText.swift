@@ -7,29 +7,42 @@ import Metrics
 enum EvaluationText {
     static func render(_ r: EvaluationResult) -> String {
         let step = r.checkpointStep.map { " @ step \($0)" } ?? ""
-        var lines = ["run \(r.runID) (\((r.checkpoint as NSString).lastPathComponent)\(step)) on \(r.inDistribution): \(r.count) images"
-                     + (r.measurementID.map { ", stored as measurement #\($0)" } ?? "")]
+        var lines = [
+            "run \(r.runID) (\((r.checkpoint as NSString).lastPathComponent)\(step)) on \(r.inDistribution): \(r.count) images"
+                + (r.measurementID.map { ", stored as measurement #\($0)" } ?? "")
+        ]
         lines += r.warnings.map { "warning: \($0)" }
         if let accuracy = r.accuracy {
             let f = { (v: Double?) in v.map { String(format: "%.4f", $0) } ?? "-" }
-            lines.append("accuracy \(f(accuracy))  nll \(f(r.nll))  brier \(f(r.brier))  ece \(f(r.ece))  mce \(f(r.mce))  "
-                         + "rms-ce \(f(r.rmsCalibrationError))  (\(r.binning)\(r.calibrator.map { "; calibrated: \($0)" } ?? ""))")
+            lines.append(
+                "accuracy \(f(accuracy))  nll \(f(r.nll))  brier \(f(r.brier))  ece \(f(r.ece))  mce \(f(r.mce))  "
+                    + "rms-ce \(f(r.rmsCalibrationError))  (\(r.binning)\(r.calibrator.map { "; calibrated: \($0)" } ?? ""))"
+            )
         } else {
             lines.append("accuracy: not applicable (no classifier head)")
         }
         if let bins = r.reliability {
             let f = { (v: Double?) in v.map { String(format: "%.4f", $0) } ?? "-" }
-            let rows = bins.map { b in [String(format: "%.3f–%.3f", b.lower, b.upper), String(b.count), f(b.meanConfidence), f(b.accuracy), f(b.gap)] }
+            let rows = bins.map { b in
+                [
+                    String(format: "%.3f–%.3f", b.lower, b.upper), String(b.count), f(b.meanConfidence), f(b.accuracy),
+                    f(b.gap),
+                ]
+            }
             lines.append("")
             lines.append(OutputTable(columns: ["bin", "count", "confidence", "accuracy", "gap"], rows: rows).text())
         }
         if !r.ood.isEmpty {
             let rows = r.ood.map { o in
-                [o.dataset, o.group, o.score] + [o.auroc, o.auprIn, o.auprOut, o.fpr95, o.detectionError].map { String(format: "%.4f", $0) }
+                [o.dataset, o.group, o.score]
+                    + [o.auroc, o.auprIn, o.auprOut, o.fpr95, o.detectionError].map { String(format: "%.4f", $0) }
             }
             lines.append("")
-            lines.append(OutputTable(columns: ["ood set", "group", "score", "auroc", "aupr-in", "aupr-out", "fpr95", "det-error"],
-                                     rows: rows).text(maximumWidth: 40))
+            lines.append(
+                OutputTable(
+                    columns: ["ood set", "group", "score", "auroc", "aupr-in", "aupr-out", "fpr95", "det-error"],
+                    rows: rows
+                ).text(maximumWidth: 40))
         }
         lines.append("")
         lines.append("conventions:")
@@ -42,15 +55,22 @@ enum EvaluationText {
     /// A toy-density run's evaluation: its samples' MMD² beside the untrained network's and a
     /// second data sample's.
     static func render(_ result: ToyEvaluation, runID: String) -> String {
-        var lines = ["run \(runID) on \(result.density): MMD² against \(result.count) held-out points (Gaussian kernel h = \(result.bandwidth))"]
+        var lines = [
+            "run \(runID) on \(result.density): MMD² against \(result.count) held-out points (Gaussian kernel h = \(result.bandwidth))"
+        ]
         if let exact = result.mmd2, let untrained = result.mmd2Untrained {
-            lines.append(String(format: "exact samples of exp(−E) (%d² grid): %.5f   untrained network: %.5f", result.grid, exact, untrained))
+            lines.append(
+                String(
+                    format: "exact samples of exp(−E) (%d² grid): %.5f   untrained network: %.5f", result.grid, exact,
+                    untrained))
         } else {
             lines.append("exact samples: not defined (the noise-scaled form's energy stands for no one density)")
         }
         let origin = result.sampler.hasSuffix("generator") ? "" : " from noise"
-        lines.append(String(format: "%@ samples%@: %.5f   untrained network: %.5f", result.sampler, origin, result.mmd2Sampler,
-                            result.mmd2SamplerUntrained))
+        lines.append(
+            String(
+                format: "%@ samples%@: %.5f   untrained network: %.5f", result.sampler, origin, result.mmd2Sampler,
+                result.mmd2SamplerUntrained))
         lines.append(String(format: "a second data sample: %.5f (the estimate's noise floor)", result.mmd2Data))
         return lines.joined(separator: "\n")
     }
@@ -59,7 +79,8 @@ enum EvaluationText {
     static func json(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }

@@ -8,7 +8,9 @@ struct Joule: ParsableCommand {
         commandName: "joule",
         abstract: "Energy-based training and uncertainty for classifiers.",
         version: JouleVersion.description,
-        subcommands: [TrainCommand.self, EvaluateCommand.self, CalibrateCommand.self, ScoreCommand.self, SampleCommand.self,
-                      RunsCommand.self, ReportCommand.self, BenchCommand.self]
+        subcommands: [
+            TrainCommand.self, EvaluateCommand.self, CalibrateCommand.self, ScoreCommand.self, SampleCommand.self,
+            RunsCommand.self, ReportCommand.self, BenchCommand.self,
+        ]
     )
 }

@@ -6,11 +6,14 @@ import Foundation
 enum MNIST5kLocation {
     static func resolve(_ option: String?) -> URL {
         if let option { return URL(fileURLWithPath: option) }
-        if let value = ProcessInfo.processInfo.environment["JOULE_MNIST5K"], !value.isEmpty { return URL(fileURLWithPath: value) }
+        if let value = ProcessInfo.processInfo.environment["JOULE_MNIST5K"], !value.isEmpty {
+            return URL(fileURLWithPath: value)
+        }
         let local = URL(fileURLWithPath: "datasets/mnist_5k.csv.gz")
         if FileManager.default.fileExists(atPath: local.path) { return local }
-        let executable = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? CommandLine.arguments.first ?? "joule")
+        let executable = URL(
+            fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                ?? CommandLine.arguments.first ?? "joule")
         let installed = executable.deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("share/joule/mnist_5k.csv.gz")
         return FileManager.default.fileExists(atPath: installed.path) ? installed : local

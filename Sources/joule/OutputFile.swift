@@ -19,13 +19,16 @@ enum OutputFile {
         let folder = url.deletingLastPathComponent()
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw ValidationErrorText("cannot write \(url.path): \(folder.path) is not a folder") }
+            guard isDirectory.boolValue else {
+                throw ValidationErrorText("cannot write \(url.path): \(folder.path) is not a folder")
+            }
             return
         }
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
-            throw ValidationErrorText("cannot write \(url.path): cannot create the folder \(folder.path) (\(reason(error)))")
+            throw ValidationErrorText(
+                "cannot write \(url.path): cannot create the folder \(folder.path) (\(reason(error)))")
         }
     }
 

@@ -11,9 +11,11 @@ struct OutputTable {
         let cells = ([columns] + rows).map { $0.map(cut) }
         let widths = columns.indices.map { i in cells.map { $0.indices.contains(i) ? $0[i].count : 0 }.max() ?? 0 }
         return cells.enumerated().map { index, row in
-            let line = row.enumerated().map { i, cell in cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-            return index == 0 ? line + "\n" + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") : line
+            let line = row.enumerated().map { i, cell in cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+            }
+            .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+            return index == 0
+                ? line + "\n" + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") : line
         }.joined(separator: "\n")
     }
 
@@ -48,6 +50,7 @@ struct ValidationErrorText: Error, CustomStringConvertible {
 
 /// Prints a JSON value with sorted keys.
 func printJSON(_ value: Any) throws {
-    let data = try JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    let data = try JSONSerialization.data(
+        withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     print(String(decoding: data, as: UTF8.self))
 }

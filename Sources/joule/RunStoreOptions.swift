@@ -29,7 +29,9 @@ struct RunStoreOptions: ParsableArguments {
     func openIfPresent(checkpointDirectory: String? = nil, log: (String) -> Void) -> RunStore? {
         let location = location
         guard location.exists else {
-            log("not recorded: no run store at \(location.path) (\(RunStoreLocation.rule))" + legacyNote(checkpointDirectory))
+            log(
+                "not recorded: no run store at \(location.path) (\(RunStoreLocation.rule))"
+                    + legacyNote(checkpointDirectory))
             return nil
         }
         do {
@@ -44,7 +46,8 @@ struct RunStoreOptions: ParsableArguments {
     /// exists and is not the one in use (Joule used to keep the store in the checkpoint folder).
     func legacyNote(_ checkpointDirectory: String?) -> String {
         guard let checkpointDirectory else { return "" }
-        let old = URL(fileURLWithPath: checkpointDirectory).appendingPathComponent("runs.sqlite").standardizedFileURL.path
+        let old = URL(fileURLWithPath: checkpointDirectory).appendingPathComponent("runs.sqlite").standardizedFileURL
+            .path
         guard old != location.path, FileManager.default.fileExists(atPath: old) else { return "" }
         return "; an earlier Joule kept runs in \(old): pass --runs-db \(CommandHint.quoted(old)) to use it"
     }

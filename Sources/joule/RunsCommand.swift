@@ -8,15 +8,18 @@ struct RunsCommand: ParsableCommand {
         commandName: "runs",
         abstract: "List, show, compare and delete recorded runs.",
         discussion: """
-        Runs live in one SQLite database: \(RunStoreLocation.rule).
-        Filters (--where) compare metrics.KEY (latest value), params.KEY, tags.KEY and attributes.NAME \
-        (\(RunField.Attribute.allCases.map(\.rawValue).joined(separator: ", "))) with numbers or quoted text \
-        using = != < <= > >= like, joined by and / or with parentheses. A comparison never matches a run \
-        that lacks the field (so != too needs the field present), e.g.
-          joule runs list --where "metrics.validation/accuracy > 0.9 and (params.optimizer = 'adam' or tags.note = 'x')"
-        """,
-        subcommands: [RunsListCommand.self, RunsShowCommand.self, RunsCompareCommand.self, RunsDeleteCommand.self, RunsExportScoresCommand.self,
-                      RunsWriteMetricsCommand.self]
+            Runs live in one SQLite database: \(RunStoreLocation.rule).
+            Filters (--where) compare metrics.KEY (latest value), params.KEY, tags.KEY and attributes.NAME \
+            (\(RunField.Attribute.allCases.map(\.rawValue).joined(separator: ", "))) with numbers or quoted text \
+            using = != < <= > >= like, joined by and / or with parentheses. A comparison never matches a run \
+            that lacks the field (so != too needs the field present), e.g.
+              joule runs list --where "metrics.validation/accuracy > 0.9 and (params.optimizer = 'adam' or tags.note = 'x')"
+            """,
+        subcommands: [
+            RunsListCommand.self, RunsShowCommand.self, RunsCompareCommand.self, RunsDeleteCommand.self,
+            RunsExportScoresCommand.self,
+            RunsWriteMetricsCommand.self,
+        ]
     )
 }
 
@@ -48,4 +51,3 @@ func reportingErrors(_ command: String, _ body: () throws -> Void) throws {
         throw ExitCode.failure
     }
 }
-

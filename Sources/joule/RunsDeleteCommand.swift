@@ -8,10 +8,10 @@ struct RunsDeleteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete", abstract: "Delete a run from the store (and its folder, with --delete-files).",
         discussion: """
-        Lists what will be deleted, then asks (on a terminal; elsewhere --yes confirms). --delete-files removes \
-        the run's own folder (checkpoints, calibrators, samples) and nothing else: files the run recorded \
-        outside it (a report, a sample grid written elsewhere) are listed and kept.
-        """)
+            Lists what will be deleted, then asks (on a terminal; elsewhere --yes confirms). --delete-files removes \
+            the run's own folder (checkpoints, calibrators, samples) and nothing else: files the run recorded \
+            outside it (a report, a sample grid written elsewhere) are listed and kept.
+            """)
 
     @OptionGroup var options: RunsOptions
     @Argument(help: "Run id (or a unique prefix).") var id: String
@@ -24,11 +24,14 @@ struct RunsDeleteCommand: ParsableCommand {
             let store = try options.openForWriting()
             let record = try store.run(id)
             if record.displayStatus() == "RUNNING" && !force {
-                throw ValidationErrorText("run \(record.id) is still running (pid \(record.pid.map(String.init) ?? "?")); --force deletes it anyway")
+                throw ValidationErrorText(
+                    "run \(record.id) is still running (pid \(record.pid.map(String.init) ?? "?")); --force deletes it anyway"
+                )
             }
             let plan = try RunDeletionPlan(record, in: store)
             if deleteFiles, let problem = plan.problem {
-                throw ValidationErrorText("not deleted: \(problem); without --delete-files only the run's record is deleted")
+                throw ValidationErrorText(
+                    "not deleted: \(problem); without --delete-files only the run's record is deleted")
             }
             print(plan.describe(deletingFiles: deleteFiles, storePath: store.path))
             guard try confirmed() else {
@@ -40,7 +43,9 @@ struct RunsDeleteCommand: ParsableCommand {
                 throw ValidationErrorText("run \(record.id) started running again; nothing deleted")
             }
             try plan.perform(deletingFiles: deleteFiles, in: store)
-            print("deleted run \(record.id)" + (deleteFiles && plan.folderExists ? " and its folder \(plan.folder?.path ?? "")" : ""))
+            print(
+                "deleted run \(record.id)"
+                    + (deleteFiles && plan.folderExists ? " and its folder \(plan.folder?.path ?? "")" : ""))
         }
     }
 

@@ -7,7 +7,8 @@ struct RunsListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List runs, filtered and ordered.")
 
     @OptionGroup var options: RunsOptions
-    @Option(name: .customLong("where"), help: "Filter, e.g. \"metrics.validation/accuracy > 0.9 and params.lr < 0.01\".")
+    @Option(
+        name: .customLong("where"), help: "Filter, e.g. \"metrics.validation/accuracy > 0.9 and params.lr < 0.01\".")
     var filter: String?
     @Option(help: "Order, e.g. \"metrics.validation/accuracy desc, attributes.start_time\" (default: newest first).")
     var orderBy: String?
@@ -21,7 +22,9 @@ struct RunsListCommand: ParsableCommand {
             let ordering = try orderBy.map(RunOrdering.parse) ?? .newestFirst
             if let limit, limit < 0 { throw ValidationErrorText("--limit must be at least 0") }
             let store = try options.openForReading()
-            let named = (parsedFilter.map(Self.fields) ?? []) + ordering.terms.map(\.field) + (try columns.map(Self.fields) ?? [])
+            let named =
+                (parsedFilter.map(Self.fields) ?? []) + ordering.terms.map(\.field)
+                + (try columns.map(Self.fields) ?? [])
             for warning in try Self.unknownFields(named, in: store) {
                 FileHandle.standardError.write(Data("joule runs list: warning: \(warning)\n".utf8))
             }
@@ -32,8 +35,9 @@ struct RunsListCommand: ParsableCommand {
                 return
             }
             var extra: [RunField] = []
-            for field in (try columns.map(Self.fields) ?? []) + (parsedFilter.map(Self.fields) ?? []) + ordering.terms.map(\.field)
-                where field.namespace != .attributes && !extra.contains(field) {
+            for field in (try columns.map(Self.fields) ?? []) + (parsedFilter.map(Self.fields) ?? [])
+                + ordering.terms.map(\.field)
+            where field.namespace != .attributes && !extra.contains(field) {
                 extra.append(field)
             }
             let base = ["id", "name", "status", "model", "dataset", "start_time", "duration"]
@@ -42,7 +46,9 @@ struct RunsListCommand: ParsableCommand {
                 rows: descriptions.map { d in
                     base.map(d.attribute) + extra.map(d.value(of:))
                 })
-            print(format == .csv ? table.csv() : (runs.isEmpty ? "no runs" + (filter == nil ? "" : " match") : table.text()))
+            print(
+                format == .csv
+                    ? table.csv() : (runs.isEmpty ? "no runs" + (filter == nil ? "" : " match") : table.text()))
         }
     }
 
@@ -57,7 +63,8 @@ struct RunsListCommand: ParsableCommand {
     /// A warning for each field no run in the store has, with the closest names some run has:
     /// a misspelt field matches nothing, silently, otherwise.
     static func unknownFields(_ fields: [RunField], in store: RunStore) throws -> [String] {
-        var warnings: [String] = [], seen: Set<String> = []
+        var warnings: [String] = []
+        var seen: Set<String> = []
         for field in fields where seen.insert(field.description).inserted {
             let known = try store.knownKeys(in: field.namespace)
             guard !known.contains(field.key) else { continue }
@@ -65,8 +72,9 @@ struct RunsListCommand: ParsableCommand {
                 try store.knownKeys(in: namespace).filter { $0 == field.key }.map { "\(namespace.rawValue).\($0)" }
             }
             let close = Spelling.closest(to: field.key, in: known).map { "\(field.namespace.rawValue).\($0)" } + others
-            warnings.append("no run has \(field.description), so it matches nothing"
-                            + (close.isEmpty ? "" : "; did you mean \(close.joined(separator: ", "))?"))
+            warnings.append(
+                "no run has \(field.description), so it matches nothing"
+                    + (close.isEmpty ? "" : "; did you mean \(close.joined(separator: ", "))?"))
         }
         return warnings
     }

@@ -14,7 +14,8 @@ struct RunsWriteMetricsCommand: ParsableCommand {
     @Option var count = 10_000
     @Option(help: "Metrics per transaction.") var batch = 100
     @Option(help: "Distinct metric keys.") var keys = 1
-    @Option(help: "After the first batch, keep a transaction open this many seconds (to be killed).") var holdSeconds: Double?
+    @Option(help: "After the first batch, keep a transaction open this many seconds (to be killed).") var holdSeconds:
+        Double?
 
     func run() throws {
         try reportingErrors("runs write-metrics") {

@@ -9,10 +9,10 @@ struct ScoreCommand: ParsableCommand {
         commandName: "score",
         abstract: "Score images (PNG files or folders, IDX files) for being out of distribution.",
         discussion: """
-        For each image: the predicted class and its probability, the score (higher = more in-distribution) \
-        and a decision, in or out, at the threshold that keeps --tpr of the run's validation images \
-        (the largest t with at least that share of validation scores ≥ t). Scores: \(OODScore.nameHelp).
-        """
+            For each image: the predicted class and its probability, the score (higher = more in-distribution) \
+            and a decision, in or out, at the threshold that keeps --tpr of the run's validation images \
+            (the largest t with at least that share of validation scores ≥ t). Scores: \(OODScore.nameHelp).
+            """
     )
 
     /// How the rows are printed.
@@ -21,7 +21,8 @@ struct ScoreCommand: ParsableCommand {
     @OptionGroup var source: CheckpointOptions<BestCheckpoint>
     @Argument(help: "PNG files, folders of PNG files, or IDX image files.") var paths: [String]
     @Option(help: "The score.", transform: { try OODScore.parsed($0) }) var score = OODScore(name: "log-px")!
-    @Option(parsing: .unconditional, help: "Share of validation images to call in-distribution when fitting the threshold.")
+    @Option(
+        parsing: .unconditional, help: "Share of validation images to call in-distribution when fitting the threshold.")
     var tpr = 0.95
     @Flag(help: "Skip the validation threshold (no decision column).") var noThreshold = false
     @OptionGroup var calibration: CalibratorOptions
@@ -32,9 +33,12 @@ struct ScoreCommand: ParsableCommand {
         try reportingErrors("score") {
             let (url, saved) = try source.read()
             let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
-            let calibrator = try StoredCalibrator.load(calibration.choice, forCheckpoint: url, step: saved.progress.step,
-                                                       refit: source.calibrateHint, log: log)
-            if let calibrator { log("applying \(calibrator.description) to the probabilities (--calibrator none to skip)") }
+            let calibrator = try StoredCalibrator.load(
+                calibration.choice, forCheckpoint: url, step: saved.progress.step,
+                refit: source.calibrateHint, log: log)
+            if let calibrator {
+                log("applying \(calibrator.description) to the probabilities (--calibrator none to skip)")
+            }
             var scoring = ImageScoring(score: score, truePositiveRate: noThreshold ? nil : tpr)
             scoring.batchSize = batchSize
             let result = try scoring.run(saved, url: url, paths: paths, calibrator: calibrator)
@@ -59,19 +63,27 @@ struct ScoreCommand: ParsableCommand {
             if let isIn = row.isIn { object["decision"] = isIn ? "in" : "out" }
             return object
         }
-        var object: [String: Any] = ["score": score.name, "meaning": score.meaning, "samples": samples,
-                                     "calibrator": result.calibrator?.summary ?? NSNull()]
-        if let threshold = result.threshold { object["threshold"] = ["value": threshold, "tpr": tpr, "fitted_on": "validation"] }
+        var object: [String: Any] = [
+            "score": score.name, "meaning": score.meaning, "samples": samples,
+            "calibrator": result.calibrator?.summary ?? NSNull(),
+        ]
+        if let threshold = result.threshold {
+            object["threshold"] = ["value": threshold, "tpr": tpr, "fitted_on": "validation"]
+        }
         return object
     }
 
     private func printCSV(_ result: ImageScoring.Result) {
         let decisions = result.threshold != nil
-        print((["source", "prediction", "class", "confidence", "score"] + (decisions ? ["decision"] : [])).joined(separator: ","))
+        print(
+            (["source", "prediction", "class", "confidence", "score"] + (decisions ? ["decision"] : [])).joined(
+                separator: ","))
         for row in result.rows {
             let prediction: String = row.prediction.map { String($0) } ?? ""
             let confidence: String = row.confidence.map { "\(Self.number($0))" } ?? ""
-            var fields: [String] = [row.source, prediction, row.className ?? "", confidence, "\(Self.number(row.score))"]
+            var fields: [String] = [
+                row.source, prediction, row.className ?? "", confidence, "\(Self.number(row.score))",
+            ]
             if decisions { fields.append(row.isIn.map { $0 ? "in" : "out" } ?? "") }
             print(fields.map(OutputTable.csvField).joined(separator: ","))
         }

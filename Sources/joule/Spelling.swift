@@ -7,7 +7,9 @@ enum Spelling {
         let allowed = max(2, target.count / 3)
         let scored = known.compactMap { candidate -> (String, Int)? in
             let lower = candidate.lowercased()
-            if lower.contains(name.lowercased()) || (name.count >= 3 && name.lowercased().contains(lower)) { return (candidate, 0) }
+            if lower.contains(name.lowercased()) || (name.count >= 3 && name.lowercased().contains(lower)) {
+                return (candidate, 0)
+            }
             let distance = editDistance(target, Array(lower))
             return distance <= allowed ? (candidate, distance) : nil
         }

@@ -10,14 +10,15 @@ import Training
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a classifier (cross-entropy or JEM) or an energy (score matching) on Fashion-MNIST, a PNG folder or a 2-D toy density.",
+        abstract:
+            "Train a classifier (cross-entropy or JEM) or an energy (score matching) on Fashion-MNIST, a PNG folder or a 2-D toy density.",
         discussion: """
-        Settings come from the defaults, then --config FILE.yaml (a mapping such as `model: cnn-s`, \
-        `batch-size: 64`), then the options given here. Checkpoints: CHECKPOINT_DIR/RUN_ID/last.safetensors \
-        and best.safetensors (best on validation: accuracy for classifiers, the objective's loss for energies). \
-        The run is recorded in the run store (\(RunStoreLocation.rule)), which remembers its folder: \
-        `--resume RUN_ID`, `joule evaluate RUN_ID` and the others find it there.
-        """
+            Settings come from the defaults, then --config FILE.yaml (a mapping such as `model: cnn-s`, \
+            `batch-size: 64`), then the options given here. Checkpoints: CHECKPOINT_DIR/RUN_ID/last.safetensors \
+            and best.safetensors (best on validation: accuracy for classifiers, the objective's loss for energies). \
+            The run is recorded in the run store (\(RunStoreLocation.rule)), which remembers its folder: \
+            `--resume RUN_ID`, `joule evaluate RUN_ID` and the others find it there.
+            """
     )
 
     @OptionGroup(title: CoreSettings.title) var core: CoreSettings.Options
@@ -55,7 +56,9 @@ struct TrainCommand: ParsableCommand {
         do {
             outcome = try session.run()
         } catch TrainingSessionError.stopped(let runID, let signal, let step) {
-            Self.log("joule train: stopped by \(signal) at step \(step); resume with: " + CommandHint.command(["train", "--resume", runID], store: store))
+            Self.log(
+                "joule train: stopped by \(signal) at step \(step); resume with: "
+                    + CommandHint.command(["train", "--resume", runID], store: store))
             throw ExitCode(signal == "SIGTERM" ? 143 : 130)
         } catch TrainingSessionError.failed {
             throw ExitCode.failure  // already reported, and recorded as FAILED
@@ -69,15 +72,18 @@ struct TrainCommand: ParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(summary), as: UTF8.self))
         } else {
-            print("run \(summary.runID): \(summary.steps) steps, \(String(format: "%.1f", summary.seconds)) s"
-                  + (summary.bestValidationAccuracy.map { String(format: ", best validation accuracy %.4f", $0) } ?? "")
-                  + (summary.testAccuracy.map { String(format: ", test accuracy %.4f", $0) } ?? "")
-                  + (summary.bestValidationLoss.map { String(format: ", best validation loss %.4f", $0) } ?? "")
-                  + (summary.testLoss.map { String(format: ", test loss %.4f", $0) } ?? ""))
+            print(
+                "run \(summary.runID): \(summary.steps) steps, \(String(format: "%.1f", summary.seconds)) s"
+                    + (summary.bestValidationAccuracy.map { String(format: ", best validation accuracy %.4f", $0) }
+                        ?? "")
+                    + (summary.testAccuracy.map { String(format: ", test accuracy %.4f", $0) } ?? "")
+                    + (summary.bestValidationLoss.map { String(format: ", best validation loss %.4f", $0) } ?? "")
+                    + (summary.testLoss.map { String(format: ", test loss %.4f", $0) } ?? ""))
         }
         guard !recording.dryRun else { return }
-        Self.log("recorded in \(store.path); next:\n  " + CommandHint.command(["evaluate", outcome.runID], store: store)
-                 + "\n  " + CommandHint.command(["report", outcome.runID, "--out", "report.html"], store: store))
+        Self.log(
+            "recorded in \(store.path); next:\n  " + CommandHint.command(["evaluate", outcome.runID], store: store)
+                + "\n  " + CommandHint.command(["report", outcome.runID, "--out", "report.html"], store: store))
     }
 
     /// The settings given here over `c`; `--epochs` without `--steps` also drops a step count

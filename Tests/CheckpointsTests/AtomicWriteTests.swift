@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import Tensors
+import Testing
+
 @testable import Checkpoints
 
 @Suite("Atomic writing")
@@ -37,8 +38,11 @@ struct AtomicWriteTests {
             let error = #expect(throws: CheckpointError.self) {
                 try new.write(to: url, fault: AtomicFile.Fault(step: step, code: code))
             }
-            #expect(error == CheckpointError(path: url.path,
-                                             problem: .writeFailed(operation: step.rawValue, reason: errorText(code))))
+            #expect(
+                error
+                    == CheckpointError(
+                        path: url.path,
+                        problem: .writeFailed(operation: step.rawValue, reason: errorText(code))))
             #expect(try directoryContents(directory) == before)
             #expect(try SafeTensors.read(from: url).metadata == ["version": "old"])
         }
@@ -63,8 +67,11 @@ struct AtomicWriteTests {
         try withTemporaryDirectory { directory in
             let url = directory.appendingPathComponent("model.safetensors")
             try old.write(to: url)
-            #expect(throws: CheckpointError(path: url.path,
-                                            problem: .writeFailed(operation: "fsync directory", reason: errorText(EIO)))) {
+            #expect(
+                throws: CheckpointError(
+                    path: url.path,
+                    problem: .writeFailed(operation: "fsync directory", reason: errorText(EIO)))
+            ) {
                 try new.write(to: url, fault: AtomicFile.Fault(step: .syncDirectory, code: EIO))
             }
             #expect(try SafeTensors.read(from: url).metadata == ["version": "new"])
@@ -75,9 +82,13 @@ struct AtomicWriteTests {
     @Test func aMissingDirectoryFailsAtCreation() throws {
         try withTemporaryDirectory { directory in
             let url = directory.appendingPathComponent("absent/model.safetensors")
-            #expect(throws: CheckpointError(path: url.path,
-                                            problem: .writeFailed(operation: "create temporary file",
-                                                                  reason: errorText(ENOENT)))) {
+            #expect(
+                throws: CheckpointError(
+                    path: url.path,
+                    problem: .writeFailed(
+                        operation: "create temporary file",
+                        reason: errorText(ENOENT)))
+            ) {
                 try new.write(to: url)
             }
         }
@@ -103,8 +114,11 @@ struct AtomicWriteTests {
 
     @Test func onlyFileURLsAreWrittenOrRead() throws {
         let url = try #require(URL(string: "https://example.com/model.safetensors"))
-        #expect(throws: CheckpointError(path: url.absoluteString,
-                                        problem: .writeFailed(operation: "create temporary file", reason: "not a file URL"))) {
+        #expect(
+            throws: CheckpointError(
+                path: url.absoluteString,
+                problem: .writeFailed(operation: "create temporary file", reason: "not a file URL"))
+        ) {
             try new.write(to: url)
         }
         #expect(throws: CheckpointError(path: url.absoluteString, problem: .cannotOpen(reason: "not a file URL"))) {

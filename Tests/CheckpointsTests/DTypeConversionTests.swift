@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import Tensors
+import Testing
+
 @testable import Checkpoints
 
 /// Files written by hand with each dtype; every one must come back as the right Float32.
@@ -29,18 +30,18 @@ struct DTypeConversionTests {
     }
 
     #if !(os(macOS) && arch(x86_64))
-    /// Every one of the 65,536 halves against the standard library's `Float16`.
-    @Test func f16ExhaustivelyAgainstFloat16() {
-        for bits in UInt16.min...UInt16.max {
-            let expected = Float(Float16(bitPattern: bits))
-            let got = DType.float(fromHalf: bits)
-            if expected.isNaN {
-                #expect(got.isNaN, "\(bits)")
-            } else if got.bitPattern != expected.bitPattern {
-                Issue.record("half 0x\(String(bits, radix: 16)): \(got) != \(expected)")
+        /// Every one of the 65,536 halves against the standard library's `Float16`.
+        @Test func f16ExhaustivelyAgainstFloat16() {
+            for bits in UInt16.min...UInt16.max {
+                let expected = Float(Float16(bitPattern: bits))
+                let got = DType.float(fromHalf: bits)
+                if expected.isNaN {
+                    #expect(got.isNaN, "\(bits)")
+                } else if got.bitPattern != expected.bitPattern {
+                    Issue.record("half 0x\(String(bits, radix: 16)): \(got) != \(expected)")
+                }
             }
         }
-    }
     #endif
 
     @Test func bf16() throws {
@@ -53,7 +54,7 @@ struct DTypeConversionTests {
     }
 
     @Test func f64RoundsToNearest() throws {
-        let values: [Double] = [0.1, -2.5, 1e300, -1e300, 1e-50, 16777217, .pi, -0.0]
+        let values: [Double] = [0.1, -2.5, 1e300, -1e300, 1e-50, 16_777_217, .pi, -0.0]
         let t = try Self.read("F64", shape: [2, 4], data: littleEndianBytes(values.map(\.bitPattern)))
         #expect(t.shape == [2, 4])
         #expect(bitPatterns(t) == values.map { Float($0).bitPattern })
@@ -105,11 +106,13 @@ struct DTypeConversionTests {
 
     /// Several dtypes in one file, at offsets that are not multiples of their sizes.
     @Test func mixedDTypesAtUnalignedOffsets() throws {
-        let header = #"{"flag":{"dtype":"BOOL","shape":[1],"data_offsets":[0,1]},"#
+        let header =
+            #"{"flag":{"dtype":"BOOL","shape":[1],"data_offsets":[0,1]},"#
             + #""half":{"dtype":"F16","shape":[1],"data_offsets":[1,3]},"#
             + #""wide":{"dtype":"F64","shape":[1],"data_offsets":[3,11]},"#
             + #""long":{"dtype":"I64","shape":[],"data_offsets":[11,19]}}"#
-        let data: [UInt8] = [1] + littleEndianBytes(UInt16(0xbc00)) + littleEndianBytes((2.25).bitPattern)
+        let data: [UInt8] =
+            [1] + littleEndianBytes(UInt16(0xbc00)) + littleEndianBytes((2.25).bitPattern)
             + littleEndianBytes(Int64(-9))
         try withTemporaryDirectory { directory in
             let url = try writeSafetensors(safetensorsBytes(header: header, data: data), in: directory)

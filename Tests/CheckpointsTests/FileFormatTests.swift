@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import Tensors
+import Testing
+
 @testable import Checkpoints
 
 /// The written bytes, parsed here independently of the reader (Foundation's JSON parser).
@@ -31,7 +32,8 @@ struct FileFormatTests {
             try file.write(to: url)
             let json = #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#
             let padded = json + String(repeating: " ", count: (8 - json.utf8.count % 8) % 8)
-            let expected = littleEndianBytes(UInt64(padded.utf8.count)) + Array(padded.utf8)
+            let expected =
+                littleEndianBytes(UInt64(padded.utf8.count)) + Array(padded.utf8)
                 + littleEndianBytes([Float(1).bitPattern, Float(-2).bitPattern])
             #expect(Array(try Data(contentsOf: url)) == expected)
         }
@@ -89,7 +91,8 @@ struct FileFormatTests {
     /// A header padded with trailing spaces (as writers do) and tensors at offsets that are
     /// not multiples of their size are both valid.
     @Test func paddedHeadersAndUnalignedOffsetsAreRead() throws {
-        let header = #"{"b":{"dtype":"U8","shape":[3],"data_offsets":[0,3]},"#
+        let header =
+            #"{"b":{"dtype":"U8","shape":[3],"data_offsets":[0,3]},"#
             + #""f":{"dtype":"F32","shape":[2],"data_offsets":[3,11]}}     "#
         let data: [UInt8] = [1, 2, 3] + littleEndianBytes([Float(0.5).bitPattern, Float(-8).bitPattern])
         try withTemporaryDirectory { directory in
@@ -105,8 +108,9 @@ struct FileFormatTests {
     @Test func nullMetadataIsNoMetadata() throws {
         let header = #"{"__metadata__":null,"a":{"dtype":"F32","shape":[],"data_offsets":[0,4]}}"#
         try withTemporaryDirectory { directory in
-            let url = try writeSafetensors(safetensorsBytes(header: header, data: littleEndianBytes(Float(3).bitPattern)),
-                                    in: directory)
+            let url = try writeSafetensors(
+                safetensorsBytes(header: header, data: littleEndianBytes(Float(3).bitPattern)),
+                in: directory)
             let read = try SafeTensors.read(from: url)
             #expect(read.metadata.isEmpty)
             #expect(try read.tensor(named: "a").scalar == 3)

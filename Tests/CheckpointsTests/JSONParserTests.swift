@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Checkpoints
 
 @Suite("Header JSON parser")
@@ -7,13 +8,15 @@ struct JSONParserTests {
     func parse(_ text: String) throws -> JSONValue { try JSONParser.parse(Array(text.utf8)) }
 
     @Test func keepsMemberOrderAndNumberText() throws {
-        let value = try parse(#" {"z": [1, -0, 2.0, 1e2, 99999999999999999999], "a": {"t": true, "f": false, "n": null}} "#)
+        let value = try parse(
+            #" {"z": [1, -0, 2.0, 1e2, 99999999999999999999], "a": {"t": true, "f": false, "n": null}} "#)
         guard case .object(let members) = value, case .array(let numbers) = members[0].value else {
             Issue.record("not an object of an array: \(value)")
             return
         }
         #expect(members.map(\.key) == ["z", "a"])
-        #expect(numbers == [.number("1"), .number("-0"), .number("2.0"), .number("1e2"), .number("99999999999999999999")])
+        #expect(
+            numbers == [.number("1"), .number("-0"), .number("2.0"), .number("1e2"), .number("99999999999999999999")])
         #expect(numbers.map(\.integer) == [1, 0, nil, nil, nil])
         #expect(members[1].value == .object([("t", .bool(true)), ("f", .bool(false)), ("n", .null)]))
     }
@@ -35,7 +38,9 @@ struct JSONParserTests {
     }
 
     @Test func duplicateKeysAreReportedWithTheirLevel() {
-        #expect(throws: JSONParser.Failure.duplicateKey("a", topLevel: true, offset: 7)) { try parse(#"{"a":1,"a":2}"#) }
+        #expect(throws: JSONParser.Failure.duplicateKey("a", topLevel: true, offset: 7)) {
+            try parse(#"{"a":1,"a":2}"#)
+        }
         #expect(throws: JSONParser.Failure.duplicateKey("k", topLevel: false, offset: 12)) {
             try parse(#"{"x":{"k":1,"k":1}}"#)
         }
@@ -52,7 +57,8 @@ struct JSONParserTests {
 
     @Test func boundsNesting() throws {
         #expect(throws: JSONParser.Failure.self) { try parse(String(repeating: "[", count: 1_000_000)) }
-        let deepest = String(repeating: "[", count: JSONParser.maxDepth) + String(repeating: "]", count: JSONParser.maxDepth)
+        let deepest =
+            String(repeating: "[", count: JSONParser.maxDepth) + String(repeating: "]", count: JSONParser.maxDepth)
         #expect(throws: Never.self) { try parse(deepest) }
         let tooDeep = "[" + deepest + "]"
         #expect(throws: JSONParser.Failure.self) { try parse(tooDeep) }

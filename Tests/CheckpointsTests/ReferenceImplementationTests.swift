@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import Tensors
+import Testing
+
 @testable import Checkpoints
 
 /// A Python with the reference `safetensors` and NumPy, when this machine has one:
@@ -18,7 +19,8 @@ enum ReferencePython {
 
     /// Runs `script` with `arguments`; the exit status and standard output.
     static func run(_ executable: String, _ script: String, _ arguments: [String] = []) throws
-        -> (status: Int32, output: Data) {
+        -> (status: Int32, output: Data)
+    {
         guard FileManager.default.isExecutableFile(atPath: executable) else { return (127, Data()) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -42,8 +44,11 @@ enum ReferencePython {
     }
 }
 
-@Suite("Against the reference implementation", .enabled(if: ReferencePython.executable != nil,
-                                                          "needs python3 with safetensors and numpy"))
+@Suite(
+    "Against the reference implementation",
+    .enabled(
+        if: ReferencePython.executable != nil,
+        "needs python3 with safetensors and numpy"))
 struct ReferenceImplementationTests {
     /// Our file, loaded by `safetensors.numpy.load_file`: same names, dtypes, shapes, bits
     /// and metadata.

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import Tensors
+import Testing
+
 @testable import Checkpoints
 
 @Suite("Round trip")
@@ -15,20 +16,22 @@ struct RoundTripTests {
 
     static func sample() throws -> SafeTensors {
         var rng = SeededGenerator(seed: 7)
-        return try SafeTensors([
-            ("z.last-written-first", Tensor(randomNormal: [3, 4, 5], standardDeviation: 2, using: &rng)),
-            ("scalar", Tensor(42.5)),
-            ("empty", Tensor([], shape: [0])),
-            ("empty.middle", Tensor([], shape: [2, 0, 3])),
-            ("special", Tensor(specialValues, shape: [4, 4])),
-            ("a \"quoted\" \\ näme ✓ \n", Tensor([1, 2, 3])),
-            ("", Tensor([-7], shape: [1, 1, 1, 1])),
-        ], metadata: [
-            "format": "pt",
-            "step": "1200",
-            "quote\"back\\slash": "line\nbreak\ttab\u{1}control é 😀",
-            "": "",
-        ])
+        return try SafeTensors(
+            [
+                ("z.last-written-first", Tensor(randomNormal: [3, 4, 5], standardDeviation: 2, using: &rng)),
+                ("scalar", Tensor(42.5)),
+                ("empty", Tensor([], shape: [0])),
+                ("empty.middle", Tensor([], shape: [2, 0, 3])),
+                ("special", Tensor(specialValues, shape: [4, 4])),
+                ("a \"quoted\" \\ näme ✓ \n", Tensor([1, 2, 3])),
+                ("", Tensor([-7], shape: [1, 1, 1, 1])),
+            ],
+            metadata: [
+                "format": "pt",
+                "step": "1200",
+                "quote\"back\\slash": "line\nbreak\ttab\u{1}control é 😀",
+                "": "",
+            ])
     }
 
     @Test func namesOrderShapesValuesAndMetadataSurvive() throws {
@@ -113,7 +116,8 @@ struct SafeTensorsValueTests {
     @Test func aMissingTensorIsNamedInTheError() throws {
         let file = try SafeTensors([("encoder.weight", Tensor([1])), ("encoder.bias", Tensor([2]))])
         let error = #expect(throws: CheckpointError.self) { try file.tensor(named: "decoder.weight") }
-        #expect(error?.problem == .missingTensor(name: "decoder.weight", available: ["encoder.weight", "encoder.bias"]))
+        #expect(
+            error?.problem == .missingTensor(name: "decoder.weight", available: ["encoder.weight", "encoder.bias"]))
         #expect(error?.description.contains("'decoder.weight'") == true)
         #expect(error?.description.contains("encoder.bias") == true)
     }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@_exported import TestSupport
 import Tensors
+@_exported import TestSupport
+import Testing
+
 @testable import Checkpoints
 
 /// The bytes of a safetensors file: the header's length (little-endian), the header, the data.
@@ -29,13 +30,16 @@ func writeSafetensors(_ bytes: [UInt8], named name: String = "file.safetensors",
 
 /// Reads `bytes` as a safetensors file and returns the error, failing the test if there is
 /// none or it is of another type; also checks the error names the file.
-func readingError(_ bytes: [UInt8], limits: SafeTensorsLimits = .default,
-                  sourceLocation: SourceLocation = #_sourceLocation) throws -> CheckpointError? {
+func readingError(
+    _ bytes: [UInt8], limits: SafeTensorsLimits = .default,
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws -> CheckpointError? {
     try withTemporaryDirectory { directory in
         let url = try writeSafetensors(bytes, in: directory)
         do {
             let file = try SafeTensors.read(from: url, limits: limits)
-            Issue.record("read \(file.count) tensors from a file that should be refused", sourceLocation: sourceLocation)
+            Issue.record(
+                "read \(file.count) tensors from a file that should be refused", sourceLocation: sourceLocation)
             return nil
         } catch let error as CheckpointError {
             #expect(error.path == url.path, sourceLocation: sourceLocation)

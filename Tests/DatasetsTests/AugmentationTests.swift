@@ -1,5 +1,6 @@
-import Testing
 import Tensors
+import Testing
+
 @testable import Datasets
 
 /// Augmentations keep shapes, are fixed by the generator's seed, and do what they say.
@@ -8,7 +9,9 @@ import Tensors
     let images = Tensor(shape: [8, 2, 5, 6]) { Float($0 + 1) }
 
     @Test func noiseIsSeededAndHasTheRequestedSpread() {
-        var g1 = SeededGenerator(seed: 3), g2 = SeededGenerator(seed: 3), g3 = SeededGenerator(seed: 4)
+        var g1 = SeededGenerator(seed: 3)
+        var g2 = SeededGenerator(seed: 3)
+        var g3 = SeededGenerator(seed: 4)
         let a = Augmentation.addingGaussianNoise(images, standardDeviation: 0.5, using: &g1)
         #expect(a.shape == images.shape)
         #expect(a.scalars == Augmentation.addingGaussianNoise(images, standardDeviation: 0.5, using: &g2).scalars)
@@ -23,21 +26,24 @@ import Tensors
     }
 
     @Test func cropIsSeededAndAShiftOfEachImage() {
-        var g1 = SeededGenerator(seed: 11), g2 = SeededGenerator(seed: 11)
+        var g1 = SeededGenerator(seed: 11)
+        var g2 = SeededGenerator(seed: 11)
         let cropped = Augmentation.randomCrop(images, padding: 2, using: &g1)
         #expect(cropped.shape == images.shape)
         #expect(cropped.scalars == Augmentation.randomCrop(images, padding: 2, using: &g2).scalars)
 
         // Each output image must equal the input shifted by one (dy, dx) in −2…2 with zero
         // fill, the same shift for both channels; and the shifts must vary across images.
-        let input = images.scalars, output = cropped.scalars
+        let input = images.scalars
+        let output = cropped.scalars
         var shifts = Set<[Int]>()
         for b in 0..<8 {
             let matches = (-2...2).flatMap { dy in (-2...2).map { dx in [dy, dx] } }.filter { shift in
                 (0..<2).allSatisfy { c in
                     (0..<5).allSatisfy { y in
                         (0..<6).allSatisfy { x in
-                            let sy = y + shift[0], sx = x + shift[1]
+                            let sy = y + shift[0]
+                            let sx = x + shift[1]
                             let inside = (0..<5).contains(sy) && (0..<6).contains(sx)
                             let expected = inside ? input[((b * 2 + c) * 5 + sy) * 6 + sx] : 0
                             return output[((b * 2 + c) * 5 + y) * 6 + x] == expected
@@ -57,16 +63,20 @@ import Tensors
     }
 
     @Test func flipMirrorsAboutHalfTheImages() {
-        var g1 = SeededGenerator(seed: 21), g2 = SeededGenerator(seed: 21)
+        var g1 = SeededGenerator(seed: 21)
+        var g2 = SeededGenerator(seed: 21)
         let flipped = Augmentation.randomHorizontalFlip(images, using: &g1)
         #expect(flipped.shape == images.shape)
         #expect(flipped.scalars == Augmentation.randomHorizontalFlip(images, using: &g2).scalars)
 
-        let input = images.scalars, output = flipped.scalars
-        var mirrored = 0, kept = 0
+        let input = images.scalars
+        let output = flipped.scalars
+        var mirrored = 0
+        var kept = 0
         for b in 0..<8 {
             let range = b * 60..<(b + 1) * 60
-            let original = Array(input[range]), result = Array(output[range])
+            let original = Array(input[range])
+            let result = Array(output[range])
             let mirror = stride(from: 0, to: 60, by: 6).flatMap { Array(original[$0..<$0 + 6].reversed()) }
             if result == mirror { mirrored += 1 } else if result == original { kept += 1 }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Datasets
 
 /// The sampler deals every index once per epoch, in an order fixed by its seed, and

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Datasets
 
 /// Hold-out splits are fixed by their seed, disjoint and complete.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Datasets
 
 /// Fashion-MNIST from small IDX files made here, the directory rules, and (when the Debian
@@ -7,10 +8,12 @@ import Testing
 @Suite struct FashionMNISTTests {
     /// Writes a split's two gzip IDX files: `count` images of 3×4 and their labels.
     func writeSplit(_ prefix: String, count: Int, labels: [UInt8], in directory: URL) throws {
-        try writeFile(gzip(idxBytes(dimensions: [count, 3, 4], elements: ramp(count * 12))),
-                      named: "\(prefix)-images-idx3-ubyte.gz", in: directory)
-        try writeFile(gzip(idxBytes(dimensions: [labels.count], elements: labels)),
-                      named: "\(prefix)-labels-idx1-ubyte.gz", in: directory)
+        try writeFile(
+            gzip(idxBytes(dimensions: [count, 3, 4], elements: ramp(count * 12))),
+            named: "\(prefix)-images-idx3-ubyte.gz", in: directory)
+        try writeFile(
+            gzip(idxBytes(dimensions: [labels.count], elements: labels)),
+            named: "\(prefix)-labels-idx1-ubyte.gz", in: directory)
     }
 
     @Test func loadsBothSplitsFromADirectory() throws {
@@ -22,7 +25,9 @@ import Testing
             #expect(train.count == 5 && train.channels == 1 && train.height == 3 && train.width == 4)
             #expect(train.labels == [9, 0, 3, 3, 1])
             #expect(train.pixels == ramp(60))
-            #expect(train.classNames.count == 10 && train.classNames[0] == "T-shirt/top" && train.classNames[9] == "Ankle boot")
+            #expect(
+                train.classNames.count == 10 && train.classNames[0] == "T-shirt/top"
+                    && train.classNames[9] == "Ankle boot")
             let test = try FashionMNIST.load(split: .test, directory: directory)
             #expect(test.name == "fashion-mnist-test" && test.labels == [7, 2])
         }
@@ -50,10 +55,15 @@ import Testing
 
     @Test func wrongRankIsRefused() throws {
         try withTemporaryDirectory { directory in
-            try writeFile(gzip(idxBytes(dimensions: [2, 12], elements: ramp(24))), named: "t10k-images-idx3-ubyte.gz", in: directory)
-            try writeFile(gzip(idxBytes(dimensions: [2], elements: [0, 1])), named: "t10k-labels-idx1-ubyte.gz", in: directory)
+            try writeFile(
+                gzip(idxBytes(dimensions: [2, 12], elements: ramp(24))), named: "t10k-images-idx3-ubyte.gz",
+                in: directory)
+            try writeFile(
+                gzip(idxBytes(dimensions: [2], elements: [0, 1])), named: "t10k-labels-idx1-ubyte.gz", in: directory)
             let images = directory.appendingPathComponent("t10k-images-idx3-ubyte.gz")
-            expectDatasetError(naming: images, "3 dimensions") { try FashionMNIST.load(split: .test, directory: directory) }
+            expectDatasetError(naming: images, "3 dimensions") {
+                try FashionMNIST.load(split: .test, directory: directory)
+            }
         }
     }
 
@@ -76,8 +86,9 @@ import Testing
         let environment = ["JOULE_FASHION_MNIST_DIR": "/from/env"]
         #expect(FashionMNIST.resolveDirectory(explicit: explicit, environment: environment).path == "/explicit")
         #expect(FashionMNIST.resolveDirectory(explicit: nil, environment: environment).path == "/from/env")
-        #expect(FashionMNIST.resolveDirectory(explicit: nil, environment: ["JOULE_FASHION_MNIST_DIR": ""]).path
-            == "/usr/share/datasets/fashion-mnist")
+        #expect(
+            FashionMNIST.resolveDirectory(explicit: nil, environment: ["JOULE_FASHION_MNIST_DIR": ""]).path
+                == "/usr/share/datasets/fashion-mnist")
         #expect(FashionMNIST.resolveDirectory(explicit: nil, environment: [:]) == FashionMNIST.defaultDirectory)
     }
 }
@@ -86,8 +97,10 @@ import Testing
 let fashionMNISTInstalled = FileManager.default.fileExists(
     atPath: FashionMNIST.defaultDirectory.appendingPathComponent("t10k-images-idx3-ubyte.gz").path)
 
-@Suite(.enabled(if: fashionMNISTInstalled,
-                "skipped: /usr/share/datasets/fashion-mnist is absent (apt-get install dataset-fashion-mnist)"))
+@Suite(
+    .enabled(
+        if: fashionMNISTInstalled,
+        "skipped: /usr/share/datasets/fashion-mnist is absent (apt-get install dataset-fashion-mnist)"))
 struct FashionMNISTInstalledTests {
     @Test func realTestSplitHasTenThousandBalancedImages() throws {
         let test = try FashionMNIST.load(split: .test, directory: FashionMNIST.defaultDirectory)

@@ -1,14 +1,16 @@
 import Foundation
-import Testing
 import Tensors
+import Testing
+
 @testable import Datasets
 
 /// Batches gather only the requested images and scale bytes to [−1, 1]; subsets keep
 /// pixels, labels and sources together.
 @Suite struct ImageDatasetTests {
     /// Four 2-channel 2×3 images; image i's bytes are 12i, 12i + 1, …
-    let dataset = ImageDataset(name: "tiny", pixels: ramp(48), labels: [2, 0, 1, 2], channels: 2, height: 2,
-                               width: 3, classNames: ["a", "b", "c"], sources: ["p0", "p1", "p2", "p3"])
+    let dataset = ImageDataset(
+        name: "tiny", pixels: ramp(48), labels: [2, 0, 1, 2], channels: 2, height: 2,
+        width: 3, classNames: ["a", "b", "c"], sources: ["p0", "p1", "p2", "p3"])
 
     @Test func batchGathersAndScales() {
         let (images, labels) = dataset.batch([3, 1, 3])
@@ -19,8 +21,9 @@ import Tensors
     }
 
     @Test func scalingMapsByteExtremesToMinusOneAndOne() {
-        let extremes = ImageDataset(name: "x", pixels: [0, 255, 51, 204], labels: [0], channels: 1, height: 2, width: 2,
-                                    classNames: ["only"])
+        let extremes = ImageDataset(
+            name: "x", pixels: [0, 255, 51, 204], labels: [0], channels: 1, height: 2, width: 2,
+            classNames: ["only"])
         let values = extremes.batch([0]).images.scalars
         #expect(values[0] == -1 && values[1] == 1)
         #expect(abs(values[2] + 0.6) < 1e-6 && abs(values[3] - 0.6) < 1e-6)
@@ -37,8 +40,9 @@ import Tensors
 
     @Test func outOfRangeIndexStopsWithItsValue() async {
         await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            let small = ImageDataset(name: "small", pixels: [1, 2], labels: [0, 0], channels: 1, height: 1, width: 1,
-                                     classNames: ["a"])
+            let small = ImageDataset(
+                name: "small", pixels: [1, 2], labels: [0, 0], channels: 1, height: 1, width: 1,
+                classNames: ["a"])
             _ = small.batch([0, 7])
         }.map { result in
             let message = String(decoding: result.standardErrorContent, as: UTF8.self)

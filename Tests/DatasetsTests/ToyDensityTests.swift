@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import Tensors
+import Testing
+
 @testable import Datasets
 
 /// Each toy density has the rough statistics of its definition.
@@ -19,7 +20,8 @@ import Tensors
     }
 
     @Test func namesAndAliases() {
-        #expect(ToyDensity(name: "8gaussians") == .eightGaussians && ToyDensity(name: "eight-gaussians") == .eightGaussians)
+        #expect(
+            ToyDensity(name: "8gaussians") == .eightGaussians && ToyDensity(name: "eight-gaussians") == .eightGaussians)
         #expect(ToyDensity(name: "moons") == .twoMoons && ToyDensity(name: "two-moons") == .twoMoons)
         #expect(ToyDensity(name: "swissroll") == .swissRoll && ToyDensity(name: "Swiss-Roll") == .swissRoll)
         #expect(ToyDensity(name: "rings") == .rings && ToyDensity(name: "checkerboard") == .checkerboard)
@@ -29,7 +31,9 @@ import Tensors
 
     @Test(arguments: ToyDensity.allCases)
     func seededAndWithinTheUsualBox(density: ToyDensity) {
-        var g1 = SeededGenerator(seed: 8), g2 = SeededGenerator(seed: 8), g3 = SeededGenerator(seed: 9)
+        var g1 = SeededGenerator(seed: 8)
+        var g2 = SeededGenerator(seed: 8)
+        var g3 = SeededGenerator(seed: 9)
         let a = density.sample(count: 100, using: &g1).scalars
         #expect(a == density.sample(count: 100, using: &g2).scalars)
         #expect(a != density.sample(count: 100, using: &g3).scalars)

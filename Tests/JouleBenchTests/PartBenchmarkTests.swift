@@ -1,6 +1,7 @@
-import Testing
-@testable import JouleBench
 import Tensors
+import Testing
+
+@testable import JouleBench
 
 /// The pieces behind issue 10's "per cent of the FMA peak": part timings, the convolution
 /// profile and the peak loop.
@@ -8,9 +9,13 @@ import Tensors
     @Test func partBenchmarksReportTheirOwnTimesAndWork() {
         let runner = BenchmarkRunner(minimumSeconds: 0, minimumRepetitions: 5, warmUpRepetitions: 1)
         nonisolated(unsafe) var calls = 0
-        let result = runner.run(.part(name: "part", note: nil) {
-            { calls += 1; return (milliseconds: Double(calls), flops: 4e6) }
-        })
+        let result = runner.run(
+            .part(name: "part", note: nil) {
+                {
+                    calls += 1
+                    return (milliseconds: Double(calls), flops: 4e6)
+                }
+            })
         // Warm-up: one call (at least 0.3 s of warm-up is spent there too, so more may run);
         // the five timed calls report consecutive milliseconds, median the third.
         let firstTimed = calls - 4
@@ -38,10 +43,11 @@ import Tensors
     }
 
     @Test func fmaPeakLoopDoesItsWork() {
-        let result = BenchmarkRunner(minimumSeconds: 0, minimumRepetitions: 3, warmUpRepetitions: 1).run(MachinePeak.benchmark())
+        let result = BenchmarkRunner(minimumSeconds: 0, minimumRepetitions: 3, warmUpRepetitions: 1).run(
+            MachinePeak.benchmark())
         #if arch(x86_64)
-        // Every x86-64 machine this project runs on has AVX2 with FMA at least.
-        #expect(result.gflops != nil && result.gflops! > 1)
+            // Every x86-64 machine this project runs on has AVX2 with FMA at least.
+            #expect(result.gflops != nil && result.gflops! > 1)
         #endif
         #expect(result.repetitions == 3)
     }

@@ -1,6 +1,7 @@
-import Testing
-@testable import Layers
 import Tensors
+import Testing
+
+@testable import Layers
 
 /// The learned samplers' generators: names parse, outputs have the data's shape and range,
 /// tensors carry PyTorch's Sequential names, and batch norm works on [N, C] in both modes.
@@ -10,13 +11,17 @@ import Tensors
         #expect(GeneratorSpecification(name: "mlp-100", latentSize: 2)?.name == "mlp-100")
         #expect(GeneratorSpecification(name: "deconv", latentSize: 128)?.architecture == .deconv(features: 64))
         #expect(GeneratorSpecification(name: "Deconv-32", latentSize: 128)?.name == "deconv-32")
-        for bad in ["", "mlp-", "mlp-0", "deconv-x", "cnn-s", "mlpx"] { #expect(GeneratorSpecification(name: bad, latentSize: 2) == nil, "\(bad)") }
+        for bad in ["", "mlp-", "mlp-0", "deconv-x", "cnn-s", "mlpx"] {
+            #expect(GeneratorSpecification(name: bad, latentSize: 2) == nil, "\(bad)")
+        }
         #expect(GeneratorSpecification(name: "mlp", latentSize: 0) == nil)
         #expect(GeneratorSpecification(name: "deconv", latentSize: 8)?.problem(producing: [2]) != nil)
         #expect(GeneratorSpecification(name: "deconv", latentSize: 8)?.problem(producing: [1, 28, 28]) == nil)
     }
 
-    @Test(arguments: [("mlp-32", [1, 28, 28]), ("deconv-8", [1, 28, 28]), ("deconv-4", [3, 28, 28]), ("mlp-16", [2])])
+    @Test(arguments: [
+        ("mlp-32", [1, 28, 28]), ("deconv-8", [1, 28, 28]), ("deconv-4", [3, 28, 28]), ("mlp-16", [2]),
+    ])
     func outputsHaveTheDataShape(name: String, shape: [Int]) throws {
         var rng = SeededGenerator(seed: 1)
         let specification = try #require(GeneratorSpecification(name: name, latentSize: 6))
@@ -37,7 +42,10 @@ import Tensors
         var rng = SeededGenerator(seed: 2)
         let generator = Generators.deconvolutional(latentSize: 4, features: 2, channels: 1, using: &rng)
         var names: [String: [Int]] = [:]
-        _ = generator.mapNamedTensors(prefix: "") { slot, tensor in names[slot.name] = tensor.shape; return tensor }
+        _ = generator.mapNamedTensors(prefix: "") { slot, tensor in
+            names[slot.name] = tensor.shape
+            return tensor
+        }
         #expect(names["0.weight"] == [64, 4] && names["1.running_var"] == [64])
         #expect(names["4.weight"] == [16, 8, 5, 5] && names["5.weight"] == [8])
         #expect(names["13.weight"] == [2, 1, 5, 5] && names["13.bias"] == [1])
@@ -54,8 +62,12 @@ import Tensors
         #expect(zip(y, expected).allSatisfy { abs($0 - $1) < 1e-3 }, "\(y)")
         // Means 3 and 20, unbiased variances 4 and 100; momentum 0.1 from mean 0, variance 1.
         let updated = bn.applyingBufferUpdates(from: state)
-        #expect(zip(updated.runningMean.scalars, [0.3, 2.0]).allSatisfy { abs($0 - $1) < 1e-5 }, "\(updated.runningMean.scalars)")
-        #expect(zip(updated.runningVariance.scalars, [1.3, 10.9]).allSatisfy { abs($0 - $1) < 1e-4 }, "\(updated.runningVariance.scalars)")
+        #expect(
+            zip(updated.runningMean.scalars, [0.3, 2.0]).allSatisfy { abs($0 - $1) < 1e-5 },
+            "\(updated.runningMean.scalars)")
+        #expect(
+            zip(updated.runningVariance.scalars, [1.3, 10.9]).allSatisfy { abs($0 - $1) < 1e-4 },
+            "\(updated.runningVariance.scalars)")
         // Evaluation: (x − 0.3)/√(1.3 + ε) and (x − 2)/√(10.9 + ε) for x = (1, 10).
         let evaluated = updated(Tensor([1, 10], shape: [1, 2]), context: .inference()).scalars
         let reference: [Float] = [0.7 / (1.3 as Float + 1e-5).squareRoot(), 8 / (10.9 as Float + 1e-5).squareRoot()]

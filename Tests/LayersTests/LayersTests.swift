@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Layers
 @testable import Tensors
 
@@ -8,12 +9,17 @@ import Testing
     @Test func standardModelsUsePyTorchSequentialNames() {
         var rng = SeededGenerator(seed: 1)
         let mlp = StandardModels.mlp(using: &rng)
-        #expect(mlp.namedTensors.map(\.slot.name) == ["1.weight", "1.bias", "3.weight", "3.bias", "5.weight", "5.bias"])
+        #expect(
+            mlp.namedTensors.map(\.slot.name) == ["1.weight", "1.bias", "3.weight", "3.bias", "5.weight", "5.bias"])
         #expect(mlp.namedTensors.map(\.tensor.shape) == [[512, 784], [512], [512, 512], [512], [10, 512], [10]])
         let cnn = StandardModels.cnnS(using: &rng)
-        #expect(cnn.namedTensors.map(\.slot.name) == ["0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias",
-                                                      "6.weight", "6.bias", "8.weight", "8.bias", "12.weight", "12.bias"])
-        #expect(cnn.parameterCount == 64 * 9 + 64 + 64 * 64 * 9 + 64 + 128 * 64 * 9 + 128 + 128 * 128 * 9 + 128
+        #expect(
+            cnn.namedTensors.map(\.slot.name) == [
+                "0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias",
+                "6.weight", "6.bias", "8.weight", "8.bias", "12.weight", "12.bias",
+            ])
+        #expect(
+            cnn.parameterCount == 64 * 9 + 64 + 64 * 64 * 9 + 64 + 128 * 64 * 9 + 128 + 128 * 128 * 9 + 128
                 + 256 * 128 * 9 + 256 + 2570)
     }
 
@@ -46,12 +52,17 @@ import Testing
     /// (out·k²), and names its tensors weight [in, out, k, k] and bias [out].
     @Test func transposedConvolutionFollowsPyTorch() {
         var rng = SeededGenerator(seed: 4)
-        let layer = ConvTranspose2D(inputChannels: 32, outputChannels: 16, kernelSize: 4, stride: 2, padding: 1, using: &rng)
+        let layer = ConvTranspose2D(
+            inputChannels: 32, outputChannels: 16, kernelSize: 4, stride: 2, padding: 1, using: &rng)
         #expect(layer.weight.shape == [32, 16, 4, 4] && layer.bias?.shape == [16])
         let bound = 1 / Float(16 * 16).squareRoot()
-        #expect(layer.weight.scalars.allSatisfy { abs($0) <= bound } && layer.weight.scalars.map(abs).max()! > 0.95 * bound)
+        #expect(
+            layer.weight.scalars.allSatisfy { abs($0) <= bound } && layer.weight.scalars.map(abs).max()! > 0.95 * bound)
         var names: [String] = []
-        _ = layer.mapNamedTensors(prefix: "0") { slot, tensor in names.append(slot.name); return tensor }
+        _ = layer.mapNamedTensors(prefix: "0") { slot, tensor in
+            names.append(slot.name)
+            return tensor
+        }
         #expect(names == ["0.weight", "0.bias"])
         let y = layer(Tensor(repeating: 0.5, shape: [2, 32, 7, 7]), context: ForwardContext.inference())
         #expect(y.shape == [2, 16, 14, 14])
@@ -76,7 +87,8 @@ import Testing
         let x = Tensor(randomNormal: [4, 8, 5, 5], mean: 3, standardDeviation: 2, using: &rng)
         for layer in [GroupNorm(groups: 2, channels: 8), GroupNorm(groups: 1, channels: 8)] {
             let y = layer(x).reshaped(to: [4, layer.groups, -1])
-            let mean = y.mean(alongAxes: [2]).scalars, variance = (y - y.mean(alongAxes: [2])).squared().mean(alongAxes: [2]).scalars
+            let mean = y.mean(alongAxes: [2]).scalars
+            let variance = (y - y.mean(alongAxes: [2])).squared().mean(alongAxes: [2]).scalars
             #expect(mean.allSatisfy { abs($0) < 1e-4 } && variance.allSatisfy { abs($0 - 1) < 1e-3 })
         }
         let v = LayerNorm(features: 5)(Tensor([1, 2, 3, 4, 5], shape: [1, 5])).scalars
@@ -92,11 +104,12 @@ import Testing
         #expect(abs(y.scalars[0] - (1 - 2.5) / (1.25 + 1e-5).squareRoot()) < 1e-5)
         let updated = Sequential([bn]).applyingBufferUpdates(from: ForwardState(isTraining: true))
         #expect(updated.namedTensors.count == 5)
-        let trained = bn.applyingBufferUpdates(from: {
-            let s = ForwardState(isTraining: true)
-            _ = bn(x, context: ForwardContext(state: s))
-            return s
-        }())
+        let trained = bn.applyingBufferUpdates(
+            from: {
+                let s = ForwardState(isTraining: true)
+                _ = bn(x, context: ForwardContext(state: s))
+                return s
+            }())
         #expect(abs(trained.runningMean.scalar - 0.25) < 1e-6)
         #expect(abs(trained.runningVariance.scalar - (0.9 + 0.1 * 5 / 3)) < 1e-6)
         #expect(trained.batchesTracked.scalar == 1)
@@ -109,7 +122,8 @@ import Testing
         let x = Tensor.ones([10_000])
         let dropout = Dropout(probability: 0.25)
         #expect(dropout(x).scalars.allSatisfy { $0 == 1 })
-        let y = dropout(x, context: ForwardContext(state: ForwardState(isTraining: true, generator: SeededGenerator(seed: 6))))
+        let y = dropout(
+            x, context: ForwardContext(state: ForwardState(isTraining: true, generator: SeededGenerator(seed: 6))))
         let zeros = y.scalars.filter { $0 == 0 }.count
         #expect(abs(Double(zeros) / 10_000 - 0.25) < 0.02)
         #expect(y.scalars.filter { $0 != 0 }.allSatisfy { abs($0 - 4.0 / 3) < 1e-6 })
@@ -117,7 +131,8 @@ import Testing
 
     @Test func stateDictsLoadAndRefuseMismatches() throws {
         var rng = SeededGenerator(seed: 7)
-        let a = StandardModels.mlp(using: &rng), b = StandardModels.mlp(using: &rng)
+        let a = StandardModels.mlp(using: &rng)
+        let b = StandardModels.mlp(using: &rng)
         let values = Dictionary(uniqueKeysWithValues: a.namedTensors.map { ($0.slot.name, $0.tensor) })
         let loaded = try b.loading(values)
         #expect(loaded.namedTensors.map(\.tensor.scalars) == a.namedTensors.map(\.tensor.scalars))
@@ -144,10 +159,12 @@ import Testing
         func loss(_ m: AnyLayer) -> Double { Double(crossEntropy(logits: m(x), labels: [0, 1, 2, 0, 1]).scalar) }
         let params = model.tensors
         for k in [0, 2, 4] {
-            var plus = params, minus = params
+            var plus = params
+            var minus = params
             plus[k].withUnsafeMutableBufferPointer { $0[1] += h }
             minus[k].withUnsafeMutableBufferPointer { $0[1] -= h }
-            let fd = (loss(model.replacingTensors(with: plus)) - loss(model.replacingTensors(with: minus))) / Double(2 * h)
+            let fd =
+                (loss(model.replacingTensors(with: plus)) - loss(model.replacingTensors(with: minus))) / Double(2 * h)
             #expect(abs(Double(g.tensors[k].scalars[1]) - fd) < 2e-3 + 0.02 * abs(fd))
         }
     }

@@ -1,5 +1,6 @@
 import TestSupport
 import Testing
+
 @testable import Metrics
 
 @Suite("AUROC")
@@ -43,7 +44,8 @@ struct AUROCTests {
 
     /// Negating every score turns AUROC into 1 − AUROC (ties stay half).
     @Test func negatingScoresComplements() throws {
-        let inScores = [0.9, 0.8, 0.8, 0.3], outScores = [0.8, 0.5, 0.2]
+        let inScores = [0.9, 0.8, 0.8, 0.3]
+        let outScores = [0.8, 0.5, 0.2]
         let negated = try auroc(inScores.map { -$0 }, outScores.map { -$0 })
         #expect(isClose(negated, 1 - 0.75))
     }

@@ -1,5 +1,6 @@
 import TestSupport
 import Testing
+
 @testable import Metrics
 
 @Suite("AUPR-in and AUPR-out")
@@ -9,7 +10,8 @@ struct AveragePrecisionTests {
     /// (R_n − R_{n−1})·P_n.
     private func bruteForceAveragePrecision(positive: [Double], negative: [Double]) -> Double {
         let thresholds = Set(positive + negative).sorted(by: >)
-        var sum = 0.0, previousRecall = 0.0
+        var sum = 0.0
+        var previousRecall = 0.0
         for t in thresholds {
             let truePositives = Double(positive.filter { $0 >= t }.count)
             let falsePositives = Double(negative.filter { $0 >= t }.count)
@@ -29,8 +31,9 @@ struct AveragePrecisionTests {
     /// −0.5 → TP 2, FP 1 (R ⅔, P ⅔); −0.8 (tied) → TP 3, FP 3 (R 1, P ½); −0.9 → R unchanged.
     /// AUPR-out = ⅓·1 + ⅓·⅔ + ⅓·½ = (6 + 4 + 3)/18 = 13/18 = 0.722222.
     @Test func handExampleWithTies() throws {
-        let metrics = try DetectionMetrics.compute(inDistribution: [0.9, 0.8, 0.8, 0.3],
-                                                   outOfDistribution: [0.8, 0.5, 0.2])
+        let metrics = try DetectionMetrics.compute(
+            inDistribution: [0.9, 0.8, 0.8, 0.3],
+            outOfDistribution: [0.8, 0.5, 0.2])
         #expect(isClose(metrics.auprIn, 19.0 / 24))
         #expect(isClose(metrics.auprOut, 13.0 / 18))
     }
@@ -53,8 +56,9 @@ struct AveragePrecisionTests {
             let outScores = (0..<(120 - trial * 3)).map { _ in generator.nextTiedScore(levels: 12) }
             let metrics = try DetectionMetrics.compute(inDistribution: inScores, outOfDistribution: outScores)
             let expectedIn = bruteForceAveragePrecision(positive: inScores, negative: outScores)
-            let expectedOut = bruteForceAveragePrecision(positive: outScores.map { -$0 },
-                                                         negative: inScores.map { -$0 })
+            let expectedOut = bruteForceAveragePrecision(
+                positive: outScores.map { -$0 },
+                negative: inScores.map { -$0 })
             #expect(isClose(metrics.auprIn, expectedIn, tolerance: 1e-13), "trial \(trial)")
             #expect(isClose(metrics.auprOut, expectedOut, tolerance: 1e-13), "trial \(trial)")
         }

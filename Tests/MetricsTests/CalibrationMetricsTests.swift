@@ -1,5 +1,6 @@
 import TestSupport
 import Testing
+
 @testable import Metrics
 
 @Suite("ECE, MCE and RMS calibration error")
@@ -72,8 +73,9 @@ struct CalibrationMetricsTests {
     /// 0.75 ✓ (gap +0.25): ECE = (0.25 + 0.25)/2 = 0.25, MCE = 0.25. Ten samples in four
     /// bins: 10 = 4·2 + 2, so sizes 3, 3, 2, 2.
     @Test func equalMassWithFewerSamplesThanBins() throws {
-        let metrics = try CalibrationMetrics.compute(confidences: [0.75, 0.25], correct: [true, false],
-                                                     binning: .equalMass(bins: 5))
+        let metrics = try CalibrationMetrics.compute(
+            confidences: [0.75, 0.25], correct: [true, false],
+            binning: .equalMass(bins: 5))
         #expect(metrics.bins.count == 2)
         #expect(metrics.bins.map(\.lower) == [0.25, 0.75])
         #expect(isClose(metrics.ece, 0.25) && isClose(metrics.mce, 0.25))
@@ -96,8 +98,9 @@ struct CalibrationMetricsTests {
     /// From probabilities: top confidences 0.7 (argmax 0 = label, ✓) and 0.6 (argmax 1 ≠
     /// 2, ✗); in one bin: conf 0.65, acc 0.5, ECE 0.15.
     @Test func fromProbabilities() throws {
-        let metrics = try CalibrationMetrics.compute(probabilities: [[0.7, 0.2, 0.1], [0.1, 0.6, 0.3]],
-                                                     labels: [0, 2], binning: .equalWidth(bins: 1))
+        let metrics = try CalibrationMetrics.compute(
+            probabilities: [[0.7, 0.2, 0.1], [0.1, 0.6, 0.3]],
+            labels: [0, 2], binning: .equalWidth(bins: 1))
         #expect(isClose(metrics.ece, 0.15))
         #expect(metrics.bins.first?.count == 2)
     }

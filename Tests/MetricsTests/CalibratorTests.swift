@@ -1,6 +1,7 @@
-import TestSupport
 import Foundation
+import TestSupport
 import Testing
+
 @testable import Metrics
 
 @Suite("Calibrator: fitting by method, applying, storing as JSON")
@@ -8,7 +9,8 @@ struct CalibratorTests {
     /// 400 samples of 4 over-confident logits: labels drawn from softmax(z / 2).
     private static let (logits, labels): ([[Double]], [Int]) = {
         var generator = SplitMix64(seed: 23)
-        var logits: [[Double]] = [], labels: [Int] = []
+        var logits: [[Double]] = []
+        var labels: [Int] = []
         for _ in 0..<400 {
             let row = (0..<4).map { _ in 3 * generator.nextGaussian() }
             logits.append(row)
@@ -60,8 +62,9 @@ struct CalibratorTests {
     }
 
     @Test func metricsAreStoredAsJSON() throws {
-        let metrics = try CalibrationMetrics.compute(confidences: [0.2, 0.9], correct: [false, true],
-                                                     binning: .equalMass(bins: 2))
+        let metrics = try CalibrationMetrics.compute(
+            confidences: [0.2, 0.9], correct: [false, true],
+            binning: .equalMass(bins: 2))
         let decoded = try JSONDecoder().decode(CalibrationMetrics.self, from: JSONEncoder().encode(metrics))
         #expect(decoded == metrics)
         let detection = try DetectionMetrics.compute(inDistribution: [1, 2], outOfDistribution: [0])

@@ -1,6 +1,7 @@
-import TestSupport
 import Foundation
+import TestSupport
 import Testing
+
 @testable import Metrics
 
 @Suite("Accuracy, NLL and Brier score")
@@ -48,8 +49,11 @@ struct ClassificationMetricsTests {
         #expect(throws: MetricsError.nonFinite(values: "probabilities of sample 1", index: 2)) {
             try ClassificationMetrics.compute(probabilities: [[0.5, 0.5, 0], [0.5, 0.5, .nan]], labels: [0, 1])
         }
-        #expect(throws: MetricsError.outOfRange(values: "probabilities of sample 0", index: 1,
-                                                value: 1.5, range: "[0, 1]")) {
+        #expect(
+            throws: MetricsError.outOfRange(
+                values: "probabilities of sample 0", index: 1,
+                value: 1.5, range: "[0, 1]")
+        ) {
             try ClassificationMetrics.compute(probabilities: [[0, 1.5]], labels: [0])
         }
     }
@@ -68,10 +72,12 @@ struct ClassificationMetricsTests {
     }
 
     @Test func errorsDescribeTheProblem() {
-        #expect(MetricsError.nonFinite(values: "in-distribution scores", index: 3).description
+        #expect(
+            MetricsError.nonFinite(values: "in-distribution scores", index: 3).description
                 == "in-distribution scores: element 3 is not finite (NaN or infinite)")
         #expect(MetricsError.empty(values: "confidences").description.hasPrefix("confidences: empty"))
-        #expect(MetricsError.outOfRange(values: "confidences", index: 2, value: 1.25, range: "[0, 1]").description
+        #expect(
+            MetricsError.outOfRange(values: "confidences", index: 2, value: 1.25, range: "[0, 1]").description
                 == "confidences: element 2 is 1.25, outside [0, 1]")
     }
 }

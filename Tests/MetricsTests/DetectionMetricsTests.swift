@@ -1,5 +1,6 @@
 import TestSupport
 import Testing
+
 @testable import Metrics
 
 @Suite("FPR at 95% TPR, detection error and degenerate inputs")
@@ -21,8 +22,10 @@ struct DetectionMetricsTests {
         let tied = [Double](repeating: 10, count: 17) + [1, 1, 1]
         #expect(try DetectionMetrics.compute(inDistribution: tied, outOfDistribution: [0, 1, 1, 5]).fpr95 == 0.75)
         let ten = (1...10).map(Double.init)
-        #expect(isClose(try DetectionMetrics.compute(inDistribution: ten, outOfDistribution: [0.5, 1, 3]).fpr95,
-                        2.0 / 3))
+        #expect(
+            isClose(
+                try DetectionMetrics.compute(inDistribution: ten, outOfDistribution: [0.5, 1, 3]).fpr95,
+                2.0 / 3))
     }
 
     /// The same rule by brute force: try every in score t, keep the largest with
@@ -36,7 +39,8 @@ struct DetectionMetricsTests {
             }
             let outScores = (0..<(90 - trial * 2)).map { _ in generator.nextTiedScore(levels: 15) }
             let metrics = try DetectionMetrics.compute(inDistribution: inScores, outOfDistribution: outScores)
-            let n = Double(inScores.count), m = Double(outScores.count)
+            let n = Double(inScores.count)
+            let m = Double(outScores.count)
             func tpr(_ t: Double) -> Double { Double(inScores.filter { $0 >= t }.count) / n }
             func fpr(_ t: Double) -> Double { Double(outScores.filter { $0 >= t }.count) / m }
             let threshold = inScores.filter { tpr($0) >= 0.95 }.max() ?? -.infinity
@@ -52,8 +56,9 @@ struct DetectionMetricsTests {
     /// = 0.458333; t = 0.3: 0 + ½·⅔ = 0.333333; t = 0.2: ½; t = ±∞: ½. Minimum 7/24.
     /// FPR95: ⌈0.95·4⌉ = 4, t = 0.3, FPR = 2/3.
     @Test func detectionErrorHandExample() throws {
-        let metrics = try DetectionMetrics.compute(inDistribution: [0.9, 0.8, 0.8, 0.3],
-                                                   outOfDistribution: [0.8, 0.5, 0.2])
+        let metrics = try DetectionMetrics.compute(
+            inDistribution: [0.9, 0.8, 0.8, 0.3],
+            outOfDistribution: [0.8, 0.5, 0.2])
         #expect(isClose(metrics.detectionError, 7.0 / 24))
         #expect(isClose(metrics.fpr95, 2.0 / 3))
         #expect(metrics.inCount == 4 && metrics.outCount == 3)
@@ -82,8 +87,11 @@ struct DetectionMetricsTests {
     /// One score each: in 2 > out 1 separates perfectly; equal scores are a coin flip.
     @Test func singleElementSets() throws {
         let separated = try DetectionMetrics.compute(inDistribution: [2], outOfDistribution: [1])
-        #expect(separated == DetectionMetrics(auroc: 1, auprIn: 1, auprOut: 1, fpr95: 0,
-                                              detectionError: 0, inCount: 1, outCount: 1))
+        #expect(
+            separated
+                == DetectionMetrics(
+                    auroc: 1, auprIn: 1, auprOut: 1, fpr95: 0,
+                    detectionError: 0, inCount: 1, outCount: 1))
         let tied = try DetectionMetrics.compute(inDistribution: [1], outOfDistribution: [1])
         #expect(tied.auroc == 0.5 && tied.fpr95 == 1 && tied.detectionError == 0.5)
         #expect(tied.auprIn == 0.5 && tied.auprOut == 0.5)
@@ -91,8 +99,10 @@ struct DetectionMetricsTests {
 
     @Test func conventionsStateTheRules() {
         let text = DetectionMetrics.conventions
-        for phrase in ["higher score means more in-distribution", "positive class", "0.95",
-                       "average_precision_score", "0.5 P(s_in = s_out)"] {
+        for phrase in [
+            "higher score means more in-distribution", "positive class", "0.95",
+            "average_precision_score", "0.5 P(s_in = s_out)",
+        ] {
             #expect(text.contains(phrase), "\(phrase)")
         }
         #expect(!text.contains("\n"))

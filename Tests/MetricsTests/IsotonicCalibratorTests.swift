@@ -1,6 +1,7 @@
-import TestSupport
 import Foundation
+import TestSupport
 import Testing
+
 @testable import Metrics
 
 @Suite("Isotonic calibration")
@@ -10,8 +11,9 @@ struct IsotonicCalibratorTests {
     /// (2 + 0)/4 = 0.5 over 0.5–0.7; then 1, and 1 again (equal, merged) over 0.8–0.9.
     /// Knots: (0.5, 0.5), (0.7, 0.5), (0.8, 1), (0.9, 1).
     @Test func fittedMapIsThePooledMeans() throws {
-        let calibrator = try IsotonicCalibrator.fit(confidences: [0.9, 0.5, 0.6, 0.7, 0.8, 0.6],
-                                                    correct: [true, true, false, false, true, true])
+        let calibrator = try IsotonicCalibrator.fit(
+            confidences: [0.9, 0.5, 0.6, 0.7, 0.8, 0.6],
+            correct: [true, true, false, false, true, true])
         #expect(calibrator.confidences == [0.5, 0.7, 0.8, 0.9])
         #expect(calibrator.calibratedConfidences == [0.5, 0.5, 1, 1])
         // 0.75 is halfway from (0.7, 0.5) to (0.8, 1): 0.75; outside the knots it clamps.

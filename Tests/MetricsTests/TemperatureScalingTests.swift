@@ -1,6 +1,7 @@
-import TestSupport
 import Foundation
+import TestSupport
 import Testing
+
 @testable import Metrics
 
 @Suite("Temperature scaling")
@@ -10,7 +11,8 @@ struct TemperatureScalingTests {
     /// (a few hundredths at this size).
     private static let (logits, labels): ([[Double]], [Int]) = {
         var generator = SplitMix64(seed: 2017)
-        var logits: [[Double]] = [], labels: [Int] = []
+        var logits: [[Double]] = []
+        var labels: [Int] = []
         for _ in 0..<20_000 {
             let row = (0..<5).map { _ in 4 * generator.nextGaussian() }
             logits.append(row)
@@ -23,13 +25,16 @@ struct TemperatureScalingTests {
         let fitted = try TemperatureScaling.fit(logits: Self.logits, labels: Self.labels)
         #expect(abs(fitted.temperature - 2.5) < 0.1, "T = \(fitted.temperature)")
         let before = TemperatureScaling.negativeLogLikelihood(logits: Self.logits, labels: Self.labels, temperature: 1)
-        let after = TemperatureScaling.negativeLogLikelihood(logits: Self.logits, labels: Self.labels,
-                                                             temperature: fitted.temperature)
+        let after = TemperatureScaling.negativeLogLikelihood(
+            logits: Self.logits, labels: Self.labels,
+            temperature: fitted.temperature)
         #expect(after <= before)
         // The fit is a minimum: nudging T either way does not lower the NLL.
         for factor in [0.99, 1.01] {
-            #expect(after <= TemperatureScaling.negativeLogLikelihood(
-                logits: Self.logits, labels: Self.labels, temperature: fitted.temperature * factor))
+            #expect(
+                after
+                    <= TemperatureScaling.negativeLogLikelihood(
+                        logits: Self.logits, labels: Self.labels, temperature: fitted.temperature * factor))
         }
     }
 

@@ -1,9 +1,10 @@
 import Foundation
 import Layers
 import Optimizers
-import Testing
-@testable import Objectives
 import Tensors
+import Testing
+
+@testable import Objectives
 
 /// Kim & Bengio's and MEG's entropy terms on generators whose entropy is known.
 @Suite struct EntropyEstimatorTests {
@@ -16,13 +17,20 @@ import Tensors
 
     /// The Gaussian entropy of samples' covariance, ½ log det(2πe Σ̂) in 2-D.
     static func sampleEntropy(_ x: Tensor) -> Double {
-        let v = x.scalars.map(Double.init), n = Double(x.shape[0])
+        let v = x.scalars.map(Double.init)
+        let n = Double(x.shape[0])
         var mean = [0.0, 0.0]
-        for i in 0..<x.shape[0] { mean[0] += v[2 * i] / n; mean[1] += v[2 * i + 1] / n }
+        for i in 0..<x.shape[0] {
+            mean[0] += v[2 * i] / n
+            mean[1] += v[2 * i + 1] / n
+        }
         var c = [0.0, 0.0, 0.0]
         for i in 0..<x.shape[0] {
-            let a = v[2 * i] - mean[0], b = v[2 * i + 1] - mean[1]
-            c[0] += a * a / n; c[1] += a * b / n; c[2] += b * b / n
+            let a = v[2 * i] - mean[0]
+            let b = v[2 * i + 1] - mean[1]
+            c[0] += a * a / n
+            c[1] += a * b / n
+            c[2] += b * b / n
         }
         let determinant = c[0] * c[2] - c[1] * c[1]
         return 0.5 * Foundation.log(pow(2 * Double.pi * M_E, 2) * determinant)
@@ -41,9 +49,13 @@ import Tensors
 
         let w: [Float] = [1, 0.8, 0, 0.8, 1, 0.1]
         let correlated = Self.batchNormGenerator(w: w, scales: [0.7, 1.6])
-        let rho = Double(w[0] * w[3] + w[1] * w[4] + w[2] * w[5])
-            / (Double(w[0] * w[0] + w[1] * w[1] + w[2] * w[2]) * Double(w[3] * w[3] + w[4] * w[4] + w[5] * w[5])).squareRoot()
-        let gap = Double(BatchNormEntropy.entropy(of: correlated).scalar) - Self.sampleEntropy(correlated(z, context: context))
+        let rho =
+            Double(w[0] * w[3] + w[1] * w[4] + w[2] * w[5])
+            / (Double(w[0] * w[0] + w[1] * w[1] + w[2] * w[2]) * Double(w[3] * w[3] + w[4] * w[4] + w[5] * w[5]))
+            .squareRoot()
+        let gap =
+            Double(BatchNormEntropy.entropy(of: correlated).scalar)
+            - Self.sampleEntropy(correlated(z, context: context))
         #expect(abs(gap - -0.5 * Foundation.log(1 - rho * rho)) < 0.05, "gap \(gap)")
     }
 
@@ -52,7 +64,9 @@ import Tensors
         let g = gradient(at: generator) { BatchNormEntropy.entropy(of: $0) }
         let scale = (g.layers[1] as? BatchNorm)?.weight.scalars ?? []
         #expect(scale.count == 2 && abs(scale[0] - 2) < 1e-4 && abs(scale[1] - 0.5) < 1e-4, "\(scale)")
-        #expect(BatchNormEntropy.entropy(of: Sequential([Linear(weight: Tensor([1], shape: [1, 1]), bias: nil)])).scalar == 0)
+        #expect(
+            BatchNormEntropy.entropy(of: Sequential([Linear(weight: Tensor([1], shape: [1, 1]), bias: nil)])).scalar
+                == 0)
     }
 
     /// The Jensen–Shannon bound, with T trained at a fixed generator x = a z + ε, grows with
@@ -69,7 +83,8 @@ import Tensors
                 let x = z * scale + Tensor(randomNormal: [128, 2], using: &rng)
                 var estimate: Float = 0
                 let g = gradient(at: t) { t in
-                    let result = MutualInformationEntropy.loss(statistics: t, x: x, z: z, context: .inference(), using: &rng)
+                    let result = MutualInformationEntropy.loss(
+                        statistics: t, x: x, z: z, context: .inference(), using: &rng)
                     estimate = result.estimate
                     return result.loss
                 }
@@ -78,7 +93,8 @@ import Tensors
             }
             return estimates.reduce(0, +) / Float(estimates.count)
         }
-        let low = trainedEstimate(scale: 0.3, seed: 31), high = trainedEstimate(scale: 3, seed: 32)
+        let low = trainedEstimate(scale: 0.3, seed: 31)
+        let high = trainedEstimate(scale: 3, seed: 32)
         let floor = -2 * Float(Foundation.log(2.0))
         #expect(low >= floor - 0.02 && high <= 0.01, "estimates \(low), \(high)")
         #expect(high > low + 0.3, "I(z; x) 0.086 nats gave \(low); 2.30 nats gave \(high)")

@@ -2,9 +2,10 @@ import Datasets
 import Foundation
 import Layers
 import Metrics
-import Testing
-@testable import Objectives
 import Tensors
+import Testing
+
+@testable import Objectives
 
 /// Each learned sampler, energy and generator trained together on eight Gaussians, draws
 /// samples much closer to the data than its untrained generator: MMD² with a Gaussian kernel
@@ -31,18 +32,23 @@ import Tensors
         let body = Generators.pointMLP(latentSize: 4, width: 32, outputSize: 2, using: &rng)
         // Kim & Bengio's estimate sees batch-normalised units only: the output gets one.
         let generator = AnyLayer(estimate == .kimBengio ? Sequential(body.layers + [BatchNorm(channels: 2)]) : body)
-        var training = LearnedSamplerTraining(settings: settings, energy: energy, generator: generator, sampleSize: 2, using: &rng)
+        var training = LearnedSamplerTraining(
+            settings: settings, energy: energy, generator: generator, sampleSize: 2, using: &rng)
         var evaluation = SeededGenerator(seed: 7)
         let data = ToyDensity.eightGaussians.sample(count: 500, using: &evaluation)
-        let untrained = try MaximumMeanDiscrepancy.squared(Self.rows(training.samples(count: 500, using: &evaluation)),
-                                                           Self.rows(data), bandwidth: 0.5)
+        let untrained = try MaximumMeanDiscrepancy.squared(
+            Self.rows(training.samples(count: 500, using: &evaluation)),
+            Self.rows(data), bandwidth: 0.5)
         for _ in 0..<400 {
             let batch = ToyDensity.eightGaussians.sample(count: 64, using: &rng)
             let logged = training.step(data: batch, using: &rng)
             try #require(logged.energyLoss.isFinite && logged.generatorLoss.isFinite, "\(estimate): \(logged)")
         }
-        let trained = try MaximumMeanDiscrepancy.squared(Self.rows(training.samples(count: 500, using: &evaluation)),
-                                                         Self.rows(data), bandwidth: 0.5)
-        #expect(trained < 0.1 && trained < untrained / 10, "\(estimate): MMD² \(trained) trained against \(untrained) untrained")
+        let trained = try MaximumMeanDiscrepancy.squared(
+            Self.rows(training.samples(count: 500, using: &evaluation)),
+            Self.rows(data), bandwidth: 0.5)
+        #expect(
+            trained < 0.1 && trained < untrained / 10,
+            "\(estimate): MMD² \(trained) trained against \(untrained) untrained")
     }
 }

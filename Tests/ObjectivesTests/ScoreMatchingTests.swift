@@ -2,8 +2,9 @@ import Foundation
 import Layers
 import Optimizers
 import Sampling
-import Testing
 import Tensors
+import Testing
+
 @testable import Objectives
 
 /// Score-matching objectives: their values against hand computation and each other, and
@@ -18,8 +19,11 @@ import Tensors
     /// A small MLP energy 2 → 8 → 1 with softplus, fixed by a seed.
     static func mlpEnergy(seed: UInt64) -> EnergyFunction {
         var generator = SeededGenerator(seed: seed)
-        let first = Linear(inputSize: 2, outputSize: 8, using: &generator), second = Linear(inputSize: 8, outputSize: 1, using: &generator)
-        return { x in second(first(x, context: .inference()).softplus(), context: .inference()).reshaped(to: [x.shape[0]]) }
+        let first = Linear(inputSize: 2, outputSize: 8, using: &generator)
+        let second = Linear(inputSize: 8, outputSize: 1, using: &generator)
+        return { x in
+            second(first(x, context: .inference()).softplus(), context: .inference()).reshaped(to: [x.shape[0]])
+        }
     }
 
     static func close(_ a: Double, _ b: Double, _ tolerance: Double) -> Bool { abs(a - b) <= tolerance }
@@ -46,18 +50,26 @@ import Tensors
         let repeated = concatenate(Array(repeating: points, count: 250), alongAxis: 0)
         var estimates: [Double] = []
         for _ in 0..<4 {
-            estimates.append(Double(ScoreMatching.sliced(energy: energy, data: repeated, distribution: projection,
-                                                         varianceReduced: varianceReduced, using: &generator).scalar))
+            estimates.append(
+                Double(
+                    ScoreMatching.sliced(
+                        energy: energy, data: repeated, distribution: projection,
+                        varianceReduced: varianceReduced, using: &generator
+                    ).scalar))
         }
         let mean = estimates.reduce(0, +) / 4
         // The estimators differ from the exact value only by zero-mean noise; with 16,000
         // projections in all its spread is far below this tolerance.
-        #expect(Self.close(mean, exact, 0.02 + 0.02 * abs(exact)), "\(projection) VR \(varianceReduced): \(mean) vs exact \(exact)")
+        #expect(
+            Self.close(mean, exact, 0.02 + 0.02 * abs(exact)),
+            "\(projection) VR \(varianceReduced): \(mean) vs exact \(exact)")
     }
 
     /// Fits μ and B by Adam on `loss`; returns μ and A = BᵀB.
-    static func fit(steps: Int = 400, learningRate: Float = 0.05,
-                    loss: (EnergyFunction, inout SeededGenerator) throws -> Tensor) rethrows -> (mean: [Double], precision: [Double]) {
+    static func fit(
+        steps: Int = 400, learningRate: Float = 0.05,
+        loss: (EnergyFunction, inout SeededGenerator) throws -> Tensor
+    ) rethrows -> (mean: [Double], precision: [Double]) {
         var parameters = [Tensor([0, 0], shape: [1, 2]), Tensor([1, 0, 0, 1], shape: [2, 2])]
         var adam = Adam()
         var generator = SeededGenerator(seed: 99)
@@ -67,7 +79,9 @@ import Tensors
             adam.update(&parameters, gradients: g, learningRate: rate)
         }
         let b = parameters[1].scalars.map(Double.init)
-        let a = [b[0] * b[0] + b[2] * b[2], b[0] * b[1] + b[2] * b[3], b[0] * b[1] + b[2] * b[3], b[1] * b[1] + b[3] * b[3]]
+        let a = [
+            b[0] * b[0] + b[2] * b[2], b[0] * b[1] + b[2] * b[3], b[0] * b[1] + b[2] * b[3], b[1] * b[1] + b[3] * b[3],
+        ]
         return (parameters[0].scalars.map(Double.init), a)
     }
 
@@ -81,7 +95,8 @@ import Tensors
         let l11 = 0.55.squareRoot()
         var values: [Float] = []
         for i in 0..<2_000 {
-            let z0 = Double(z[2 * i]), z1 = Double(z[2 * i + 1])
+            let z0 = Double(z[2 * i])
+            let z1 = Double(z[2 * i + 1])
             values += [Float(1 + z0), Float(-0.5 + 0.5 * z0 + l11 * z1)]
         }
         return Tensor(values, shape: [2_000, 2])
@@ -89,12 +104,16 @@ import Tensors
 
     /// (Σ* + cI)⁻¹ · scale.
     static func inverse(shiftedBy c: Double, scale: Double = 1) -> [Double] {
-        let a = covariance[0] + c, b = covariance[1], d = covariance[3] + c
+        let a = covariance[0] + c
+        let b = covariance[1]
+        let d = covariance[3] + c
         let det = a * d - b * b
         return [d / det, -b / det, -b / det, a / det].map { $0 * scale }
     }
 
-    static func expectRecovered(_ fitted: (mean: [Double], precision: [Double]), precision expected: [Double], _ name: String) {
+    static func expectRecovered(
+        _ fitted: (mean: [Double], precision: [Double]), precision expected: [Double], _ name: String
+    ) {
         for k in 0..<2 { #expect(abs(fitted.mean[k] - trueMean[k]) < 0.08, "\(name) μ: \(fitted.mean)") }
         let error = zip(fitted.precision, expected).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
         let size = expected.map { $0 * $0 }.reduce(0, +).squareRoot()
@@ -106,19 +125,23 @@ import Tensors
 
     // Their optimum is the data's own precision Σ*⁻¹.
     @Test func exactRecoversTheGaussian() throws {
-        Self.expectRecovered(try Self.fit { energy, _ in try ScoreMatching.exact(energy: energy, data: Self.half) },
-                             precision: Self.inverse(shiftedBy: 0), "exact")
+        Self.expectRecovered(
+            try Self.fit { energy, _ in try ScoreMatching.exact(energy: energy, data: Self.half) },
+            precision: Self.inverse(shiftedBy: 0), "exact")
     }
 
     @Test func slicedRecoversTheGaussian() {
-        Self.expectRecovered(Self.fit { energy, g in ScoreMatching.sliced(energy: energy, data: Self.half, using: &g) },
-                             precision: Self.inverse(shiftedBy: 0), "sliced")
+        Self.expectRecovered(
+            Self.fit { energy, g in ScoreMatching.sliced(energy: energy, data: Self.half, using: &g) },
+            precision: Self.inverse(shiftedBy: 0), "sliced")
     }
 
     @Test func varianceReducedSlicedRecoversTheGaussian() {
-        Self.expectRecovered(Self.fit { energy, g in
-            ScoreMatching.sliced(energy: energy, data: Self.half, distribution: .gaussian, varianceReduced: true, using: &g)
-        }, precision: Self.inverse(shiftedBy: 0), "sliced-vr")
+        Self.expectRecovered(
+            Self.fit { energy, g in
+                ScoreMatching.sliced(
+                    energy: energy, data: Self.half, distribution: .gaussian, varianceReduced: true, using: &g)
+            }, precision: Self.inverse(shiftedBy: 0), "sliced-vr")
     }
 
     @Test func denoisingRecoversTheSmoothedGaussian() {
@@ -126,7 +149,9 @@ import Tensors
         var generator = SeededGenerator(seed: 8)
         let noise = Tensor(randomNormal: [2_000, 2], using: &generator)
         let sigma: Float = 0.5
-        let fitted = Self.fit { energy, _ in ScoreMatching.denoising(energy: energy, data: Self.data, sigma: sigma, noise: noise) }
+        let fitted = Self.fit { energy, _ in
+            ScoreMatching.denoising(energy: energy, data: Self.data, sigma: sigma, noise: noise)
+        }
         Self.expectRecovered(fitted, precision: Self.inverse(shiftedBy: 0.25), "dsm")
     }
 
@@ -137,14 +162,17 @@ import Tensors
         let noise = Tensor(randomNormal: [2_000, 2], using: &generator)
         let sigmas: [Float] = [1, 0.5, 0.25]
         let levels = (0..<2_000).map { sigmas[$0 % 3] }
-        let m1 = 1.75 / 3, m2 = 1.3125 / 3
+        let m1 = 1.75 / 3
+        let m2 = 1.3125 / 3
         let scaled = Self.fit { energy, _ in
-            ScoreMatching.multiscaleDenoising(energy: energy, data: Self.data, levels: levels, noise: noise, form: .noiseScaled)
+            ScoreMatching.multiscaleDenoising(
+                energy: energy, data: Self.data, levels: levels, noise: noise, form: .noiseScaled)
         }
         Self.expectRecovered(scaled, precision: Self.inverse(shiftedBy: m2, scale: m1), "mdsm noise-scaled")
         let single = Self.fit { energy, _ in
-            ScoreMatching.multiscaleDenoising(energy: energy, data: Self.data, levels: levels, noise: noise,
-                                              form: .singleEnergy(referenceSigma: 0.5))
+            ScoreMatching.multiscaleDenoising(
+                energy: energy, data: Self.data, levels: levels, noise: noise,
+                form: .singleEnergy(referenceSigma: 0.5))
         }
         Self.expectRecovered(single, precision: Self.inverse(shiftedBy: m2, scale: m2 / 0.25), "mdsm single-energy")
     }

@@ -1,9 +1,10 @@
 import Layers
 import Optimizers
 import Sampling
-import Testing
-@testable import Objectives
 import Tensors
+import Testing
+
+@testable import Objectives
 
 /// Issue 10: once warm, the SGLD loop and the JEM update take every tensor buffer from the
 /// engine's pool; none is allocated afresh. In a child process, so that tests running side
@@ -12,8 +13,9 @@ import Tensors
     @Test func sgldAndJEMUpdateAllocateNoTensorBuffersOnceWarm() async {
         await #expect(processExitsWith: .success) {
             var generator = SeededGenerator(seed: 11)
-            var model = ModelSpecification(name: "cnn-s")!.make(channels: 1, height: 28, width: 28, classes: 10,
-                                                                  using: &generator)
+            var model = ModelSpecification(name: "cnn-s")!.make(
+                channels: 1, height: 28, width: 28, classes: 10,
+                using: &generator)
             var optimizer = Adam()
             // No restarts from noise: a restart draws a fresh batch, which warm-up may not have seen.
             var chains = PersistentChains(

@@ -1,6 +1,7 @@
-import Testing
-@testable import Optimizers
 import Tensors
+import Testing
+
+@testable import Optimizers
 
 /// Update rules against values computed by hand (and, for the formulas, by PyTorch's
 /// definitions step by step).
@@ -46,7 +47,8 @@ import Tensors
         adam.update(&p, gradients: [Tensor(0.5)], learningRate: 0.1)
         #expect(close(p[0].scalars, [0.9], 1e-6))
         adam.update(&p, gradients: [Tensor(-1)], learningRate: 0.1)
-        let mHat = -0.055 / 0.19, vHat = 0.00124975 / (1 - 0.999 * 0.999)
+        let mHat = -0.055 / 0.19
+        let vHat = 0.00124975 / (1 - 0.999 * 0.999)
         #expect(close(p[0].scalars, [0.9 - 0.1 * mHat / (vHat.squareRoot() + 1e-8)], 1e-5))
     }
 
@@ -71,7 +73,8 @@ import Tensors
         a.update(&p, gradients: g, learningRate: 0.01)
         var b = Adam()
         try b.restore(a.state)
-        var p1 = p, p2 = p
+        var p1 = p
+        var p2 = p
         a.update(&p1, gradients: g, learningRate: 0.01)
         b.update(&p2, gradients: g, learningRate: 0.01)
         #expect(p1.map(\.scalars) == p2.map(\.scalars))
@@ -104,13 +107,18 @@ import Tensors
 
     @Test func schedules() {
         let warm = LearningRateSchedule(base: 1e-4, warmupSteps: 1000)
-        #expect(abs(warm.rate(at: 0) - 1e-7) < 1e-12 && abs(warm.rate(at: 499) - 5e-5) < 1e-10 && warm.rate(at: 5000) == 1e-4)
+        #expect(
+            abs(warm.rate(at: 0) - 1e-7) < 1e-12 && abs(warm.rate(at: 499) - 5e-5) < 1e-10
+                && warm.rate(at: 5000) == 1e-4)
         let step = LearningRateSchedule(base: 1, decay: .step(every: 10, milestones: [], gamma: 0.5))
         #expect(step.rate(at: 9) == 1 && step.rate(at: 10) == 0.5 && step.rate(at: 25) == 0.25)
         let milestones = LearningRateSchedule(base: 1, decay: .step(every: nil, milestones: [3, 5], gamma: 0.1))
-        #expect(milestones.rate(at: 2) == 1 && abs(milestones.rate(at: 3) - 0.1) < 1e-7 && abs(milestones.rate(at: 6) - 0.01) < 1e-8)
+        #expect(
+            milestones.rate(at: 2) == 1 && abs(milestones.rate(at: 3) - 0.1) < 1e-7
+                && abs(milestones.rate(at: 6) - 0.01) < 1e-8)
         let cosine = LearningRateSchedule(base: 1, decay: .cosine(totalSteps: 100, minimum: 0.1))
-        #expect(cosine.rate(at: 0) == 1 && abs(cosine.rate(at: 50) - 0.55) < 1e-6 && abs(cosine.rate(at: 100) - 0.1) < 1e-6)
+        #expect(
+            cosine.rate(at: 0) == 1 && abs(cosine.rate(at: 50) - 0.55) < 1e-6 && abs(cosine.rate(at: 100) - 0.1) < 1e-6)
     }
 
     @Test func clipping() {
@@ -130,11 +138,14 @@ import Tensors
     @Test func adamOnALargeParameterMatchesTheFormula() {
         var rng = SeededGenerator(seed: 21)
         let n = 300_001
-        let p = Tensor(randomNormal: [n], using: &rng), g = Tensor(randomNormal: [n], using: &rng)
+        let p = Tensor(randomNormal: [n], using: &rng)
+        let g = Tensor(randomNormal: [n], using: &rng)
         var adam = Adam(weightDecay: 0.01, decoupledWeightDecay: true)
         var params = [p]
         adam.update(&params, gradients: [g], learningRate: 0.1)
-        let ps = p.scalars, gs = g.scalars, out = params[0].scalars
+        let ps = p.scalars
+        let gs = g.scalars
+        let out = params[0].scalars
         for i in Array(stride(from: 0, to: n, by: 997)) + [n - 1] {
             // First step: m̂ = g, v̂ = g², so p ← p(1 − ηλ) − η g / (|g| + ε).
             let expected = Double(ps[i]) * (1 - 0.001) - 0.1 * Double(gs[i]) / (abs(Double(gs[i])) + 1e-8)

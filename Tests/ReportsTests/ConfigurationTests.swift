@@ -1,10 +1,13 @@
 import Testing
+
 @testable import Reports
 
 @Suite("Configuration differences")
 struct ConfigurationTests {
     static let runs: [ReportRun] = {
-        var a = Fixtures.bare("a"), b = Fixtures.bare("b"), c = Fixtures.bare("c")
+        var a = Fixtures.bare("a")
+        var b = Fixtures.bare("b")
+        var c = Fixtures.bare("c")
         a.config = ["lr": "0.001", "batch": "64", "optimizer": "adam", "seed": "1"]
         b.config = ["lr": "0.01", "batch": "64", "optimizer": "adam", "seed": "1"]
         c.config = ["lr": "0.001", "batch": "64", "optimizer": "adam"]
@@ -36,11 +39,12 @@ struct ConfigurationTests {
         // Rows in document order: the differences' heading and rows, then the folded
         // table's heading and rows.
         let rows = document.all("tr").map(\.text)
-        #expect(rows == [
-            "Keyabc",
-            "lr0.0010.010.001", "seed11\u{2014}",
-            "KeyValue", "batch64", "hostgpu-01", "optimizeradam",
-        ])
+        #expect(
+            rows == [
+                "Keyabc",
+                "lr0.0010.010.001", "seed11\u{2014}",
+                "KeyValue", "batch64", "hostgpu-01", "optimizeradam",
+            ])
         // Both folded: the section's first line names the differing settings.
         #expect(document.all("summary").map(\.text) == ["The 2 differing settings, run by run", "3 identical keys"])
         #expect(document.all("p").first { $0.attributes["class"] == "meta" }?.text == "2 settings differ: lr, seed")
@@ -58,7 +62,8 @@ struct ConfigurationTests {
     }
 
     @Test func identicalRunsShowOnlyTheFoldedList() throws {
-        var a = Fixtures.bare("a"), b = Fixtures.bare("b")
+        var a = Fixtures.bare("a")
+        var b = Fixtures.bare("b")
         a.config = ["lr": "0.1"]
         b.config = ["lr": "0.1"]
         let document = try parseXML(Fixtures.render([a, b]))

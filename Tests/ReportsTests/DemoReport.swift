@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Reports
 
 /// Writes the realistic two-run report to `$REPORT_DEMO` for a look in a browser
@@ -7,7 +8,8 @@ import Testing
 @Test(.enabled(if: ProcessInfo.processInfo.environment["REPORT_DEMO"] != nil))
 func writeDemoReport() throws {
     let path = try #require(ProcessInfo.processInfo.environment["REPORT_DEMO"])
-    let html = HTMLReport.render(Fixtures.realisticPair(), title: "Fashion-MNIST baselines",
-                                 generatedAt: Fixtures.generatedAt)
+    let html = HTMLReport.render(
+        Fixtures.realisticPair(), title: "Fashion-MNIST baselines",
+        generatedAt: Fixtures.generatedAt)
     try Data(html.utf8).write(to: URL(fileURLWithPath: path))
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Reports
 
 @Suite("Downsampling")
@@ -46,7 +47,7 @@ struct LongHistoryTests {
         let runs = (0..<3).map { index in
             var run = Fixtures.bare("run \(index)")
             run.metricHistory = [
-                "loss": Fixtures.history((0..<100_000).map { 1 / (1 + Double($0) / 1000) + Double(index) }),
+                "loss": Fixtures.history((0..<100_000).map { 1 / (1 + Double($0) / 1000) + Double(index) })
             ]
             return run
         }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Reports
 
 @Suite("Escaping")
@@ -11,8 +12,9 @@ struct EscapingTests {
     }
 
     @Test func allFiveTogetherAndTextAround() {
-        #expect(escapeHTML(#"<a href="x">Tom & 'Jerry'</a>"#)
-            == "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;")
+        #expect(
+            escapeHTML(#"<a href="x">Tom & 'Jerry'</a>"#)
+                == "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;")
     }
 
     @Test func anAmpersandIsEscapedOnceEvenInsideAnEntity() {

@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+
 @testable import Reports
 
 /// Runs for the tests: small hand-made ones and a realistic pair.
@@ -37,8 +38,10 @@ enum Fixtures {
         func epochs(_ values: [Double], stepsPerEpoch: Int) -> [MetricPoint] {
             values.enumerated().map { MetricPoint(step: ($0 + 1) * stepsPerEpoch, value: $1) }
         }
-        let config = ["model": "cnn-s", "optimizer.name": "adam", "optimizer.lr": "0.001",
-                      "batch_size": "64", "epochs": "10", "schedule": "cosine", "seed": "1"]
+        let config = [
+            "model": "cnn-s", "optimizer.name": "adam", "optimizer.lr": "0.001",
+            "batch_size": "64", "epochs": "10", "schedule": "cosine", "seed": "1",
+        ]
         var failedLoss = Array(curve(steps: 1400, scale: 1.1, noise: 0.5).prefix(1200))
         failedLoss += (1200..<1210).map { MetricPoint(step: $0, value: .nan) }
         let first = ReportRun(
@@ -49,12 +52,16 @@ enum Fixtures {
             latestMetrics: ["train.loss": 0.2817, "val.accuracy": 0.9132, "val.loss": 0.2544],
             metricHistory: [
                 "train.loss": curve(steps: 2000, scale: 1, noise: 0.6),
-                "val.accuracy": epochs([0.81, 0.85, 0.87, 0.88, 0.895, 0.90, 0.905, 0.909, 0.911, 0.9132],
-                                       stepsPerEpoch: 200),
-                "train.lr": (0..<2000).map { MetricPoint(step: $0, value: 0.0005 * (1 + cos(Double.pi * Double($0) / 2000))) },
+                "val.accuracy": epochs(
+                    [0.81, 0.85, 0.87, 0.88, 0.895, 0.90, 0.905, 0.909, 0.911, 0.9132],
+                    stepsPerEpoch: 200),
+                "train.lr": (0..<2000).map {
+                    MetricPoint(step: $0, value: 0.0005 * (1 + cos(Double.pi * Double($0) / 2000)))
+                },
             ],
             evaluations: [
-                ReportEvaluation(dataset: "fashion-mnist-test", score: "max-softmax", metric: "accuracy", value: 0.9087),
+                ReportEvaluation(
+                    dataset: "fashion-mnist-test", score: "max-softmax", metric: "accuracy", value: 0.9087),
                 ReportEvaluation(dataset: "mnist", score: "max-softmax", metric: "auroc", value: 0.8123),
                 ReportEvaluation(dataset: "mnist", score: "energy", metric: "auroc", value: 0.8541),
             ],
@@ -64,8 +71,10 @@ enum Fixtures {
             statusReason: "loss became NaN at step 1200", experiment: "fashion-baselines",
             startTime: start + 4500, endTime: start + 4500 + 1534, seed: 2,
             objective: "ce", model: "cnn-s", dataset: "fashion-mnist", codeVersion: "ee7a719",
-            config: config.merging(["optimizer.name": "sgd", "optimizer.lr": "0.1", "seed": "2",
-                                    "optimizer.momentum": "0.9"]) { $1 },
+            config: config.merging([
+                "optimizer.name": "sgd", "optimizer.lr": "0.1", "seed": "2",
+                "optimizer.momentum": "0.9",
+            ]) { $1 },
             tags: ["owner": "ana"],
             latestMetrics: ["train.loss": .nan, "val.accuracy": 0.8712, "grad.norm": .infinity],
             metricHistory: [
@@ -73,7 +82,7 @@ enum Fixtures {
                 "val.accuracy": epochs([0.78, 0.83, 0.851, 0.866, 0.8712, 0.8712], stepsPerEpoch: 200),
             ],
             evaluations: [
-                ReportEvaluation(dataset: "fashion-mnist-test", score: "max-softmax", metric: "accuracy", value: 0.8655),
+                ReportEvaluation(dataset: "fashion-mnist-test", score: "max-softmax", metric: "accuracy", value: 0.8655)
             ])
         return [first, second]
     }

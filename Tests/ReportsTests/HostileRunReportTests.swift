@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Reports
 @testable import RunLog
 
@@ -23,15 +24,22 @@ import Testing
         let store = try RunStore(path: folder.appendingPathComponent("runs.sqlite").path)
         for (i, text) in texts.enumerated() {
             let id = "run-\(i)"
-            try store.createRun(NewRun(id: id, name: text, experiment: text, objective: "jem", model: text, dataset: "png:\(text)",
-                                       config: #"{"note": "\#(text.replacingOccurrences(of: "\"", with: "\\\""))"}"#,
-                                       params: [text: text, "lr": "0.1"], tags: [text: text]))
-            try store.logMetrics([MetricRecord(key: text, step: 1, value: 1), MetricRecord(key: text, step: 2, value: 2),
-                                  MetricRecord(key: "train/loss", step: 2, value: 0.5)], for: id)
-            try store.recordMeasurement(NewMeasurement(kind: .evaluation, checkpoint: text, calibrator: text, inDataset: text,
-                                                       settings: text),
-                                        values: [EvaluationRecord(dataset: text, score: text, metric: "auroc", value: 0.9, settings: text)],
-                                        for: id)
+            try store.createRun(
+                NewRun(
+                    id: id, name: text, experiment: text, objective: "jem", model: text, dataset: "png:\(text)",
+                    config: #"{"note": "\#(text.replacingOccurrences(of: "\"", with: "\\\""))"}"#,
+                    params: [text: text, "lr": "0.1"], tags: [text: text]))
+            try store.logMetrics(
+                [
+                    MetricRecord(key: text, step: 1, value: 1), MetricRecord(key: text, step: 2, value: 2),
+                    MetricRecord(key: "train/loss", step: 2, value: 0.5),
+                ], for: id)
+            try store.recordMeasurement(
+                NewMeasurement(
+                    kind: .evaluation, checkpoint: text, calibrator: text, inDataset: text,
+                    settings: text),
+                values: [EvaluationRecord(dataset: text, score: text, metric: "auroc", value: 0.9, settings: text)],
+                for: id)
             try store.endRun(id: id, status: .failed, reason: text)
         }
         let runs = try store.runs(orderedBy: RunOrdering.parse("attributes.id")).map { try ReportRun($0, in: store) }
@@ -45,10 +53,12 @@ import Testing
 
     @Test func everyStringRendersInert() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("joule-hostile-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("benign"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("benign"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let html = try report(of: Self.payloads, in: folder)
-        let benign = try report(of: Self.payloads.indices.map { "benign-\($0)" }, in: folder.appendingPathComponent("benign"))
+        let benign = try report(
+            of: Self.payloads.indices.map { "benign-\($0)" }, in: folder.appendingPathComponent("benign"))
 
         for text in Self.payloads where text.contains("<") || text.contains("\"") {
             #expect(!html.contains(text), "raw in the report: \(text)")
@@ -58,13 +68,16 @@ import Testing
         // shape of the same report with harmless names.
         // (Sorted: the hostile names sort differently among the params, so rows change places.)
         let (hostileShape, benignShape) = (shape(document).sorted(), shape(try parseXML(benign)).sorted())
-        #expect(hostileShape == benignShape, "elements differ: \(Set(hostileShape).symmetricDifference(benignShape).sorted())")
+        #expect(
+            hostileShape == benignShape,
+            "elements differ: \(Set(hostileShape).symmetricDifference(benignShape).sorted())")
         #expect(document.all("script").isEmpty && document.all("img").isEmpty)
         for element in document.elements {
             for (attribute, value) in element.attributes {
                 #expect(!attribute.lowercased().hasPrefix("on"), "event handler \(attribute) on <\(element.name)>")
                 if ["href", "src", "action", "xlink:href"].contains(attribute) {
-                    #expect(!value.lowercased().contains("javascript:"), "script URL in \(attribute) on <\(element.name)>")
+                    #expect(
+                        !value.lowercased().contains("javascript:"), "script URL in \(attribute) on <\(element.name)>")
                 }
             }
         }

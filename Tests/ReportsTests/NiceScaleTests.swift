@@ -1,21 +1,23 @@
-import TestSupport
 import Foundation
+import TestSupport
 import Testing
+
 @testable import Reports
 
 @Suite("Nice axis ticks")
 struct NiceScaleTests {
     /// Hand-computed: the spacing among 1, 2, 5 × 10^k giving 4–6 ticks closest to 5
     /// (the smaller on a tie), extended outwards to cover the data.
-    @Test(arguments: [
-        (0.0, 1.0, [0, 0.2, 0.4, 0.6, 0.8, 1]),
-        (0, 10, [0, 2, 4, 6, 8, 10]),
-        (0.13, 0.87, [0, 0.2, 0.4, 0.6, 0.8, 1]),
-        (-3.2, 7.9, [-5, 0, 5, 10]),
-        (1234, 5678, [1000, 2000, 3000, 4000, 5000, 6000]),
-        (0.0012, 0.0047, [0.001, 0.002, 0.003, 0.004, 0.005]),
-        (0.25, 2.25, [0, 0.5, 1, 1.5, 2, 2.5]),
-    ] as [(Double, Double, [Double])])
+    @Test(
+        arguments: [
+            (0.0, 1.0, [0, 0.2, 0.4, 0.6, 0.8, 1]),
+            (0, 10, [0, 2, 4, 6, 8, 10]),
+            (0.13, 0.87, [0, 0.2, 0.4, 0.6, 0.8, 1]),
+            (-3.2, 7.9, [-5, 0, 5, 10]),
+            (1234, 5678, [1000, 2000, 3000, 4000, 5000, 6000]),
+            (0.0012, 0.0047, [0.001, 0.002, 0.003, 0.004, 0.005]),
+            (0.25, 2.25, [0, 0.5, 1, 1.5, 2, 2.5]),
+        ] as [(Double, Double, [Double])])
     func ticks(lower: Double, upper: Double, expected: [Double]) {
         let scale = NiceScale(covering: lower, upper)
         #expect(scale.ticks.count == expected.count, "\(scale.ticks)")

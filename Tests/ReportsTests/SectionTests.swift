@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Reports
 
 @Suite("Sections")
@@ -16,8 +17,12 @@ struct SectionTests {
     @Test func everySectionAppearsInOrderWhenThereIsData() throws {
         // What decides first (the failed run's warning, the summary, the curves); the long
         // material after it.
-        #expect(try Self.headings(Fixtures.realisticPair())
-            == ["Warnings", "Summary", "Training curves", "Evaluations", "Configuration differences", "Images", "Run details"])
+        #expect(
+            try Self.headings(Fixtures.realisticPair())
+                == [
+                    "Warnings", "Summary", "Training curves", "Evaluations", "Configuration differences", "Images",
+                    "Run details",
+                ])
     }
 
     /// Empty collections, or histories with no points, leave no heading and no
@@ -44,9 +49,10 @@ struct SectionTests {
     }
 
     @Test func latestMetricsFlagNonFiniteValuesAndMarkMissingOnes() throws {
-        var a = Fixtures.bare("a"), b = Fixtures.bare("b")
+        var a = Fixtures.bare("a")
+        var b = Fixtures.bare("b")
         a.latestMetrics = ["loss": .nan, "grad": .infinity, "margin": -.infinity, "acc": 0.912345]
-        b.latestMetrics = ["acc": 1234567]
+        b.latestMetrics = ["acc": 1_234_567]
         let document = try parseXML(try #require(RunDetailsSection.render([a, b])))
         let flagged = document.all("td").filter { $0.attributes["class"] == "num nonfinite" }.map(\.text)
         #expect(flagged == ["+Inf", "NaN", "\u{2212}Inf"])  // rows sorted: grad, loss, margin
@@ -80,8 +86,11 @@ struct SectionTests {
         let notes = document.all("p").filter { $0.attributes["class"] == "note" }.map(\.text)
         #expect(notes == ["10 non-finite points skipped (cnn-s sgd lr=0.1: 10)"])
         let legends = document.all("ul").filter { $0.attributes["class"] == "legend" }.map(\.text)
-        #expect(legends == ["cnn-s adam lr=1e-3cnn-s sgd lr=0.1", "cnn-s adam lr=1e-3",
-                            "cnn-s adam lr=1e-3cnn-s sgd lr=0.1"])
+        #expect(
+            legends == [
+                "cnn-s adam lr=1e-3cnn-s sgd lr=0.1", "cnn-s adam lr=1e-3",
+                "cnn-s adam lr=1e-3cnn-s sgd lr=0.1",
+            ])
     }
 
     @Test func imagesAreEmbeddedFigures() throws {

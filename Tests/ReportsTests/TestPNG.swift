@@ -1,5 +1,5 @@
-import TestSupport
 import Foundation
+import TestSupport
 
 /// Minimal PNG encoding for fixtures: 8-bit greyscale, stored (uncompressed) deflate
 /// blocks, so the tests need no image library.
@@ -25,7 +25,8 @@ enum TestPNG {
         let side = 280
         var pixels = [UInt8](repeating: 0, count: side * side)
         for cell in 0..<100 {
-            let cx = Double(cell % 10 * 28 + 14), cy = Double(cell / 10 * 28 + 14)
+            let cx = Double(cell % 10 * 28 + 14)
+            let cy = Double(cell / 10 * 28 + 14)
             let radius = 5 + 6 * generator.nextUnit()
             for y in (cell / 10 * 28)..<(cell / 10 * 28 + 28) {
                 for x in (cell % 10 * 28)..<(cell % 10 * 28 + 28) {
@@ -53,8 +54,12 @@ enum TestPNG {
             out += data[offset..<(offset + count)]
             offset += count
         } while offset < data.count
-        var a: UInt32 = 1, b: UInt32 = 0
-        for byte in data { a = (a + UInt32(byte)) % 65_521; b = (b + a) % 65_521 }
+        var a: UInt32 = 1
+        var b: UInt32 = 0
+        for byte in data {
+            a = (a + UInt32(byte)) % 65_521
+            b = (b + a) % 65_521
+        }
         return out + bigEndian(b << 16 | a)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Reports
 
 /// Every report must parse as XML, so it is XHTML-compatible and tools can read it.
@@ -9,23 +10,38 @@ struct WellFormednessTests {
         ("no runs", []),
         ("one bare run", [Fixtures.bare()]),
         ("two bare runs", [Fixtures.bare("a"), Fixtures.bare("b")]),
-        ("non-finite metrics", [
-            ReportRun(id: "n", name: "nan", status: "FAILED", statusReason: "loss is NaN",
-                      startTime: Fixtures.start,
-                      latestMetrics: ["loss": .nan, "grad": .infinity, "margin": -.infinity],
-                      metricHistory: ["loss": Fixtures.history([1, .nan, .infinity, -.infinity, 0.5])],
-                      evaluations: [ReportEvaluation(dataset: "d", score: "s", metric: "m", value: .nan)]),
-        ]),
-        ("empty histories", [
-            ReportRun(id: "e", name: "empty", status: "RUNNING", startTime: Fixtures.start,
-                      metricHistory: ["loss": [], "acc": []]),
-            Fixtures.bare(),
-        ]),
-        ("images", [
-            ReportRun(id: "i", name: "images", status: "FINISHED", startTime: Fixtures.start,
-                      images: [ReportImage(title: "samples <epoch 3> & more",
-                                           pngData: TestPNG.greyscale(width: 2, height: 1, pixels: [0, 255]))]),
-        ]),
+        (
+            "non-finite metrics",
+            [
+                ReportRun(
+                    id: "n", name: "nan", status: "FAILED", statusReason: "loss is NaN",
+                    startTime: Fixtures.start,
+                    latestMetrics: ["loss": .nan, "grad": .infinity, "margin": -.infinity],
+                    metricHistory: ["loss": Fixtures.history([1, .nan, .infinity, -.infinity, 0.5])],
+                    evaluations: [ReportEvaluation(dataset: "d", score: "s", metric: "m", value: .nan)])
+            ]
+        ),
+        (
+            "empty histories",
+            [
+                ReportRun(
+                    id: "e", name: "empty", status: "RUNNING", startTime: Fixtures.start,
+                    metricHistory: ["loss": [], "acc": []]),
+                Fixtures.bare(),
+            ]
+        ),
+        (
+            "images",
+            [
+                ReportRun(
+                    id: "i", name: "images", status: "FINISHED", startTime: Fixtures.start,
+                    images: [
+                        ReportImage(
+                            title: "samples <epoch 3> & more",
+                            pngData: TestPNG.greyscale(width: 2, height: 1, pixels: [0, 255]))
+                    ])
+            ]
+        ),
         ("realistic pair", Fixtures.realisticPair()),
     ]
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RunLog
 
 /// A fresh store in a temporary folder.
@@ -30,9 +31,11 @@ func makeStore() throws -> (RunStore, URL) {
     @Test func runsKeepTheirDetailsParamsTagsAndStatus() throws {
         let (store, folder) = try makeStore()
         defer { try? FileManager.default.removeItem(at: folder) }
-        try store.createRun(NewRun(id: "r1", name: "first", experiment: "sweep", seed: 7, objective: "ce", model: "mlp",
-                                   dataset: "fashion-mnist", config: "{\"lr\":0.001}", codeVersion: "abc123",
-                                   params: ["lr": "0.001", "optimizer": "adam"], tags: ["note": "baseline"]))
+        try store.createRun(
+            NewRun(
+                id: "r1", name: "first", experiment: "sweep", seed: 7, objective: "ce", model: "mlp",
+                dataset: "fashion-mnist", config: "{\"lr\":0.001}", codeVersion: "abc123",
+                params: ["lr": "0.001", "optimizer": "adam"], tags: ["note": "baseline"]))
         let run = try store.run("r1")
         #expect(run.name == "first" && run.experiment == "sweep" && run.seed == 7 && run.model == "mlp")
         #expect(run.status == .running && run.displayStatus() == "RUNNING")
@@ -40,7 +43,8 @@ func makeStore() throws -> (RunStore, URL) {
         #expect(try store.tags(of: "r1") == ["note": "baseline"])
         try store.endRun(id: "r1", status: .failed, reason: "loss became NaN at step 40")
         let failed = try store.run("r1")
-        #expect(failed.status == .failed && failed.statusReason == "loss became NaN at step 40" && failed.endTime != nil)
+        #expect(
+            failed.status == .failed && failed.statusReason == "loss became NaN at step 40" && failed.endTime != nil)
         #expect(throws: RunStoreError.self) { try store.createRun(NewRun(id: "r1")) }
     }
 
@@ -48,9 +52,13 @@ func makeStore() throws -> (RunStore, URL) {
         let (store, folder) = try makeStore()
         defer { try? FileManager.default.removeItem(at: folder) }
         try store.createRun(NewRun(id: "r"))
-        try store.logMetrics([MetricRecord(key: "loss", step: 1, value: 2.5), MetricRecord(key: "loss", step: 2, value: .nan),
-                              MetricRecord(key: "loss", step: 3, value: .infinity), MetricRecord(key: "gap", step: 3, value: -.infinity)],
-                             for: "r")
+        try store.logMetrics(
+            [
+                MetricRecord(key: "loss", step: 1, value: 2.5), MetricRecord(key: "loss", step: 2, value: .nan),
+                MetricRecord(key: "loss", step: 3, value: .infinity),
+                MetricRecord(key: "gap", step: 3, value: -.infinity),
+            ],
+            for: "r")
         let history = try #require(try store.metricHistory(of: "r")["loss"])
         #expect(history.map(\.step) == [1, 2, 3])
         #expect(history[0].value == 2.5 && history[1].value.isNaN && history[2].value == .infinity)
@@ -86,13 +94,19 @@ func makeStore() throws -> (RunStore, URL) {
         try store.createRun(NewRun(id: "gone", params: ["a": "1"], tags: ["t": "x"]))
         try store.createRun(NewRun(id: "kept"))
         try store.logMetrics([MetricRecord(key: "loss", step: 1, value: 1)], for: "gone")
-        try store.recordMeasurement(NewMeasurement(kind: .evaluation),
-                                    values: [EvaluationRecord(dataset: "mnist", score: "energy", metric: "auroc", value: 0.9)],
-                                    sampleScores: [SampleScoreRecord(dataset: "mnist", index: 0, label: nil, prediction: nil,
-                                                                     confidence: nil, score: "energy", value: 1)], for: "gone")
+        try store.recordMeasurement(
+            NewMeasurement(kind: .evaluation),
+            values: [EvaluationRecord(dataset: "mnist", score: "energy", metric: "auroc", value: 0.9)],
+            sampleScores: [
+                SampleScoreRecord(
+                    dataset: "mnist", index: 0, label: nil, prediction: nil,
+                    confidence: nil, score: "energy", value: 1)
+            ], for: "gone")
         #expect(try store.deleteRun(id: "gone"))
         #expect(try !store.deleteRun(id: "gone"))
-        for table in ["params", "tags", "metrics", "latest_metrics", "measurements", "measurement_values", "measurement_samples"] {
+        for table in [
+            "params", "tags", "metrics", "latest_metrics", "measurements", "measurement_values", "measurement_samples",
+        ] {
             #expect(try store.db.query("SELECT count(*) FROM \(table)").first?.first?.int == 0, "\(table)")
         }
         #expect(try store.runs().map(\.id) == ["kept"])
@@ -129,19 +143,28 @@ func makeStore() throws -> (RunStore, URL) {
         #expect(Checksum.sha256(Data()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         let long = Data("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
         #expect(Checksum.sha256(long) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-        #expect(Checksum.sha256(Data(repeating: 0x61, count: 1_000)).hasPrefix("41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3"))
+        #expect(
+            Checksum.sha256(Data(repeating: 0x61, count: 1_000)).hasPrefix(
+                "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3"))
     }
 
     @Test func sampleScoresAndEvaluationsRoundTrip() throws {
         let (store, folder) = try makeStore()
         defer { try? FileManager.default.removeItem(at: folder) }
         try store.createRun(NewRun(id: "r"))
-        let scores = (0..<3).map { SampleScoreRecord(dataset: "test", index: $0, label: $0, prediction: 1, confidence: 0.5, score: "energy", value: Double($0)) }
-        let id = try store.recordMeasurement(NewMeasurement(kind: .evaluation), values: [
-            EvaluationRecord(dataset: "mnist", score: "energy", metric: "auroc", value: 0.8, settings: "{}"),
-        ], sampleScores: scores, for: "r")
-        #expect(try store.sampleScores(of: "r").map { ($0.index, $0.value, $0.measurementID) } .elementsEqual(
-            scores.map { ($0.index, $0.value, id) }, by: ==))
+        let scores = (0..<3).map {
+            SampleScoreRecord(
+                dataset: "test", index: $0, label: $0, prediction: 1, confidence: 0.5, score: "energy",
+                value: Double($0))
+        }
+        let id = try store.recordMeasurement(
+            NewMeasurement(kind: .evaluation),
+            values: [
+                EvaluationRecord(dataset: "mnist", score: "energy", metric: "auroc", value: 0.8, settings: "{}")
+            ], sampleScores: scores, for: "r")
+        #expect(
+            try store.sampleScores(of: "r").map { ($0.index, $0.value, $0.measurementID) }.elementsEqual(
+                scores.map { ($0.index, $0.value, id) }, by: ==))
         #expect(try store.evaluations(of: "r").map(\.value) == [0.8])
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RunLog
 
 /// Hostile text through every way a user's string reaches the run store — run names,
@@ -28,22 +29,38 @@ import Testing
         let (_, statements) = try store.db.tracingStatements {
             for (i, text) in hostile.enumerated() {
                 let id = "run-\(i)"
-                try store.createRun(NewRun(id: id, name: text, experiment: text, objective: text, model: text, dataset: text,
-                                           params: [text: text, "index": "\(i)"], tags: [text: text]))
+                try store.createRun(
+                    NewRun(
+                        id: id, name: text, experiment: text, objective: text, model: text, dataset: text,
+                        params: [text: text, "index": "\(i)"], tags: [text: text]))
                 try store.logMetrics([MetricRecord(key: text, step: 1, value: Double(i))], for: id)
                 try store.noteArtifact(kind: text, path: "/tmp/\(text)", for: id)
-                try store.recordMeasurement(NewMeasurement(kind: .evaluation, checkpoint: text, calibrator: text, inDataset: text,
-                                                           settings: text),
-                                            values: [EvaluationRecord(dataset: text, score: text, metric: text, value: 1)], for: id)
+                try store.recordMeasurement(
+                    NewMeasurement(
+                        kind: .evaluation, checkpoint: text, calibrator: text, inDataset: text,
+                        settings: text),
+                    values: [EvaluationRecord(dataset: text, score: text, metric: text, value: 1)], for: id)
             }
             for (i, text) in hostile.enumerated() {
                 let only = ["run-\(i)"]
-                #expect(try store.runs(where: RunFilter.parse("attributes.name = \(literal(text))")).map(\.id) == only, "\(text.debugDescription)")
-                #expect(try store.runs(where: RunFilter.parse("attributes.experiment = \(literal(text))")).map(\.id) == only, "\(text.debugDescription)")
-                #expect(try store.runs(where: RunFilter.parse("tags.\(name(text)) = \(literal(text))")).map(\.id) == only, "\(text.debugDescription)")
-                #expect(try store.runs(where: RunFilter.parse("params.\(name(text)) like \(literal(text))")).map(\.id) == only, "\(text.debugDescription)")
-                #expect(try store.runs(where: RunFilter.parse("metrics.\(name(text)) = \(i)")).map(\.id) == only, "\(text.debugDescription)")
-                #expect(try store.runs(orderedBy: RunOrdering.parse("params.\(name(text)) desc, metrics.\(name(text))")).count == hostile.count)
+                #expect(
+                    try store.runs(where: RunFilter.parse("attributes.name = \(literal(text))")).map(\.id) == only,
+                    "\(text.debugDescription)")
+                #expect(
+                    try store.runs(where: RunFilter.parse("attributes.experiment = \(literal(text))")).map(\.id)
+                        == only, "\(text.debugDescription)")
+                #expect(
+                    try store.runs(where: RunFilter.parse("tags.\(name(text)) = \(literal(text))")).map(\.id) == only,
+                    "\(text.debugDescription)")
+                #expect(
+                    try store.runs(where: RunFilter.parse("params.\(name(text)) like \(literal(text))")).map(\.id)
+                        == only, "\(text.debugDescription)")
+                #expect(
+                    try store.runs(where: RunFilter.parse("metrics.\(name(text)) = \(i)")).map(\.id) == only,
+                    "\(text.debugDescription)")
+                #expect(
+                    try store.runs(orderedBy: RunOrdering.parse("params.\(name(text)) desc, metrics.\(name(text))"))
+                        .count == hostile.count)
                 #expect(throws: RunStoreError.self) { try store.run(text) }
                 #expect(try store.params(of: "run-\(i)")[text] == text)
                 #expect(try store.tags(of: "run-\(i)")[text] == text)
@@ -63,7 +80,9 @@ import Testing
         let runs = try store.runs(orderedBy: RunOrdering.parse("params.index"))
         #expect(runs.map(\.name) == hostile && runs.map(\.experiment) == hostile.map(Optional.some))
         #expect(runs.allSatisfy { $0.status == .running })
-        #expect(try (0..<hostile.count).map { try store.metricRowCount(of: "run-\($0)") } == Array(repeating: 1, count: hostile.count))
+        #expect(
+            try (0..<hostile.count).map { try store.metricRowCount(of: "run-\($0)") }
+                == Array(repeating: 1, count: hostile.count))
     }
 
     /// Injections written as raw SQL are not filters: the parser refuses them by position.

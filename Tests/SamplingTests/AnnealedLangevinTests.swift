@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import Tensors
+import Testing
+
 @testable import Sampling
 
 @Suite struct AnnealedLangevinTests {
@@ -16,10 +17,12 @@ import Tensors
     @Test func samplesAGaussianFromItsSmoothedScores() {
         // Data N(m, s²I), m = (2, −1), s = 0.5: the smoothed density N(m, (s² + σ²)I) has score
         // −(x − m)/(s² + σ²). Chains from Uniform(−3, 3) should end with mean m and std s.
-        let m: [Float] = [2, -1], s: Float = 0.5
+        let m: [Float] = [2, -1]
+        let s: Float = 0.5
         let mean = Tensor(m, shape: [1, 2])
         let score: NoiseConditionalScore = { x, sigma in -(x - mean) / (s * s + sigma * sigma) }
-        let sampler = AnnealedLangevin(schedule: .geometric(largest: 2, smallest: 0.05, levels: 8), stepsPerLevel: 60, stepSize: 0.001)
+        let sampler = AnnealedLangevin(
+            schedule: .geometric(largest: 2, smallest: 0.05, levels: 8), stepsPerLevel: 60, stepSize: 0.001)
         var generator = SeededGenerator(seed: 4)
         let start = Tensor(randomUniform: [4_000, 2], lower: -3, upper: 3, using: &generator)
         let samples = sampler.run(from: start, score: score, using: &generator).scalars

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import Tensors
+import Testing
+
 @testable import Sampling
 
 /// Exact Langevin whose energy gradient runs its convolutions in bfloat16 still samples the
@@ -29,7 +30,9 @@ import Tensors
 
     static func energy(_ x: Tensor) -> Tensor {
         let a = Tensor(matrix.map(Float.init), shape: [channels, channels, 1, 1])
-        let shift = (0..<channels).map { o in Float(-(0..<channels).map { matrix[o * channels + $0] * mean[$0] }.reduce(0, +)) }
+        let shift = (0..<channels).map { o in
+            Float(-(0..<channels).map { matrix[o * channels + $0] * mean[$0] }.reduce(0, +))
+        }
         let y = conv2d(x, a, bias: Tensor(shift))
         return 0.5 * (y * y).sum(squeezingAxes: [1, 2, 3])
     }
@@ -40,26 +43,31 @@ import Tensors
         var p = [Double](repeating: 0, count: n * n)
         for i in 0..<n { for j in 0..<n { for k in 0..<n { p[i * n + j] += matrix[k * n + i] * matrix[k * n + j] } } }
         var result = p
-        for i in 0..<n { for j in 0..<n {
-            let square = (0..<n).map { p[i * n + $0] * p[$0 * n + j] }.reduce(0, +)
-            result[i * n + j] -= Double(stepSize) / 2 * square
-        } }
+        for i in 0..<n {
+            for j in 0..<n {
+                let square = (0..<n).map { p[i * n + $0] * p[$0 * n + j] }.reduce(0, +)
+                result[i * n + j] -= Double(stepSize) / 2 * square
+            }
+        }
         return result
     }
 
     /// Lower-triangular L with L Lᵀ = m (m symmetric positive definite).
     static func cholesky(_ m: [Double], _ n: Int) -> [Double] {
         var l = [Double](repeating: 0, count: n * n)
-        for i in 0..<n { for j in 0...i {
-            let s = m[i * n + j] - (0..<j).map { l[i * n + $0] * l[j * n + $0] }.reduce(0, +)
-            l[i * n + j] = i == j ? s.squareRoot() : s / l[j * n + j]
-        } }
+        for i in 0..<n {
+            for j in 0...i {
+                let s = m[i * n + j] - (0..<j).map { l[i * n + $0] * l[j * n + $0] }.reduce(0, +)
+                l[i * n + j] = i == j ? s.squareRoot() : s / l[j * n + j]
+            }
+        }
         return l
     }
 
     /// Each pixel's 16 channel values, one draw per row.
     static func draws(_ samples: Tensor) -> [[Double]] {
-        let v = samples.scalars.map(Double.init), pixels = samples.shape[2] * samples.shape[3]
+        let v = samples.scalars.map(Double.init)
+        let pixels = samples.shape[2] * samples.shape[3]
         return (0..<samples.shape[0]).flatMap { n in
             (0..<pixels).map { p in (0..<channels).map { c in v[(n * channels + c) * pixels + p] } }
         }
@@ -75,25 +83,31 @@ import Tensors
 
     @Test func bfloat16GradientsSampleTheGaussian() {
         let samples = Self.run(.bfloat16)
-        let draws = Self.draws(samples), n = Self.channels
+        let draws = Self.draws(samples)
+        let n = Self.channels
         // z = Lᵀ (x − μ) has identity covariance when P − ηP²/2 = L Lᵀ.
         let l = Self.cholesky(Self.chainPrecision, n)
-        let whitened = draws.map { x in (0..<n).map { j in (j..<n).map { i in l[i * n + j] * (x[i] - Self.mean[i]) }.reduce(0, +) } }
+        let whitened = draws.map { x in
+            (0..<n).map { j in (j..<n).map { i in l[i * n + j] * (x[i] - Self.mean[i]) }.reduce(0, +) }
+        }
         let count = Double(whitened.count)
         let zMean = (0..<n).map { j in whitened.map { $0[j] }.reduce(0, +) / count }
         for j in 0..<n { #expect(abs(zMean[j]) < 0.15, "whitened mean \(j): \(zMean[j])") }
         var worst = 0.0
-        for i in 0..<n { for j in 0..<n {
-            let c = whitened.map { ($0[i] - zMean[i]) * ($0[j] - zMean[j]) }.reduce(0, +) / (count - 1)
-            worst = max(worst, abs(c - (i == j ? 1 : 0)))
-        } }
+        for i in 0..<n {
+            for j in 0..<n {
+                let c = whitened.map { ($0[i] - zMean[i]) * ($0[j] - zMean[j]) }.reduce(0, +) / (count - 1)
+                worst = max(worst, abs(c - (i == j ? 1 : 0)))
+            }
+        }
         #expect(worst < 0.16, "whitened covariance differs from the identity by up to \(worst)")
     }
 
     /// The same seed in float32 gives nearly the same chain; in bfloat16 it is not the same
     /// bits where the CPU has native bfloat16 (the setting did reach the convolutions).
     @Test func bfloat16ChainsStayCloseToFloat32Ones() {
-        let reduced = Self.run(.bfloat16).scalars, single = Self.run(.float32).scalars
+        let reduced = Self.run(.bfloat16).scalars
+        let single = Self.run(.float32).scalars
         let meanDifference = zip(reduced, single).map { Double(abs($0 - $1)) }.reduce(0, +) / Double(single.count)
         #expect(meanDifference < 0.002, "mean |bfloat16 − float32| \(meanDifference)")
         if ConvolutionPrecision.bfloat16IsNative { #expect(meanDifference > 0) } else { #expect(reduced == single) }

@@ -1,5 +1,6 @@
-import Testing
 import Tensors
+import Testing
+
 @testable import Sampling
 
 @Suite struct ReplayBufferTests {
@@ -24,7 +25,9 @@ import Tensors
         var buffer = ReplayBuffer(size: 1000, sampleShape: [1], reinitializationRate: 0.05, using: &generator)
         buffer.store(Tensor(repeating: 7, shape: [1000, 1]), at: Array(0..<1000))
         var restarted = 0
-        for _ in 0..<40 { restarted += buffer.draw(count: 100, using: &generator).starts.scalars.filter { $0 != 7 }.count }
+        for _ in 0..<40 {
+            restarted += buffer.draw(count: 100, using: &generator).starts.scalars.filter { $0 != 7 }.count
+        }
         // 4,000 draws at 5%: 200 expected, standard deviation about 14.
         #expect(abs(restarted - 200) < 45, "\(restarted) restarts")
     }
@@ -42,11 +45,18 @@ import Tensors
     @Test func classGaussiansReproduceEachClassAndItsCorrelation() {
         var generator = SeededGenerator(seed: 4)
         // Class 0 around (−0.5, −0.5) with correlated coordinates, class 1 around (0.5, 0.2).
-        var rows: [Float] = [], labels: [Int] = []
+        var rows: [Float] = []
+        var labels: [Int] = []
         for i in 0..<4000 {
-            let z1 = Float.random(in: -1...1, using: &generator), z2 = Float.random(in: -1...1, using: &generator)
-            if i % 2 == 0 { rows += [-0.5 + 0.2 * z1, -0.5 + 0.2 * z1 + 0.05 * z2]; labels.append(0) }
-            else { rows += [0.5 + 0.1 * z1, 0.2 + 0.1 * z2]; labels.append(1) }
+            let z1 = Float.random(in: -1...1, using: &generator)
+            let z2 = Float.random(in: -1...1, using: &generator)
+            if i % 2 == 0 {
+                rows += [-0.5 + 0.2 * z1, -0.5 + 0.2 * z1 + 0.05 * z2]
+                labels.append(0)
+            } else {
+                rows += [0.5 + 0.1 * z1, 0.2 + 0.1 * z2]
+                labels.append(1)
+            }
         }
         let gaussians = ClassGaussians(fitting: Tensor(rows, shape: [4000, 2]), labels: labels, classes: 2, ridge: 0)
         let samples = gaussians.sample(labels: [Int](repeating: 0, count: 4000), shape: [2], using: &generator)
@@ -56,15 +66,21 @@ import Tensors
         #expect(abs(c[0] - 0.04 / 3) < 0.001 && abs(c[1] - 0.04 / 3) < 0.001 && abs(c[3] - 0.0425 / 3) < 0.001, "\(c)")
         let ones = gaussians.sample(labels: [1, 1], shape: [2], using: &generator)
         #expect(ones.scalars[0] > 0.2 && ones.scalars[2] > 0.2)
-        var buffer = ReplayBuffer(size: 4, sampleShape: [2], classes: 2, reinitializationRate: 1, start: .classGaussians(gaussians), using: &generator)
+        var buffer = ReplayBuffer(
+            size: 4, sampleShape: [2], classes: 2, reinitializationRate: 1, start: .classGaussians(gaussians),
+            using: &generator)
         let (starts, _) = buffer.draw(count: 2, labels: [0, 1], using: &generator)
         #expect(starts.scalars[0] < 0 && starts.scalars[2] > 0)
     }
 
     @Test func anUnconditionalBufferStartsFromEveryClassGaussian() {
         var generator = SeededGenerator(seed: 5)
-        var rows: [Float] = [], labels: [Int] = []
-        for i in 0..<300 { rows += [Float(i % 3) - 1 + Float.random(in: -0.01...0.01, using: &generator)]; labels.append(i % 3) }
+        var rows: [Float] = []
+        var labels: [Int] = []
+        for i in 0..<300 {
+            rows += [Float(i % 3) - 1 + Float.random(in: -0.01...0.01, using: &generator)]
+            labels.append(i % 3)
+        }
         let gaussians = ClassGaussians(fitting: Tensor(rows, shape: [300, 1]), labels: labels, classes: 3)
         let buffer = ReplayBuffer(size: 300, sampleShape: [1], start: .classGaussians(gaussians), using: &generator)
         let values = buffer.samples.scalars

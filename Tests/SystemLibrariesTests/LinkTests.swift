@@ -1,14 +1,15 @@
-import Testing
-import COpenBLAS
 import CDNNL
+import COpenBLAS
 import CPNG
-import CZlib
 import CSQLite
+import CZlib
+import Testing
 
 /// Every system-library target imports, links and answers with a plausible version.
 @Suite struct SystemLibraryLinkTests {
     @Test func openBLASMultiplies() {
-        let a: [Float] = [1, 2, 3, 4], b: [Float] = [5, 6, 7, 8]
+        let a: [Float] = [1, 2, 3, 4]
+        let b: [Float] = [5, 6, 7, 8]
         var c = [Float](repeating: 0, count: 4)
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, 2, 2, 2, 1, a, 2, b, 2, 0, &c, 2)
         #expect(c == [19, 22, 43, 50])

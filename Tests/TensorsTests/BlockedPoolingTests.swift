@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Tensors
 
 /// Global average pooling straight from a convolution's channel-blocked output (issue 10:

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Tensors
 
 /// First- and second-order checks of the composites, and their numerical stability.
@@ -18,7 +19,8 @@ import Testing
     @Test func losses() {
         let logits = randomTensor([4, 3], seed: 91, scale: 2)
         check.check("crossEntropy", [logits]) { crossEntropy(logits: $0[0], labels: [2, 0, 1, 2]) }
-        let p = randomTensor([2, 3], seed: 92), q = randomTensor([2, 3], seed: 93)
+        let p = randomTensor([2, 3], seed: 92)
+        let q = randomTensor([2, 3], seed: 93)
         check.check("meanSquaredError", [p, q]) { meanSquaredError(predicted: $0[0], expected: $0[1]) }
     }
 

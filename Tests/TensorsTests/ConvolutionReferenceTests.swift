@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Tensors
 
 /// oneDNN's three convolution passes against a direct convolution computed in Double.
@@ -7,18 +8,34 @@ import Testing
     static func directConvolution(_ x: Tensor, _ w: Tensor, _ b: Tensor, stride s: Int, padding p: Int) -> [Double] {
         let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let (o, kh, kw) = (w.shape[0], w.shape[2], w.shape[3])
-        let oh = (h + 2 * p - kh) / s + 1, ow = (wd + 2 * p - kw) / s + 1
-        let xs = x.scalars, ws = w.scalars, bs = b.scalars
+        let oh = (h + 2 * p - kh) / s + 1
+        let ow = (wd + 2 * p - kw) / s + 1
+        let xs = x.scalars
+        let ws = w.scalars
+        let bs = b.scalars
         var y = [Double](repeating: 0, count: n * o * oh * ow)
-        for ni in 0..<n { for oi in 0..<o { for i in 0..<oh { for j in 0..<ow {
-            var acc = Double(bs[oi])
-            for ci in 0..<c { for ky in 0..<kh { for kx in 0..<kw {
-                let yy = i * s + ky - p, xx = j * s + kx - p
-                guard yy >= 0, yy < h, xx >= 0, xx < wd else { continue }
-                acc += Double(xs[((ni * c + ci) * h + yy) * wd + xx]) * Double(ws[((oi * c + ci) * kh + ky) * kw + kx])
-            } } }
-            y[((ni * o + oi) * oh + i) * ow + j] = acc
-        } } } }
+        for ni in 0..<n {
+            for oi in 0..<o {
+                for i in 0..<oh {
+                    for j in 0..<ow {
+                        var acc = Double(bs[oi])
+                        for ci in 0..<c {
+                            for ky in 0..<kh {
+                                for kx in 0..<kw {
+                                    let yy = i * s + ky - p
+                                    let xx = j * s + kx - p
+                                    guard yy >= 0, yy < h, xx >= 0, xx < wd else { continue }
+                                    acc +=
+                                        Double(xs[((ni * c + ci) * h + yy) * wd + xx])
+                                        * Double(ws[((oi * c + ci) * kh + ky) * kw + kx])
+                                }
+                            }
+                        }
+                        y[((ni * o + oi) * oh + i) * ow + j] = acc
+                    }
+                }
+            }
+        }
         return y
     }
 
@@ -43,7 +60,8 @@ import Testing
         // the adjoints; check them through the identity ⟨dx, δx⟩ = ⟨dy, conv(δx, w)⟩ (no bias).
         let dy = randomTensor(y.shape, seed: 9)
         let (dx, dw) = gradient(at: x, w) { x, w in (conv2d(x, w, stride: stride, padding: padding) * dy).sum() }
-        let deltaX = randomTensor(x.shape, seed: 10), deltaW = randomTensor(w.shape, seed: 11)
+        let deltaX = randomTensor(x.shape, seed: 10)
+        let deltaW = randomTensor(w.shape, seed: 11)
         let zero = Tensor.zeros([w.shape[0]])
         let lhsX = dot(dx, deltaX.scalars.map(Double.init))
         let rhsX = dot(dy, Self.directConvolution(deltaX, w, zero, stride: stride, padding: padding))

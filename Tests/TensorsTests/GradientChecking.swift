@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Tensors
 
 /// Finite-difference checks of first and second derivatives.
@@ -18,7 +19,8 @@ struct GradientCheck {
 
     func lossInDouble(_ f: ([Tensor]) -> Tensor, _ xs: [Tensor], _ r: Tensor, _ s: Tensor) -> Double {
         let y = withoutRecording { f(xs) }.scalars.map { Double($0) }
-        let rd = r.scalars.map { Double($0) }, sd = s.scalars.map { Double($0) }
+        let rd = r.scalars.map { Double($0) }
+        let sd = s.scalars.map { Double($0) }
         var total = 0.0
         for i in y.indices { total += rd[i] * y[i] + 0.5 * sd[i] * y[i] * y[i] }
         return total
@@ -26,8 +28,10 @@ struct GradientCheck {
 
     /// Checks ∇L by central differences on every element (up to `maxElements` per input,
     /// then random directions) and checks H·v against the difference of gradients along v.
-    func check(_ name: String, _ xs: [Tensor], seed: UInt64 = 7, sourceLocation: SourceLocation = #_sourceLocation,
-               _ f: @escaping ([Tensor]) -> Tensor) {
+    func check(
+        _ name: String, _ xs: [Tensor], seed: UInt64 = 7, sourceLocation: SourceLocation = #_sourceLocation,
+        _ f: @escaping ([Tensor]) -> Tensor
+    ) {
         var rng = SeededGenerator(seed: seed)
         let outShape = withoutRecording { f(xs) }.shape
         let r = Tensor(randomNormal: outShape, using: &rng)
@@ -37,14 +41,18 @@ struct GradientCheck {
         // First order, element by element.
         let grads = gradient(at: xs, of: l)
         for (k, x) in xs.enumerated() {
-            let indices = x.scalarCount <= 48 ? Array(0..<x.scalarCount)
+            let indices =
+                x.scalarCount <= 48
+                ? Array(0..<x.scalarCount)
                 : (0..<48).map { _ in Int.random(in: 0..<x.scalarCount, using: &rng) }
             for i in indices {
-                let fd = (lossInDouble(f, perturb(xs, k, i, +step), r, s)
-                          - lossInDouble(f, perturb(xs, k, i, -step), r, s)) / (2 * step)
+                let fd =
+                    (lossInDouble(f, perturb(xs, k, i, +step), r, s)
+                        - lossInDouble(f, perturb(xs, k, i, -step), r, s)) / (2 * step)
                 let ad = Double(grads[k].scalars[i])
-                #expect(close(ad, fd), "\(name): ∂L/∂x\(k)[\(i)] autodiff \(ad) vs finite difference \(fd)",
-                        sourceLocation: sourceLocation)
+                #expect(
+                    close(ad, fd), "\(name): ∂L/∂x\(k)[\(i)] autodiff \(ad) vs finite difference \(fd)",
+                    sourceLocation: sourceLocation)
             }
         }
 
@@ -57,11 +65,14 @@ struct GradientCheck {
         let plus = gradient(at: zip(xs, v).map { x, d in shifted(x, d, step) }, of: l)
         let minus = gradient(at: zip(xs, v).map { x, d in shifted(x, d, -step) }, of: l)
         for k in xs.indices {
-            let a = hvp[k].scalars, p = plus[k].scalars, m = minus[k].scalars
+            let a = hvp[k].scalars
+            let p = plus[k].scalars
+            let m = minus[k].scalars
             for i in a.indices {
                 let fd = (Double(p[i]) - Double(m[i])) / (2 * step)
-                #expect(close(Double(a[i]), fd), "\(name): (H·v)[\(k)][\(i)] autodiff \(a[i]) vs finite difference \(fd)",
-                        sourceLocation: sourceLocation)
+                #expect(
+                    close(Double(a[i]), fd), "\(name): (H·v)[\(k)][\(i)] autodiff \(a[i]) vs finite difference \(fd)",
+                    sourceLocation: sourceLocation)
             }
         }
     }
@@ -77,7 +88,8 @@ struct GradientCheck {
     }
 
     func shifted(_ x: Tensor, _ direction: Tensor, _ h: Double) -> Tensor {
-        let xs = x.scalars, ds = direction.scalars
+        let xs = x.scalars
+        let ds = direction.scalars
         return Tensor((0..<xs.count).map { Float(Double(xs[$0]) + h * Double(ds[$0])) }, shape: x.shape)
     }
 }

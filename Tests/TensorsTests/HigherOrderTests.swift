@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Tensors
 
 /// Gradients of gradients: analytic Hessians, third order, and the weight-gradient of a
@@ -6,9 +7,13 @@ import Testing
 @Suite struct HigherOrderTests {
     @Test func hessianVectorProductOfCubic() {
         // f(x) = Σ x³ + x₀x₁  →  H = diag(6x) + offdiag(0,1) = 1
-        let x = Tensor([1, -2, 0.5], shape: [3]), v = Tensor([1, 2, 3], shape: [3])
+        let x = Tensor([1, -2, 0.5], shape: [3])
+        let v = Tensor([1, 2, 3], shape: [3])
         let hv = gradient(at: x) { x in
-            let g = gradient(at: x) { x in (x * x * x).sum() + x.sliced(alongAxis: 0, range: 0..<1).sum() * x.sliced(alongAxis: 0, range: 1..<2).sum() }
+            let g = gradient(at: x) { x in
+                (x * x * x).sum() + x.sliced(alongAxis: 0, range: 0..<1).sum()
+                    * x.sliced(alongAxis: 0, range: 1..<2).sum()
+            }
             return (g * v).sum()
         }
         // H·v = (6·1·1 + 1·2, 6·(−2)·2 + 1·1, 6·0.5·3)
@@ -26,13 +31,15 @@ import Testing
 
     @Test func innerGradientOfOuterVariableIsNotConfused() {
         // d/dx [ x · d/dy (x·y) ] = d/dx [x · x] = 2x: the inner gradient depends on the outer variable.
-        let x = Tensor(3), y = Tensor(5)
+        let x = Tensor(3)
+        let y = Tensor(5)
         let g = gradient(at: x) { x in x * gradient(at: y) { y in x * y } }
         #expect(g.scalar == 6)
     }
 
     @Test func severalTensorsAndNestedStructures() {
-        let a = Tensor([1, 2], shape: [2]), b = Tensor([3, 4], shape: [2])
+        let a = Tensor([1, 2], shape: [2])
+        let b = Tensor([3, 4], shape: [2])
         let (ga, gb) = gradient(at: a, b) { a, b in (a * b).sum() }
         #expect(ga.scalars == [3, 4] && gb.scalars == [1, 2])
         let nested: [[Tensor]] = [[a], [b, a]]
@@ -62,9 +69,11 @@ import Testing
         var parameters: [Tensor] { [w1, b1, w2, b2, wl, bl] }
         init(_ p: [Tensor]) { (w1, b1, w2, b2, wl, bl) = (p[0], p[1], p[2], p[3], p[4], p[5]) }
         static func random(seed: UInt64) -> [Tensor] {
-            [randomTensor([4, 1, 3, 3], seed: seed, scale: 0.5), randomTensor([4], seed: seed + 1, scale: 0.1),
-             randomTensor([6, 4, 3, 3], seed: seed + 2, scale: 0.3), randomTensor([6], seed: seed + 3, scale: 0.1),
-             randomTensor([3, 6], seed: seed + 4, scale: 0.5), randomTensor([3], seed: seed + 5, scale: 0.1)]
+            [
+                randomTensor([4, 1, 3, 3], seed: seed, scale: 0.5), randomTensor([4], seed: seed + 1, scale: 0.1),
+                randomTensor([6, 4, 3, 3], seed: seed + 2, scale: 0.3), randomTensor([6], seed: seed + 3, scale: 0.1),
+                randomTensor([3, 6], seed: seed + 4, scale: 0.5), randomTensor([3], seed: seed + 5, scale: 0.1),
+            ]
         }
         func energy(_ x: Tensor) -> Tensor {
             let h1 = conv2d(x, w1, bias: b1, stride: 1, padding: 1).silu()
@@ -94,14 +103,17 @@ import Testing
         for k in parameters.indices {
             for _ in 0..<4 {
                 let i = Int.random(in: 0..<parameters[k].scalarCount, using: &rng)
-                var plus = parameters, minus = parameters
+                var plus = parameters
+                var minus = parameters
                 plus[k].withUnsafeMutableBufferPointer { $0[i] += Float(h) }
                 minus[k].withUnsafeMutableBufferPointer { $0[i] -= Float(h) }
-                let fd = (Double(Self.dsmLoss(plus, clean: clean, noisy: noisy, sigma: sigma).scalar)
-                          - Double(Self.dsmLoss(minus, clean: clean, noisy: noisy, sigma: sigma).scalar)) / (2 * h)
+                let fd =
+                    (Double(Self.dsmLoss(plus, clean: clean, noisy: noisy, sigma: sigma).scalar)
+                        - Double(Self.dsmLoss(minus, clean: clean, noisy: noisy, sigma: sigma).scalar)) / (2 * h)
                 let ad = Double(g[k].scalars[i])
-                #expect(abs(ad - fd) <= 0.02 + 0.05 * max(abs(ad), abs(fd)),
-                        "DSM ∂L/∂θ\(k)[\(i)]: autodiff \(ad) vs finite difference \(fd)")
+                #expect(
+                    abs(ad - fd) <= 0.02 + 0.05 * max(abs(ad), abs(fd)),
+                    "DSM ∂L/∂θ\(k)[\(i)]: autodiff \(ad) vs finite difference \(fd)")
                 checked += 1
             }
         }

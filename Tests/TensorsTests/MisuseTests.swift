@@ -1,5 +1,6 @@
-import Testing
 import Foundation
+import Testing
+
 @testable import Tensors
 
 /// Wrong shapes and axes stop the program with a message naming the operation and shapes.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Tensors
 
 /// First- and second-order finite-difference checks of every primitive.
@@ -6,8 +7,10 @@ import Testing
     let check = GradientCheck()
 
     @Test func arithmeticWithBroadcasting() {
-        let a = randomTensor([3, 4], seed: 1), b = randomTensor([4], seed: 2)
-        let c = randomTensor([2, 1, 3], seed: 3), d = randomTensor([4, 1], seed: 4)
+        let a = randomTensor([3, 4], seed: 1)
+        let b = randomTensor([4], seed: 2)
+        let c = randomTensor([2, 1, 3], seed: 3)
+        let d = randomTensor([4, 1], seed: 4)
         check.check("add", [a, b]) { $0[0] + $0[1] }
         check.check("subtract", [c, d]) { $0[0] - $0[1] }
         check.check("multiply", [a, b]) { $0[0] * $0[1] }
@@ -27,12 +30,14 @@ import Testing
     }
 
     @Test func selectionAndLeakyReLU() {
-        let a = randomTensor([3, 4], seed: 21), b = randomTensor([3, 4], seed: 22)
+        let a = randomTensor([3, 4], seed: 21)
+        let b = randomTensor([3, 4], seed: 22)
         check.check("maximum", [a, b]) { maximum($0[0], $0[1]) }
         check.check("minimum", [a, b]) { minimum($0[0], $0[1]) }
         let mask = Tensor([1, 0, 1, 0], shape: [4])
         check.check("select", [a, b]) { select(mask, $0[0] * $0[1], $0[1]) }
-        let x = randomTensor([3, 4], seed: 23, awayFromZero: 0.1), w = randomTensor([4], seed: 24, awayFromZero: 0.2)
+        let x = randomTensor([3, 4], seed: 23, awayFromZero: 0.1)
+        let w = randomTensor([4], seed: 24, awayFromZero: 0.2)
         check.check("leakyReLU", [x, w]) { ($0[0] * $0[1]).leakyReLU(negativeSlope: 0.2) }
         check.check("relu", [x]) { $0[0].relu() * $0[0] }
     }
@@ -67,7 +72,8 @@ import Testing
     }
 
     @Test func matrixProducts() {
-        let a = randomTensor([3, 4], seed: 51), b = randomTensor([4, 5], seed: 52)
+        let a = randomTensor([3, 4], seed: 51)
+        let b = randomTensor([4, 5], seed: 52)
         check.check("matmul", [a, b]) { matmul($0[0], $0[1]) }
         check.check("matmul Aᵀ", [a.transposed(), b]) { matmul($0[0], $0[1], transposeA: true) }
         check.check("matmul Bᵀ", [a, b.transposed()]) { matmul($0[0], $0[1], transposeB: true) }
@@ -78,12 +84,15 @@ import Testing
 
     @Test(arguments: [(1, 0), (1, 1), (2, 0), (2, 1)])
     func convolution(stride: Int, padding: Int) {
-        let x = randomTensor([2, 3, 6, 5], seed: 61), w = randomTensor([4, 3, 3, 3], seed: 62, scale: 0.3)
+        let x = randomTensor([2, 3, 6, 5], seed: 61)
+        let w = randomTensor([4, 3, 3, 3], seed: 62, scale: 0.3)
         let b = randomTensor([4], seed: 63)
         // H·v here differences Float gradients that each sum 27–108 products of size ~10:
         // their rounding alone reaches ~2e-3 after dividing by 2h, hence the wider margin.
         let convolutionCheck = GradientCheck(absoluteTolerance: 5e-3)
-        convolutionCheck.check("conv2d s\(stride) p\(padding)", [x, w, b]) { conv2d($0[0], $0[1], bias: $0[2], stride: stride, padding: padding) }
+        convolutionCheck.check("conv2d s\(stride) p\(padding)", [x, w, b]) {
+            conv2d($0[0], $0[1], bias: $0[2], stride: stride, padding: padding)
+        }
     }
 
     @Test func pooling() {
@@ -97,7 +106,8 @@ import Testing
 /// The fused convolution + LeakyReLU equals the two operations in sequence, to any order.
 @Suite struct FusedConvolutionTests {
     @Test func fusedEqualsSequential() {
-        let x = randomTensor([2, 3, 6, 6], seed: 1), w = randomTensor([5, 3, 3, 3], seed: 2, scale: 0.3)
+        let x = randomTensor([2, 3, 6, 6], seed: 1)
+        let w = randomTensor([5, 3, 3, 3], seed: 2, scale: 0.3)
         let b = randomTensor([5], seed: 3)
         let fused = conv2d(x, w, bias: b, stride: 2, padding: 1, activation: .leakyReLU(negativeSlope: 0.2))
         let sequential = conv2d(x, w, bias: b, stride: 2, padding: 1).leakyReLU(negativeSlope: 0.2)
@@ -109,12 +119,16 @@ import Testing
         // Finite differences along a whole direction cross LeakyReLU's kinks somewhere in a
         // convolution's output, so the fused op's first and second derivatives are compared
         // with the sequential pair's (whose primitives are checked kink-free elsewhere).
-        let x = randomTensor([2, 3, 5, 5], seed: 4), w = randomTensor([4, 3, 3, 3], seed: 5, scale: 0.3)
-        let b = randomTensor([4], seed: 6, scale: 0.1), v = randomTensor([4, 3, 3, 3], seed: 7)
+        let x = randomTensor([2, 3, 5, 5], seed: 4)
+        let w = randomTensor([4, 3, 3, 3], seed: 5, scale: 0.3)
+        let b = randomTensor([4], seed: 6, scale: 0.1)
+        let v = randomTensor([4, 3, 3, 3], seed: 7)
         let r = randomTensor([2, 4, 5, 5], seed: 8)
         func loss(_ fused: Bool) -> (Tensor, Tensor, Tensor) -> Tensor {
             { x, w, b in
-                let y = fused ? conv2d(x, w, bias: b, padding: 1, activation: .leakyReLU(negativeSlope: 0.2))
+                let y =
+                    fused
+                    ? conv2d(x, w, bias: b, padding: 1, activation: .leakyReLU(negativeSlope: 0.2))
                     : conv2d(x, w, bias: b, padding: 1).leakyReLU(negativeSlope: 0.2)
                 return (y.silu() * r).sum()
             }
@@ -127,7 +141,8 @@ import Testing
             }
             return gx.scalars + gw.scalars + hv.flatMap(\.scalars)
         }
-        let a = derivatives(true), s = derivatives(false)
+        let a = derivatives(true)
+        let s = derivatives(false)
         let worst = zip(a, s).map { abs($0 - $1) / (1 + abs($1)) }.max()!
         #expect(worst < 1e-4, "fused vs sequential derivatives: worst relative difference \(worst)")
         #expect(s.contains { abs($0) > 0.1 })

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Tensors
 
 /// The seeded random draws: the vectorised normal path against the distribution and the
@@ -7,8 +8,10 @@ import Testing
 @Suite struct RandomTests {
     @Test func normalDrawsHaveTheRightMoments() {
         var generator = SeededGenerator(seed: 9)
-        let x = Tensor(randomNormal: [200_001], mean: 2, standardDeviation: 3, using: &generator).scalars.map(Double.init)
-        let n = Double(x.count), mean = x.reduce(0, +) / n
+        let x = Tensor(randomNormal: [200_001], mean: 2, standardDeviation: 3, using: &generator).scalars.map(
+            Double.init)
+        let n = Double(x.count)
+        let mean = x.reduce(0, +) / n
         let variance = x.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / n
         let kurtosis = x.map { pow(($0 - mean) / variance.squareRoot(), 4) }.reduce(0, +) / n
         let inOneSigma = Double(x.filter { abs($0 - 2) < 3 }.count) / n
@@ -20,12 +23,15 @@ import Testing
     }
 
     @Test func normalDrawsAdvanceTheSharedGeneratorTwoStepsPerPair() {
-        var fast = SeededGenerator(seed: 5), reference = SeededGenerator(seed: 5)
+        var fast = SeededGenerator(seed: 5)
+        var reference = SeededGenerator(seed: 5)
         _ = Tensor(randomNormal: [1_001], using: &fast)
         for _ in 0..<(2 * 501) { _ = reference.next() }
         #expect(fast == reference)
         // Same seed, same draws; a different seed, different draws.
-        var a = SeededGenerator(seed: 5), b = SeededGenerator(seed: 5), c = SeededGenerator(seed: 6)
+        var a = SeededGenerator(seed: 5)
+        var b = SeededGenerator(seed: 5)
+        var c = SeededGenerator(seed: 6)
         let da = Tensor(randomNormal: [600], using: &a).scalars
         #expect(da == Tensor(randomNormal: [600], using: &b).scalars)
         #expect(da != Tensor(randomNormal: [600], using: &c).scalars)

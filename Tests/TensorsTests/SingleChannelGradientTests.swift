@@ -1,5 +1,6 @@
 import CJouleKernels
 import Testing
+
 @testable import Tensors
 
 /// The one-pass input gradient of a one-input-channel convolution (issue 10: the first layer
@@ -22,11 +23,20 @@ import Testing
         (block: 8, channels: 16, kernel: (7, 7), stride: 1, padding: 3, size: (12, 11)),
         (block: 16, channels: 16, kernel: (3, 5), stride: 2, padding: 1, size: (10, 8)),
     ])
-    func kernelMatchesTheDefinition(_ c: (block: Int, channels: Int, kernel: (Int, Int), stride: Int, padding: Int,
-                                           size: (Int, Int))) throws {
-        let (kh, kw) = c.kernel, (h, w) = c.size, (s, p) = (c.stride, c.padding)
-        let n = 3, channels = c.channels, block = c.block
-        let oh = (h + 2 * p - kh) / s + 1, ow = (w + 2 * p - kw) / s + 1
+    func kernelMatchesTheDefinition(
+        _ c: (
+            block: Int, channels: Int, kernel: (Int, Int), stride: Int, padding: Int,
+            size: (Int, Int)
+        )
+    ) throws {
+        let (kh, kw) = c.kernel
+        let (h, w) = c.size
+        let (s, p) = (c.stride, c.padding)
+        let n = 3
+        let channels = c.channels
+        let block = c.block
+        let oh = (h + 2 * p - kh) / s + 1
+        let ow = (w + 2 * p - kw) / s + 1
         let dy = randomTensor([n, channels, oh, ow], seed: 71).scalars
         let y = randomTensor([n, channels, oh, ow], seed: 72).scalars
         let weight = randomTensor([channels, 1, kh, kw], seed: 73).scalars
@@ -37,7 +47,9 @@ import Testing
             for image in 0..<n {
                 for channel in 0..<channels {
                     for position in 0..<(oh * ow) {
-                        let to = ((image * (channels / block) + channel / block) * oh * ow + position) * block + channel % block
+                        let to =
+                            ((image * (channels / block) + channel / block) * oh * ow + position) * block + channel
+                            % block
                         out[to] = plain[(image * channels + channel) * oh * ow + position]
                     }
                 }
@@ -64,7 +76,8 @@ import Testing
                 }
             }
             for threads in [1, 2] {
-                let scratchCount = threads * channels * joule_single_channel_padded_height(h, kh)
+                let scratchCount =
+                    threads * channels * joule_single_channel_padded_height(h, kh)
                     * joule_single_channel_padded_width(w, kw)
                 var scratch = [Float](repeating: .nan, count: scratchCount)
                 var packed = [Float](repeating: .nan, count: channels * kh * kw)
@@ -93,7 +106,8 @@ import Testing
     /// output gradient arrives in oneDNN's blocked layout; `activation` says whether the
     /// first layer ends in LeakyReLU (cnn-s) or not (the wide ResNet's stem).
     static func energy(_ x: Tensor, _ w1: Tensor, _ w2: Tensor, _ r: Tensor, stride: Int, activation: Bool) -> Tensor {
-        let h = conv2d(x, w1, stride: stride, padding: 1, activation: activation ? .leakyReLU(negativeSlope: slope) : .identity)
+        let h = conv2d(
+            x, w1, stride: stride, padding: 1, activation: activation ? .leakyReLU(negativeSlope: slope) : .identity)
         return (conv2d(h, w2, stride: 2, padding: 1) * r).sum()
     }
 

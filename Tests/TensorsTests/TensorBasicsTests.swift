@@ -1,10 +1,12 @@
 import Testing
+
 @testable import Tensors
 
 /// Creation, broadcasting edge cases, seeded randomness.
 @Suite struct TensorBasicsTests {
     @Test func broadcastingEdgeCases() {
-        let column = Tensor([1, 2, 3], shape: [3, 1]), row = Tensor([10, 20], shape: [1, 2])
+        let column = Tensor([1, 2, 3], shape: [3, 1])
+        let row = Tensor([10, 20], shape: [1, 2])
         #expect((column + row).shape == [3, 2])
         #expect((column + row).scalars == [11, 21, 12, 22, 13, 23])
         let scalar = Tensor(2)
@@ -31,19 +33,26 @@ import Testing
         #expect(x.gathering(atIndices: [1, 1], alongAxis: 0).scalars.prefix(2) == [12, 13])
         #expect(concatenate([x, x], alongAxis: 1).shape == [2, 6, 4])
         #expect(Tensor([1, 2, 3, 4], shape: [1, 1, 2, 2]).averagePooled(kernel: 2).scalar == 2.5)
-        #expect(matmul(Tensor([1, 2, 3, 4], shape: [2, 2]), Tensor([5, 6, 7, 8], shape: [2, 2])).scalars == [19, 22, 43, 50])
+        #expect(
+            matmul(Tensor([1, 2, 3, 4], shape: [2, 2]), Tensor([5, 6, 7, 8], shape: [2, 2])).scalars == [
+                19, 22, 43, 50,
+            ])
     }
 
     @Test func sameSeedSameNumbers() {
-        var a = SeededGenerator(seed: 42), b = SeededGenerator(seed: 42), c = SeededGenerator(seed: 43)
-        let x = Tensor(randomNormal: [1000], using: &a), y = Tensor(randomNormal: [1000], using: &b)
+        var a = SeededGenerator(seed: 42)
+        var b = SeededGenerator(seed: 42)
+        var c = SeededGenerator(seed: 43)
+        let x = Tensor(randomNormal: [1000], using: &a)
+        let y = Tensor(randomNormal: [1000], using: &b)
         let z = Tensor(randomNormal: [1000], using: &c)
         #expect(x.scalars == y.scalars && x.scalars != z.scalars)
         let u = Tensor(randomUniform: [5], lower: -1, upper: 1, using: &a)
         let v = Tensor(randomUniform: [5], lower: -1, upper: 1, using: &b)
         #expect(u.scalars == v.scalars)
         // And the same computation on the same numbers gives the same result, bit for bit.
-        let w = randomTensor([8, 3, 3, 3], seed: 1), input = randomTensor([4, 3, 9, 9], seed: 2)
+        let w = randomTensor([8, 3, 3, 3], seed: 1)
+        let input = randomTensor([4, 3, 9, 9], seed: 2)
         let g1 = gradient(at: input) { conv2d($0, w, padding: 1).leakyReLU().logSumExp(squeezingAxes: [1]).sum() }
         let g2 = gradient(at: input) { conv2d($0, w, padding: 1).leakyReLU().logSumExp(squeezingAxes: [1]).sum() }
         #expect(g1.scalars == g2.scalars)

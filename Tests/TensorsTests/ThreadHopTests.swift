@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Tensors
 
 /// The engine plans each oneDNN primitive once and runs it from whichever thread asks

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Tensors
 
 /// Residual sums of two convolutions' blocked outputs (issue 10: the wide ResNet's
@@ -39,7 +40,8 @@ import Testing
             }
             return (dx, dw[0], dw[1])
         }
-        let blocked = loss(detwin: false), reference = loss(detwin: true)
+        let blocked = loss(detwin: false)
+        let reference = loss(detwin: true)
         for (a, b) in [(blocked.0, reference.0), (blocked.1, reference.1), (blocked.2, reference.2)] {
             let scale = b.scalars.map(abs).max() ?? 1
             let worst = zip(a.scalars, b.scalars).map { abs($0 - $1) }.max() ?? 1

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Tensors
 
 /// cnn-s's 3×3 stride-1 layers run on oneDNN's Winograd kernels where the CPU has AVX-512
@@ -29,7 +30,8 @@ import Testing
         // The adjoint identities ⟨dx, δx⟩ = ⟨dy, conv(δx, w)⟩ and ⟨dw, δw⟩ = ⟨dy, conv(x, δw)⟩.
         let dy = randomTensor([batch, outChannels, size, size], seed: 24)
         let (dx, dw) = gradient(at: x, w) { x, w in (conv2d(x, w, stride: 1, padding: 1) * dy).sum() }
-        let deltaX = randomTensor(x.shape, seed: 25), deltaW = randomTensor(w.shape, seed: 26)
+        let deltaX = randomTensor(x.shape, seed: 25)
+        let deltaW = randomTensor(w.shape, seed: 26)
         let zero = Tensor.zeros([outChannels])
         func dot(_ a: Tensor, _ b: [Double]) -> Double { zip(a.scalars, b).map { Double($0) * $1 }.reduce(0, +) }
         let rhsX = dot(dy, ConvolutionReferenceTests.directConvolution(deltaX, w, zero, stride: 1, padding: 1))
@@ -38,9 +40,13 @@ import Testing
         #expect(abs(dot(dw, deltaW.scalars.map(Double.init)) - rhsW) <= 1e-4 * (1 + abs(rhsW)), "backward-weights")
 
         // On AVX-512 the forward and backward-data passes of this layer are Winograd's.
-        let report = Kernels.implementationReport().filter { $0.contains("\(batch)x\(inChannels)x\(size)x\(size) -> \(outChannels) k3 s1") }
+        let report = Kernels.implementationReport().filter {
+            $0.contains("\(batch)x\(inChannels)x\(size)x\(size) -> \(outChannels) k3 s1")
+        }
         if Self.hasAVX512, ConvolutionKernel.algorithm == .winograd {
-            #expect(report.contains { $0.contains("forward") && $0.contains("wino") && $0.contains("eltwise LeakyReLU") }, "\(report)")
+            #expect(
+                report.contains { $0.contains("forward") && $0.contains("wino") && $0.contains("eltwise LeakyReLU") },
+                "\(report)")
             #expect(report.contains { $0.contains("backwardData") && $0.contains("wino") }, "\(report)")
         }
     }

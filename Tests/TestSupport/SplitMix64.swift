@@ -20,7 +20,8 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 
     /// Standard normal, by Box–Muller (1 − u keeps the logarithm finite).
     public mutating func nextGaussian() -> Double {
-        let u = 1 - nextUnit(), v = nextUnit()
+        let u = 1 - nextUnit()
+        let v = nextUnit()
         return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
     }
 
@@ -49,7 +50,7 @@ public func isClose(_ a: Double, _ b: Double, tolerance: Double = 1e-12) -> Bool
 public func isClose(_ a: Double?, _ b: Double?, tolerance: Double = 1e-12) -> Bool {
     switch (a, b) {
     case (nil, nil): return true
-    case let (a?, b?): return isClose(a, b, tolerance: tolerance)
+    case (let a?, let b?): return isClose(a, b, tolerance: tolerance)
     default: return false
     }
 }

@@ -3,7 +3,8 @@ import Foundation
 /// A fresh folder under the system's temporary folder, named `prefix-UUID`; the caller
 /// removes it.
 public func makeTemporaryDirectory(_ prefix: String = "joule-tests") throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)", isDirectory: true)
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "\(prefix)-\(UUID().uuidString)", isDirectory: true)
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }

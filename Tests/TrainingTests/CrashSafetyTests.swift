@@ -4,8 +4,9 @@ import Layers
 import RunLog
 import RunRecording
 import Tensors
-import Testing
 import TestSupport
+import Testing
+
 @testable import Runs
 @testable import Training
 
@@ -28,7 +29,8 @@ import TestSupport
         let model = configuration.modelSpecification.make(channels: 1, height: 2, width: 2, classes: 3, using: &rng)
         var progress = TrainingProgress(runID: "r", trainingCount: 4, batchSize: 2, seed: 1)
         progress.step = 7
-        let checkpoint = TrainingCheckpoint(model: model, optimizerState: [:], configuration: configuration, progress: progress)
+        let checkpoint = TrainingCheckpoint(
+            model: model, optimizerState: [:], configuration: configuration, progress: progress)
         let last = directory.appendingPathComponent("r/last.safetensors")
         try CheckpointSaving.save(checkpoint, last: last, best: nil, recorder: recorder)
         #expect(try store.metricHistory(of: "r", key: "train/loss")["train/loss"]?.map(\.step) == Array(1...7))
@@ -47,8 +49,10 @@ import TestSupport
         try child.run()
         child.waitUntilExit()
         let dead = child.processIdentifier
-        let names = [".last.safetensors.tmp-\(dead)-1a2b", ".last.safetensors.tmp-\(getpid())-3c4d",
-                     ".best.safetensors.tmp-\(dead)-5e6f", "last.safetensors", ".last.safetensors.tmp-x-1"]
+        let names = [
+            ".last.safetensors.tmp-\(dead)-1a2b", ".last.safetensors.tmp-\(getpid())-3c4d",
+            ".best.safetensors.tmp-\(dead)-5e6f", "last.safetensors", ".last.safetensors.tmp-x-1",
+        ]
         for name in names { try Data([1, 2, 3]).write(to: directory.appendingPathComponent(name)) }
         let removed = AbandonedTemporaries.remove(beside: last)
         #expect(removed.map { URL(fileURLWithPath: $0).lastPathComponent } == [".last.safetensors.tmp-\(dead)-1a2b"])

@@ -1,6 +1,7 @@
 import Foundation
 import RunLog
 import Testing
+
 @testable import Runs
 @testable import Training
 
@@ -15,7 +16,8 @@ import Testing
     static func folder() throws -> URL {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("joule-earlier-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: fixtures.appendingPathComponent("images"), to: root.appendingPathComponent("images"))
+        try FileManager.default.copyItem(
+            at: fixtures.appendingPathComponent("images"), to: root.appendingPathComponent("images"))
         return root
     }
 
@@ -27,34 +29,50 @@ import Testing
         let root = try Self.folder()
         defer { try? FileManager.default.removeItem(at: root) }
         let checkpoint = root.appendingPathComponent("\(name)-6.safetensors")
-        try FileManager.default.copyItem(at: Self.fixtures.appendingPathComponent("\(name)-6.safetensors"), to: checkpoint)
+        try FileManager.default.copyItem(
+            at: Self.fixtures.appendingPathComponent("\(name)-6.safetensors"), to: checkpoint)
         let database = root.appendingPathComponent("runs.sqlite").path
-        let resumed = try CLI.joule(["train", "--resume", checkpoint.path, "--steps", "12", "--checkpoint-dir", root.appendingPathComponent("ck").path,
-                                     "--runs-db", database], in: root)
+        let resumed = try CLI.joule(
+            [
+                "train", "--resume", checkpoint.path, "--steps", "12", "--checkpoint-dir",
+                root.appendingPathComponent("ck").path,
+                "--runs-db", database,
+            ], in: root)
         #expect(resumed.status == 0, "\(resumed.error)")
         let runID = try TrainingCheckpoint.read(from: checkpoint).progress.runID
-        let losses = try #require(try RunStore(path: database, readOnly: true).metricHistory(of: runID, key: "train/loss")["train/loss"])
-        let expected = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: Self.fixtures
-            .appendingPathComponent("\(name)-resumed.json"))) as? [[String: Any]])
+        let losses = try #require(
+            try RunStore(path: database, readOnly: true).metricHistory(of: runID, key: "train/loss")["train/loss"])
+        let expected = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(
+                    contentsOf: Self.fixtures
+                        .appendingPathComponent("\(name)-resumed.json"))) as? [[String: Any]])
         #expect(losses.map(\.step) == Array(7...12))
         #expect(expected.compactMap { $0["step"] as? Int } == Array(7...12))
         for (got, want) in zip(losses, expected) {
             let value = try #require(want["value"] as? Double)
-            #expect(abs(got.value - value) <= 1e-4 * max(1, abs(value)), "\(name) step \(got.step): \(got.value) against \(value)")
+            #expect(
+                abs(got.value - value) <= 1e-4 * max(1, abs(value)),
+                "\(name) step \(got.step): \(got.value) against \(value)")
         }
     }
 
     @Test func theEarlierConfigurationFileReads() throws {
         let c = try RunConfiguration(contentsOf: Self.fixtures.appendingPathComponent("ce.yaml"))
-        #expect(c.core.model == ModelName(.wideResNet(depth: 10, widen: 1)) && c.core.batchSize == 8 && c.data.validationSize == 12)
-        #expect(c.core.learningRate == 0.003 && c.core.schedule == .cosine && c.core.warmupSteps == 2 && c.data.noise == 0.01 && c.data.flip)
+        #expect(
+            c.core.model == ModelName(.wideResNet(depth: 10, widen: 1)) && c.core.batchSize == 8
+                && c.data.validationSize == 12)
+        #expect(
+            c.core.learningRate == 0.003 && c.core.schedule == .cosine && c.core.warmupSteps == 2
+                && c.data.noise == 0.01 && c.data.flip)
     }
 
     @Test(.enabled(if: CLI.executable != nil)) func theEarlierRunStoreOpens() throws {
         let root = try Self.folder()
         defer { try? FileManager.default.removeItem(at: root) }
         let database = root.appendingPathComponent("runs.sqlite").path
-        try FileManager.default.copyItem(at: Self.fixtures.appendingPathComponent("runs.sqlite"), to: URL(fileURLWithPath: database))
+        try FileManager.default.copyItem(
+            at: Self.fixtures.appendingPathComponent("runs.sqlite"), to: URL(fileURLWithPath: database))
         let listed = try CLI.joule(["runs", "list", "--runs-db", database, "--json"], in: root)
         #expect(listed.status == 0, "\(listed.error)")
         let runs = try #require(try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: Any]])

@@ -3,6 +3,7 @@ import Foundation
 import Settings
 import Tensors
 import Testing
+
 @testable import Runs
 @testable import Training
 
@@ -26,10 +27,12 @@ import Testing
 
     @Test(arguments: [(false, nil), (true, nil), (false, 5)] as [(Bool, Int?)])
     func resumedRunEqualsUninterruptedRun(classConditional: Bool, labelsPerClass: Int?) throws {
-        let data = TrainingTests.tinyData(), directory = TrainingTests.temporaryDirectory()
+        let data = TrainingTests.tinyData()
+        let directory = TrainingTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let trainer = Trainer(configuration: Self.configuration(classConditional: classConditional, labelsPerClass: labelsPerClass),
-                                        data: data, checkpointDirectory: directory)
+        let trainer = Trainer(
+            configuration: Self.configuration(classConditional: classConditional, labelsPerClass: labelsPerClass),
+            data: data, checkpointDirectory: directory)
         let whole = try trainer.run(runID: "whole")
         _ = try trainer.run(runID: "parts", stopAfterSteps: 15)
         let saved = try TrainingCheckpoint.read(from: directory.appendingPathComponent("parts/last.safetensors"))
@@ -39,7 +42,8 @@ import Testing
         let a = try TrainingCheckpoint.read(from: directory.appendingPathComponent("whole/last.safetensors"))
         let b = try TrainingCheckpoint.read(from: directory.appendingPathComponent("parts/last.safetensors"))
         #expect(a.modelTensors.map(\.tensor.scalars) == b.modelTensors.map(\.tensor.scalars), "resumed weights differ")
-        #expect(a.extraState["replay_buffer"]?.scalars == b.extraState["replay_buffer"]?.scalars, "resumed buffers differ")
+        #expect(
+            a.extraState["replay_buffer"]?.scalars == b.extraState["replay_buffer"]?.scalars, "resumed buffers differ")
         #expect(a.progress.generator == b.progress.generator && a.progress.labeledSampler == b.progress.labeledSampler)
         #expect((a.progress.labeledSampler != nil) == (labelsPerClass != nil))
     }
@@ -50,7 +54,9 @@ import Testing
         #expect(chosen.count == 12 && Set(chosen).count == 12)
         #expect((0..<3).allSatisfy { c in chosen.filter { data.train.labels[$0] == c }.count == 4 })
         #expect(try TrainingData.labeledIndices(data.train, perClass: 4, classes: 3, seed: 9) == chosen)
-        #expect(throws: ConfigurationError.self) { try TrainingData.labeledIndices(data.train, perClass: 1_000, classes: 3, seed: 9) }
+        #expect(throws: ConfigurationError.self) {
+            try TrainingData.labeledIndices(data.train, perClass: 1_000, classes: 3, seed: 9)
+        }
         // A few labels per class still train a classifier on the easy task.
         var c = Self.configuration(labelsPerClass: 5)
         c.core.steps = 120
@@ -63,10 +69,12 @@ import Testing
         c.core.steps = 120
         let directory = TrainingTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let summary = try Trainer(configuration: c, data: TrainingTests.tinyData(), checkpointDirectory: directory).run(runID: "jem")
+        let summary = try Trainer(configuration: c, data: TrainingTests.tinyData(), checkpointDirectory: directory).run(
+            runID: "jem")
         #expect((summary.bestValidationAccuracy ?? 0) > 0.9)
-        let buffer = try #require(try TrainingCheckpoint.read(from: directory.appendingPathComponent("jem/last.safetensors"))
-            .extraState["replay_buffer"])
+        let buffer = try #require(
+            try TrainingCheckpoint.read(from: directory.appendingPathComponent("jem/last.safetensors"))
+                .extraState["replay_buffer"])
         // Fresh chains are Uniform(−1, 1); SGLD at step size 1 moves them, some beyond the box.
         #expect(buffer.scalars.contains { abs($0) > 1 })
     }
@@ -102,7 +110,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let trainer = Trainer(configuration: c, data: TrainingTests.tinyData(), checkpointDirectory: directory)
         let summary = try trainer.run(runID: "guarded")
-        #expect(summary.steps == 40 && summary.recoveries >= 1 && summary.recoveries <= 4, "\(summary.recoveries) recoveries")
+        #expect(
+            summary.steps == 40 && summary.recoveries >= 1 && summary.recoveries <= 4,
+            "\(summary.recoveries) recoveries")
         let saved = try TrainingCheckpoint.read(from: directory.appendingPathComponent("guarded/last.safetensors"))
         #expect(saved.progress.guardState?.recoveries == summary.recoveries)
         #expect(saved.modelTensors.allSatisfy { $0.tensor.scalars.allSatisfy(\.isFinite) })

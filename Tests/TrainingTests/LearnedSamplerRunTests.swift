@@ -2,9 +2,10 @@ import Datasets
 import Foundation
 import Objectives
 import RunLog
-import Tensors
 import Settings
+import Tensors
 import Testing
+
 @testable import Runs
 @testable import Training
 
@@ -36,7 +37,8 @@ import Testing
 
     @Test(arguments: EntropyEstimate.allCases)
     func jemResumeIsExact(estimate: EntropyEstimate) throws {
-        let data = TrainingTests.tinyData(), directory = TrainingTests.temporaryDirectory()
+        let data = TrainingTests.tinyData()
+        let directory = TrainingTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let trainer = Trainer(configuration: Self.configuration(estimate), data: data, checkpointDirectory: directory)
         let whole = try trainer.run(runID: "whole")
@@ -49,16 +51,22 @@ import Testing
         #expect(resumed.steps == whole.steps && resumed.testAccuracy == whole.testAccuracy)
         let a = try TrainingCheckpoint.read(from: directory.appendingPathComponent("whole/last.safetensors"))
         let b = try TrainingCheckpoint.read(from: directory.appendingPathComponent("parts/last.safetensors"))
-        #expect(a.modelTensors.map(\.tensor.scalars) == b.modelTensors.map(\.tensor.scalars), "\(estimate): resumed weights differ")
+        #expect(
+            a.modelTensors.map(\.tensor.scalars) == b.modelTensors.map(\.tensor.scalars),
+            "\(estimate): resumed weights differ")
         let (names, equal) = Self.states(a, b)
-        #expect(names == b.extraState.keys.sorted() && names == equal, "\(estimate): sampler state differs in \(Set(names).subtracting(equal))")
-        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("whole/samples/step-24.png").path))
+        #expect(
+            names == b.extraState.keys.sorted() && names == equal,
+            "\(estimate): sampler state differs in \(Set(names).subtracting(equal))")
+        #expect(
+            FileManager.default.fileExists(atPath: directory.appendingPathComponent("whole/samples/step-24.png").path))
     }
 
     @Test func theJEMHybridStillClassifies() throws {
         var c = Self.configuration(.vera)
         c.core.steps = 120
-        let summary = try Trainer(configuration: c, data: TrainingTests.tinyData(), checkpointDirectory: nil).run(runID: "vera")
+        let summary = try Trainer(configuration: c, data: TrainingTests.tinyData(), checkpointDirectory: nil).run(
+            runID: "vera")
         #expect((summary.bestValidationAccuracy ?? 0) > 0.8)
     }
 
@@ -66,7 +74,8 @@ import Testing
         var c = Self.configuration(.vera)
         c.core.dataset = .toy(.eightGaussians)
         c.core.model = .energyMLP(width: 8)
-        let data = try EnergyData.load(c), directory = TrainingTests.temporaryDirectory()
+        let data = try EnergyData.load(c)
+        let directory = TrainingTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let trainer = Trainer(configuration: c, data: data, checkpointDirectory: directory)
         let whole = try trainer.run(runID: "whole")
@@ -82,7 +91,8 @@ import Testing
     }
 
     @Test func aCheckpointWithoutTheSamplerIsRefusedByName() throws {
-        let data = TrainingTests.tinyData(), directory = TrainingTests.temporaryDirectory()
+        let data = TrainingTests.tinyData()
+        let directory = TrainingTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let trainer = Trainer(configuration: Self.configuration(.vera), data: data, checkpointDirectory: directory)
         _ = try trainer.run(runID: "cut", stopAfterSteps: 5)
@@ -109,7 +119,9 @@ import Testing
         c.learnedSampler.entropyWeight = 0.5
         c.jem = JEMSettings()
         c.jem.marginalWeight = 0.03
-        #expect(c.learnedSamplerSettings.entropyWeight == 0.5 && c.jemWeights.marginal == 0.03 && c.jemWeights.classification == 100)
+        #expect(
+            c.learnedSamplerSettings.entropyWeight == 0.5 && c.jemWeights.marginal == 0.03
+                && c.jemWeights.classification == 100)
         c.core.objective = .jem
         #expect(c.jemWeights.classification == 1)
     }
@@ -129,7 +141,8 @@ import Testing
         var c = Self.configuration(estimate)
         c.core.batchSize = 1
         c.core.steps = 3
-        let summary = try Trainer(configuration: c, data: TrainingTests.tinyData(), checkpointDirectory: nil).run(runID: "one")
+        let summary = try Trainer(configuration: c, data: TrainingTests.tinyData(), checkpointDirectory: nil).run(
+            runID: "one")
         #expect(summary.steps == 3)
     }
 
@@ -145,20 +158,28 @@ import Testing
         let root = try EnergyTrainingTests.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         for objective in LearnedSamplerSettings.objectives {
-            let result = try CLI.joule(["train", "--objective", objective, "--dataset", "toy:8gaussians", "--model", "energy-mlp-16",
-                                        "--generator", "mlp-16", "--steps", "8", "--batch-size", "32", "--beta1", "0",
-                                        "--checkpoint-dir", root.path, "--json"])
+            let result = try CLI.joule([
+                "train", "--objective", objective, "--dataset", "toy:8gaussians", "--model", "energy-mlp-16",
+                "--generator", "mlp-16", "--steps", "8", "--batch-size", "32", "--beta1", "0",
+                "--checkpoint-dir", root.path, "--json",
+            ])
             #expect(result.status == 0, "\(objective): \(result.error)")
             let summary = try EnergyTrainingTests.summary(result.output)
             let runID = try #require(summary["run_id"] as? String)
             #expect(summary["best_validation_loss"] as? Double != nil, "\(objective): MMD² on validation")
-            #expect(FileManager.default.fileExists(atPath: "\(root.path)/\(runID)/samples/scatter-step-8.png"), "\(objective)")
+            #expect(
+                FileManager.default.fileExists(atPath: "\(root.path)/\(runID)/samples/scatter-step-8.png"),
+                "\(objective)")
             let store = try RunStore(path: root.path + "/runs.sqlite", readOnly: true)
             #expect(try store.params(of: runID)["generator"] == "mlp-16")
             let evaluation = try CLI.joule(["evaluate", runID, "--checkpoint-dir", root.path])
-            #expect(evaluation.status == 0 && evaluation.output.contains("\(objective) generator samples:"), "\(evaluation.error)")
+            #expect(
+                evaluation.status == 0 && evaluation.output.contains("\(objective) generator samples:"),
+                "\(evaluation.error)")
             let picture = root.appendingPathComponent("\(objective).png").path
-            let sampled = try CLI.joule(["sample", runID, "--checkpoint-dir", root.path, "--steps", "3", "--out", picture])
+            let sampled = try CLI.joule([
+                "sample", runID, "--checkpoint-dir", root.path, "--steps", "3", "--out", picture,
+            ])
             #expect(sampled.status == 0 && sampled.output.contains("from the generator"), "\(sampled.error)")
             #expect(try EnergyTrainingTests.pngHeader(picture).colorType == 2)
         }
@@ -168,8 +189,14 @@ import Testing
         let root = try EnergyTrainingTests.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         let cases: [([String], String)] = [
-            (["--objective", "vera", "--dataset", "toy:rings", "--model", "energy-mlp", "--generator", "deconv"], "28×28 images"),
-            (["--objective", "meg", "--dataset", "toy:rings", "--model", "energy-mlp", "--generator", "gan"], "'gan' is not a generator"),
+            (
+                ["--objective", "vera", "--dataset", "toy:rings", "--model", "energy-mlp", "--generator", "deconv"],
+                "28×28 images"
+            ),
+            (
+                ["--objective", "meg", "--dataset", "toy:rings", "--model", "energy-mlp", "--generator", "gan"],
+                "'gan' is not a generator"
+            ),
             (["--objective", "vera", "--vera-sigma-min", "0.5"], "vera-sigma-min"),
             (["--objective", "vera", "--entropy-weight", "-1"], "entropy-weight"),
             (["--objective", "kim-bengio", "--importance-samples", "0"], "importance-samples"),

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Testing
+
 @testable import Runs
 @testable import Training
 
@@ -14,8 +15,9 @@ import Testing
             let folder = root.appendingPathComponent(name)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             for i in 0..<10 {
-                try PNGWriter.write((0..<(64 * channels)).map { UInt8(($0 * 3 + i) % 256) }, width: 8, height: 8, channels: channels,
-                                    to: folder.appendingPathComponent("\(i).png"))
+                try PNGWriter.write(
+                    (0..<(64 * channels)).map { UInt8(($0 * 3 + i) % 256) }, width: 8, height: 8, channels: channels,
+                    to: folder.appendingPathComponent("\(i).png"))
             }
         }
         return root

@@ -1,9 +1,10 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import RunLog
 import Testing
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// The run store from the outside: `joule train` recording itself (finish, signals,
 /// failures, resume), `joule runs`, and faults — concurrent writers, a writer killed
@@ -35,14 +36,19 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         let checkpoints = root.appendingPathComponent("checkpoints").path
         let database = checkpoints + "/runs.sqlite"
-        let common = ["train", "--dataset", "png:" + root.appendingPathComponent("images").path, "--model", "mlp",
-                      "--batch-size", "8", "--validation-size", "12", "--checkpoint-dir", checkpoints]
+        let common = [
+            "train", "--dataset", "png:" + root.appendingPathComponent("images").path, "--model", "mlp",
+            "--batch-size", "8", "--validation-size", "12", "--checkpoint-dir", checkpoints,
+        ]
         // A long run, interrupted once it has logged something.
-        let (process, out) = try Self.start(common + ["--steps", "1000000", "--tag", "note=it's <fine>", "--experiment", "faults"])
+        let (process, out) = try Self.start(
+            common + ["--steps", "1000000", "--tag", "note=it's <fine>", "--experiment", "faults"])
         var runID = ""
         let started = try Self.waitUntil {
-            guard FileManager.default.fileExists(atPath: database), let store = try? RunStore(path: database, readOnly: true),
-                  let run = try? store.runs().first, (try? store.metricRowCount(of: run.id)) ?? 0 > 20 else { return false }
+            guard FileManager.default.fileExists(atPath: database),
+                let store = try? RunStore(path: database, readOnly: true),
+                let run = try? store.runs().first, (try? store.metricRowCount(of: run.id)) ?? 0 > 20
+            else { return false }
             runID = run.id
             return true
         }
@@ -60,8 +66,10 @@ import Testing
         let stoppedAt = try #require(Int(killed.statusReason?.split(separator: " ").last ?? ""))
 
         // Resuming continues the same run id; every step is logged exactly once.
-        let resumed = try TrainCommandTests.joule(["train", "--resume", runID, "--checkpoint-dir", checkpoints,
-                                                   "--steps", "\(stoppedAt + 10)", "--json"])
+        let resumed = try TrainCommandTests.joule([
+            "train", "--resume", runID, "--checkpoint-dir", checkpoints,
+            "--steps", "\(stoppedAt + 10)", "--json",
+        ])
         #expect(resumed.status == 0, "stderr: \(resumed.error)")
         let done = try store.run(runID)
         #expect(done.status == .finished && done.statusReason == nil)
@@ -86,22 +94,28 @@ import Testing
         let root = try TrainCommandTests.makeFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         let checkpoints = root.appendingPathComponent("checkpoints").path
-        let result = try TrainCommandTests.joule(["train", "--dataset", "png:" + root.appendingPathComponent("images").path,
-                                                  "--model", "mlp", "--batch-size", "8", "--validation-size", "12",
-                                                  "--checkpoint-dir", checkpoints, "--steps", "50", "--lr", "1e30"])
+        let result = try TrainCommandTests.joule([
+            "train", "--dataset", "png:" + root.appendingPathComponent("images").path,
+            "--model", "mlp", "--batch-size", "8", "--validation-size", "12",
+            "--checkpoint-dir", checkpoints, "--steps", "50", "--lr", "1e30",
+        ])
         #expect(result.status == 1 && result.error.contains("diverged"))
         let run = try #require(try RunStore(path: checkpoints + "/runs.sqlite", readOnly: true).runs().first)
         #expect(run.status == .failed && run.statusReason?.contains("diverged") == true)
     }
 
     @Test(.enabled(if: executable != nil)) func twoProcessesLogTenThousandMetricsEachWithoutLoss() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("joule-concurrent-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "joule-concurrent-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let database = folder.appendingPathComponent("runs.sqlite").path
         // Both start on a database that does not exist yet: the migrations race too.
         let writers = try ["a", "b"].map { id in
-            try Self.start(["runs", "write-metrics", "--runs-db", database, "--run", id, "--count", "10000", "--batch", "10", "--keys", "4"])
+            try Self.start([
+                "runs", "write-metrics", "--runs-db", database, "--run", id, "--count", "10000", "--batch", "10",
+                "--keys", "4",
+            ])
         }
         for (process, out) in writers {
             let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -110,7 +124,9 @@ import Testing
         }
         let store = try RunStore(path: database, readOnly: true)
         #expect(try store.metricRowCount(of: "a") == 10_000 && store.metricRowCount(of: "b") == 10_000)
-        #expect(try store.appliedMigrations() == ["0001_initial", "0002_measurement_records"] && store.integrityCheck() == "ok")
+        #expect(
+            try store.appliedMigrations() == ["0001_initial", "0002_measurement_records"]
+                && store.integrityCheck() == "ok")
         #expect(try store.runs().allSatisfy { $0.status == .finished })
     }
 
@@ -119,8 +135,10 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let database = folder.appendingPathComponent("runs.sqlite").path
-        let (process, out) = try Self.start(["runs", "write-metrics", "--runs-db", database, "--run", "victim",
-                                             "--count", "1000", "--batch", "100", "--hold-seconds", "60"])
+        let (process, out) = try Self.start([
+            "runs", "write-metrics", "--runs-db", database, "--run", "victim",
+            "--count", "1000", "--batch", "100", "--hold-seconds", "60",
+        ])
         var line = Data()
         while !String(decoding: line, as: UTF8.self).contains("holding") {
             let chunk = out.fileHandleForReading.availableData
@@ -141,20 +159,25 @@ import Testing
     }
 
     @Test(.enabled(if: executable != nil)) func runsListShowCompareAndDelete() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("joule-runs-cli-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "joule-runs-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let database = folder.appendingPathComponent("runs.sqlite").path
         let store = try RunStore(path: database)
         for (i, lr) in ["0.1", "0.01", "0.001"].enumerated() {
-            try store.createRun(NewRun(id: "run-\(i)", model: "mlp", params: ["lr": lr, "batch-size": "64"], tags: ["note": "n,\(i)"]),
-                                startTime: Date(timeIntervalSince1970: 1_800_000_000 + Double(i)))
+            try store.createRun(
+                NewRun(id: "run-\(i)", model: "mlp", params: ["lr": lr, "batch-size": "64"], tags: ["note": "n,\(i)"]),
+                startTime: Date(timeIntervalSince1970: 1_800_000_000 + Double(i)))
             try store.logMetrics([MetricRecord(key: "acc", step: 10, value: 0.5 + 0.1 * Double(i))], for: "run-\(i)")
             try store.endRun(id: "run-\(i)", status: .finished)
         }
         let db = ["--runs-db", database]
-        let list = try TrainCommandTests.joule(["runs", "list", "--where", "metrics.acc > 0.55 and params.lr < 0.05",
-                                                "--order-by", "metrics.acc asc", "--json"] + db)
+        let list = try TrainCommandTests.joule(
+            [
+                "runs", "list", "--where", "metrics.acc > 0.55 and params.lr < 0.05",
+                "--order-by", "metrics.acc asc", "--json",
+            ] + db)
         #expect(list.status == 0, "\(list.error)")
         let listed = try #require(try JSONSerialization.jsonObject(with: Data(list.output.utf8)) as? [[String: Any]])
         #expect(listed.compactMap { $0["id"] as? String } == ["run-1", "run-2"])
@@ -185,20 +208,26 @@ import Testing
         let missing = try TrainCommandTests.joule(["runs", "show", "run-1"] + db)
         #expect(missing.status == 1 && missing.error.contains("no run with id 'run-1'"))
         let notDB = try TrainCommandTests.joule(["runs", "list", "--runs-db", "/etc/hostname"])
-        #expect(notDB.status == 1 && notDB.error.contains("/etc/hostname") && notDB.error.contains("not an SQLite database"))
-        let absent = try TrainCommandTests.joule(["runs", "list", "--runs-db", folder.appendingPathComponent("none.sqlite").path])
+        #expect(
+            notDB.status == 1 && notDB.error.contains("/etc/hostname") && notDB.error.contains("not an SQLite database")
+        )
+        let absent = try TrainCommandTests.joule([
+            "runs", "list", "--runs-db", folder.appendingPathComponent("none.sqlite").path,
+        ])
         #expect(absent.status == 1 && absent.error.contains("none.sqlite"))
     }
 
     @Test(.enabled(if: executable != nil)) func reportIsOneEscapedWellFormedFile() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("joule-report-cli-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "joule-report-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let database = folder.appendingPathComponent("runs.sqlite").path
         let store = try RunStore(path: database)
         for (i, name) in ["<b>bold</b> & co", "plain"].enumerated() {
             try store.createRun(NewRun(id: "r\(i)", name: name, params: ["lr": "0.\(i + 1)"]))
-            try store.logMetrics((1...50).map { MetricRecord(key: "train/loss", step: $0, value: 1 / Double($0 + i)) }, for: "r\(i)")
+            try store.logMetrics(
+                (1...50).map { MetricRecord(key: "train/loss", step: $0, value: 1 / Double($0 + i)) }, for: "r\(i)")
         }
         let out = folder.appendingPathComponent("report.html").path
         let result = try TrainCommandTests.joule(["report", "r0", "r1", "--runs-db", database, "--out", out])
@@ -210,21 +239,30 @@ import Testing
         #expect(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
         #expect(try store.artifacts(of: "r0").contains { $0.kind == "report" && $0.sha256?.count == 64 })
 
-        let nowhere = try TrainCommandTests.joule(["report", "r0", "--runs-db", database, "--out", "/etc/hostname/x.html"])
-        #expect(nowhere.status == 1 && nowhere.error.contains("/etc/hostname/x.html") && nowhere.error.contains("not a folder"))
+        let nowhere = try TrainCommandTests.joule([
+            "report", "r0", "--runs-db", database, "--out", "/etc/hostname/x.html",
+        ])
+        #expect(
+            nowhere.status == 1 && nowhere.error.contains("/etc/hostname/x.html")
+                && nowhere.error.contains("not a folder"))
         let unknown = try TrainCommandTests.joule(["report", "zzz", "--runs-db", database, "--out", out])
         #expect(unknown.status == 1 && unknown.error.contains("zzz"))
     }
 
     /// joule as a user who cannot write `folder` (root ignores permissions, so as root it
     /// runs as nobody).
-    static func jouleWithoutWriteAccess(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+    static func jouleWithoutWriteAccess(_ arguments: [String]) throws -> (status: Int32, output: String, error: String)
+    {
         try TrainCommandTests.joule(arguments, as: getuid() == 0 ? "nobody" : nil)
     }
 
-    @Test(.enabled(if: executable != nil && (getuid() != 0 || FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser"))))
+    @Test(
+        .enabled(
+            if: executable != nil
+                && (getuid() != 0 || FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser"))))
     func aReadOnlyDirectoryIsNamedAndItsStoreStillReads() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("joule-readonly-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "joule-readonly-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer {
             chmod(folder.path, 0o755)
@@ -240,7 +278,9 @@ import Testing
         #expect(write.status == 1 && write.error.contains("\(folder.path) is not writable"), "\(write.error)")
         let read = try Self.jouleWithoutWriteAccess(["runs", "list", "--runs-db", database, "--json"])
         #expect(read.status == 0 && read.output.contains("archived"), "\(read.error)")
-        let missing = try Self.jouleWithoutWriteAccess(["runs", "list", "--runs-db", folder.appendingPathComponent("other.sqlite").path])
+        let missing = try Self.jouleWithoutWriteAccess([
+            "runs", "list", "--runs-db", folder.appendingPathComponent("other.sqlite").path,
+        ])
         #expect(missing.status == 1 && missing.error.contains("no run store at \(folder.path)/other.sqlite"))
     }
 
@@ -248,34 +288,44 @@ import Testing
         let root = try TrainCommandTests.makeFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         let checkpoints = root.appendingPathComponent("checkpoints").path
-        let trained = try TrainCommandTests.joule(["train", "--objective", "jem", "--dataset", "png:" + root.appendingPathComponent("images").path,
-                                                   "--model", "mlp", "--batch-size", "8", "--validation-size", "12", "--steps", "12",
-                                                   "--sgld-steps", "3", "--buffer-size", "30", "--class-conditional", "--pxy-weight", "0.5",
-                                                   "--checkpoint-dir", checkpoints, "--json"])
+        let trained = try TrainCommandTests.joule([
+            "train", "--objective", "jem", "--dataset", "png:" + root.appendingPathComponent("images").path,
+            "--model", "mlp", "--batch-size", "8", "--validation-size", "12", "--steps", "12",
+            "--sgld-steps", "3", "--buffer-size", "30", "--class-conditional", "--pxy-weight", "0.5",
+            "--checkpoint-dir", checkpoints, "--json",
+        ])
         #expect(trained.status == 0, "\(trained.error)")
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(trained.output.utf8)) as? [String: Any])
         let runID = try #require(summary["run_id"] as? String)
         let store = try RunStore(path: checkpoints + "/runs.sqlite", readOnly: true)
         let metrics = try store.latestMetrics(of: runID)
-        for key in ["jem/data_energy", "jem/sample_energy", "jem/energy_gap", "jem/sgld_gradient_norm", "time/sampling_seconds",
-                    "train/cross_entropy", "buffer/mean"] {
+        for key in [
+            "jem/data_energy", "jem/sample_energy", "jem/energy_gap", "jem/sgld_gradient_norm", "time/sampling_seconds",
+            "train/cross_entropy", "buffer/mean",
+        ] {
             #expect(metrics[key] != nil, "missing \(key)")
         }
         #expect(try store.params(of: runID)["pxy-weight"] == "0.5")
         #expect(try store.artifacts(of: runID).contains { $0.kind == "image-samples" })
 
         let grid = root.appendingPathComponent("grid.png").path
-        let sampled = try TrainCommandTests.joule(["sample", runID, "--checkpoint-dir", checkpoints, "--per-class", "--columns", "4",
-                                                   "--steps", "5", "--out", grid])
+        let sampled = try TrainCommandTests.joule([
+            "sample", runID, "--checkpoint-dir", checkpoints, "--per-class", "--columns", "4",
+            "--steps", "5", "--out", grid,
+        ])
         #expect(sampled.status == 0, "\(sampled.error)")
         // 3 classes × 4 columns of 8×8 images with 2-pixel gaps: 42 × 32 pixels.
         let image = try Data(contentsOf: URL(fileURLWithPath: grid))
         #expect(image.count > 33 && image[16..<24] == Data([0, 0, 0, 42, 0, 0, 0, 32]))
         #expect(try store.artifacts(of: runID).contains { $0.path.hasSuffix("grid.png") })
 
-        let badClass = try TrainCommandTests.joule(["sample", runID, "--checkpoint-dir", checkpoints, "--class", "7", "--out", grid])
+        let badClass = try TrainCommandTests.joule([
+            "sample", runID, "--checkpoint-dir", checkpoints, "--class", "7", "--out", grid,
+        ])
         #expect(badClass.status == 1 && badClass.error.contains("outside 0..<3"))
-        let missing = try TrainCommandTests.joule(["sample", "no-such-run", "--checkpoint-dir", checkpoints, "--out", grid])
+        let missing = try TrainCommandTests.joule([
+            "sample", "no-such-run", "--checkpoint-dir", checkpoints, "--out", grid,
+        ])
         #expect(missing.status == 1 && missing.error.contains("no-such-run"))
     }
 }

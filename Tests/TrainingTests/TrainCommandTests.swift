@@ -38,10 +38,13 @@ final class LockedData: @unchecked Sendable {
 
     /// Runs joule with `arguments` (as `user` through runuser when given) in `directory`;
     /// returns exit status, standard output and standard error.
-    static func joule(_ arguments: [String], as user: String? = nil, in directory: URL? = nil,
-                      environment: [String: String] = [:]) throws -> (status: Int32, output: String, error: String) {
+    static func joule(
+        _ arguments: [String], as user: String? = nil, in directory: URL? = nil,
+        environment: [String: String] = [:]
+    ) throws -> (status: Int32, output: String, error: String) {
         let process = try process(arguments, as: user, in: directory, environment: environment)
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
@@ -52,7 +55,9 @@ final class LockedData: @unchecked Sendable {
         let output = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let error = errorData.wait()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self)
+        )
     }
 
     /// The joule process for `arguments`, not yet started, in `directory` (else a scratch
@@ -60,8 +65,10 @@ final class LockedData: @unchecked Sendable {
     /// is what `environment` says; when it says nothing and the command names `--checkpoint-dir
     /// X` but no `--runs-db`, it is `X/runs.sqlite`, so tests keep each run's record beside its
     /// folder. (The tests of the store rule itself pass their own folder and environment.)
-    static func process(_ arguments: [String], as user: String? = nil, in directory: URL? = nil,
-                        environment: [String: String] = [:]) throws -> Process {
+    static func process(
+        _ arguments: [String], as user: String? = nil, in directory: URL? = nil,
+        environment: [String: String] = [:]
+    ) throws -> Process {
         let url: URL = try #require(executable)
         let process = Process()
         if let user {
@@ -82,8 +89,10 @@ final class LockedData: @unchecked Sendable {
         var variables = ProcessInfo.processInfo.environment
         variables["JOULE_RUNS_DB"] = nil
         if directory == nil, environment["JOULE_RUNS_DB"] == nil, !arguments.contains("--runs-db"),
-           let flag = arguments.firstIndex(of: "--checkpoint-dir"), flag + 1 < arguments.count {
-            variables["JOULE_RUNS_DB"] = URL(fileURLWithPath: arguments[flag + 1]).appendingPathComponent("runs.sqlite").path
+            let flag = arguments.firstIndex(of: "--checkpoint-dir"), flag + 1 < arguments.count
+        {
+            variables["JOULE_RUNS_DB"] =
+                URL(fileURLWithPath: arguments[flag + 1]).appendingPathComponent("runs.sqlite").path
         }
         process.environment = variables.merging(environment) { $1 }
         return process
@@ -97,7 +106,8 @@ final class LockedData: @unchecked Sendable {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             for i in 0..<20 {
                 let pixels = (0..<64).map { UInt8((label * 90 + ($0 * 7 + i * 13) % 40) % 256) }
-                try PNGWriter.write(pixels, width: 8, height: 8, channels: 1, to: folder.appendingPathComponent("\(i).png"))
+                try PNGWriter.write(
+                    pixels, width: 8, height: 8, channels: 1, to: folder.appendingPathComponent("\(i).png"))
             }
         }
         return root
@@ -107,8 +117,10 @@ final class LockedData: @unchecked Sendable {
         let root = try Self.makeFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         let checkpoints = root.appendingPathComponent("checkpoints").path
-        let common = ["train", "--dataset", "png:" + root.appendingPathComponent("images").path, "--model", "mlp",
-                      "--batch-size", "8", "--validation-size", "12", "--checkpoint-dir", checkpoints]
+        let common = [
+            "train", "--dataset", "png:" + root.appendingPathComponent("images").path, "--model", "mlp",
+            "--batch-size", "8", "--validation-size", "12", "--checkpoint-dir", checkpoints,
+        ]
         let first = try Self.joule(common + ["--steps", "12", "--json"])
         #expect(first.status == 0, "stderr: \(first.error)")
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(first.output.utf8)) as? [String: Any])
@@ -122,7 +134,9 @@ final class LockedData: @unchecked Sendable {
         #expect(first.error.contains("validation"))
 
         // Resume the same run for more steps: same id, continues from step 12.
-        let resumed = try Self.joule(["train", "--resume", runID, "--checkpoint-dir", checkpoints, "--steps", "18", "--json"])
+        let resumed = try Self.joule([
+            "train", "--resume", runID, "--checkpoint-dir", checkpoints, "--steps", "18", "--json",
+        ])
         #expect(resumed.status == 0, "stderr: \(resumed.error)")
         #expect(resumed.error.contains("resuming run \(runID) at step 12"))
         let again = try #require(try JSONSerialization.jsonObject(with: Data(resumed.output.utf8)) as? [String: Any])
@@ -139,18 +153,28 @@ final class LockedData: @unchecked Sendable {
         let root = try Self.makeFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         let checkpoints = root.appendingPathComponent("checkpoints").path
-        let first = try Self.joule(["train", "--dataset", "png:" + root.appendingPathComponent("images").path, "--model", "mlp",
-                                    "--batch-size", "8", "--validation-size", "12", "--steps", "4", "--checkpoint-dir", checkpoints, "--json"])
+        let first = try Self.joule([
+            "train", "--dataset", "png:" + root.appendingPathComponent("images").path, "--model", "mlp",
+            "--batch-size", "8", "--validation-size", "12", "--steps", "4", "--checkpoint-dir", checkpoints, "--json",
+        ])
         #expect(first.status == 0, "stderr: \(first.error)")
-        let runID = try #require(try JSONSerialization.jsonObject(with: Data(first.output.utf8)) as? [String: Any])["run_id"] as? String
+        let runID =
+            try #require(try JSONSerialization.jsonObject(with: Data(first.output.utf8)) as? [String: Any])["run_id"]
+            as? String
         let id = try #require(runID)
-        let refused = try Self.joule(["train", "--resume", id, "--checkpoint-dir", checkpoints, "--steps", "8",
-                                      "--batch-size", "4", "--seed", "9"])
+        let refused = try Self.joule([
+            "train", "--resume", id, "--checkpoint-dir", checkpoints, "--steps", "8",
+            "--batch-size", "4", "--seed", "9",
+        ])
         #expect(refused.status != 0)
-        #expect(refused.error.contains("--batch-size (run: 8, given: 4)") && refused.error.contains("--seed (run: 1, given: 9)"),
-                "\(refused.error)")
+        #expect(
+            refused.error.contains("--batch-size (run: 8, given: 4)")
+                && refused.error.contains("--seed (run: 1, given: 9)"),
+            "\(refused.error)")
         // Settings that do not touch the saved state may change.
-        let extended = try Self.joule(["train", "--resume", id, "--checkpoint-dir", checkpoints, "--steps", "8", "--lr", "0.01"])
+        let extended = try Self.joule([
+            "train", "--resume", id, "--checkpoint-dir", checkpoints, "--steps", "8", "--lr", "0.01",
+        ])
         #expect(extended.status == 0, "stderr: \(extended.error)")
     }
 
@@ -162,7 +186,9 @@ final class LockedData: @unchecked Sendable {
         let badConfig = try Self.joule(["train", "--config", config.path])
         #expect(badConfig.status != 0 && badConfig.error.contains("run.yaml") && badConfig.error.contains("epochz"))
         let badModel = try Self.joule(["train", "--model", "resnet", "--dataset", "png:" + root.path])
-        #expect(badModel.status != 0 && badModel.error.contains("'resnet' is invalid for '--model <model>': expected a model: mlp, cnn-s"))
+        #expect(
+            badModel.status != 0
+                && badModel.error.contains("'resnet' is invalid for '--model <model>': expected a model: mlp, cnn-s"))
         let missing = try Self.joule(["train", "--dataset", "png:/nonexistent/joule-images"])
         #expect(missing.status != 0 && missing.error.contains("/nonexistent/joule-images"))
         let noRun = try Self.joule(["train", "--resume", "no-such-run", "--checkpoint-dir", root.path])

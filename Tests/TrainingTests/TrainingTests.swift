@@ -4,8 +4,9 @@ import Foundation
 import Layers
 import Settings
 import Tensors
-import Testing
 import TestSupport
+import Testing
+
 @testable import Runs
 @testable import Training
 
@@ -22,8 +23,9 @@ import TestSupport
             labels.append(label)
             for _ in 0..<16 { pixels.append(UInt8(min(255, label * 80 + Int(rng.next() % 60)))) }
         }
-        let full = ImageDataset(name: "tiny", pixels: pixels, labels: labels, channels: 1, height: 4, width: 4,
-                                classNames: ["a", "b", "c"])
+        let full = ImageDataset(
+            name: "tiny", pixels: pixels, labels: labels, channels: 1, height: 4, width: 4,
+            classNames: ["a", "b", "c"])
         return TrainingData.split(full, validationSize: 40, test: full.subset(Array(0..<30)))
     }
 
@@ -45,7 +47,8 @@ import TestSupport
     }
 
     @Test func resumedRunEqualsUninterruptedRun() throws {
-        let data = Self.tinyData(), directory = Self.temporaryDirectory()
+        let data = Self.tinyData()
+        let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         for optimizer in [OptimizerKind.adam, .sgd] {
             var c = Self.configuration()
@@ -54,14 +57,19 @@ import TestSupport
             let whole = try trainer.run(runID: "whole-\(optimizer)")
             // Interrupted mid-epoch (13 steps of 13 per epoch… then 2 more), resumed from the file.
             _ = try trainer.run(runID: "parts-\(optimizer)", stopAfterSteps: 15)
-            let saved = try TrainingCheckpoint.read(from: directory.appendingPathComponent("parts-\(optimizer)/last.safetensors"))
+            let saved = try TrainingCheckpoint.read(
+                from: directory.appendingPathComponent("parts-\(optimizer)/last.safetensors"))
             #expect(saved.progress.step == 15 && saved.progress.sampler.position > 0)
             let resumed = try trainer.run(runID: "parts-\(optimizer)", resume: saved)
             #expect(resumed.steps == whole.steps && resumed.testAccuracy == whole.testAccuracy)
-            let a = try TrainingCheckpoint.read(from: directory.appendingPathComponent("whole-\(optimizer)/last.safetensors"))
-            let b = try TrainingCheckpoint.read(from: directory.appendingPathComponent("parts-\(optimizer)/last.safetensors"))
+            let a = try TrainingCheckpoint.read(
+                from: directory.appendingPathComponent("whole-\(optimizer)/last.safetensors"))
+            let b = try TrainingCheckpoint.read(
+                from: directory.appendingPathComponent("parts-\(optimizer)/last.safetensors"))
             #expect(a.modelTensors.map(\.name) == b.modelTensors.map(\.name))
-            #expect(a.modelTensors.map(\.tensor.scalars) == b.modelTensors.map(\.tensor.scalars), "\(optimizer): resumed weights differ")
+            #expect(
+                a.modelTensors.map(\.tensor.scalars) == b.modelTensors.map(\.tensor.scalars),
+                "\(optimizer): resumed weights differ")
             #expect(a.optimizerState.keys.sorted() == b.optimizerState.keys.sorted())
             #expect(a.progress.generator == b.progress.generator && a.progress.sampler == b.progress.sampler)
         }
@@ -114,13 +122,16 @@ import TestSupport
         var progress = TrainingProgress(runID: "r", trainingCount: 10, batchSize: 2, seed: 1)
         progress.classes = 10
         let url = directory.appendingPathComponent("hostile.safetensors")
-        for (shape, classes, fragment) in [([1, 1, 2_000_000_000], 10, "is not 1 to 16777216 values"),
-                                           ([1, 280, 280], 10, "holds only 669706 model values"),
-                                           ([1, 28, 28], 100_000, "holds only 669706 model values"),
-                                           ([0, 28, 28], 10, "is not 1 to 16777216 values")] {
+        for (shape, classes, fragment) in [
+            ([1, 1, 2_000_000_000], 10, "is not 1 to 16777216 values"),
+            ([1, 280, 280], 10, "holds only 669706 model values"),
+            ([1, 28, 28], 100_000, "holds only 669706 model values"),
+            ([0, 28, 28], 10, "is not 1 to 16777216 values"),
+        ] {
             progress.inputShape = shape
             progress.classes = classes
-            try TrainingCheckpoint(model: model, optimizerState: [:], configuration: c, progress: progress).write(to: url)
+            try TrainingCheckpoint(model: model, optimizerState: [:], configuration: c, progress: progress).write(
+                to: url)
             let checkpoint = try TrainingCheckpoint.read(from: url)
             #expect { try checkpoint.makeModel(path: url.path) } throws: {
                 "\($0)".contains("hostile.safetensors") && "\($0)".contains(fragment)
@@ -134,9 +145,12 @@ import TestSupport
         c.core.model = .cnnS
         let convolutional = c.modelSpecification.make(channels: 1, height: 28, width: 28, classes: 10, using: &rng)
         progress.inputShape = [1, 1 << 20, 1 << 20]
-        try TrainingCheckpoint(model: convolutional, optimizerState: [:], configuration: c, progress: progress).write(to: url)
+        try TrainingCheckpoint(model: convolutional, optimizerState: [:], configuration: c, progress: progress).write(
+            to: url)
         let claimed = try TrainingCheckpoint.read(from: url)
-        #expect { try claimed.makeModel(path: url.path) } throws: { "\($0)".contains("1×1048576×1048576 is not 1 to 16777216 values") }
+        #expect { try claimed.makeModel(path: url.path) } throws: {
+            "\($0)".contains("1×1048576×1048576 is not 1 to 16777216 values")
+        }
     }
 
     /// Found by scripts/fuzz.sh safetensors (fuzz/regressions/safetensors/unknown-model-name.safetensors):
@@ -156,7 +170,9 @@ import TestSupport
         try "model: wrn-16-2\nbatch_size: 32\nlr: 0.0001\nmilestones: [3, 6]\nschedule: step\nflip: true\nnorm: group\n"
             .write(to: good, atomically: true, encoding: .utf8)
         let c = try RunConfiguration(contentsOf: good).validated()
-        #expect(c.core.model == ModelName(.wideResNet(depth: 16, widen: 2)) && c.core.batchSize == 32 && c.core.learningRate == 1e-4)
+        #expect(
+            c.core.model == ModelName(.wideResNet(depth: 16, widen: 2)) && c.core.batchSize == 32
+                && c.core.learningRate == 1e-4)
         #expect(c.details.milestones.values == [3, 6] && c.data.flip && c.core.schedule == .step)
         #expect(c.details.normalization == .group)
         let unknown = directory.appendingPathComponent("unknown.yaml")
@@ -166,7 +182,10 @@ import TestSupport
         }
         let wrongType = directory.appendingPathComponent("type.yaml")
         try "epochs: many\n".write(to: wrongType, atomically: true, encoding: .utf8)
-        #expect(throws: ConfigurationError.wrongType(key: "epochs", expected: "a whole number", file: wrongType.path, given: "many")) {
+        #expect(
+            throws: ConfigurationError.wrongType(
+                key: "epochs", expected: "a whole number", file: wrongType.path, given: "many")
+        ) {
             try RunConfiguration(contentsOf: wrongType)
         }
         let notMapping = directory.appendingPathComponent("list.yaml")
@@ -175,7 +194,8 @@ import TestSupport
         // Found by scripts/fuzz.sh yaml (fuzz/regressions/yaml/complex-key.yaml): a key that
         // is not text trapped inside Yams' conversion to Swift values; now refused by name.
         let complexKey = directory.appendingPathComponent("complex.yaml")
-        try Data(contentsOf: packageRoot.appendingPathComponent("fuzz/regressions/yaml/complex-key.yaml")).write(to: complexKey)
+        try Data(contentsOf: packageRoot.appendingPathComponent("fuzz/regressions/yaml/complex-key.yaml")).write(
+            to: complexKey)
         #expect { try RunConfiguration(contentsOf: complexKey) } throws: {
             "\($0)".contains("complex.yaml") && "\($0)".contains("setting names must be text")
         }
@@ -183,7 +203,10 @@ import TestSupport
             ("twice.yaml", "batch_size: 1\nbatch-size: 2\n", "given twice"),
             ("nested.yaml", "milestones: [[1], 2]\n", "nested lists"),
             ("model.yaml", "model: resnet-50\n", "setting 'model' is 'resnet-50', but must be a model: mlp, cnn-s"),
-            ("objective.yaml", "objective: score-matching\n", "one of ce, jem, esm, ssm, ssm-vr, dsm, mdsm, vera, meg, kim-bengio"),
+            (
+                "objective.yaml", "objective: score-matching\n",
+                "one of ce, jem, esm, ssm, ssm-vr, dsm, mdsm, vera, meg, kim-bengio"
+            ),
             ("mapping.yaml", "lr: {a: 1}\n", "not a mapping"),
         ] {
             let url = directory.appendingPathComponent(name)
@@ -230,9 +253,11 @@ import TestSupport
 /// The fuzzer's YAML dictionary names every setting a configuration file may hold, so that
 /// mutations reach every group's reader.
 @Test func theYAMLFuzzDictionaryNamesEverySetting() throws {
-    let text = try String(contentsOf: packageRoot.appendingPathComponent("fuzz/dictionaries/yaml.dict"), encoding: .utf8)
-    let names = Set(text.split(separator: "\n").filter { $0.hasPrefix("\"") && $0.dropFirst().first?.isLetter == true }
-        .map { String($0.dropFirst().dropLast()) })
+    let text = try String(
+        contentsOf: packageRoot.appendingPathComponent("fuzz/dictionaries/yaml.dict"), encoding: .utf8)
+    let names = Set(
+        text.split(separator: "\n").filter { $0.hasPrefix("\"") && $0.dropFirst().first?.isLetter == true }
+            .map { String($0.dropFirst().dropLast()) })
     let keys = RunConfiguration.settingKeys
     #expect(keys.isSubset(of: names), "missing \(keys.subtracting(names).sorted())")
 }

@@ -1,12 +1,14 @@
 import Datasets
 import Foundation
 import Testing
+
 @testable import Uncertainty
 
 @Suite struct OODSetTests {
     /// Ten 1×4×4 "test images", image i filled with 20·i.
-    static let reference = ImageDataset(name: "test", pixels: (0..<10).flatMap { i in [UInt8](repeating: UInt8(20 * i), count: 16) },
-                                        labels: Array(0..<10).map { $0 % 2 }, channels: 1, height: 4, width: 4, classNames: ["a", "b"])
+    static let reference = ImageDataset(
+        name: "test", pixels: (0..<10).flatMap { i in [UInt8](repeating: UInt8(20 * i), count: 16) },
+        labels: Array(0..<10).map { $0 % 2 }, channels: 1, height: 4, width: 4, classNames: ["a", "b"])
     static let nowhere = URL(fileURLWithPath: "/nonexistent/mnist_5k.csv.gz")
 
     @Test func namesAndGroups() {
@@ -30,11 +32,12 @@ import Testing
 
     @Test func syntheticSetsFollowTheirDefinitions() throws {
         let constant = try OODSet.constant.make(like: Self.reference, count: 20, seed: 1, mnist5k: Self.nowhere)
-        for i in 0..<20 { #expect(Set(constant.pixels[i * 16 ..< (i + 1) * 16]).count == 1) }
+        for i in 0..<20 { #expect(Set(constant.pixels[i * 16..<(i + 1) * 16]).count == 1) }
         // Each interpolated image is the rounded mean of two reference images (20a and 20b): a multiple of 10.
-        let interpolation = try OODSet.interpolation.make(like: Self.reference, count: 30, seed: 1, mnist5k: Self.nowhere)
+        let interpolation = try OODSet.interpolation.make(
+            like: Self.reference, count: 30, seed: 1, mnist5k: Self.nowhere)
         for i in 0..<30 {
-            let image = interpolation.pixels[i * 16 ..< (i + 1) * 16]
+            let image = interpolation.pixels[i * 16..<(i + 1) * 16]
             #expect(Set(image).count == 1 && Int(image.first ?? 1) % 10 == 0)
         }
         // Uniform bytes: mean near 127.5; Gaussian in input space N(0, 1) clipped: about 31.7% of pixels clipped.
@@ -55,23 +58,29 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         for i in 0..<3 {
-            try PNGWriter.write([UInt8](repeating: UInt8(i * 50), count: 16), width: 4, height: 4, channels: 1,
-                                to: root.appendingPathComponent("\(i).png"))
+            try PNGWriter.write(
+                [UInt8](repeating: UInt8(i * 50), count: 16), width: 4, height: 4, channels: 1,
+                to: root.appendingPathComponent("\(i).png"))
         }
         let flat = try OODSet.folder(root.path).make(like: Self.reference, count: 1, seed: 0, mnist5k: Self.nowhere)
         #expect(flat.count == 3 && flat.name == "png:\(root.path)")
         // A folder of class subfolders is read as a labelled set.
-        let classes = FileManager.default.temporaryDirectory.appendingPathComponent("joule-ood-classes-\(UUID().uuidString)")
+        let classes = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "joule-ood-classes-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: classes) }
         for name in ["a", "b"] {
             let folder = classes.appendingPathComponent(name)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try PNGWriter.write([UInt8](repeating: 7, count: 16), width: 4, height: 4, channels: 1, to: folder.appendingPathComponent("x.png"))
+            try PNGWriter.write(
+                [UInt8](repeating: 7, count: 16), width: 4, height: 4, channels: 1,
+                to: folder.appendingPathComponent("x.png"))
         }
-        let labelled = try OODSet.folder(classes.path).make(like: Self.reference, count: 1, seed: 0, mnist5k: Self.nowhere)
+        let labelled = try OODSet.folder(classes.path).make(
+            like: Self.reference, count: 1, seed: 0, mnist5k: Self.nowhere)
         #expect(labelled.count == 2 && labelled.labels == [0, 1] && labelled.classNames == ["a", "b"])
-        let wide = ImageDataset(name: "test", pixels: [UInt8](repeating: 0, count: 25), labels: [0], channels: 1, height: 5, width: 5,
-                                classNames: ["a"])
+        let wide = ImageDataset(
+            name: "test", pixels: [UInt8](repeating: 0, count: 25), labels: [0], channels: 1, height: 5, width: 5,
+            classNames: ["a"])
         #expect {
             _ = try OODSet.folder(root.path).make(like: wide, count: 1, seed: 0, mnist5k: Self.nowhere)
         } throws: { "\($0)".contains(root.path) && "\($0)".contains("1×4×4") && "\($0)".contains("1×5×5") }

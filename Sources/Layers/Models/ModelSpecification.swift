@@ -31,12 +31,15 @@ public struct ModelSpecification: Sendable, Equatable, Codable {
         case "cnn-s", "cnns", "cnn_s": architecture = .cnnS
         case "energy-mlp": architecture = .energyMLP(width: 128)
         case let other where other.hasPrefix("energy-mlp-"):
-            guard let width = Int(other.dropFirst("energy-mlp-".count)), (1...65_536).contains(width) else { return nil }
+            guard let width = Int(other.dropFirst("energy-mlp-".count)), (1...65_536).contains(width) else {
+                return nil
+            }
             architecture = .energyMLP(width: width)
         default:
             let parts = name.lowercased().split(separator: "-")
             guard parts.count == 3, parts[0] == "wrn", let depth = Int(parts[1]), let widen = Int(parts[2]),
-                  depth >= 10, (depth - 4) % 6 == 0, widen >= 1 else { return nil }
+                depth >= 10, (depth - 4) % 6 == 0, widen >= 1
+            else { return nil }
             architecture = .wideResNet(depth: depth, widen: widen)
         }
         self.normalization = normalization
@@ -62,16 +65,23 @@ public struct ModelSpecification: Sendable, Equatable, Codable {
 
     /// A freshly initialised model for inputs [N, channels, height, width] and `classes` outputs
     /// (an `energy-mlp` always has one).
-    public func make(channels: Int, height: Int, width: Int, classes: Int,
-                     using generator: inout some RandomNumberGenerator) -> AnyLayer {
+    public func make(
+        channels: Int, height: Int, width: Int, classes: Int,
+        using generator: inout some RandomNumberGenerator
+    ) -> AnyLayer {
         switch architecture {
-        case .mlp: return AnyLayer(StandardModels.mlp(inputSize: channels * height * width, classes: classes, using: &generator))
+        case .mlp:
+            return AnyLayer(
+                StandardModels.mlp(inputSize: channels * height * width, classes: classes, using: &generator))
         case .cnnS: return AnyLayer(StandardModels.cnnS(inputChannels: channels, classes: classes, using: &generator))
         case .wideResNet(let depth, let widen):
-            return AnyLayer(WideResNet(depth: depth, widen: widen, inputChannels: channels, classes: classes,
-                                       normalization: normalization, dropout: dropout, using: &generator))
+            return AnyLayer(
+                WideResNet(
+                    depth: depth, widen: widen, inputChannels: channels, classes: classes,
+                    normalization: normalization, dropout: dropout, using: &generator))
         case .energyMLP(let hidden):
-            return AnyLayer(StandardModels.energyMLP(inputSize: channels * height * width, width: hidden, using: &generator))
+            return AnyLayer(
+                StandardModels.energyMLP(inputSize: channels * height * width, width: hidden, using: &generator))
         }
     }
 }

@@ -17,7 +17,8 @@ public enum NormalizationKind: String, Sendable, CaseIterable, Codable {
         switch self {
         case .none: return Identity()
         case .layer: return GroupNorm(groups: 1, channels: channels)
-        case .group: return GroupNorm(groups: (1...Swift.min(32, channels)).last { channels % $0 == 0 } ?? 1, channels: channels)
+        case .group:
+            return GroupNorm(groups: (1...Swift.min(32, channels)).last { channels % $0 == 0 } ?? 1, channels: channels)
         case .batch: return BatchNorm(channels: channels, momentum: 0.9)
         }
     }
@@ -35,16 +36,23 @@ public struct WideBasicBlock: Layer {
     public var shortcut: Conv2D?
     public let negativeSlope: Float
 
-    public init(inputChannels: Int, outputChannels: Int, stride: Int, normalization: NormalizationKind,
-                dropout: Float, negativeSlope: Float, using generator: inout some RandomNumberGenerator) {
+    public init(
+        inputChannels: Int, outputChannels: Int, stride: Int, normalization: NormalizationKind,
+        dropout: Float, negativeSlope: Float, using generator: inout some RandomNumberGenerator
+    ) {
         bn1 = normalization.make(channels: inputChannels)
-        conv1 = Conv2D(inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: 3, padding: 1, using: &generator)
+        conv1 = Conv2D(
+            inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: 3, padding: 1, using: &generator)
         self.dropout = dropout > 0 ? Dropout(probability: dropout) : nil
         bn2 = normalization.make(channels: outputChannels)
-        conv2 = Conv2D(inputChannels: outputChannels, outputChannels: outputChannels, kernelSize: 3, stride: stride,
-                       padding: 1, using: &generator)
-        shortcut = stride != 1 || inputChannels != outputChannels
-            ? Conv2D(inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: 1, stride: stride, using: &generator)
+        conv2 = Conv2D(
+            inputChannels: outputChannels, outputChannels: outputChannels, kernelSize: 3, stride: stride,
+            padding: 1, using: &generator)
+        shortcut =
+            stride != 1 || inputChannels != outputChannels
+            ? Conv2D(
+                inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: 1, stride: stride,
+                using: &generator)
             : nil
         self.negativeSlope = negativeSlope
     }
@@ -58,7 +66,9 @@ public struct WideBasicBlock: Layer {
         return out + (shortcut.map { $0(input, context: context) } ?? input)
     }
 
-    public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows -> WideBasicBlock {
+    public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows
+        -> WideBasicBlock
+    {
         func child(_ name: String) -> String { prefix.isEmpty ? name : "\(prefix).\(name)" }
         var copy = self
         copy.bn1 = try bn1.mapNamedTensors(prefix: child("bn1"), transform)
@@ -82,22 +92,27 @@ public struct WideResNet: Layer {
     public var linear: Linear
     public let negativeSlope: Float
 
-    public init(depth: Int, widen: Int, inputChannels: Int = 1, classes: Int = 10,
-                normalization: NormalizationKind = .none, dropout: Float = 0, negativeSlope: Float = 0.2,
-                using generator: inout some RandomNumberGenerator) {
+    public init(
+        depth: Int, widen: Int, inputChannels: Int = 1, classes: Int = 10,
+        normalization: NormalizationKind = .none, dropout: Float = 0, negativeSlope: Float = 0.2,
+        using generator: inout some RandomNumberGenerator
+    ) {
         precondition(depth >= 10 && (depth - 4) % 6 == 0, "WideResNet: depth \(depth) is not 6n+4 (e.g. 16, 22, 28)")
         precondition(widen >= 1, "WideResNet: widen factor \(widen) must be ≥ 1")
         let blocks = (depth - 4) / 6
         let widths = [16, 16 * widen, 32 * widen, 64 * widen]
-        conv1 = Conv2D(inputChannels: inputChannels, outputChannels: widths[0], kernelSize: 3, padding: 1, using: &generator)
+        conv1 = Conv2D(
+            inputChannels: inputChannels, outputChannels: widths[0], kernelSize: 3, padding: 1, using: &generator)
         var stages: [[WideBasicBlock]] = []
         var channels = widths[0]
         for (stage, stride) in [1, 2, 2].enumerated() {
             var stageBlocks: [WideBasicBlock] = []
             for b in 0..<blocks {
-                stageBlocks.append(WideBasicBlock(inputChannels: channels, outputChannels: widths[stage + 1],
-                                                  stride: b == 0 ? stride : 1, normalization: normalization,
-                                                  dropout: dropout, negativeSlope: negativeSlope, using: &generator))
+                stageBlocks.append(
+                    WideBasicBlock(
+                        inputChannels: channels, outputChannels: widths[stage + 1],
+                        stride: b == 0 ? stride : 1, normalization: normalization,
+                        dropout: dropout, negativeSlope: negativeSlope, using: &generator))
                 channels = widths[stage + 1]
             }
             stages.append(stageBlocks)
@@ -117,12 +132,16 @@ public struct WideResNet: Layer {
         return linear(out.globalAveragePooled(), context: context)
     }
 
-    public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows -> WideResNet {
+    public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows
+        -> WideResNet
+    {
         func child(_ name: String) -> String { prefix.isEmpty ? name : "\(prefix).\(name)" }
         var copy = self
         copy.conv1 = try conv1.mapNamedTensors(prefix: child("conv1"), transform)
         copy.stages = try stages.enumerated().map { s, blocks in
-            try blocks.enumerated().map { b, block in try block.mapNamedTensors(prefix: child("layer\(s + 1).\(b)"), transform) }
+            try blocks.enumerated().map { b, block in
+                try block.mapNamedTensors(prefix: child("layer\(s + 1).\(b)"), transform)
+            }
         }
         copy.bn1 = try bn1.mapNamedTensors(prefix: child("bn1"), transform)
         copy.linear = try linear.mapNamedTensors(prefix: child("linear"), transform)

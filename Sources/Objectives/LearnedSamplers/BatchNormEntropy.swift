@@ -29,7 +29,9 @@ public enum BatchNormEntropy {
     }
 
     /// The units counted: the number of batch-norm channels.
-    public static func unitCount(of generator: any Layer) -> Int { batchNormScales(in: generator).map(\.scalarCount).reduce(0, +) }
+    public static func unitCount(of generator: any Layer) -> Int {
+        batchNormScales(in: generator).map(\.scalarCount).reduce(0, +)
+    }
 
     static func batchNormScales(in layer: any Layer) -> [Tensor] {
         if let norm = layer as? BatchNorm { return [norm.weight] }

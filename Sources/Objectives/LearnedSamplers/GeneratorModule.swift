@@ -16,10 +16,13 @@ public struct GeneratorModule: Module {
         self.statistics = statistics
     }
 
-    public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows -> GeneratorModule {
+    public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows
+        -> GeneratorModule
+    {
         func child(_ name: String) -> String { prefix.isEmpty ? name : "\(prefix).\(name)" }
-        return GeneratorModule(generator: try generator.mapNamedTensors(prefix: child("generator"), transform),
-                               logSigma: try transform(.named("log_sigma", in: prefix), logSigma),
-                               statistics: try statistics.mapNamedTensors(prefix: child("statistics"), transform))
+        return GeneratorModule(
+            generator: try generator.mapNamedTensors(prefix: child("generator"), transform),
+            logSigma: try transform(.named("log_sigma", in: prefix), logSigma),
+            statistics: try statistics.mapNamedTensors(prefix: child("statistics"), transform))
     }
 }

@@ -20,17 +20,24 @@ public struct LearnedSampler {
 
     /// A fresh sampler: `generator` maps [N, latentSize] to samples of `sampleSize` values
     /// (MEG's statistics network reads them flattened).
-    public init(settings: LearnedSamplerSettings, generator: AnyLayer, sampleSize: Int, using rng: inout SeededGenerator) {
+    public init(
+        settings: LearnedSamplerSettings, generator: AnyLayer, sampleSize: Int, using rng: inout SeededGenerator
+    ) {
         var settings = settings
         settings.latentSize = settings.latentSize(forSampleSize: sampleSize)
         self.settings = settings
-        let statistics: AnyLayer = settings.estimate == .meg
-            ? AnyLayer(MutualInformationEntropy.statisticsNetwork(sampleSize: sampleSize, latentSize: settings.latentSize,
-                                                                  width: settings.statisticsWidth, using: &rng))
+        let statistics: AnyLayer =
+            settings.estimate == .meg
+            ? AnyLayer(
+                MutualInformationEntropy.statisticsNetwork(
+                    sampleSize: sampleSize, latentSize: settings.latentSize,
+                    width: settings.statisticsWidth, using: &rng))
             : AnyLayer(Sequential([]))
-        vera = settings.estimate == .vera
-            ? VariationalEntropy(latentSize: settings.latentSize, sigma: settings.sigmaRange.lowerBound,
-                                 importanceSamples: settings.importanceSamples, sigmaRange: settings.sigmaRange)
+        vera =
+            settings.estimate == .vera
+            ? VariationalEntropy(
+                latentSize: settings.latentSize, sigma: settings.sigmaRange.lowerBound,
+                importanceSamples: settings.importanceSamples, sigmaRange: settings.sigmaRange)
             : nil
         module = GeneratorModule(generator: generator, logSigma: vera?.logSigma ?? Tensor(0), statistics: statistics)
         generatorOptimizer = Adam(beta1: settings.beta1, beta2: settings.beta2)
@@ -40,14 +47,18 @@ public struct LearnedSampler {
     /// Samples for the energy's step, drawn as the generator trains (batch-norm batch
     /// statistics), without a gradient.
     public func negatives(count: Int, using rng: inout SeededGenerator) -> Tensor {
-        LearnedSamplerLoss.sample(module, estimate: settings.estimate, count: count, latentSize: settings.latentSize,
-                                  isTraining: true, using: &rng).x
+        LearnedSamplerLoss.sample(
+            module, estimate: settings.estimate, count: count, latentSize: settings.latentSize,
+            isTraining: true, using: &rng
+        ).x
     }
 
     /// Samples in evaluation mode (batch-norm running statistics), without a gradient.
     public func samples(count: Int, using rng: inout SeededGenerator) -> Tensor {
-        LearnedSamplerLoss.sample(module, estimate: settings.estimate, count: count, latentSize: settings.latentSize,
-                                  isTraining: false, using: &rng).x
+        LearnedSamplerLoss.sample(
+            module, estimate: settings.estimate, count: count, latentSize: settings.latentSize,
+            isTraining: false, using: &rng
+        ).x
     }
 
     /// VERA's output noise σ (nil for the other estimates).
@@ -57,15 +68,20 @@ public struct LearnedSampler {
     /// detached model), at `learningRate`; then, for VERA, the σ clamp and one posterior step
     /// at `posteriorLearningRate`. Returns the generator's loss, its entropy diagnostic and the
     /// samples' mean energy.
-    public mutating func generatorStep(energy: (Tensor) -> Tensor, count: Int, learningRate: Float, posteriorLearningRate: Float,
-                                       using rng: inout SeededGenerator) -> (loss: Float, entropy: Float, sampleEnergy: Float) {
-        let s = settings, vera = self.vera
+    public mutating func generatorStep(
+        energy: (Tensor) -> Tensor, count: Int, learningRate: Float, posteriorLearningRate: Float,
+        using rng: inout SeededGenerator
+    ) -> (loss: Float, entropy: Float, sampleEnergy: Float) {
+        let s = settings
+        let vera = self.vera
         let state = ForwardState(isTraining: true, generator: SeededGenerator(seed: rng.next()))
-        var entropy: Float = 0, sampleEnergy: Float = 0
+        var entropy: Float = 0
+        var sampleEnergy: Float = 0
         let (loss, gradient) = valueWithGradient(at: module) { m -> Tensor in
-            let result = LearnedSamplerLoss.generatorLoss(m, estimate: s.estimate, vera: vera, energy: energy, count: count,
-                                                          latentSize: s.latentSize, entropyWeight: s.entropyWeight, state: state,
-                                                          using: &rng)
+            let result = LearnedSamplerLoss.generatorLoss(
+                m, estimate: s.estimate, vera: vera, energy: energy, count: count,
+                latentSize: s.latentSize, entropyWeight: s.entropyWeight, state: state,
+                using: &rng)
             (entropy, sampleEnergy) = (result.entropy, result.sampleEnergy)
             return result.loss
         }
@@ -76,10 +92,12 @@ public struct LearnedSampler {
             estimator.logSigma = module.logSigma
             estimator.clampSigma()
             module.logSigma = estimator.logSigma
-            let (x, h) = LearnedSamplerLoss.sample(module, estimate: .vera, count: count, latentSize: s.latentSize, isTraining: true,
-                                                   using: &rng)
-            estimator.fitPosterior(module.generator, logSigma: module.logSigma, x: x, h: h, isTraining: true,
-                                   optimizer: &posteriorOptimizer, learningRate: posteriorLearningRate, using: &rng)
+            let (x, h) = LearnedSamplerLoss.sample(
+                module, estimate: .vera, count: count, latentSize: s.latentSize, isTraining: true,
+                using: &rng)
+            estimator.fitPosterior(
+                module.generator, logSigma: module.logSigma, x: x, h: h, isTraining: true,
+                optimizer: &posteriorOptimizer, learningRate: posteriorLearningRate, using: &rng)
             self.vera = estimator
         }
         return (loss.scalar, entropy, sampleEnergy)
@@ -88,7 +106,7 @@ public struct LearnedSampler {
     // MARK: Checkpoints
 
     static let modulePrefix = "sampler.", generatorOptimizerPrefix = "sampler_optimizer.",
-               posteriorOptimizerPrefix = "posterior_optimizer.", posteriorKey = "posterior_log_sigma"
+        posteriorOptimizerPrefix = "posterior_optimizer.", posteriorKey = "posterior_log_sigma"
 
     /// Everything a resumed run needs, as named tensors: `sampler.*` (the module's tensors
     /// under their names), `sampler_optimizer.*`, and for VERA `posterior_log_sigma` and
@@ -106,21 +124,26 @@ public struct LearnedSampler {
 
     /// Whether `key` of a checkpoint's state belongs to a learned sampler.
     public static func owns(_ key: String) -> Bool {
-        [modulePrefix, generatorOptimizerPrefix, posteriorOptimizerPrefix].contains { key.hasPrefix($0) } || key == posteriorKey
+        [modulePrefix, generatorOptimizerPrefix, posteriorOptimizerPrefix].contains { key.hasPrefix($0) }
+            || key == posteriorKey
     }
 
     /// This sampler with the state saved by `state`; a missing or misshapen tensor is an
     /// error naming it.
     public func restoring(_ saved: [String: Tensor]) throws -> LearnedSampler {
         func part(_ prefix: String) -> [String: Tensor] {
-            Dictionary(uniqueKeysWithValues: saved.filter { $0.key.hasPrefix(prefix) }.map { (String($0.key.dropFirst(prefix.count)), $0.value) })
+            Dictionary(
+                uniqueKeysWithValues: saved.filter { $0.key.hasPrefix(prefix) }.map {
+                    (String($0.key.dropFirst(prefix.count)), $0.value)
+                })
         }
         var result = self
         result.module = try module.loading(part(Self.modulePrefix))
         try result.generatorOptimizer.restore(part(Self.generatorOptimizerPrefix))
         if var estimator = vera {
             guard let posterior = saved[Self.posteriorKey], posterior.shape == estimator.posteriorLogSigma.shape else {
-                throw OptimizerStateError("\(Self.posteriorKey): missing, or not of shape \(estimator.posteriorLogSigma.shape)")
+                throw OptimizerStateError(
+                    "\(Self.posteriorKey): missing, or not of shape \(estimator.posteriorLogSigma.shape)")
             }
             estimator.posteriorLogSigma = posterior
             estimator.logSigma = result.module.logSigma

@@ -15,19 +15,30 @@ import Tensors
 ///   trains the statistics network, so w scales its gradient too; the reference has w = 1).
 public enum LearnedSamplerLoss {
     /// The energy's loss; `samples` are treated as constants.
-    public static func energyLoss(energy: (Tensor) -> Tensor, data: Tensor, samples: Tensor, gradientPenalty: Float,
-                                  energySquared: Float) -> Tensor {
-        energyTerms(energy: energy, data: data, samples: samples, gradientPenalty: gradientPenalty, energySquared: energySquared).loss
+    public static func energyLoss(
+        energy: (Tensor) -> Tensor, data: Tensor, samples: Tensor, gradientPenalty: Float,
+        energySquared: Float
+    ) -> Tensor {
+        energyTerms(
+            energy: energy, data: data, samples: samples, gradientPenalty: gradientPenalty, energySquared: energySquared
+        ).loss
     }
 
     /// The energy's loss, with the mean energies of data and samples it computed on the way.
-    public static func energyTerms(energy: (Tensor) -> Tensor, data: Tensor, samples: Tensor, gradientPenalty: Float,
-                                   energySquared: Float) -> (loss: Tensor, dataEnergy: Float, sampleEnergy: Float) {
+    public static func energyTerms(
+        energy: (Tensor) -> Tensor, data: Tensor, samples: Tensor, gradientPenalty: Float,
+        energySquared: Float
+    ) -> (loss: Tensor, dataEnergy: Float, sampleEnergy: Float) {
         let negatives = withoutDerivative(at: samples)
-        let dataEnergy = energy(data), sampleEnergy = energy(negatives)
+        let dataEnergy = energy(data)
+        let sampleEnergy = energy(negatives)
         var loss = dataEnergy.mean() - sampleEnergy.mean()
-        if gradientPenalty != 0 { loss = loss + Self.gradientPenalty(energy: energy, data: data, weight: gradientPenalty) }
-        if energySquared != 0 { loss = loss + (dataEnergy.squared().mean() + sampleEnergy.squared().mean()) * energySquared }
+        if gradientPenalty != 0 {
+            loss = loss + Self.gradientPenalty(energy: energy, data: data, weight: gradientPenalty)
+        }
+        if energySquared != 0 {
+            loss = loss + (dataEnergy.squared().mean() + sampleEnergy.squared().mean()) * energySquared
+        }
         return (loss, dataEnergy.mean().scalar, sampleEnergy.mean().scalar)
     }
 
@@ -41,27 +52,36 @@ public enum LearnedSamplerLoss {
     /// JEM with a learned sampler, the energy's step (VERA's `--jem`): JEM's loss over data and
     /// generator samples — w_c·CE + w_m·(Ē(x) − Ē(G(z))) + w_2·(E² terms) — plus the gradient
     /// penalty (γ/2)·mean ‖∇ₓE(x)‖² on the data of the p(x) term.
-    public static func jemEnergyLoss(_ model: AnyLayer, data: Tensor, labels: [Int], unlabeled: Tensor?, negatives: Tensor,
-                                     weights: JEMWeights, gradientPenalty: Float, context: ForwardContext) -> (loss: Tensor, terms: JEMTerms) {
-        let result = jemLoss(model, data: data, labels: labels, unlabeledData: unlabeled, samples: negatives, weights: weights,
-                             context: context)
+    public static func jemEnergyLoss(
+        _ model: AnyLayer, data: Tensor, labels: [Int], unlabeled: Tensor?, negatives: Tensor,
+        weights: JEMWeights, gradientPenalty: Float, context: ForwardContext
+    ) -> (loss: Tensor, terms: JEMTerms) {
+        let result = jemLoss(
+            model, data: data, labels: labels, unlabeledData: unlabeled, samples: negatives, weights: weights,
+            context: context)
         guard gradientPenalty != 0 else { return result }
         // Its own forward state: dropout draws of their own (seeded from a copy of the stream,
         // which is not advanced) and batch-norm statistics that do not overwrite the main pass's.
         var stream = context.state.generator
         let state = ForwardState(isTraining: context.state.isTraining, generator: SeededGenerator(seed: stream.next()))
         let energy = JointEnergyModel(model, context: ForwardContext(state: state, path: context.path)).energyFunction
-        return (result.loss + Self.gradientPenalty(energy: energy, data: unlabeled ?? data, weight: gradientPenalty), result.terms)
+        return (
+            result.loss + Self.gradientPenalty(energy: energy, data: unlabeled ?? data, weight: gradientPenalty),
+            result.terms
+        )
     }
 
     /// Samples for the energy's step (no gradient recorded), with their latents.
-    public static func sample(_ module: GeneratorModule, estimate: EntropyEstimate, count: Int, latentSize: Int,
-                              isTraining: Bool, using generator: inout SeededGenerator) -> (x: Tensor, z: Tensor) {
+    public static func sample(
+        _ module: GeneratorModule, estimate: EntropyEstimate, count: Int, latentSize: Int,
+        isTraining: Bool, using generator: inout SeededGenerator
+    ) -> (x: Tensor, z: Tensor) {
         withoutRecording {
             let context = ForwardContext(state: ForwardState(isTraining: isTraining))
             if estimate == .vera {
-                let (x, h) = VariationalEntropy.sample(module.generator, logSigma: module.logSigma, count: count,
-                                                       latentSize: latentSize, context: context, using: &generator)
+                let (x, h) = VariationalEntropy.sample(
+                    module.generator, logSigma: module.logSigma, count: count,
+                    latentSize: latentSize, context: context, using: &generator)
                 return (x, h)
             }
             let z = Tensor(randomNormal: [count, latentSize], using: &generator)
@@ -72,26 +92,32 @@ public enum LearnedSamplerLoss {
     /// The generator's loss at `count` fresh latents, differentiable in `module`; also the
     /// entropy diagnostic to log (VERA: the surrogate; MEG: Î_JSD; Kim & Bengio: Ĥ) and the
     /// generator samples' mean energy. `state` receives the generator's batch-norm updates.
-    public static func generatorLoss(_ module: GeneratorModule, estimate: EntropyEstimate, vera: VariationalEntropy?,
-                                     energy: (Tensor) -> Tensor, count: Int, latentSize: Int, entropyWeight: Float,
-                                     state: ForwardState, using generator: inout SeededGenerator)
-        -> (loss: Tensor, entropy: Float, sampleEnergy: Float) {
+    public static func generatorLoss(
+        _ module: GeneratorModule, estimate: EntropyEstimate, vera: VariationalEntropy?,
+        energy: (Tensor) -> Tensor, count: Int, latentSize: Int, entropyWeight: Float,
+        state: ForwardState, using generator: inout SeededGenerator
+    )
+        -> (loss: Tensor, entropy: Float, sampleEnergy: Float)
+    {
         let context = ForwardContext(state: state).child("generator")
         switch estimate {
         case .vera:
             guard var estimator = vera else { preconditionFailure("generatorLoss: VERA needs its VariationalEntropy") }
             estimator.logSigma = module.logSigma
-            let (x, h) = VariationalEntropy.sample(module.generator, logSigma: module.logSigma, count: count, latentSize: latentSize,
-                                                   context: context, using: &generator)
+            let (x, h) = VariationalEntropy.sample(
+                module.generator, logSigma: module.logSigma, count: count, latentSize: latentSize,
+                context: context, using: &generator)
             let sampleEnergy = energy(x).mean()
-            let entropy = estimator.entropySurrogate(module.generator, x: x, h: h, isTraining: state.isTraining, using: &generator)
+            let entropy = estimator.entropySurrogate(
+                module.generator, x: x, h: h, isTraining: state.isTraining, using: &generator)
             return (sampleEnergy - entropy.surrogate * entropyWeight, entropy.surrogate.scalar, sampleEnergy.scalar)
         case .meg:
             let z = Tensor(randomNormal: [count, latentSize], using: &generator)
             let x = module.generator(z, context: context)
             let sampleEnergy = energy(x).mean()
-            let mi = MutualInformationEntropy.loss(statistics: module.statistics, x: x, z: z,
-                                                   context: ForwardContext(state: state).child("statistics"), using: &generator)
+            let mi = MutualInformationEntropy.loss(
+                statistics: module.statistics, x: x, z: z,
+                context: ForwardContext(state: state).child("statistics"), using: &generator)
             return (sampleEnergy + mi.loss * entropyWeight, mi.estimate, sampleEnergy.scalar)
         case .kimBengio:
             let z = Tensor(randomNormal: [count, latentSize], using: &generator)

@@ -37,38 +37,55 @@ public struct LearnedSamplerSettings: Sendable, Equatable, Codable {
 
     /// Checks ranges and names; the message names the setting by its command-line name.
     public func validate() throws {
-        func fail(_ key: String, _ problem: String) -> LearnedSamplerSettingsError { LearnedSamplerSettingsError(key: key, problem: problem) }
-        guard (0...65_536).contains(latentSize) else { throw fail("latent-size", "must be between 1 and 65536 (0: by the data)") }
+        func fail(_ key: String, _ problem: String) -> LearnedSamplerSettingsError {
+            LearnedSamplerSettingsError(key: key, problem: problem)
+        }
+        guard (0...65_536).contains(latentSize) else {
+            throw fail("latent-size", "must be between 1 and 65536 (0: by the data)")
+        }
         guard GeneratorSpecification(name: generator, latentSize: max(latentSize, 1)) != nil else {
             throw fail("generator", "'\(generator)' is not a generator (mlp, mlp-W, deconv, deconv-F)")
         }
-        for (key, value) in [("entropy-weight", entropyWeight), ("gradient-penalty", gradientPenalty), ("energy-l2", energySquared)] {
+        for (key, value) in [
+            ("entropy-weight", entropyWeight), ("gradient-penalty", gradientPenalty), ("energy-l2", energySquared),
+        ] {
             guard value >= 0, value.isFinite else { throw fail(key, "must be a non-negative number") }
         }
-        for (key, value) in [("generator-lr", generatorLearningRate), ("posterior-lr", posteriorLearningRate),
-                             ("lr", energyLearningRate)] {
+        for (key, value) in [
+            ("generator-lr", generatorLearningRate), ("posterior-lr", posteriorLearningRate),
+            ("lr", energyLearningRate),
+        ] {
             guard value > 0, value.isFinite else { throw fail(key, "must be a positive number") }
         }
-        guard (1...10_000).contains(importanceSamples) else { throw fail("importance-samples", "must be between 1 and 10000") }
+        guard (1...10_000).contains(importanceSamples) else {
+            throw fail("importance-samples", "must be between 1 and 10000")
+        }
         guard sigmaRange.lowerBound > 0, sigmaRange.upperBound.isFinite else {
             throw fail("vera-sigma-min", "σ's range must be positive and finite")
         }
-        guard (1...65_536).contains(statisticsWidth) else { throw fail("statistics-width", "must be between 1 and 65536") }
+        guard (1...65_536).contains(statisticsWidth) else {
+            throw fail("statistics-width", "must be between 1 and 65536")
+        }
         guard (0..<1).contains(beta1) else { throw fail("generator-beta1", "Adam's β₁ must lie in [0, 1)") }
         guard (0..<1).contains(beta2) else { throw fail("generator-beta2", "Adam's β₂ must lie in [0, 1)") }
     }
 
     /// The settings under their YAML / command-line names, for a run's parameters table.
     public var flattened: [String: String] {
-        ["generator": generator, "latent-size": latentSize == 0 ? "by data" : "\(latentSize)", "entropy-weight": "\(entropyWeight)",
-         "gradient-penalty": "\(gradientPenalty)", "generator-lr": "\(generatorLearningRate)",
-         "posterior-lr": "\(posteriorLearningRate)", "importance-samples": "\(importanceSamples)",
-         "vera-sigma-min": "\(sigmaRange.lowerBound)", "vera-sigma-max": "\(sigmaRange.upperBound)",
-         "statistics-width": "\(statisticsWidth)", "generator-beta1": "\(beta1)", "generator-beta2": "\(beta2)"]
+        [
+            "generator": generator, "latent-size": latentSize == 0 ? "by data" : "\(latentSize)",
+            "entropy-weight": "\(entropyWeight)",
+            "gradient-penalty": "\(gradientPenalty)", "generator-lr": "\(generatorLearningRate)",
+            "posterior-lr": "\(posteriorLearningRate)", "importance-samples": "\(importanceSamples)",
+            "vera-sigma-min": "\(sigmaRange.lowerBound)", "vera-sigma-max": "\(sigmaRange.upperBound)",
+            "statistics-width": "\(statisticsWidth)", "generator-beta1": "\(beta1)", "generator-beta2": "\(beta2)",
+        ]
     }
 
     /// The latent size in force for samples of `sampleSize` values.
-    public func latentSize(forSampleSize sampleSize: Int) -> Int { latentSize > 0 ? latentSize : sampleSize <= 16 ? 2 : 128 }
+    public func latentSize(forSampleSize sampleSize: Int) -> Int {
+        latentSize > 0 ? latentSize : sampleSize <= 16 ? 2 : 128
+    }
 }
 
 /// A learned-sampler setting out of range, by its command-line name.
@@ -95,8 +112,10 @@ public struct LearnedSamplerTraining {
     public var sampler: LearnedSampler
 
     /// A fresh state: `generator` maps [N, latentSize] to samples shaped like the data.
-    public init(settings: LearnedSamplerSettings, energy: AnyLayer, generator: AnyLayer, sampleSize: Int,
-                using rng: inout SeededGenerator) {
+    public init(
+        settings: LearnedSamplerSettings, energy: AnyLayer, generator: AnyLayer, sampleSize: Int,
+        using rng: inout SeededGenerator
+    ) {
         self.energy = energy
         sampler = LearnedSampler(settings: settings, generator: generator, sampleSize: sampleSize, using: &rng)
         energyOptimizer = Adam(beta1: settings.beta1, beta2: settings.beta2)
@@ -110,25 +129,31 @@ public struct LearnedSamplerTraining {
     }
 
     /// Generator samples in evaluation mode (batch-norm running statistics), no gradient.
-    public func samples(count: Int, using rng: inout SeededGenerator) -> Tensor { sampler.samples(count: count, using: &rng) }
+    public func samples(count: Int, using rng: inout SeededGenerator) -> Tensor {
+        sampler.samples(count: count, using: &rng)
+    }
 
     /// One energy step and one generator step on a data batch; returns what to log.
     public mutating func step(data: Tensor, using rng: inout SeededGenerator)
-        -> (energyLoss: Float, generatorLoss: Float, entropy: Float, dataEnergy: Float, sampleEnergy: Float) {
-        let s = settings, n = data.shape[0]
+        -> (energyLoss: Float, generatorLoss: Float, entropy: Float, dataEnergy: Float, sampleEnergy: Float)
+    {
+        let s = settings
+        let n = data.shape[0]
         let negatives = sampler.negatives(count: n, using: &rng)
         var dataEnergy: Float = 0
         let (energyLoss, energyGradient) = valueWithGradient(at: energy) { e -> Tensor in
-            let terms = LearnedSamplerLoss.energyTerms(energy: Self.energyFunction(e, context: .inference()), data: data,
-                                                       samples: negatives, gradientPenalty: s.gradientPenalty,
-                                                       energySquared: s.energySquared)
+            let terms = LearnedSamplerLoss.energyTerms(
+                energy: Self.energyFunction(e, context: .inference()), data: data,
+                samples: negatives, gradientPenalty: s.gradientPenalty,
+                energySquared: s.energySquared)
             dataEnergy = terms.dataEnergy
             return terms.loss
         }
         energyOptimizer.update(&energy, along: energyGradient, learningRate: s.energyLearningRate)
-        let generator = sampler.generatorStep(energy: Self.energyFunction(energy.detached, context: .inference()), count: n,
-                                              learningRate: s.generatorLearningRate, posteriorLearningRate: s.posteriorLearningRate,
-                                              using: &rng)
+        let generator = sampler.generatorStep(
+            energy: Self.energyFunction(energy.detached, context: .inference()), count: n,
+            learningRate: s.generatorLearningRate, posteriorLearningRate: s.posteriorLearningRate,
+            using: &rng)
         return (energyLoss.scalar, generator.loss, generator.entropy, dataEnergy, generator.sampleEnergy)
     }
 }

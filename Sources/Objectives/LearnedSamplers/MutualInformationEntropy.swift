@@ -22,25 +22,34 @@ public enum MutualInformationEntropy {
     /// L_MI and Î_JSD for samples `x` [B, …] made from latents `z` [B, k]; `t` reads
     /// [2B, x-size + k] rows of flattened x followed by z. The mismatched latents are a random
     /// permutation of the batch's, as the reference draws them (a pair may keep its own).
-    public static func loss<T: Layer>(statistics t: T, x: Tensor, z: Tensor, context: ForwardContext,
-                                      using generator: inout SeededGenerator) -> (loss: Tensor, estimate: Float) {
+    public static func loss<T: Layer>(
+        statistics t: T, x: Tensor, z: Tensor, context: ForwardContext,
+        using generator: inout SeededGenerator
+    ) -> (loss: Tensor, estimate: Float) {
         let b = x.shape[0]
-        precondition(z.shape.count == 2 && z.shape[0] == b, "MutualInformationEntropy: \(b) samples but latents of shape \(z.shape)")
+        precondition(
+            z.shape.count == 2 && z.shape[0] == b,
+            "MutualInformationEntropy: \(b) samples but latents of shape \(z.shape)")
         let shuffled = z.gathering(atIndices: Array(0..<b).shuffled(using: &generator), alongAxis: 0)
         let flat = x.flattenedBatch()
-        let pairs = concatenate([concatenate([flat, z], alongAxis: 1), concatenate([flat, shuffled], alongAxis: 1)], alongAxis: 0)
+        let pairs = concatenate(
+            [concatenate([flat, z], alongAxis: 1), concatenate([flat, shuffled], alongAxis: 1)], alongAxis: 0)
         let scores = t(pairs, context: context).reshaped(to: [2 * b])
-        let matched = scores.sliced(alongAxis: 0, range: 0..<b), mismatched = scores.sliced(alongAxis: 0, range: b..<(2 * b))
+        let matched = scores.sliced(alongAxis: 0, range: 0..<b)
+        let mismatched = scores.sliced(alongAxis: 0, range: b..<(2 * b))
         let loss = ((-matched).softplus().mean() + mismatched.softplus().mean()) * 0.5
         return (loss, -2 * loss.scalar)
     }
 
     /// A statistics network over [x-size + latent] inputs: three hidden layers of `width`
     /// with LeakyReLU(0.2) and one output (MEG's toy T is 512 wide; here the width is a setting).
-    public static func statisticsNetwork(sampleSize: Int, latentSize: Int, width: Int,
-                                         using generator: inout some RandomNumberGenerator) -> Sequential {
+    public static func statisticsNetwork(
+        sampleSize: Int, latentSize: Int, width: Int,
+        using generator: inout some RandomNumberGenerator
+    ) -> Sequential {
         Sequential([
-            Linear(inputSize: sampleSize + latentSize, outputSize: width, using: &generator), LeakyReLU(negativeSlope: 0.2),
+            Linear(inputSize: sampleSize + latentSize, outputSize: width, using: &generator),
+            LeakyReLU(negativeSlope: 0.2),
             Linear(inputSize: width, outputSize: width, using: &generator), LeakyReLU(negativeSlope: 0.2),
             Linear(inputSize: width, outputSize: width, using: &generator), LeakyReLU(negativeSlope: 0.2),
             Linear(inputSize: width, outputSize: 1, using: &generator),

@@ -33,10 +33,13 @@ public struct VariationalEntropy: Sendable {
     /// σ's range after each update (VERA: 0.01…0.3).
     public var sigmaRange: ClosedRange<Float>
 
-    public init(latentSize: Int, sigma: Float = 0.01, posteriorSigma: Float = 0.1, importanceSamples: Int = 20,
-                sigmaRange: ClosedRange<Float> = 0.01...0.3) {
-        precondition(latentSize >= 1 && importanceSamples >= 1 && sigma > 0 && posteriorSigma > 0 && sigmaRange.lowerBound > 0,
-                     "VariationalEntropy: sizes must be positive, σ and s positive")
+    public init(
+        latentSize: Int, sigma: Float = 0.01, posteriorSigma: Float = 0.1, importanceSamples: Int = 20,
+        sigmaRange: ClosedRange<Float> = 0.01...0.3
+    ) {
+        precondition(
+            latentSize >= 1 && importanceSamples >= 1 && sigma > 0 && posteriorSigma > 0 && sigmaRange.lowerBound > 0,
+            "VariationalEntropy: sizes must be positive, σ and s positive")
         logSigma = Tensor(Foundation.log(sigma))
         posteriorLogSigma = Tensor(repeating: Foundation.log(posteriorSigma), shape: [latentSize])
         self.importanceSamples = importanceSamples
@@ -45,13 +48,16 @@ public struct VariationalEntropy: Sendable {
 
     /// Keeps σ inside `sigmaRange` (VERA clamps after every step).
     public mutating func clampSigma() {
-        let low = Foundation.log(sigmaRange.lowerBound), high = Foundation.log(sigmaRange.upperBound)
+        let low = Foundation.log(sigmaRange.lowerBound)
+        let high = Foundation.log(sigmaRange.upperBound)
         logSigma = Tensor(Swift.min(Swift.max(logSigma.scalar, low), high))
     }
 
     /// Samples x = g(h) + σε with their latents h; differentiable in g's weights and `logSigma`.
-    public static func sample<G: Layer>(_ g: G, logSigma: Tensor, count: Int, latentSize: Int, context: ForwardContext,
-                                        using generator: inout SeededGenerator) -> (x: Tensor, h: Tensor) {
+    public static func sample<G: Layer>(
+        _ g: G, logSigma: Tensor, count: Int, latentSize: Int, context: ForwardContext,
+        using generator: inout SeededGenerator
+    ) -> (x: Tensor, h: Tensor) {
         let h = Tensor(randomNormal: [count, latentSize], using: &generator)
         let mean = g(h, context: context)
         let noise = Tensor(randomNormal: mean.shape, using: &generator)
@@ -63,11 +69,14 @@ public struct VariationalEntropy: Sendable {
     /// log q(x, h) per row: log N(h; 0, I) + log N(x; g(h), σ²I), for x [N, …] and h [N, k];
     /// also the residuals x − g(h), flattened to [N, d].
     static func logJoint<G: Layer>(_ g: G, x: Tensor, h: Tensor, logSigma: Tensor, context: ForwardContext)
-        -> (value: Tensor, residual: Tensor) {
-        let d = Float(x.scalarCount / x.shape[0]), k = Float(h.shape[1])
+        -> (value: Tensor, residual: Tensor)
+    {
+        let d = Float(x.scalarCount / x.shape[0])
+        let k = Float(h.shape[1])
         let prior = h.squared().sum(squeezingAxes: [1]) * -0.5 - k * halfLog2Pi
         let residual = (x - g(h, context: context)).flattenedBatch()
-        let likelihood = residual.squared().sum(squeezingAxes: [1]) * -0.5 / (logSigma * 2).exp() - (logSigma + halfLog2Pi) * d
+        let likelihood =
+            residual.squared().sum(squeezingAxes: [1]) * -0.5 / (logSigma * 2).exp() - (logSigma + halfLog2Pi) * d
         return (prior + likelihood, residual)
     }
 
@@ -75,12 +84,19 @@ public struct VariationalEntropy: Sendable {
     /// comment), and the mean norm of c (VERA logs it as the entropy gradient's size).
     /// The importance pass runs g on K·N latents in its own forward state, so it neither
     /// updates batch-norm statistics nor records gradients.
-    public func entropySurrogate<G: Layer>(_ g: G, x: Tensor, h: Tensor, isTraining: Bool,
-                                           using generator: inout SeededGenerator) -> (surrogate: Tensor, scoreNorm: Float) {
-        let n = x.shape[0], k = h.shape[1], kSamples = importanceSamples
+    public func entropySurrogate<G: Layer>(
+        _ g: G, x: Tensor, h: Tensor, isTraining: Bool,
+        using generator: inout SeededGenerator
+    ) -> (surrogate: Tensor, scoreNorm: Float) {
+        let n = x.shape[0]
+        let k = h.shape[1]
+        let kSamples = importanceSamples
         let c: Tensor = withoutRecording {
-            let x0 = withoutDerivative(at: x), h0 = withoutDerivative(at: h)
-            let s = posteriorLogSigma.exp(), logS = posteriorLogSigma, ls = withoutDerivative(at: logSigma)
+            let x0 = withoutDerivative(at: x)
+            let h0 = withoutDerivative(at: h)
+            let s = posteriorLogSigma.exp()
+            let logS = posteriorLogSigma
+            let ls = withoutDerivative(at: logSigma)
             // K copies of the batch, sample-major: row j·N + i is importance sample j of point i.
             let repeated = concatenate(Array(repeating: h0, count: kSamples), alongAxis: 0)
             let xRepeated = concatenate(Array(repeating: x0, count: kSamples), alongAxis: 0)
@@ -103,13 +119,18 @@ public struct VariationalEntropy: Sendable {
     /// −ELBO of the posterior at one reparameterised sample per point, a function of
     /// `posteriorLogSigma` (differentiate it there; g and σ are held constant):
     /// −mean_i [log q(x_i, h₀ᵢ + s⊙ε') + Σ_k (½ log 2πe + log s_k)].
-    public static func posteriorLoss<G: Layer>(_ g: G, posteriorLogSigma: Tensor, logSigma: Tensor, x: Tensor, h: Tensor,
-                                               isTraining: Bool, using generator: inout SeededGenerator) -> Tensor {
-        let h0 = withoutDerivative(at: h), x0 = withoutDerivative(at: x)
+    public static func posteriorLoss<G: Layer>(
+        _ g: G, posteriorLogSigma: Tensor, logSigma: Tensor, x: Tensor, h: Tensor,
+        isTraining: Bool, using generator: inout SeededGenerator
+    ) -> Tensor {
+        let h0 = withoutDerivative(at: h)
+        let x0 = withoutDerivative(at: x)
         let epsilon = Tensor(randomNormal: h0.shape, using: &generator)
         let hTilde = h0 + epsilon * posteriorLogSigma.exp()
-        let logJoint = Self.logJoint(g, x: x0, h: hTilde, logSigma: withoutDerivative(at: logSigma),
-                                     context: ForwardContext(state: ForwardState(isTraining: isTraining))).value
+        let logJoint = Self.logJoint(
+            g, x: x0, h: hTilde, logSigma: withoutDerivative(at: logSigma),
+            context: ForwardContext(state: ForwardState(isTraining: isTraining))
+        ).value
         let halfLog2PiE = Float(0.5 * (Foundation.log(2 * Double.pi) + 1))
         let entropy = posteriorLogSigma.sum() + Float(h0.shape[1]) * halfLog2PiE
         return -(logJoint.mean() + entropy)
@@ -117,11 +138,15 @@ public struct VariationalEntropy: Sendable {
 
     /// One step of the posterior scale on `posteriorLoss` at samples `x` made from `h` by
     /// generator `g` with output noise `logSigma`; `optimizer` is the posterior's own.
-    public mutating func fitPosterior<G: Layer>(_ g: G, logSigma: Tensor, x: Tensor, h: Tensor, isTraining: Bool,
-                                                optimizer: inout some Optimizer, learningRate: Float,
-                                                using generator: inout SeededGenerator) {
+    public mutating func fitPosterior<G: Layer>(
+        _ g: G, logSigma: Tensor, x: Tensor, h: Tensor, isTraining: Bool,
+        optimizer: inout some Optimizer, learningRate: Float,
+        using generator: inout SeededGenerator
+    ) {
         let g = gradient(at: posteriorLogSigma) { posterior in
-            Self.posteriorLoss(g, posteriorLogSigma: posterior, logSigma: logSigma, x: x, h: h, isTraining: isTraining, using: &generator)
+            Self.posteriorLoss(
+                g, posteriorLogSigma: posterior, logSigma: logSigma, x: x, h: h, isTraining: isTraining,
+                using: &generator)
         }
         optimizer.update(&posteriorLogSigma, along: g, learningRate: learningRate)
     }

@@ -22,15 +22,19 @@ public enum MultiscaleForm: Sendable, Equatable, Codable {
         case .noiseScaled:
             return { x, sigma in -energyAndGradient(energy, at: x).gradient / sigma }
         case .singleEnergy(let reference):
-            return { x, sigma in -energyAndGradient(energy, at: x).gradient * ((reference * reference) / (sigma * sigma)) }
+            return { x, sigma in
+                -energyAndGradient(energy, at: x).gradient * ((reference * reference) / (sigma * sigma))
+            }
         }
     }
 }
 
 extension ScoreMatching {
     /// Multi-scale denoising score matching (see `MultiscaleForm`), averaged over the batch.
-    public static func multiscaleDenoising(energy: EnergyFunction, data x: Tensor, schedule: NoiseSchedule, form: MultiscaleForm,
-                                           using generator: inout some RandomNumberGenerator) -> Tensor {
+    public static func multiscaleDenoising(
+        energy: EnergyFunction, data x: Tensor, schedule: NoiseSchedule, form: MultiscaleForm,
+        using generator: inout some RandomNumberGenerator
+    ) -> Tensor {
         let n = x.shape[0]
         let levels = (0..<n).map { _ in schedule.sigmas[Int.random(in: 0..<schedule.sigmas.count, using: &generator)] }
         let epsilon = Tensor(randomNormal: x.shape, using: &generator)
@@ -38,10 +42,13 @@ extension ScoreMatching {
     }
 
     /// Multi-scale denoising with each sample's level and noise given.
-    public static func multiscaleDenoising(energy: EnergyFunction, data x: Tensor, levels: [Float], noise epsilon: Tensor,
-                                           form: MultiscaleForm) -> Tensor {
-        precondition(levels.count == x.shape[0] && epsilon.shape == x.shape,
-                     "multiscaleDenoising: \(levels.count) levels and noise \(epsilon.shape) for data \(x.shape)")
+    public static func multiscaleDenoising(
+        energy: EnergyFunction, data x: Tensor, levels: [Float], noise epsilon: Tensor,
+        form: MultiscaleForm
+    ) -> Tensor {
+        precondition(
+            levels.count == x.shape[0] && epsilon.shape == x.shape,
+            "multiscaleDenoising: \(levels.count) levels and noise \(epsilon.shape) for data \(x.shape)")
         let sigma = Tensor(levels, shape: [levels.count] + Array(repeating: 1, count: x.rank - 1))
         let g = energyInputGradient(energy, at: x + sigma * epsilon)
         switch form {

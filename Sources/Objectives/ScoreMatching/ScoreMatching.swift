@@ -23,8 +23,11 @@ public enum ScoreMatching {
     ///
     /// - Throws: `ScoreMatchingError.dimensionTooLarge` when D exceeds `maximumDimension`.
     public static func exact(energy: EnergyFunction, data x: Tensor, maximumDimension: Int = 64) throws -> Tensor {
-        let n = x.shape[0], d = n == 0 ? 0 : x.scalarCount / n
-        guard d <= maximumDimension else { throw ScoreMatchingError.dimensionTooLarge(dimension: d, limit: maximumDimension) }
+        let n = x.shape[0]
+        let d = n == 0 ? 0 : x.scalarCount / n
+        guard d <= maximumDimension else {
+            throw ScoreMatchingError.dimensionTooLarge(dimension: d, limit: maximumDimension)
+        }
         let g = energyInputGradient(energy, at: x)
         var trace = Tensor.zeros([n])
         for k in 0..<d {
@@ -44,8 +47,10 @@ public enum ScoreMatching {
     /// and with `varianceReduced` the second term is taken exactly as ½‖∇ₓE(x)‖² (SSM-VR,
     /// valid since E[v vᵀ] = I). Both are unbiased estimates of the exact objective, at one
     /// Hessian-vector product (a forward and two backward passes) per projection whatever D is.
-    public static func sliced(energy: EnergyFunction, data x: Tensor, projections: Int = 1, distribution: Projection = .rademacher,
-                              varianceReduced: Bool = false, using generator: inout some RandomNumberGenerator) -> Tensor {
+    public static func sliced(
+        energy: EnergyFunction, data x: Tensor, projections: Int = 1, distribution: Projection = .rademacher,
+        varianceReduced: Bool = false, using generator: inout some RandomNumberGenerator
+    ) -> Tensor {
         precondition(projections >= 1, "ScoreMatching.sliced: \(projections) projections")
         let g = energyInputGradient(energy, at: x)
         var total = Tensor(0)
@@ -67,15 +72,18 @@ public enum ScoreMatching {
     ///     J(θ) = E[½‖−∇ₓE(x̃) − (x − x̃)/σ²‖²] = E[½‖∇ₓE(x̃) − ε/σ‖²]
     ///
     /// whose minimiser is the score of the data smoothed by N(0, σ²I).
-    public static func denoising(energy: EnergyFunction, data x: Tensor, sigma: Float,
-                                 using generator: inout some RandomNumberGenerator) -> Tensor {
+    public static func denoising(
+        energy: EnergyFunction, data x: Tensor, sigma: Float,
+        using generator: inout some RandomNumberGenerator
+    ) -> Tensor {
         precondition(sigma > 0 && sigma.isFinite, "ScoreMatching.denoising: σ = \(sigma)")
         let epsilon = Tensor(randomNormal: x.shape, using: &generator)
         return denoising(energy: energy, data: x, sigma: sigma, noise: epsilon)
     }
 
     /// Denoising score matching with the noise ε given (for tests and reproducible steps).
-    public static func denoising(energy: EnergyFunction, data x: Tensor, sigma: Float, noise epsilon: Tensor) -> Tensor {
+    public static func denoising(energy: EnergyFunction, data x: Tensor, sigma: Float, noise epsilon: Tensor) -> Tensor
+    {
         let g = energyInputGradient(energy, at: x + sigma * epsilon)
         return (0.5 * perSampleSum((g - epsilon / sigma).squared())).mean()
     }
@@ -88,7 +96,8 @@ public enum ScoreMatchingError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .dimensionTooLarge(let d, let limit):
-            return "exact score matching needs one backward pass per input dimension: \(d) dimensions exceed the limit of \(limit) "
+            return
+                "exact score matching needs one backward pass per input dimension: \(d) dimensions exceed the limit of \(limit) "
                 + "(use sliced or denoising score matching, or raise the limit)"
         }
     }

@@ -10,8 +10,9 @@
 /// one (`RecordingContext.depth > 0`): that is when a gradient will be differentiated
 /// again, and at top level it keeps first-order gradients free of graph bookkeeping.
 func backpropagate(from output: Tensor, seed: Tensor, to targets: [Node]) -> [Tensor?] {
-    precondition(seed.shape == output.shape,
-                 "pullback: cotangent shape \(seed.shape) does not match output shape \(output.shape)")
+    precondition(
+        seed.shape == output.shape,
+        "pullback: cotangent shape \(seed.shape) does not match output shape \(output.shape)")
     guard let root = output.node else { return targets.map { _ in nil } }
     let targetIDs = Set(targets.map(\.id))
 
@@ -31,7 +32,8 @@ func backpropagate(from output: Tensor, seed: Tensor, to targets: [Node]) -> [Te
     var leadsToTarget = Set<Int>()
     for node in ascending {
         if targetIDs.contains(node.id)
-            || node.inputs.contains(where: { $0.map { leadsToTarget.contains($0.id) } ?? false }) {
+            || node.inputs.contains(where: { $0.map { leadsToTarget.contains($0.id) } ?? false })
+        {
             leadsToTarget.insert(node.id)
         }
     }
@@ -50,8 +52,10 @@ func backpropagate(from output: Tensor, seed: Tensor, to targets: [Node]) -> [Te
             let inputCotangents = node.pullback(cotangent, needed)
             for (index, input) in node.inputs.enumerated() where needed[index] {
                 guard let input, let g = inputCotangents[index] else { continue }
-                precondition(g.shape == input.shape,
-                             "autodiff: pullback of \(node.operation) gave shape \(g.shape) for an input of shape \(input.shape)")
+                precondition(
+                    g.shape == input.shape,
+                    "autodiff: pullback of \(node.operation) gave shape \(g.shape) for an input of shape \(input.shape)"
+                )
                 if let existing = cotangents[input.id] {
                     cotangents[input.id] = existing + g
                 } else {

@@ -23,8 +23,13 @@ public func valueWithGradient<A: TensorTree, B: TensorTree>(
     let (value, gradients) = try valueWithGradients(at: a.tensors + b.tensors) { all in
         try f(a.replacingTensors(with: Array(all[..<split])), b.replacingTensors(with: Array(all[split...])))
     }
-    return (value, (a.replacingTensors(with: Array(gradients[..<split])),
-                    b.replacingTensors(with: Array(gradients[split...]))))
+    return (
+        value,
+        (
+            a.replacingTensors(with: Array(gradients[..<split])),
+            b.replacingTensors(with: Array(gradients[split...]))
+        )
+    )
 }
 
 /// The gradients of `f` with respect to two arguments at once.
@@ -43,9 +48,12 @@ public func valueWithPullback(
     let (variable, node) = makeVariable(x)
     let value = try evaluateDifferentiated { try f(variable) }
     let shape = x.shape
-    return (value, { cotangent in
-        backpropagate(from: value, seed: cotangent, to: [node])[0] ?? .zeros(shape)
-    })
+    return (
+        value,
+        { cotangent in
+            backpropagate(from: value, seed: cotangent, to: [node])[0] ?? .zeros(shape)
+        }
+    )
 }
 
 /// The pullback of `f` at `x` (see `valueWithPullback(at:of:)`).
@@ -59,8 +67,9 @@ func valueWithGradients(
 ) rethrows -> (Tensor, [Tensor]) {
     let variables = xs.map(makeVariable)
     let value = try evaluateDifferentiated { try f(variables.map(\.0)) }
-    precondition(value.scalarCount == 1,
-                 "gradient: the function must return one element, got shape \(value.shape)")
+    precondition(
+        value.scalarCount == 1,
+        "gradient: the function must return one element, got shape \(value.shape)")
     let seed = Tensor(repeating: 1, shape: value.shape)
     let gradients = backpropagate(from: value, seed: seed, to: variables.map(\.1))
     return (value, zip(gradients, xs).map { $0 ?? .zeros($1.shape) })

@@ -21,8 +21,10 @@ final class Node: @unchecked Sendable {
 
     private static let counter = Atomic<Int>(0)
 
-    init(operation: StaticString, inputs: [Node?], shape: [Int],
-         pullback: @escaping (Tensor, [Bool]) -> [Tensor?]) {
+    init(
+        operation: StaticString, inputs: [Node?], shape: [Int],
+        pullback: @escaping (Tensor, [Bool]) -> [Tensor?]
+    ) {
         self.id = Node.counter.add(1, ordering: .relaxed).newValue
         self.operation = operation
         self.inputs = inputs
@@ -34,20 +36,25 @@ final class Node: @unchecked Sendable {
 extension Tensor {
     /// The result of an operation on `inputs`: recorded with `pullback` when any input carries
     /// a derivative and recording is on, plain otherwise. Every primitive returns through here.
-    static func record(_ output: Tensor, operation: StaticString, inputs: [Tensor],
-                       pullback: @escaping (Tensor, [Bool]) -> [Tensor?]) -> Tensor {
+    static func record(
+        _ output: Tensor, operation: StaticString, inputs: [Tensor],
+        pullback: @escaping (Tensor, [Bool]) -> [Tensor?]
+    ) -> Tensor {
         guard RecordingContext.isRecording, inputs.contains(where: { $0.node != nil }) else {
             return output
         }
         var result = output
-        result.node = Node(operation: operation, inputs: inputs.map(\.node),
-                           shape: output.shape, pullback: pullback)
+        result.node = Node(
+            operation: operation, inputs: inputs.map(\.node),
+            shape: output.shape, pullback: pullback)
         return result
     }
 
     /// One-input form of `record`.
-    static func record(_ output: Tensor, operation: StaticString, input: Tensor,
-                       pullback: @escaping (Tensor) -> Tensor) -> Tensor {
+    static func record(
+        _ output: Tensor, operation: StaticString, input: Tensor,
+        pullback: @escaping (Tensor) -> Tensor
+    ) -> Tensor {
         guard RecordingContext.isRecording, input.node != nil else { return output }
         var result = output
         result.node = Node(operation: operation, inputs: [input.node], shape: output.shape) { g, _ in

@@ -22,7 +22,10 @@ extension TensorTree {
     /// The tensors in visiting order.
     public var tensors: [Tensor] {
         var all: [Tensor] = []
-        _ = mapTensors { all.append($0); return $0 }
+        _ = mapTensors {
+            all.append($0)
+            return $0
+        }
         return all
     }
 
@@ -32,8 +35,9 @@ extension TensorTree {
         let result = mapTensors { old -> Tensor in
             precondition(index < replacements.count, "replacingTensors: too few tensors")
             let new = replacements[index]
-            precondition(new.shape == old.shape,
-                         "replacingTensors: shape \(new.shape) replaces shape \(old.shape)")
+            precondition(
+                new.shape == old.shape,
+                "replacingTensors: shape \(new.shape) replaces shape \(old.shape)")
             index += 1
             return new
         }

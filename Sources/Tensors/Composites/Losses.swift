@@ -1,8 +1,9 @@
 /// Mean cross-entropy of `logits` [N, K] against integer `labels` (N values in 0..<K):
 /// −mean log softmax(logits)[i, labels[i]].
 public func crossEntropy(logits: Tensor, labels: [Int]) -> Tensor {
-    precondition(logits.rank == 2 && logits.shape[0] == labels.count,
-                 "crossEntropy: logits shape \(logits.shape) does not match \(labels.count) labels")
+    precondition(
+        logits.rank == 2 && logits.shape[0] == labels.count,
+        "crossEntropy: logits shape \(logits.shape) does not match \(labels.count) labels")
     let classes = logits.shape[1]
     for label in labels {
         precondition(label >= 0 && label < classes, "crossEntropy: label \(label) is outside 0..<\(classes)")
@@ -14,7 +15,8 @@ public func crossEntropy(logits: Tensor, labels: [Int]) -> Tensor {
 
 /// Mean squared error over all elements.
 public func meanSquaredError(predicted: Tensor, expected: Tensor) -> Tensor {
-    precondition(predicted.shape == expected.shape,
-                 "meanSquaredError: shapes \(predicted.shape) and \(expected.shape) differ")
+    precondition(
+        predicted.shape == expected.shape,
+        "meanSquaredError: shapes \(predicted.shape) and \(expected.shape) differ")
     return (predicted - expected).squared().mean()
 }

@@ -39,8 +39,9 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Codable, Equatab
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let words = try container.decode([UInt64].self, forKey: .state)
         guard words.count == 4, words.contains(where: { $0 != 0 }) else {
-            throw DecodingError.dataCorruptedError(forKey: .state, in: container,
-                                                   debugDescription: "a generator state is four words, not all zero (got \(words.count))")
+            throw DecodingError.dataCorruptedError(
+                forKey: .state, in: container,
+                debugDescription: "a generator state is four words, not all zero (got \(words.count))")
         }
         state = words
     }
@@ -50,11 +51,14 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Codable, Equatab
 
 extension Tensor {
     /// Independent draws from Uniform[`lower`, `upper`).
-    public init<G: RandomNumberGenerator>(randomUniform shape: [Int], lower: Float = 0, upper: Float = 1,
-                                          using generator: inout G) {
+    public init<G: RandomNumberGenerator>(
+        randomUniform shape: [Int], lower: Float = 0, upper: Float = 1,
+        using generator: inout G
+    ) {
         Shape.validate(shape, in: "Tensor(randomUniform:)")
         let out = Tensor.uninitialized(shape)
-        let p = out.storage.pointer, scale = Double(upper - lower)
+        let p = out.storage.pointer
+        let scale = Double(upper - lower)
         for i in 0..<out.scalarCount {
             p[i] = lower + Float(Double(generator.next() >> 11) * 0x1.0p-53 * scale)
         }
@@ -65,11 +69,14 @@ extension Tensor {
     /// With a `SeededGenerator` the draws come from a vectorised C loop on 24-bit uniforms
     /// (SGLD draws one per pixel per step, so this is on the sampler's critical path);
     /// any other generator takes the scalar path below.
-    public init<G: RandomNumberGenerator>(randomNormal shape: [Int], mean: Float = 0, standardDeviation: Float = 1,
-                                          using generator: inout G) {
+    public init<G: RandomNumberGenerator>(
+        randomNormal shape: [Int], mean: Float = 0, standardDeviation: Float = 1,
+        using generator: inout G
+    ) {
         Shape.validate(shape, in: "Tensor(randomNormal:)")
         let out = Tensor.uninitialized(shape)
-        let p = out.storage.pointer, n = out.scalarCount
+        let p = out.storage.pointer
+        let n = out.scalarCount
         if G.self == SeededGenerator.self {
             withUnsafeMutablePointer(to: &generator) { pointer in
                 pointer.withMemoryRebound(to: SeededGenerator.self, capacity: 1) { seeded in

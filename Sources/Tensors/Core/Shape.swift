@@ -23,8 +23,9 @@ enum Shape {
         for i in 0..<rank {
             let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
             let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
-            precondition(da == db || da == 1 || db == 1,
-                         "\(op): shapes \(a) and \(b) do not broadcast (axis \(i): \(da) vs \(db))")
+            precondition(
+                da == db || da == 1 || db == 1,
+                "\(op): shapes \(a) and \(b) do not broadcast (axis \(i): \(da) vs \(db))")
             result[i] = da == 1 ? db : da
         }
         return result
@@ -42,8 +43,9 @@ enum Shape {
     static func axes(_ axes: [Int], rank: Int, op: String, shape: [Int]) -> [Int] {
         let normalized = axes.map { $0 < 0 ? $0 + rank : $0 }
         for (given, axis) in zip(axes, normalized) {
-            precondition(axis >= 0 && axis < rank,
-                         "\(op): axis \(given) is out of range for shape \(shape) (rank \(rank))")
+            precondition(
+                axis >= 0 && axis < rank,
+                "\(op): axis \(given) is out of range for shape \(shape) (rank \(rank))")
         }
         precondition(Set(normalized).count == normalized.count, "\(op): repeated axis in \(axes)")
         return normalized.sorted()

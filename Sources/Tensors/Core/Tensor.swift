@@ -14,8 +14,9 @@ public struct Tensor: @unchecked Sendable {
 
     /// Wraps existing storage (used by operations).
     init(shape: [Int], storage: TensorStorage, node: Node? = nil) {
-        precondition(storage.count == shape.reduce(1, *),
-                     "Tensor: storage of \(storage.count) elements does not fit shape \(shape)")
+        precondition(
+            storage.count == shape.reduce(1, *),
+            "Tensor: storage of \(storage.count) elements does not fit shape \(shape)")
         self.shape = shape
         self.storage = storage
         self.node = node
@@ -78,8 +79,9 @@ extension Tensor {
     /// A tensor from row-major elements.
     public init(_ scalars: [Float], shape: [Int]) {
         Shape.validate(shape, in: "Tensor(_:shape:)")
-        precondition(scalars.count == shape.reduce(1, *),
-                     "Tensor(_:shape:): \(scalars.count) elements do not fill shape \(shape)")
+        precondition(
+            scalars.count == shape.reduce(1, *),
+            "Tensor(_:shape:): \(scalars.count) elements do not fill shape \(shape)")
         let storage = TensorStorage(uninitializedCount: scalars.count)
         scalars.withUnsafeBufferPointer { storage.pointer.update(from: $0.baseAddress!, count: $0.count) }
         self.init(shape: shape, storage: storage)
@@ -98,7 +100,8 @@ extension Tensor {
 
     /// A tensor of `shape` whose every element `initializer` writes — for kernels outside
     /// the engine (optimiser updates) that fill a fresh buffer in one pass.
-    public init(shape: [Int], initializingWith initializer: (UnsafeMutableBufferPointer<Float>) throws -> Void) rethrows {
+    public init(shape: [Int], initializingWith initializer: (UnsafeMutableBufferPointer<Float>) throws -> Void) rethrows
+    {
         Shape.validate(shape, in: "Tensor(shape:initializingWith:)")
         let storage = TensorStorage(uninitializedCount: shape.reduce(1, *))
         try initializer(storage.buffer)

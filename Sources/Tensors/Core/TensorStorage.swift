@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A contiguous, 64-byte aligned Float32 buffer owned by one or more tensors.
@@ -97,9 +98,9 @@ final class BufferPool: Sendable {
     /// so a loop reusing one pays the mapping's page faults once. The fuzzing build maps
     /// nothing: libFuzzer's allocation limit and AddressSanitizer's bounds see only malloc.
     #if JOULE_FUZZ
-    static let mappedCount = Int.max
+        static let mappedCount = Int.max
     #else
-    static let mappedCount = 1 << 22
+        static let mappedCount = 1 << 22
     #endif
 
     /// Counts, on the calling thread, the takes of pooled sizes (1,024 floats and more)
@@ -199,13 +200,13 @@ public enum FreedMemory {
     /// otherwise stay resident for good; worth calling after a burst of large temporaries.
     public static func release() {
         #if os(Linux)
-        _ = glibcMallocTrim(0)
+            _ = glibcMallocTrim(0)
         #endif
     }
 }
 
 #if os(Linux)
-/// glibc's `malloc_trim` (declared in malloc.h, which Swift's Glibc module leaves out).
-@_silgen_name("malloc_trim")
-private func glibcMallocTrim(_ pad: Int) -> Int32
+    /// glibc's `malloc_trim` (declared in malloc.h, which Swift's Glibc module leaves out).
+    @_silgen_name("malloc_trim")
+    private func glibcMallocTrim(_ pad: Int) -> Int32
 #endif

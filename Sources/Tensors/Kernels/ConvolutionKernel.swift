@@ -13,7 +13,9 @@ struct ConvolutionGeometry: Hashable, Sendable {
     var weightShape: [Int] { [outChannels, inChannels, kernelHeight, kernelWidth] }
     var outputShape: [Int] { [batch, outChannels, outHeight, outWidth] }
     /// Multiply-adds of one pass, ×2.
-    var flops: Double { 2 * Double(batch * outChannels * outHeight * outWidth * inChannels * kernelHeight * kernelWidth) }
+    var flops: Double {
+        2 * Double(batch * outChannels * outHeight * outWidth * inChannels * kernelHeight * kernelWidth)
+    }
 }
 
 /// Convolution forward, backward-data and backward-weights through oneDNN, each planned
@@ -29,7 +31,10 @@ enum ConvolutionKernel {
     }
 
     private struct Key: Hashable {
-        let geometry: ConvolutionGeometry; let direction: Direction; let algorithm: Algorithm; let precision: ConvolutionPrecision
+        let geometry: ConvolutionGeometry
+        let direction: Direction
+        let algorithm: Algorithm
+        let precision: ConvolutionPrecision
     }
 
     /// A planned primitive and its operands, in execution-argument order.
@@ -42,8 +47,10 @@ enum ConvolutionKernel {
         let leakyReLU: dnnl_primitive_t?
         /// Multiply-adds ×2 of the direct algorithm, whichever algorithm runs.
         let flops: Double
-        init(primitive: dnnl_primitive_t, operands: [(Int32, DNNLOperand, Bool)], implementation: String,
-             leakyReLU: dnnl_primitive_t? = nil, flops: Double) {
+        init(
+            primitive: dnnl_primitive_t, operands: [(Int32, DNNLOperand, Bool)], implementation: String,
+            leakyReLU: dnnl_primitive_t? = nil, flops: Double
+        ) {
             self.primitive = primitive
             self.operands = operands.map { (arg: $0.0, operand: $0.1, isInput: $0.2) }
             self.implementation = implementation
@@ -74,11 +81,14 @@ enum ConvolutionKernel {
     /// y = conv(x, w) + b, then LeakyReLU with `leakyReLUSlope` when given (fused into the
     /// convolution as a oneDNN post-op: no extra pass over the output). In the caller's
     /// `ConvolutionPrecision`.
-    static func forward(_ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
-                        leakyReLUSlope: Float?, output: Tensor) {
+    static func forward(
+        _ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
+        leakyReLUSlope: Float?, output: Tensor
+    ) {
         let precision = ConvolutionPrecision.current
         DNNL.lock.withLock {
-            let plan = self.plan(g, .forward(bias: bias != nil, leakyReLUSlopeBits: leakyReLUSlope?.bitPattern), precision)
+            let plan = self.plan(
+                g, .forward(bias: bias != nil, leakyReLUSlopeBits: leakyReLUSlope?.bitPattern), precision)
             var inputs: [(TensorStorage, Bool)] = [(input.storage, false), (weight.storage, true)]
             if let bias { inputs.append((bias.storage, false)) }
             execute(plan, inputs: inputs, output: output.storage)
@@ -90,20 +100,24 @@ enum ConvolutionKernel {
     static func backwardData(_ g: ConvolutionGeometry, outputGradient: Tensor, weight: Tensor, inputGradient: Tensor) {
         let precision = ConvolutionPrecision.current
         DNNL.lock.withLock {
-            execute(plan(g, .backwardData, precision), inputs: [(outputGradient.storage, false), (weight.storage, true)],
-                    output: inputGradient.storage)
+            execute(
+                plan(g, .backwardData, precision), inputs: [(outputGradient.storage, false), (weight.storage, true)],
+                output: inputGradient.storage)
         }
     }
 
     /// dw = the adjoint of the forward pass in its weight, applied to dy.
     /// With `biasGradient`, also db = Σ dy over batch and space, in the same pass. Always
     /// float32: weight gradients are the training update's.
-    static func backwardWeights(_ g: ConvolutionGeometry, input: Tensor, outputGradient: Tensor, weightGradient: Tensor,
-                                biasGradient: Tensor? = nil) {
+    static func backwardWeights(
+        _ g: ConvolutionGeometry, input: Tensor, outputGradient: Tensor, weightGradient: Tensor,
+        biasGradient: Tensor? = nil
+    ) {
         DNNL.lock.withLock {
-            execute(plan(g, .backwardWeights(bias: biasGradient != nil)),
-                    inputs: [(input.storage, false), (outputGradient.storage, false)],
-                    outputs: [weightGradient.storage] + (biasGradient.map { [$0.storage] } ?? []))
+            execute(
+                plan(g, .backwardWeights(bias: biasGradient != nil)),
+                inputs: [(input.storage, false), (outputGradient.storage, false)],
+                outputs: [weightGradient.storage] + (biasGradient.map { [$0.storage] } ?? []))
         }
     }
 
@@ -121,16 +135,23 @@ enum ConvolutionKernel {
         let twins = zip(plan.operands.dropFirst(inputs.count), outputs).map { $0.operand.bindOutput($1) }
         let recorder = ConvolutionProfile.recorder
         let start = recorder == nil ? 0 : DispatchTime.now().uptimeNanoseconds
-        DNNL.execute(plan.primitive, plan.operands.map { dnnl_exec_arg_t(arg: $0.arg, memory: $0.operand.memory) },
-                     "a convolution", wait: false)
+        DNNL.execute(
+            plan.primitive, plan.operands.map { dnnl_exec_arg_t(arg: $0.arg, memory: $0.operand.memory) },
+            "a convolution", wait: false)
         if let recorder {
             DNNL.check(dnnl_stream_wait(DNNL.handles.stream), "wait for a convolution")
-            recorder.summary.add(seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9,
-                                 flops: plan.flops, winograd: plan.isWinograd)
+            recorder.summary.add(
+                seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9,
+                flops: plan.flops, winograd: plan.isWinograd)
         }
         if let leakyReLU = plan.leakyReLU, let output = plan.operands.last?.operand.memory {
-            DNNL.execute(leakyReLU, [dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: output), dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: output)],
-                         "a convolution's LeakyReLU", wait: false)
+            DNNL.execute(
+                leakyReLU,
+                [
+                    dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: output),
+                    dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: output),
+                ],
+                "a convolution's LeakyReLU", wait: false)
         }
         DNNL.check(dnnl_stream_wait(DNNL.handles.stream), "wait for a convolution")
         for (twin, output) in zip(twins, outputs) { if let twin { output.attach(twin) } }
@@ -141,13 +162,16 @@ enum ConvolutionKernel {
         DNNL.lock.withLock {
             plans.map { key, plan in
                 let g = key.geometry
-                return "conv \(g.batch)x\(g.inChannels)x\(g.height)x\(g.width) -> \(g.outChannels) k\(g.kernelHeight) s\(g.stride) p\(g.padding) \(key.direction) \(key.precision): \(plan.implementation)"
+                return
+                    "conv \(g.batch)x\(g.inChannels)x\(g.height)x\(g.width) -> \(g.outChannels) k\(g.kernelHeight) s\(g.stride) p\(g.padding) \(key.direction) \(key.precision): \(plan.implementation)"
             }.sorted()
         }
     }
 
-    private static func plan(_ g: ConvolutionGeometry, _ direction: Direction,
-                             _ precision: ConvolutionPrecision = .float32) -> Plan {
+    private static func plan(
+        _ g: ConvolutionGeometry, _ direction: Direction,
+        _ precision: ConvolutionPrecision = .float32
+    ) -> Plan {
         Threading.prepareForDNNL(work: g.flops)
         let key = Key(geometry: g, direction: direction, algorithm: algorithm, precision: precision)
         if let plan = plans[key] { return plan }
@@ -168,8 +192,9 @@ enum ConvolutionKernel {
     /// Whether a small convolution (16 channels) gets a native bfloat16 plan here. The probe's
     /// plan is not kept (it would show in `implementationReport`).
     static func hasNativeBFloat16() -> Bool {
-        let g = ConvolutionGeometry(batch: 2, inChannels: 16, height: 8, width: 8, outChannels: 16,
-                                    kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
+        let g = ConvolutionGeometry(
+            batch: 2, inChannels: 16, height: 8, width: 8, outChannels: 16,
+            kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
         return DNNL.lock.withLock {
             Threading.prepareForDNNL(work: g.flops)
             return makePlan(g, .backwardData, reduced: true) != nil
@@ -204,8 +229,10 @@ enum ConvolutionKernel {
         let engine = DNNL.handles.engine
         let strides: [Int64] = [Int64(g.stride), Int64(g.stride)]
         let padding: [Int64] = [Int64(g.padding), Int64(g.padding)]
-        let plainX = DNNL.plainDescriptor(g.inputShape), plainW = DNNL.plainDescriptor(g.weightShape)
-        let plainY = DNNL.plainDescriptor(g.outputShape), plainB = DNNL.plainDescriptor([g.outChannels])
+        let plainX = DNNL.plainDescriptor(g.inputShape)
+        let plainW = DNNL.plainDescriptor(g.weightShape)
+        let plainY = DNNL.plainDescriptor(g.outputShape)
+        let plainB = DNNL.plainDescriptor([g.outChannels])
         // A single input channel runs faster in plain layout (platform notes: 0.6–2 ms against
         // 3–13 ms blocked for its backward passes).
         var x = g.inChannels == 1 && !reduced ? plainX : DNNL.anyDescriptor(g.inputShape)
@@ -232,28 +259,35 @@ enum ConvolutionKernel {
         func describe(_ algorithm: dnnl_alg_kind_t, fused: Bool = true) -> dnnl_primitive_desc_t? {
             var forwardDesc = dnnl_convolution_desc_t()
             let forwardStatus = withUnsafePointer(to: &b) { biasPointer in
-                dnnl_convolution_forward_desc_init(&forwardDesc, dnnl_forward_training, algorithm,
-                                                   &forwardX, &w, hasBias ? biasPointer : nil, &y, strides, padding, padding)
+                dnnl_convolution_forward_desc_init(
+                    &forwardDesc, dnnl_forward_training, algorithm,
+                    &forwardX, &w, hasBias ? biasPointer : nil, &y, strides, padding, padding)
             }
             guard forwardStatus == dnnl_success else { return nil }
             var forwardPD: dnnl_primitive_desc_t?
-            guard dnnl_primitive_desc_create(&forwardPD, &forwardDesc, nil, engine, nil) == dnnl_success else { return nil }
+            guard dnnl_primitive_desc_create(&forwardPD, &forwardDesc, nil, engine, nil) == dnnl_success else {
+                return nil
+            }
             defer { dnnl_primitive_desc_destroy(forwardPD) }
             var pd: dnnl_primitive_desc_t?
             let status: dnnl_status_t
             switch direction {
             case .forward:
-                status = dnnl_primitive_desc_create(&pd, &forwardDesc, fused ? attributes ?? DNNL.attributes : DNNL.attributes, engine, nil)
+                status = dnnl_primitive_desc_create(
+                    &pd, &forwardDesc, fused ? attributes ?? DNNL.attributes : DNNL.attributes, engine, nil)
             case .backwardData:
                 var desc = dnnl_convolution_desc_t()
-                guard dnnl_convolution_backward_data_desc_init(&desc, algorithm, &x, &w, &backwardY, strides, padding, padding) == dnnl_success
+                guard
+                    dnnl_convolution_backward_data_desc_init(
+                        &desc, algorithm, &x, &w, &backwardY, strides, padding, padding) == dnnl_success
                 else { return nil }
                 status = dnnl_primitive_desc_create(&pd, &desc, DNNL.attributes, engine, forwardPD)
             case .backwardWeights:
                 var desc = dnnl_convolution_desc_t()
                 let describeStatus = withUnsafePointer(to: &b) { biasPointer in
-                    dnnl_convolution_backward_weights_desc_init(&desc, algorithm, &x, &w, hasBias ? biasPointer : nil,
-                                                                &y, strides, padding, padding)
+                    dnnl_convolution_backward_weights_desc_init(
+                        &desc, algorithm, &x, &w, hasBias ? biasPointer : nil,
+                        &y, strides, padding, padding)
                 }
                 guard describeStatus == dnnl_success else { return nil }
                 status = dnnl_primitive_desc_create(&pd, &desc, DNNL.attributes, engine, forwardPD)
@@ -263,7 +297,9 @@ enum ConvolutionKernel {
         // Winograd where it applies (3×3, stride 1, more than one input channel) and oneDNN
         // implements it; its forward cannot fuse a LeakyReLU with a slope, so that runs as a
         // second, in-place primitive (`separateLeakyReLU`). Direct otherwise.
-        let winograd = !reduced && Self.algorithm == .winograd && g.kernelHeight == 3 && g.kernelWidth == 3 && g.stride == 1 && g.inChannels > 1
+        let winograd =
+            !reduced && Self.algorithm == .winograd && g.kernelHeight == 3 && g.kernelWidth == 3 && g.stride == 1
+            && g.inChannels > 1
         var separateLeakyReLU = false
         var chosen = winograd ? describe(dnnl_convolution_winograd) : nil
         if chosen == nil, winograd, attributes != nil {
@@ -277,17 +313,24 @@ enum ConvolutionKernel {
         var layout: [(Int32, dnnl_memory_desc_t, dnnl_query_t, Bool)]
         switch direction {
         case .forward:
-            layout = [(DNNL_ARG_SRC, plainX, dnnl_query_src_md, true), (DNNL_ARG_WEIGHTS, plainW, dnnl_query_weights_md, true)]
+            layout = [
+                (DNNL_ARG_SRC, plainX, dnnl_query_src_md, true),
+                (DNNL_ARG_WEIGHTS, plainW, dnnl_query_weights_md, true),
+            ]
             if hasBias { layout.append((DNNL_ARG_BIAS, plainB, dnnl_query_weights_md, true)) }
             layout.append((DNNL_ARG_DST, plainY, dnnl_query_dst_md, false))
         case .backwardData:
-            layout = [(DNNL_ARG_DIFF_DST, plainY, dnnl_query_diff_dst_md, true),
-                      (DNNL_ARG_WEIGHTS, plainW, dnnl_query_weights_md, true),
-                      (DNNL_ARG_DIFF_SRC, plainX, dnnl_query_diff_src_md, false)]
+            layout = [
+                (DNNL_ARG_DIFF_DST, plainY, dnnl_query_diff_dst_md, true),
+                (DNNL_ARG_WEIGHTS, plainW, dnnl_query_weights_md, true),
+                (DNNL_ARG_DIFF_SRC, plainX, dnnl_query_diff_src_md, false),
+            ]
         case .backwardWeights:
-            layout = [(DNNL_ARG_SRC, plainX, dnnl_query_src_md, true),
-                      (DNNL_ARG_DIFF_DST, plainY, dnnl_query_diff_dst_md, true),
-                      (DNNL_ARG_DIFF_WEIGHTS, plainW, dnnl_query_diff_weights_md, false)]
+            layout = [
+                (DNNL_ARG_SRC, plainX, dnnl_query_src_md, true),
+                (DNNL_ARG_DIFF_DST, plainY, dnnl_query_diff_dst_md, true),
+                (DNNL_ARG_DIFF_WEIGHTS, plainW, dnnl_query_diff_weights_md, false),
+            ]
             if hasBias { layout.append((DNNL_ARG_DIFF_BIAS, plainB, dnnl_query_diff_weights_md, false)) }
         }
         var operands: [(Int32, DNNLOperand, Bool)] = []
@@ -301,17 +344,24 @@ enum ConvolutionKernel {
         }
         let primitive = DNNL.createPrimitive(pd, "a convolution \(g)")
         var leakyReLU: dnnl_primitive_t?
-        if separateLeakyReLU, case .forward(_, let slopeBits?) = direction, var output = dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0)?.pointee {
+        if separateLeakyReLU, case .forward(_, let slopeBits?) = direction,
+            var output = dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0)?.pointee
+        {
             var desc = dnnl_eltwise_desc_t()
             var eltwisePD: dnnl_primitive_desc_t?
-            DNNL.check(dnnl_eltwise_forward_desc_init(&desc, dnnl_forward_training, dnnl_eltwise_relu, &output,
-                                                      Float(bitPattern: slopeBits), 0), "describe a convolution's LeakyReLU")
-            DNNL.check(dnnl_primitive_desc_create(&eltwisePD, &desc, DNNL.attributes, engine, nil), "plan a convolution's LeakyReLU")
+            DNNL.check(
+                dnnl_eltwise_forward_desc_init(
+                    &desc, dnnl_forward_training, dnnl_eltwise_relu, &output,
+                    Float(bitPattern: slopeBits), 0), "describe a convolution's LeakyReLU")
+            DNNL.check(
+                dnnl_primitive_desc_create(&eltwisePD, &desc, DNNL.attributes, engine, nil),
+                "plan a convolution's LeakyReLU")
             defer { dnnl_primitive_desc_destroy(eltwisePD) }
             leakyReLU = DNNL.createPrimitive(eltwisePD, "a convolution's LeakyReLU")
         }
-        return Plan(primitive: primitive, operands: operands,
-                    implementation: implementation + (leakyReLU == nil ? "" : " + eltwise LeakyReLU"), leakyReLU: leakyReLU,
-                    flops: g.flops)
+        return Plan(
+            primitive: primitive, operands: operands,
+            implementation: implementation + (leakyReLU == nil ? "" : " + eltwise LeakyReLU"), leakyReLU: leakyReLU,
+            flops: g.flops)
     }
 }

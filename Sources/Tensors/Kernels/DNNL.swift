@@ -14,8 +14,9 @@ enum DNNL {
         var engine: dnnl_engine_t?
         check(dnnl_engine_create(&engine, dnnl_cpu, 0), "create the CPU engine")
         var stream: dnnl_stream_t?
-        check(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue),
-              "create a stream")
+        check(
+            dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue),
+            "create a stream")
         return Handles(engine: engine!, stream: stream!)
     }()
 
@@ -31,16 +32,18 @@ enum DNNL {
     static func plainDescriptor(_ dims: [Int], transposed: Bool = false) -> dnnl_memory_desc_t {
         var md = dnnl_memory_desc_t()
         let tags: [Int: dnnl_format_tag_t] = [1: dnnl_a, 2: transposed ? dnnl_ba : dnnl_ab, 4: dnnl_abcd]
-        check(dnnl_memory_desc_init_by_tag(&md, Int32(dims.count), dims.map(Int64.init), dnnl_f32, tags[dims.count]!),
-              "describe a plain tensor of shape \(dims)")
+        check(
+            dnnl_memory_desc_init_by_tag(&md, Int32(dims.count), dims.map(Int64.init), dnnl_f32, tags[dims.count]!),
+            "describe a plain tensor of shape \(dims)")
         return md
     }
 
     /// A descriptor that lets the primitive pick its preferred layout (of `type`'s numbers).
     static func anyDescriptor(_ dims: [Int], type: dnnl_data_type_t = dnnl_f32) -> dnnl_memory_desc_t {
         var md = dnnl_memory_desc_t()
-        check(dnnl_memory_desc_init_by_tag(&md, Int32(dims.count), dims.map(Int64.init), type, dnnl_format_tag_any),
-              "describe a tensor of shape \(dims)")
+        check(
+            dnnl_memory_desc_init_by_tag(&md, Int32(dims.count), dims.map(Int64.init), type, dnnl_format_tag_any),
+            "describe a tensor of shape \(dims)")
         return md
     }
 
@@ -92,18 +95,21 @@ final class DNNLOperand {
         }
         // An input is reordered into a private buffer; an output is written into a new
         // twin each time, so it needs no buffer of its own.
-        let buffer = isInput
+        let buffer =
+            isInput
             ? UnsafeMutableRawPointer.allocate(byteCount: max(dnnl_memory_desc_get_size(primitive), 64), alignment: 64)
             : nil
         var blocked: dnnl_memory_t?
         DNNL.check(dnnl_memory_create(&blocked, primitive, engine, buffer), "create a blocked memory")
         var reorderPD: dnnl_primitive_desc_t?
         if isInput {
-            DNNL.check(dnnl_reorder_primitive_desc_create(&reorderPD, &plainDesc, engine, primitive, engine, DNNL.attributes),
-                       "plan a reorder into the primitive's layout")
+            DNNL.check(
+                dnnl_reorder_primitive_desc_create(&reorderPD, &plainDesc, engine, primitive, engine, DNNL.attributes),
+                "plan a reorder into the primitive's layout")
         } else {
-            DNNL.check(dnnl_reorder_primitive_desc_create(&reorderPD, primitive, engine, &plainDesc, engine, DNNL.attributes),
-                       "plan a reorder out of the primitive's layout")
+            DNNL.check(
+                dnnl_reorder_primitive_desc_create(&reorderPD, primitive, engine, &plainDesc, engine, DNNL.attributes),
+                "plan a reorder out of the primitive's layout")
         }
         let reorder = DNNL.createPrimitive(reorderPD, "a reorder")
         dnnl_primitive_desc_destroy(reorderPD)
@@ -142,20 +148,25 @@ final class DNNLOperand {
     }
 
     /// Reorders into the primitive's layout from twins' layouts, one per layout seen.
-    private var twinReorders: [(descriptor: dnnl_memory_desc_t, source: dnnl_memory_t, primitive: dnnl_primitive_t)] = []
+    private var twinReorders: [(descriptor: dnnl_memory_desc_t, source: dnnl_memory_t, primitive: dnnl_primitive_t)] =
+        []
 
     /// The reorder from `twin`'s layout into the primitive's, or nil when the twin holds
     /// other dimensions (a reshaped tensor keeps its storage's twin).
     private func reorder(from twin: LayoutTwin) -> (source: dnnl_memory_t, primitive: dnnl_primitive_t)? {
         guard twin.hasDimensions(of: primitiveDescriptor) else { return nil }
-        if let known = twinReorders.first(where: { twin.matches($0.descriptor) }) { return (known.source, known.primitive) }
-        var source = twin.descriptor, target = primitiveDescriptor
+        if let known = twinReorders.first(where: { twin.matches($0.descriptor) }) {
+            return (known.source, known.primitive)
+        }
+        var source = twin.descriptor
+        var target = primitiveDescriptor
         let engine = DNNL.handles.engine
         var memory: dnnl_memory_t?
         DNNL.check(dnnl_memory_create(&memory, &source, engine, nil), "create a twin's memory")
         var reorderPD: dnnl_primitive_desc_t?
-        DNNL.check(dnnl_reorder_primitive_desc_create(&reorderPD, &source, engine, &target, engine, DNNL.attributes),
-                   "plan a reorder from a twin into the primitive's layout")
+        DNNL.check(
+            dnnl_reorder_primitive_desc_create(&reorderPD, &source, engine, &target, engine, DNNL.attributes),
+            "plan a reorder from a twin into the primitive's layout")
         defer { dnnl_primitive_desc_destroy(reorderPD) }
         let primitive = DNNL.createPrimitive(reorderPD, "a reorder from a twin")
         twinReorders.append((twin.descriptor, memory!, primitive))
@@ -198,8 +209,10 @@ final class DNNLOperand {
     }
 
     private func run(_ primitive: dnnl_primitive_t, from: dnnl_memory_t, to: dnnl_memory_t) {
-        DNNL.execute(primitive, [dnnl_exec_arg_t(arg: DNNL_ARG_FROM, memory: from), dnnl_exec_arg_t(arg: DNNL_ARG_TO, memory: to)],
-                     "a reorder")
+        DNNL.execute(
+            primitive,
+            [dnnl_exec_arg_t(arg: DNNL_ARG_FROM, memory: from), dnnl_exec_arg_t(arg: DNNL_ARG_TO, memory: to)],
+            "a reorder")
     }
 }
 

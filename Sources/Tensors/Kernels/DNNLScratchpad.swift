@@ -20,7 +20,8 @@ extension DNNL {
     static func makeAttributes() -> dnnl_primitive_attr_t {
         var attributes: dnnl_primitive_attr_t?
         check(dnnl_primitive_attr_create(&attributes), "create attributes")
-        check(dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user), "ask for a user scratchpad")
+        check(
+            dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user), "ask for a user scratchpad")
         return attributes!
     }
 
@@ -40,7 +41,9 @@ extension DNNL {
     /// Creates the primitive that `pd` describes (planned for the current `Threading.team`)
     /// and notes the scratchpad it needs. `pd` must have been made with `attributes`. Call
     /// with `DNNL.lock` held.
-    static func createPrimitive(_ pd: const_dnnl_primitive_desc_t?, _ what: @autoclosure () -> String) -> dnnl_primitive_t {
+    static func createPrimitive(_ pd: const_dnnl_primitive_desc_t?, _ what: @autoclosure () -> String)
+        -> dnnl_primitive_t
+    {
         var primitive: dnnl_primitive_t?
         check(dnnl_primitive_create(&primitive, pd), "create \(what())")
         var scratchpad: dnnl_memory_t?
@@ -48,7 +51,8 @@ extension DNNL {
             var scratch = descriptor.pointee
             let bytes = dnnl_memory_desc_get_size(&scratch)
             if bytes > 0 {
-                check(dnnl_memory_create(&scratchpad, &scratch, handles.engine, nil), "create a scratchpad for \(what())")
+                check(
+                    dnnl_memory_create(&scratchpad, &scratch, handles.engine, nil), "create a scratchpad for \(what())")
                 if bytes > scratchCapacity {
                     scratchBuffer?.deallocate()
                     scratchBuffer = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
@@ -62,9 +66,13 @@ extension DNNL {
 
     /// Runs `primitive` on `arguments` and its scratchpad, with the team it was planned
     /// under; waits for it unless `wait` is false (the caller waits). Call with `DNNL.lock` held.
-    static func execute(_ primitive: dnnl_primitive_t, _ arguments: [dnnl_exec_arg_t], _ what: @autoclosure () -> String,
-                        wait: Bool = true) {
-        guard let needs = needs[primitive] else { preconditionFailure("oneDNN: \(what()) was not made by DNNL.createPrimitive") }
+    static func execute(
+        _ primitive: dnnl_primitive_t, _ arguments: [dnnl_exec_arg_t], _ what: @autoclosure () -> String,
+        wait: Bool = true
+    ) {
+        guard let needs = needs[primitive] else {
+            preconditionFailure("oneDNN: \(what()) was not made by DNNL.createPrimitive")
+        }
         // Reading an input's plain values may have run a reorder planned for another team.
         Threading.useTeam(needs.team)
         var arguments = arguments

@@ -12,9 +12,11 @@ enum ElementwiseKernel {
     @inline(__always)
     static func map(_ x: Tensor, _ f: @Sendable @escaping (Float) -> Float) -> Tensor {
         let out = Tensor.uninitialized(x.shape)
-        let src = SharedPointer(x.storage.pointer), dst = SharedPointer(out.storage.pointer)
+        let src = SharedPointer(x.storage.pointer)
+        let dst = SharedPointer(out.storage.pointer)
         parallelChunks(x.scalarCount) { range in
-            let s = src.base, d = dst.base
+            let s = src.base
+            let d = dst.base
             for i in range { d[i] = f(s[i]) }
         }
         return out
@@ -22,29 +24,41 @@ enum ElementwiseKernel {
 
     /// `f` applied pairwise with NumPy broadcasting.
     @inline(__always)
-    static func zip(_ a: Tensor, _ b: Tensor, op: String,
-                    _ f: @Sendable @escaping (Float, Float) -> Float) -> Tensor {
+    static func zip(
+        _ a: Tensor, _ b: Tensor, op: String,
+        _ f: @Sendable @escaping (Float, Float) -> Float
+    ) -> Tensor {
         if a.shape == b.shape {
             let out = Tensor.uninitialized(a.shape)
-            let pa = SharedPointer(a.storage.pointer), pb = SharedPointer(b.storage.pointer)
+            let pa = SharedPointer(a.storage.pointer)
+            let pb = SharedPointer(b.storage.pointer)
             let po = SharedPointer(out.storage.pointer)
             parallelChunks(a.scalarCount) { range in
-                let x = pa.base, y = pb.base, o = po.base
+                let x = pa.base
+                let y = pb.base
+                let o = po.base
                 for i in range { o[i] = f(x[i], y[i]) }
             }
             return out
         }
         let shape = Shape.broadcast(a.shape, b.shape, op: op)
         let out = Tensor.uninitialized(shape)
-        let loop = StridedLoop(shape: shape, strides: [
-            Shape.strides(shape), broadcastStrides(of: a.shape, in: shape), broadcastStrides(of: b.shape, in: shape),
-        ])
-        let pa = SharedPointer(a.storage.pointer), pb = SharedPointer(b.storage.pointer)
+        let loop = StridedLoop(
+            shape: shape,
+            strides: [
+                Shape.strides(shape), broadcastStrides(of: a.shape, in: shape),
+                broadcastStrides(of: b.shape, in: shape),
+            ])
+        let pa = SharedPointer(a.storage.pointer)
+        let pb = SharedPointer(b.storage.pointer)
         let po = SharedPointer(out.storage.pointer)
-        let sa = loop.innerStride(1), sb = loop.innerStride(2)
+        let sa = loop.innerStride(1)
+        let sb = loop.innerStride(2)
         parallelChunks(loop.runCount, minimumPerChunk: max(1, (1 << 16) / loop.runLength)) { runs in
             loop.forEachRun(in: runs) { offsets, n in
-                let o = po.base + offsets[0], x = pa.base + offsets[1], y = pb.base + offsets[2]
+                let o = po.base + offsets[0]
+                let x = pa.base + offsets[1]
+                let y = pb.base + offsets[2]
                 if sa == 1 && sb == 1 {
                     for i in 0..<n { o[i] = f(x[i], y[i]) }
                 } else if sa == 1 && sb == 0 {
@@ -63,13 +77,20 @@ enum ElementwiseKernel {
 
     /// `f` applied to three same-shaped tensors.
     @inline(__always)
-    static func zip3(_ a: Tensor, _ b: Tensor, _ c: Tensor,
-                     _ f: @Sendable @escaping (Float, Float, Float) -> Float) -> Tensor {
+    static func zip3(
+        _ a: Tensor, _ b: Tensor, _ c: Tensor,
+        _ f: @Sendable @escaping (Float, Float, Float) -> Float
+    ) -> Tensor {
         let out = Tensor.uninitialized(a.shape)
-        let pa = SharedPointer(a.storage.pointer), pb = SharedPointer(b.storage.pointer)
-        let pc = SharedPointer(c.storage.pointer), po = SharedPointer(out.storage.pointer)
+        let pa = SharedPointer(a.storage.pointer)
+        let pb = SharedPointer(b.storage.pointer)
+        let pc = SharedPointer(c.storage.pointer)
+        let po = SharedPointer(out.storage.pointer)
         parallelChunks(a.scalarCount) { range in
-            let x = pa.base, y = pb.base, z = pc.base, o = po.base
+            let x = pa.base
+            let y = pb.base
+            let z = pc.base
+            let o = po.base
             for i in range { o[i] = f(x[i], y[i], z[i]) }
         }
         return out

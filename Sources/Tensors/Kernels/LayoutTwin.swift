@@ -20,7 +20,8 @@ final class LayoutTwin: @unchecked Sendable {
 
     /// Whether the layout is exactly `other`.
     func matches(_ other: dnnl_memory_desc_t) -> Bool {
-        var a = descriptor, b = other
+        var a = descriptor
+        var b = other
         return dnnl_memory_desc_equal(&a, &b) != 0
     }
 
@@ -57,13 +58,16 @@ enum PlainReorders {
 
     /// Call with `DNNL.lock` held.
     static func toPlain(from twin: LayoutTwin, into plain: UnsafeMutablePointer<Float>) {
-        let operand = operands.first { twin.matches($0.primitiveDescriptor) } ?? {
-            var descriptor = twin.descriptor
-            let made = DNNLOperand(plain: DNNL.plainDescriptor(DNNL.dimensions(of: descriptor)), primitive: &descriptor,
-                                   isInput: false)
-            operands.append(made)
-            return made
-        }()
+        let operand =
+            operands.first { twin.matches($0.primitiveDescriptor) }
+            ?? {
+                var descriptor = twin.descriptor
+                let made = DNNLOperand(
+                    plain: DNNL.plainDescriptor(DNNL.dimensions(of: descriptor)), primitive: &descriptor,
+                    isInput: false)
+                operands.append(made)
+                return made
+            }()
         operand.reorder(from: twin, into: plain)
     }
 }

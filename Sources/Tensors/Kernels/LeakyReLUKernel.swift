@@ -8,7 +8,11 @@ enum LeakyReLUKernel {
     static let primitiveThreshold = 1 << 15
 
     private enum Direction: Hashable { case forward, backward }
-    private struct Key: Hashable { let count: Int; let slopeBits: UInt32; let direction: Direction }
+    private struct Key: Hashable {
+        let count: Int
+        let slopeBits: UInt32
+        let direction: Direction
+    }
 
     nonisolated(unsafe) private static var plans: [Key: FlatPlan] = [:]
 
@@ -39,12 +43,16 @@ enum LeakyReLUKernel {
             var count = out.scalarCount
             var outputTwin: LayoutTwin?
             if let first = inputs[0].storage.twin,
-               inputs.allSatisfy({ $0.storage.twin.map { $0.matches(first.descriptor) } ?? false }) {
+                inputs.allSatisfy({ $0.storage.twin.map { $0.matches(first.descriptor) } ?? false })
+            {
                 outputTwin = LayoutTwin(descriptor: first.descriptor)
                 pointers = inputs.map { $0.storage.twin!.buffer } + [outputTwin!.buffer]
                 count = first.byteCount / 4
             } else {
-                pointers = inputs.map { UnsafeMutableRawPointer($0.storage.pointer) } + [UnsafeMutableRawPointer(out.storage.pointer)]
+                pointers =
+                    inputs.map { UnsafeMutableRawPointer($0.storage.pointer) } + [
+                        UnsafeMutableRawPointer(out.storage.pointer)
+                    ]
             }
             let key = Key(count: count, slopeBits: slope.bitPattern, direction: direction)
             // Memory-bound: count it as a few operations per element.
@@ -67,22 +75,27 @@ enum LeakyReLUKernel {
         func operand(_ isInput: Bool) -> DNNLOperand { DNNLOperand(plain: data, primitive: &data, isInput: isInput) }
         switch key.direction {
         case .forward:
-            DNNL.check(dnnl_eltwise_forward_desc_init(&desc, dnnl_forward_inference, dnnl_eltwise_relu, &data, slope, 0),
-                       "describe LeakyReLU")
+            DNNL.check(
+                dnnl_eltwise_forward_desc_init(&desc, dnnl_forward_inference, dnnl_eltwise_relu, &data, slope, 0),
+                "describe LeakyReLU")
             DNNL.check(dnnl_primitive_desc_create(&pd, &desc, DNNL.attributes, engine, nil), "plan LeakyReLU")
             operands = [(DNNL_ARG_SRC, operand(true)), (DNNL_ARG_DST, operand(false))]
         case .backward:
             // oneDNN wants the forward plan as a hint.
             var forwardDesc = dnnl_eltwise_desc_t()
             var hint: dnnl_primitive_desc_t?
-            DNNL.check(dnnl_eltwise_forward_desc_init(&forwardDesc, dnnl_forward_training, dnnl_eltwise_relu, &data, slope, 0),
-                       "describe LeakyReLU")
+            DNNL.check(
+                dnnl_eltwise_forward_desc_init(&forwardDesc, dnnl_forward_training, dnnl_eltwise_relu, &data, slope, 0),
+                "describe LeakyReLU")
             DNNL.check(dnnl_primitive_desc_create(&hint, &forwardDesc, nil, engine, nil), "plan LeakyReLU")
             defer { dnnl_primitive_desc_destroy(hint) }
-            DNNL.check(dnnl_eltwise_backward_desc_init(&desc, dnnl_eltwise_relu, &data, &data, slope, 0),
-                       "describe LeakyReLU backward")
+            DNNL.check(
+                dnnl_eltwise_backward_desc_init(&desc, dnnl_eltwise_relu, &data, &data, slope, 0),
+                "describe LeakyReLU backward")
             DNNL.check(dnnl_primitive_desc_create(&pd, &desc, DNNL.attributes, engine, hint), "plan LeakyReLU backward")
-            operands = [(DNNL_ARG_SRC, operand(true)), (DNNL_ARG_DIFF_DST, operand(true)), (DNNL_ARG_DIFF_SRC, operand(false))]
+            operands = [
+                (DNNL_ARG_SRC, operand(true)), (DNNL_ARG_DIFF_DST, operand(true)), (DNNL_ARG_DIFF_SRC, operand(false)),
+            ]
         }
         defer { dnnl_primitive_desc_destroy(pd) }
         return FlatPlan(primitive: DNNL.createPrimitive(pd, "LeakyReLU"), operands: operands)

@@ -10,7 +10,11 @@ import CDNNL
 /// sizes. Running on oneDNN's OpenMP pool also keeps a second (OpenBLAS) pool from
 /// spinning against it. `joule bench` still times raw `cblas_sgemm` as the reference.
 enum MatmulKernel {
-    private struct Key: Hashable { let m, n, k: Int; let transposeA, transposeB: Bool; let packsB: Bool }
+    private struct Key: Hashable {
+        let m, n, k: Int
+        let transposeA, transposeB: Bool
+        let packsB: Bool
+    }
 
     private final class Plan {
         let primitive: dnnl_primitive_t
@@ -24,10 +28,15 @@ enum MatmulKernel {
 
     /// C[m×n] = op(A)·op(B), row-major, with A stored [m, k] (or [k, m] when transposed)
     /// and B stored [k, n] (or [n, k]).
-    static func multiply(_ a: Tensor, transposeA: Bool, _ b: Tensor, transposeB: Bool,
-                         m: Int, n: Int, k: Int, into c: Tensor) {
+    static func multiply(
+        _ a: Tensor, transposeA: Bool, _ b: Tensor, transposeB: Bool,
+        m: Int, n: Int, k: Int, into c: Tensor
+    ) {
         guard m > 0 && n > 0 else { return }
-        guard k > 0 else { c.storage.pointer.update(repeating: 0, count: m * n); return }
+        guard k > 0 else {
+            c.storage.pointer.update(repeating: 0, count: m * n)
+            return
+        }
         DNNL.lock.withLock {
             // A right operand that carries no derivative is usually a layer's weight held
             // constant (SGLD, evaluation): let oneDNN keep it in its packed layout, reordered
@@ -40,9 +49,13 @@ enum MatmulKernel {
             plan.a.bindInput(a.storage)
             plan.b.bindInput(b.storage, cacheable: packsB)
             _ = plan.c.bindOutput(c.storage)  // plain layouts: no twin
-            DNNL.execute(plan.primitive, [dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: plan.a.memory),
-                                          dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: plan.b.memory),
-                                          dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: plan.c.memory)], "a matmul")
+            DNNL.execute(
+                plan.primitive,
+                [
+                    dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: plan.a.memory),
+                    dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: plan.b.memory),
+                    dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: plan.c.memory),
+                ], "a matmul")
         }
     }
 
@@ -54,15 +67,17 @@ enum MatmulKernel {
         var desc = dnnl_matmul_desc_t()
         DNNL.check(dnnl_matmul_desc_init(&desc, &a, &bChoice, nil, &c), "describe a matmul \(key)")
         var pd: dnnl_primitive_desc_t?
-        DNNL.check(dnnl_primitive_desc_create(&pd, &desc, DNNL.attributes, DNNL.handles.engine, nil), "plan a matmul \(key)")
+        DNNL.check(
+            dnnl_primitive_desc_create(&pd, &desc, DNNL.attributes, DNNL.handles.engine, nil), "plan a matmul \(key)")
         defer { dnnl_primitive_desc_destroy(pd) }
         let primitive = DNNL.createPrimitive(pd, "a matmul \(key)")
         guard let packed = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0) else {
             preconditionFailure("oneDNN: no weights layout for a matmul \(key)")
         }
-        return Plan(primitive: primitive,
-                    a: DNNLOperand(plain: a, primitive: &a, isInput: true),
-                    b: DNNLOperand(plain: b, primitive: packed, isInput: true),
-                    c: DNNLOperand(plain: c, primitive: &c, isInput: false))
+        return Plan(
+            primitive: primitive,
+            a: DNNLOperand(plain: a, primitive: &a, isInput: true),
+            b: DNNLOperand(plain: b, primitive: packed, isInput: true),
+            c: DNNLOperand(plain: c, primitive: &c, isInput: false))
     }
 }

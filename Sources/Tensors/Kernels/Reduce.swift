@@ -3,13 +3,28 @@ enum ReduceKernel {
     /// Sum over `axes` (sorted, in range).
     static func sum(_ x: Tensor, axes: [Int]) -> Tensor {
         reduce(x, axes: axes, identity: 0, combine: +) { p, n, stride in
-            var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
+            var s0: Float = 0
+            var s1: Float = 0
+            var s2: Float = 0
+            var s3: Float = 0
             var i = 0
             if stride == 1 {
-                while i + 4 <= n { s0 += p[i]; s1 += p[i + 1]; s2 += p[i + 2]; s3 += p[i + 3]; i += 4 }
-                while i < n { s0 += p[i]; i += 1 }
+                while i + 4 <= n {
+                    s0 += p[i]
+                    s1 += p[i + 1]
+                    s2 += p[i + 2]
+                    s3 += p[i + 3]
+                    i += 4
+                }
+                while i < n {
+                    s0 += p[i]
+                    i += 1
+                }
             } else {
-                while i < n { s0 += p[i * stride]; i += 1 }
+                while i < n {
+                    s0 += p[i * stride]
+                    i += 1
+                }
             }
             return (s0 + s1) + (s2 + s3)
         }
@@ -36,8 +51,10 @@ enum ReduceKernel {
         var outStrides = Shape.strides(outShape)
         for a in axes { outStrides[a] = 0 }
         let loop = StridedLoop(shape: x.shape, strides: [outStrides, Shape.strides(x.shape)])
-        let so = loop.innerStride(0), sx = loop.innerStride(1)
-        let o = out.storage.pointer, p = x.storage.pointer
+        let so = loop.innerStride(0)
+        let sx = loop.innerStride(1)
+        let o = out.storage.pointer
+        let p = x.storage.pointer
         loop.forEachRun(in: 0..<loop.runCount) { offsets, n in
             if so == 0 {
                 o[offsets[0]] = combine(o[offsets[0]], run(p + offsets[1], n, sx))

@@ -13,12 +13,17 @@ enum SingleChannelGradientKernel {
     /// dx = convᵀ(dy ⊙ slope(y), w), or convᵀ(dy, w) without a `slope`: nil unless the
     /// geometry has one input channel and `outputGradient` (and, with a slope, `output`)
     /// hold their values in one channel-blocked layout; the caller then takes oneDNN's path.
-    static func inputGradient(_ g: ConvolutionGeometry, outputGradient dy: Tensor, output y: Tensor,
-                              slope: Float?, weight: Tensor) -> Tensor? {
+    static func inputGradient(
+        _ g: ConvolutionGeometry, outputGradient dy: Tensor, output y: Tensor,
+        slope: Float?, weight: Tensor
+    ) -> Tensor? {
         guard g.inChannels == 1, g.padding < g.kernelHeight, g.padding < g.kernelWidth, dy.storage.twin != nil,
-              slope == nil || y.storage.twin != nil else { return nil }
+            slope == nil || y.storage.twin != nil
+        else { return nil }
         return DNNL.lock.withLock { () -> Tensor? in
-            guard let gradientTwin = dy.storage.twin, let block = gradientTwin.channelBlock(for: g.outputShape) else { return nil }
+            guard let gradientTwin = dy.storage.twin, let block = gradientTwin.channelBlock(for: g.outputShape) else {
+                return nil
+            }
             var outputValues: UnsafeMutablePointer<Float>?
             if slope != nil {
                 guard let outputTwin = y.storage.twin, outputTwin.matches(gradientTwin.descriptor) else { return nil }
@@ -27,7 +32,8 @@ enum SingleChannelGradientKernel {
             // A thread per image at most: each clears a whole scratch plane before its first.
             let threads = g.flops < Threading.singleThreadWork ? 1 : min(Kernels.threadCount, g.batch)
             let packedCount = g.outChannels * g.kernelHeight * g.kernelWidth
-            let scratchCount = threads * g.outChannels * joule_single_channel_padded_height(g.height, g.kernelHeight)
+            let scratchCount =
+                threads * g.outChannels * joule_single_channel_padded_height(g.height, g.kernelHeight)
                 * joule_single_channel_padded_width(g.width, g.kernelWidth)
             let packed = BufferPool.shared.take(count: packedCount)
             let scratch = BufferPool.shared.take(count: scratchCount)
@@ -37,7 +43,8 @@ enum SingleChannelGradientKernel {
             }
             let out = Tensor.uninitialized(g.inputShape)
             joule_single_channel_input_gradient(
-                gradientTwin.buffer.assumingMemoryBound(to: Float.self), outputValues, slope ?? 1, weight.storage.pointer,
+                gradientTwin.buffer.assumingMemoryBound(to: Float.self), outputValues, slope ?? 1,
+                weight.storage.pointer,
                 packed, g.batch, g.outChannels, block, g.outHeight, g.outWidth, g.height, g.width,
                 g.kernelHeight, g.kernelWidth, g.stride, g.padding, out.storage.pointer, scratch, threads)
             return out

@@ -16,7 +16,8 @@ struct StridedLoop {
         for axis in 0..<shape.count where shape[axis] != 1 {
             let extent = shape[axis]
             if let last = mergedShape.last,
-               strides.indices.allSatisfy({ mergedStrides[$0].last! == strides[$0][axis] * extent }) {
+                strides.indices.allSatisfy({ mergedStrides[$0].last! == strides[$0][axis] * extent })
+            {
                 mergedShape[mergedShape.count - 1] = last * extent
                 for k in strides.indices { mergedStrides[k][mergedStrides[k].count - 1] = strides[k][axis] }
             } else {

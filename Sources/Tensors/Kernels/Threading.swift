@@ -1,6 +1,7 @@
 import CDNNL
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// oneDNN's thread pool (OpenMP), set up once before the first primitive runs: sized to

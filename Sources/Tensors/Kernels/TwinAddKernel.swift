@@ -13,9 +13,12 @@ enum TwinAddKernel {
     /// primitive call to pay; nil otherwise (the caller adds the plain values).
     static func add(_ a: Tensor, _ b: Tensor) -> Tensor? {
         guard a.shape == b.shape, a.scalarCount >= LeakyReLUKernel.primitiveThreshold,
-              a.storage.twin != nil, b.storage.twin != nil else { return nil }
+            a.storage.twin != nil, b.storage.twin != nil
+        else { return nil }
         return DNNL.lock.withLock { () -> Tensor? in
-            guard let twinA = a.storage.twin, let twinB = b.storage.twin, twinA.matches(twinB.descriptor) else { return nil }
+            guard let twinA = a.storage.twin, let twinB = b.storage.twin, twinA.matches(twinB.descriptor) else {
+                return nil
+            }
             let out = Tensor.uninitialized(a.shape)
             let sum = LayoutTwin(descriptor: twinA.descriptor)
             let count = twinA.byteCount / 4
@@ -33,10 +36,15 @@ enum TwinAddKernel {
         var desc = dnnl_binary_desc_t()
         DNNL.check(dnnl_binary_desc_init(&desc, dnnl_binary_add, &data, &data, &data), "describe an addition")
         var pd: dnnl_primitive_desc_t?
-        DNNL.check(dnnl_primitive_desc_create(&pd, &desc, DNNL.attributes, DNNL.handles.engine, nil), "plan an addition")
+        DNNL.check(
+            dnnl_primitive_desc_create(&pd, &desc, DNNL.attributes, DNNL.handles.engine, nil), "plan an addition")
         defer { dnnl_primitive_desc_destroy(pd) }
         func operand(_ isInput: Bool) -> DNNLOperand { DNNLOperand(plain: data, primitive: &data, isInput: isInput) }
-        return FlatPlan(primitive: DNNL.createPrimitive(pd, "an addition"), operands: [(DNNL_ARG_SRC_0, operand(true)), (DNNL_ARG_SRC_1, operand(true)),
-                                                       (DNNL_ARG_DST, operand(false))])
+        return FlatPlan(
+            primitive: DNNL.createPrimitive(pd, "an addition"),
+            operands: [
+                (DNNL_ARG_SRC_0, operand(true)), (DNNL_ARG_SRC_1, operand(true)),
+                (DNNL_ARG_DST, operand(false)),
+            ])
     }
 }

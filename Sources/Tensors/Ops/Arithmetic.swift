@@ -30,8 +30,10 @@ extension Tensor {
     public static func / (a: Tensor, b: Tensor) -> Tensor {
         let y = ElementwiseKernel.zip(a, b, op: "divide") { $0 / $1 }
         return record(y, operation: "divide", inputs: [a, b]) { g, needed in
-            [needed[0] ? (g / b).sum(toShape: a.shape) : nil,
-             needed[1] ? (-(g * a) / (b * b)).sum(toShape: b.shape) : nil]
+            [
+                needed[0] ? (g / b).sum(toShape: a.shape) : nil,
+                needed[1] ? (-(g * a) / (b * b)).sum(toShape: b.shape) : nil,
+            ]
         }
     }
 

@@ -6,11 +6,17 @@ extension Tensor {
     /// 1 where `a < b`, else 0 (broadcasting).
     public static func .< (a: Tensor, b: Tensor) -> Tensor { ElementwiseKernel.zip(a, b, op: ".<") { $0 < $1 ? 1 : 0 } }
     /// 1 where `a >= b`, else 0 (broadcasting).
-    public static func .>= (a: Tensor, b: Tensor) -> Tensor { ElementwiseKernel.zip(a, b, op: ".>=") { $0 >= $1 ? 1 : 0 } }
+    public static func .>= (a: Tensor, b: Tensor) -> Tensor {
+        ElementwiseKernel.zip(a, b, op: ".>=") { $0 >= $1 ? 1 : 0 }
+    }
     /// 1 where `a <= b`, else 0 (broadcasting).
-    public static func .<= (a: Tensor, b: Tensor) -> Tensor { ElementwiseKernel.zip(a, b, op: ".<=") { $0 <= $1 ? 1 : 0 } }
+    public static func .<= (a: Tensor, b: Tensor) -> Tensor {
+        ElementwiseKernel.zip(a, b, op: ".<=") { $0 <= $1 ? 1 : 0 }
+    }
     /// 1 where `a == b`, else 0 (broadcasting).
-    public static func .== (a: Tensor, b: Tensor) -> Tensor { ElementwiseKernel.zip(a, b, op: ".==") { $0 == $1 ? 1 : 0 } }
+    public static func .== (a: Tensor, b: Tensor) -> Tensor {
+        ElementwiseKernel.zip(a, b, op: ".==") { $0 == $1 ? 1 : 0 }
+    }
 
     /// 1 where `x > c`, else 0.
     public static func .> (x: Tensor, c: Float) -> Tensor { ElementwiseKernel.map(x) { $0 > c ? 1 : 0 } }
@@ -23,7 +29,8 @@ extension Tensor {
 public func select(_ mask: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
     let shape = Shape.broadcast(Shape.broadcast(mask.shape, a.shape, op: "select"), b.shape, op: "select")
     let m = withoutDerivative(at: mask).broadcast(to: shape)
-    let ab = a.broadcast(to: shape), bb = b.broadcast(to: shape)
+    let ab = a.broadcast(to: shape)
+    let bb = b.broadcast(to: shape)
     let y = ElementwiseKernel.zip3(m, ab, bb) { $0 != 0 ? $1 : $2 }
     let zero = Tensor(0)
     return Tensor.record(y, operation: "select", inputs: [ab, bb]) { g, needed in

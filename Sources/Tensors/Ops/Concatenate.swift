@@ -5,8 +5,9 @@ public func concatenate(_ tensors: [Tensor], alongAxis axis: Int) -> Tensor {
     let first = tensors[0]
     let a = Shape.axes([axis], rank: first.rank, op: "concatenate", shape: first.shape)[0]
     for t in tensors {
-        precondition(t.rank == first.rank && (0..<first.rank).allSatisfy { $0 == a || t.shape[$0] == first.shape[$0] },
-                     "concatenate: shape \(t.shape) does not match \(first.shape) off axis \(a)")
+        precondition(
+            t.rank == first.rank && (0..<first.rank).allSatisfy { $0 == a || t.shape[$0] == first.shape[$0] },
+            "concatenate: shape \(t.shape) does not match \(first.shape) off axis \(a)")
     }
     var outShape = first.shape
     outShape[a] = tensors.map { $0.shape[a] }.reduce(0, +)
@@ -16,8 +17,9 @@ public func concatenate(_ tensors: [Tensor], alongAxis axis: Int) -> Tensor {
     var position = 0
     for t in tensors {
         starts.append(position)
-        CopyKernel.copy(shape: t.shape, from: t.storage.pointer, strides: Shape.strides(t.shape),
-                        to: out.storage.pointer + position * outStrides[a], strides: outStrides)
+        CopyKernel.copy(
+            shape: t.shape, from: t.storage.pointer, strides: Shape.strides(t.shape),
+            to: out.storage.pointer + position * outStrides[a], strides: outStrides)
         position += t.shape[a]
     }
     let extents = tensors.map { $0.shape[a] }

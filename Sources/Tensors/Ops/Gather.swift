@@ -6,7 +6,8 @@ extension Tensor {
     public func gathering(atIndices indices: [Int], alongAxis axis: Int) -> Tensor {
         let a = Shape.axes([axis], rank: rank, op: "gathering", shape: shape)[0]
         for i in indices {
-            precondition(i >= 0 && i < shape[a], "gathering: index \(i) is out of range for axis \(a) of shape \(shape)")
+            precondition(
+                i >= 0 && i < shape[a], "gathering: index \(i) is out of range for axis \(a) of shape \(shape)")
         }
         var outShape = shape
         outShape[a] = indices.count
@@ -25,9 +26,11 @@ extension Tensor {
         var expected = shape
         precondition(shape.count == rank, "scatteringAdd: shape \(self.shape) cannot scatter into \(shape)")
         expected[a] = indices.count
-        precondition(expected == self.shape, "scatteringAdd: shape \(self.shape) cannot scatter into \(shape) along axis \(a)")
+        precondition(
+            expected == self.shape, "scatteringAdd: shape \(self.shape) cannot scatter into \(shape) along axis \(a)")
         for i in indices {
-            precondition(i >= 0 && i < shape[a], "scatteringAdd: index \(i) is out of range for axis \(a) of shape \(shape)")
+            precondition(
+                i >= 0 && i < shape[a], "scatteringAdd: index \(i) is out of range for axis \(a) of shape \(shape)")
         }
         let out = Tensor.zeros(shape)
         GatherKernel.scatterAdd(from: storage.pointer, shape: shape, axis: a, indices: indices, to: out.storage.pointer)
@@ -39,9 +42,12 @@ extension Tensor {
 
 /// Loops behind gathering and scatter-add: blocks of `inner` contiguous elements.
 enum GatherKernel {
-    static func gather(from source: UnsafePointer<Float>, shape: [Int], axis: Int, indices: [Int],
-                       to destination: UnsafeMutablePointer<Float>) {
-        let outer = shape[..<axis].reduce(1, *), inner = shape[(axis + 1)...].reduce(1, *)
+    static func gather(
+        from source: UnsafePointer<Float>, shape: [Int], axis: Int, indices: [Int],
+        to destination: UnsafeMutablePointer<Float>
+    ) {
+        let outer = shape[..<axis].reduce(1, *)
+        let inner = shape[(axis + 1)...].reduce(1, *)
         for o in 0..<outer {
             for (j, i) in indices.enumerated() {
                 (destination + (o * indices.count + j) * inner)
@@ -50,9 +56,12 @@ enum GatherKernel {
         }
     }
 
-    static func scatterAdd(from source: UnsafePointer<Float>, shape: [Int], axis: Int, indices: [Int],
-                           to destination: UnsafeMutablePointer<Float>) {
-        let outer = shape[..<axis].reduce(1, *), inner = shape[(axis + 1)...].reduce(1, *)
+    static func scatterAdd(
+        from source: UnsafePointer<Float>, shape: [Int], axis: Int, indices: [Int],
+        to destination: UnsafeMutablePointer<Float>
+    ) {
+        let outer = shape[..<axis].reduce(1, *)
+        let inner = shape[(axis + 1)...].reduce(1, *)
         for o in 0..<outer {
             for (j, i) in indices.enumerated() {
                 let d = destination + (o * shape[axis] + i) * inner

@@ -11,8 +11,9 @@ extension Tensor {
     public func averagePooled(kernel: Int, stride: Int? = nil) -> Tensor {
         let s = stride ?? kernel
         precondition(rank == 4, "averagePooled: needs [N, C, H, W], got shape \(shape)")
-        precondition(kernel >= 1 && s >= 1 && shape[2] >= kernel && shape[3] >= kernel,
-                     "averagePooled: kernel \(kernel), stride \(s) do not fit shape \(shape)")
+        precondition(
+            kernel >= 1 && s >= 1 && shape[2] >= kernel && shape[3] >= kernel,
+            "averagePooled: kernel \(kernel), stride \(s) do not fit shape \(shape)")
         let window = PoolWindow(inputShape: shape, kernel: kernel, stride: s)
         let out = Tensor.zeros(window.outputShape)
         window.forEachTap { i, o in out.storage.pointer[o] += storage.pointer[i] * window.weight }
@@ -27,8 +28,9 @@ extension Tensor {
         // The layout, not the twin: the graph keeps only what the adjoint needs.
         let blocked: (layout: dnnl_memory_desc_t, block: Int)? = DNNL.lock.withLock {
             guard let twin = storage.twin, let block = twin.channelBlock(for: shape) else { return nil }
-            joule_blocked_spatial_mean(twin.buffer.assumingMemoryBound(to: Float.self), out.storage.pointer,
-                                       n, c / block, spatial, block, 1 / Float(spatial))
+            joule_blocked_spatial_mean(
+                twin.buffer.assumingMemoryBound(to: Float.self), out.storage.pointer,
+                n, c / block, spatial, block, 1 / Float(spatial))
             return (twin.descriptor, block)
         }
         guard let blocked else { return mean(squeezingAxes: [2, 3]) }
@@ -46,8 +48,9 @@ extension Tensor {
         let out = Tensor.uninitialized(inputShape)
         DNNL.lock.withLock {
             let twin = LayoutTwin(descriptor: layout)
-            joule_blocked_spatial_spread(storage.pointer, twin.buffer.assumingMemoryBound(to: Float.self),
-                                         n, c / block, spatial, block, 1 / Float(spatial))
+            joule_blocked_spatial_spread(
+                storage.pointer, twin.buffer.assumingMemoryBound(to: Float.self),
+                n, c / block, spatial, block, 1 / Float(spatial))
             out.storage.attach(twin)
         }
         return Tensor.record(out, operation: "globalAveragePoolAdjoint", input: self) { g in g.globalAveragePooled() }

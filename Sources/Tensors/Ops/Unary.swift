@@ -6,7 +6,8 @@ import Foundation
 extension Tensor {
     /// Natural exponential. d/dx = exp(x).
     public func exp() -> Tensor {
-        let x = self, y = ElementwiseKernel.map(self) { Foundation.exp($0) }
+        let x = self
+        let y = ElementwiseKernel.map(self) { Foundation.exp($0) }
         return Tensor.record(y, operation: "exp", input: x) { g in g * x.reusing(y) { x.exp() } }
     }
 
@@ -20,13 +21,15 @@ extension Tensor {
 
     /// Square root. d/dx = 1/(2√x).
     public func sqrt() -> Tensor {
-        let x = self, y = ElementwiseKernel.map(self) { $0.squareRoot() }
+        let x = self
+        let y = ElementwiseKernel.map(self) { $0.squareRoot() }
         return Tensor.record(y, operation: "sqrt", input: x) { g in g / (x.reusing(y) { x.sqrt() } * 2) }
     }
 
     /// Hyperbolic tangent. d/dx = 1 − tanh²(x).
     public func tanh() -> Tensor {
-        let x = self, y = ElementwiseKernel.map(self) { Foundation.tanh($0) }
+        let x = self
+        let y = ElementwiseKernel.map(self) { Foundation.tanh($0) }
         return Tensor.record(y, operation: "tanh", input: x) { g in
             let t = x.reusing(y) { x.tanh() }
             return g * (1 - t * t)

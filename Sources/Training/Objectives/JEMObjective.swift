@@ -28,10 +28,11 @@ struct JEMObjective: TrainingObjective {
         let train = examples.data.train
         var generator = SeededGenerator(seed: c.core.seed &+ 2)
         chains = PersistentChains(
-            buffer: ReplayBuffer(size: settings.bufferSize, sampleShape: examples.inputShape,
-                                 classes: settings.classConditional ? examples.classes : nil,
-                                 reinitializationRate: settings.reinitializationRate,
-                                 start: Self.start(settings, train: train, classes: examples.classes), using: &generator),
+            buffer: ReplayBuffer(
+                size: settings.bufferSize, sampleShape: examples.inputShape,
+                classes: settings.classConditional ? examples.classes : nil,
+                reinitializationRate: settings.reinitializationRate,
+                start: Self.start(settings, train: train, classes: examples.classes), using: &generator),
             sgld: settings.sgld)
         weights = settings.weights
     }
@@ -51,12 +52,14 @@ struct JEMObjective: TrainingObjective {
         }
         let shape = [settings.bufferSize] + examples.inputShape
         guard samples.shape == shape else {
-            throw TrainingError.badCheckpoint(path: path, problem: "state.\(Self.bufferKey) has shape \(samples.shape), expected \(shape)")
+            throw TrainingError.badCheckpoint(
+                path: path, problem: "state.\(Self.bufferKey) has shape \(samples.shape), expected \(shape)")
         }
         chains = PersistentChains(
-            buffer: ReplayBuffer(samples: samples, classes: settings.classConditional ? examples.classes : nil,
-                                 reinitializationRate: settings.reinitializationRate,
-                                 start: Self.start(settings, train: examples.data.train, classes: examples.classes)),
+            buffer: ReplayBuffer(
+                samples: samples, classes: settings.classConditional ? examples.classes : nil,
+                reinitializationRate: settings.reinitializationRate,
+                start: Self.start(settings, train: examples.data.train, classes: examples.classes)),
             sgld: settings.sgld)
         weights = settings.weights
     }
@@ -76,14 +79,16 @@ struct JEMObjective: TrainingObjective {
     mutating func step(_ model: AnyLayer, batch: TrainingBatch, state: ForwardState, step: Int) throws -> StepResult {
         let labels = batch.labels ?? []
         var generator = state.generator
-        let result = jemStep(model, images: batch.inputs, labels: labels, unlabeled: batch.unlabeled, state: state,
-                             generator: &generator)
+        let result = jemStep(
+            model, images: batch.inputs, labels: labels, unlabeled: batch.unlabeled, state: state,
+            generator: &generator)
         state.generator = generator
         var metrics = result.metrics
         if step % 100 == 0 { metrics += bufferMetrics }
-        return StepResult(loss: result.loss, gradient: result.gradient,
-                          correct: Int((result.terms.accuracy * Float(labels.count)).rounded()), energyGap: result.energyGap,
-                          metrics: metrics)
+        return StepResult(
+            loss: result.loss, gradient: result.gradient,
+            correct: Int((result.terms.accuracy * Float(labels.count)).rounded()), energyGap: result.energyGap,
+            metrics: metrics)
     }
 
     func validate(_ model: AnyLayer) throws -> Validation? { examples.validate(model) }
@@ -94,40 +99,51 @@ struct JEMObjective: TrainingObjective {
     }
 
     /// One step's loss and gradient, and what to log.
-    mutating func jemStep(_ model: AnyLayer, images: Tensor, labels: [Int], unlabeled: Tensor?, state: ForwardState,
-                          generator: inout SeededGenerator)
-        -> (loss: Tensor, gradient: AnyLayer, terms: JEMTerms, energyGap: Float?, metrics: [(String, Double)]) {
+    mutating func jemStep(
+        _ model: AnyLayer, images: Tensor, labels: [Int], unlabeled: Tensor?, state: ForwardState,
+        generator: inout SeededGenerator
+    )
+        -> (loss: Tensor, gradient: AnyLayer, terms: JEMTerms, energyGap: Float?, metrics: [(String, Double)])
+    {
         let start = DispatchTime.now().uptimeNanoseconds
         let needsSamples = weights.marginal != 0 || weights.conditional != 0 || weights.energySquared != 0
         let sampleLabels = settings.classConditional ? labels : nil
-        var samples: Tensor?, indices: [Int] = [], gradientNorm: Float = 0
+        var samples: Tensor?
+        var indices: [Int] = []
+        var gradientNorm: Float = 0
         if needsSamples {
-            (samples, indices, gradientNorm) = chains.sample(from: model, count: labels.count, labels: sampleLabels, using: &generator)
+            (samples, indices, gradientNorm) = chains.sample(
+                from: model, count: labels.count, labels: sampleLabels, using: &generator)
         }
         let sampled = DispatchTime.now().uptimeNanoseconds
         var terms: JEMTerms?
         let weights = self.weights
         let (loss, gradient) = valueWithGradient(at: model) { m -> Tensor in
-            let result = jemLoss(m, data: images, labels: labels, unlabeledData: unlabeled, samples: samples, sampleLabels: sampleLabels,
-                                 weights: weights, context: ForwardContext(state: state))
+            let result = jemLoss(
+                m, data: images, labels: labels, unlabeledData: unlabeled, samples: samples, sampleLabels: sampleLabels,
+                weights: weights, context: ForwardContext(state: state))
             terms = result.terms
             return result.loss
         }
         if let samples { chains.commit(samples, at: indices) }
         let finished = DispatchTime.now().uptimeNanoseconds
-        let t = terms ?? JEMTerms(loss: loss.scalar, crossEntropy: .nan, accuracy: .nan, dataEnergy: .nan, sampleEnergy: .nan)
+        let t =
+            terms
+            ?? JEMTerms(loss: loss.scalar, crossEntropy: .nan, accuracy: .nan, dataEnergy: .nan, sampleEnergy: .nan)
         let metrics: [(String, Double)] = [
             ("train/cross_entropy", Double(t.crossEntropy)), ("jem/data_energy", Double(t.dataEnergy)),
             ("jem/sample_energy", Double(t.sampleEnergy)), ("jem/energy_gap", Double(t.energyGap)),
             ("jem/sgld_gradient_norm", Double(gradientNorm)),
-            ("time/sampling_seconds", Double(sampled - start) / 1e9), ("time/update_seconds", Double(finished - sampled) / 1e9),
+            ("time/sampling_seconds", Double(sampled - start) / 1e9),
+            ("time/update_seconds", Double(finished - sampled) / 1e9),
         ]
         return (loss, gradient, t, needsSamples ? t.energyGap : nil, metrics)
     }
 
     /// Up to 64 chains spread evenly over the buffer (so every class's segment shows).
     var bufferSnapshot: Tensor {
-        let size = chains.buffer.size, count = min(64, size)
+        let size = chains.buffer.size
+        let count = min(64, size)
         return chains.buffer.samples.gathering(atIndices: (0..<count).map { $0 * size / count }, alongAxis: 0)
     }
 
@@ -137,7 +153,9 @@ struct JEMObjective: TrainingObjective {
         return [("buffer/mean", Double(s.mean)), ("buffer/std", Double(s.standardDeviation))]
     }
 
-    private static func start(_ settings: JEMSettings, train: ImageDataset, classes: Int) -> ReplayBuffer.StartDistribution {
+    private static func start(_ settings: JEMSettings, train: ImageDataset, classes: Int)
+        -> ReplayBuffer.StartDistribution
+    {
         guard settings.bufferStart == .classGaussian else { return .uniform(lower: -1, upper: 1) }
         let (images, labels) = train.batch(Array(0..<train.count))
         return .classGaussians(ClassGaussians(fitting: images, labels: labels, classes: classes))

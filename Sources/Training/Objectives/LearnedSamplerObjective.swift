@@ -74,8 +74,9 @@ struct LearnedSamplerObjective: TrainingObjective {
     }
 
     mutating func restore(from checkpoint: TrainingCheckpoint, path: String) throws {
-        sampler = try LearnedSamplerConstruction.restoring(configuration, sampleShape: Self.sampleShape(examples),
-                                                           state: checkpoint.extraState, path: path)
+        sampler = try LearnedSamplerConstruction.restoring(
+            configuration, sampleShape: Self.sampleShape(examples),
+            state: checkpoint.extraState, path: path)
     }
 
     mutating func apply(_ remedies: DivergenceGuardState) { self.remedies = remedies }
@@ -103,33 +104,42 @@ struct LearnedSamplerObjective: TrainingObjective {
             let energySquared = configuration.jem.energySquaredWeight + remedies.addedEnergyL2
             var energies: (data: Float, samples: Float) = (0, 0)
             let (loss, gradient) = valueWithGradient(at: model) { m in
-                let terms = LearnedSamplerLoss.energyTerms(energy: ScalarEnergy.of(m), data: batch.inputs, samples: negatives,
-                                                           gradientPenalty: penalty, energySquared: energySquared)
+                let terms = LearnedSamplerLoss.energyTerms(
+                    energy: ScalarEnergy.of(m), data: batch.inputs, samples: negatives,
+                    gradientPenalty: penalty, energySquared: energySquared)
                 energies = (terms.dataEnergy, terms.sampleEnergy)
                 return terms.loss
             }
-            return StepResult(loss: loss, gradient: gradient,
-                              metrics: [("sampler/data_energy", Double(energies.data)), ("sampler/sample_energy", Double(energies.samples))])
+            return StepResult(
+                loss: loss, gradient: gradient,
+                metrics: [
+                    ("sampler/data_energy", Double(energies.data)), ("sampler/sample_energy", Double(energies.samples)),
+                ])
         }
         let labels = batch.labels ?? []
         var weights = configuration.jemWeights
         weights.energySquared += remedies.addedEnergyL2
         var terms: JEMTerms?
         let (loss, gradient) = valueWithGradient(at: model) { m -> Tensor in
-            let result = LearnedSamplerLoss.jemEnergyLoss(m, data: batch.inputs, labels: labels, unlabeled: batch.unlabeled,
-                                                         negatives: negatives, weights: weights, gradientPenalty: penalty,
-                                                         context: ForwardContext(state: state))
+            let result = LearnedSamplerLoss.jemEnergyLoss(
+                m, data: batch.inputs, labels: labels, unlabeled: batch.unlabeled,
+                negatives: negatives, weights: weights, gradientPenalty: penalty,
+                context: ForwardContext(state: state))
             terms = result.terms
             return result.loss
         }
-        let t = terms ?? JEMTerms(loss: loss.scalar, crossEntropy: .nan, accuracy: .nan, dataEnergy: .nan, sampleEnergy: .nan)
-        return StepResult(loss: loss, gradient: gradient, correct: Int((t.accuracy * Float(labels.count)).rounded()),
-                          energyGap: t.energyGap, metrics: [
-                              ("train/cross_entropy", Double(t.crossEntropy)), ("jem/data_energy", Double(t.dataEnergy)),
-                              ("jem/sample_energy", Double(t.sampleEnergy)), ("jem/energy_gap", Double(t.energyGap)),
-                              ("time/sampling_seconds", Double(sampled - started) / 1e9),
-                              ("time/update_seconds", Double(DispatchTime.now().uptimeNanoseconds - sampled) / 1e9),
-                          ])
+        let t =
+            terms
+            ?? JEMTerms(loss: loss.scalar, crossEntropy: .nan, accuracy: .nan, dataEnergy: .nan, sampleEnergy: .nan)
+        return StepResult(
+            loss: loss, gradient: gradient, correct: Int((t.accuracy * Float(labels.count)).rounded()),
+            energyGap: t.energyGap,
+            metrics: [
+                ("train/cross_entropy", Double(t.crossEntropy)), ("jem/data_energy", Double(t.dataEnergy)),
+                ("jem/sample_energy", Double(t.sampleEnergy)), ("jem/energy_gap", Double(t.energyGap)),
+                ("time/sampling_seconds", Double(sampled - started) / 1e9),
+                ("time/update_seconds", Double(DispatchTime.now().uptimeNanoseconds - sampled) / 1e9),
+            ])
     }
 
     /// The generator's step against the energy just updated (held constant), its learning
@@ -137,20 +147,25 @@ struct LearnedSamplerObjective: TrainingObjective {
     /// posterior rate stays fixed, as in its code). A classifier's energy runs in training
     /// mode as the energy's step saw it, dropout and batch norm from a state of its own seeded
     /// by the step, so the run's stream is not drawn from.
-    mutating func afterUpdate(_ model: AnyLayer, batch: TrainingBatch, step: Int, rateScale: Float,
-                              using rng: inout SeededGenerator) -> [(String, Double)] {
+    mutating func afterUpdate(
+        _ model: AnyLayer, batch: TrainingBatch, step: Int, rateScale: Float,
+        using rng: inout SeededGenerator
+    ) -> [(String, Double)] {
         let energy: (Tensor) -> Tensor
         if case .classifier = examples {
-            let state = ForwardState(isTraining: true, generator: SeededGenerator(seed: configuration.core.seed &+ UInt64(step) &* 0x9E37_79B9))
+            let state = ForwardState(
+                isTraining: true,
+                generator: SeededGenerator(seed: configuration.core.seed &+ UInt64(step) &* 0x9E37_79B9))
             energy = JointEnergyModel(model.detached, context: ForwardContext(state: state)).energyFunction
         } else {
             energy = ScalarEnergy.of(model.detached)
         }
         let s = sampler.settings
         let start = DispatchTime.now().uptimeNanoseconds
-        let result = sampler.generatorStep(energy: energy, count: Self.sampleCount(batch.count),
-                                           learningRate: s.generatorLearningRate * rateScale,
-                                           posteriorLearningRate: s.posteriorLearningRate, using: &rng)
+        let result = sampler.generatorStep(
+            energy: energy, count: Self.sampleCount(batch.count),
+            learningRate: s.generatorLearningRate * rateScale,
+            posteriorLearningRate: s.posteriorLearningRate, using: &rng)
         var metrics: [(String, Double)] = [
             ("sampler/generator_loss", Double(result.loss)), ("sampler/entropy", Double(result.entropy)),
             ("sampler/generator_energy", Double(result.sampleEnergy)),
@@ -164,8 +179,12 @@ struct LearnedSamplerObjective: TrainingObjective {
         switch examples {
         case .classifier(let images): return images.validate(model)
         case .energy(let energy):
-            guard let value = try energy.discrepancy(of: sampler, against: energy.data.validationPoints(upTo:)) else { return nil }
-            return Validation(value: value, metrics: [("validation/mmd2", value)], text: String(format: "validation MMD² %.4f", value))
+            guard let value = try energy.discrepancy(of: sampler, against: energy.data.validationPoints(upTo:)) else {
+                return nil
+            }
+            return Validation(
+                value: value, metrics: [("validation/mmd2", value)], text: String(format: "validation MMD² %.4f", value)
+            )
         }
     }
 
@@ -174,7 +193,8 @@ struct LearnedSamplerObjective: TrainingObjective {
         case .classifier:
             // Up to 64 generator samples in evaluation mode, from a fixed seed per step.
             var rng = SeededGenerator(seed: UInt64(step) &* 7_919)
-            return try ClassifierExamples.sampleGrid(sampler.samples(count: 64, using: &rng), step: step, folder: folder)
+            return try ClassifierExamples.sampleGrid(
+                sampler.samples(count: 64, using: &rng), step: step, folder: folder)
         case .energy(let energy):
             return try energy.pictures(model, sampler: sampler, step: step, folder: folder)
         }
@@ -186,9 +206,12 @@ struct LearnedSamplerObjective: TrainingObjective {
         case .energy(let energy):
             guard let best else { return nil }
             let bestSampler = try TrainingCheckpoint.read(from: best).learnedSampler(path: best.path)
-            guard let loss = try energy.discrepancy(of: bestSampler, against: energy.data.testPoints(upTo:)) else { return nil }
-            return TestResult(loss: loss, metrics: [("test/mmd2", loss)],
-                              note: String(format: "test MMD² %.4f (best-on-validation generator)", loss))
+            guard let loss = try energy.discrepancy(of: bestSampler, against: energy.data.testPoints(upTo:)) else {
+                return nil
+            }
+            return TestResult(
+                loss: loss, metrics: [("test/mmd2", loss)],
+                note: String(format: "test MMD² %.4f (best-on-validation generator)", loss))
         }
     }
 }

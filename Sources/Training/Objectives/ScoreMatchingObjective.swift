@@ -22,7 +22,8 @@ struct ScoreMatchingObjective: TrainingObjective {
         let c = examples.configuration
         var generator = state.generator
         let (loss, gradient) = try valueWithGradient(at: model) { m in
-            try c.scoreMatching.loss(c.core.objective, energy: ScalarEnergy.of(m), data: batch.inputs, using: &generator)
+            try c.scoreMatching.loss(
+                c.core.objective, energy: ScalarEnergy.of(m), data: batch.inputs, using: &generator)
         }
         state.generator = generator
         return StepResult(loss: loss, gradient: gradient)
@@ -31,7 +32,8 @@ struct ScoreMatchingObjective: TrainingObjective {
     func validate(_ model: AnyLayer) throws -> Validation? {
         let batches = examples.data.validationBatches(size: examples.configuration.details.evaluationBatchSize)
         guard let value = try objective(model, on: batches) else { return nil }
-        return Validation(value: value, metrics: [("validation/loss", value)], text: String(format: "validation loss %.4f", value))
+        return Validation(
+            value: value, metrics: [("validation/loss", value)], text: String(format: "validation loss %.4f", value))
     }
 
     func pictures(_ model: AnyLayer, step: Int, folder: URL) throws -> [(url: URL, kind: String)] {
@@ -39,10 +41,12 @@ struct ScoreMatchingObjective: TrainingObjective {
     }
 
     func test(final model: AnyLayer, best: URL?) throws -> TestResult? {
-        guard let best, let test = examples.data.testBatches(size: examples.configuration.details.evaluationBatchSize) else { return nil }
+        guard let best, let test = examples.data.testBatches(size: examples.configuration.details.evaluationBatchSize)
+        else { return nil }
         let loss = try objective(model.loading(TrainingCheckpoint.read(from: best).modelStateDict), on: test)
-        return TestResult(loss: loss, metrics: [("test/loss", loss ?? .nan)],
-                          note: String(format: "test loss %.4f (best-on-validation model)", loss ?? .nan))
+        return TestResult(
+            loss: loss, metrics: [("test/loss", loss ?? .nan)],
+            note: String(format: "test loss %.4f (best-on-validation model)", loss ?? .nan))
     }
 
     /// The objective averaged over a set's batches, with noise and projections from a fixed
@@ -51,10 +55,12 @@ struct ScoreMatchingObjective: TrainingObjective {
         guard let batches, !batches.isEmpty else { return nil }
         let c = examples.configuration
         var generator = SeededGenerator(seed: TrainingData.holdOutSeed &+ 3)
-        var total = 0.0, count = 0
+        var total = 0.0
+        var count = 0
         for x in batches {
             // The loss needs input gradients, but no parameter gradient: its value is all we keep.
-            let value = try c.scoreMatching.loss(c.core.objective, energy: ScalarEnergy.of(model), data: x, using: &generator)
+            let value = try c.scoreMatching.loss(
+                c.core.objective, energy: ScalarEnergy.of(model), data: x, using: &generator)
             total += Double(value.scalar) * Double(x.shape[0])
             count += x.shape[0]
         }
