@@ -3,7 +3,7 @@
 #   make test   install what is missing, build, run every test and the toy check
 SWIFT ?= swift
 
-.PHONY: demo test deps demo-deps build release install bench bench-torch fuzz clean
+.PHONY: demo test lint deps demo-deps build release install bench bench-torch fuzz clean
 
 deps:
 	@scripts/install-deps.sh
@@ -76,7 +76,11 @@ demo: release demo-deps
 # twenty-four small energies (scripts/toy-check.sh states its bars), and the reliability
 # checks of issue 9 — ten SIGKILLs of a training run, resident memory over 1,000 JEM
 # iterations, a disk filling under a run (needs root; skipped with a message otherwise).
-test: deps
+# The house style (.swift-format: lines of 120 at most, every public declaration documented).
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Package.swift
+
+test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	scripts/fuzz.sh --replay

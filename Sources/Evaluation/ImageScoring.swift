@@ -16,6 +16,8 @@ public struct ImageScoring {
     /// Images per forward pass.
     public var batchSize = 256
 
+    /// A scoring of `score` that fits a threshold keeping `truePositiveRate` of the validation images in
+    /// (no threshold, and no in/out decision, when it is nil).
     public init(score: OODScore, truePositiveRate: Double?) {
         self.score = score
         self.truePositiveRate = truePositiveRate
@@ -25,10 +27,13 @@ public struct ImageScoring {
     public struct Row: Sendable {
         /// The file, or `PATH#INDEX` for an image inside an IDX file.
         public var source: String
+        /// The predicted class (argmax of the probabilities); nil for a model without a classifier head.
         public var prediction: Int?
         /// The predicted class's name (its number when the run has no names).
         public var className: String?
+        /// The predicted class's probability, calibrated when a calibrator was applied; nil without a classifier head.
         public var confidence: Double?
+        /// The image's value of the score, higher meaning more in-distribution.
         public var score: Double
         /// Whether the score is at or above the threshold; nil without one.
         public var isIn: Bool?
@@ -36,8 +41,12 @@ public struct ImageScoring {
 
     /// What was scored, and how.
     public struct Result: Sendable {
+        /// One row for each image, in the order of the paths and of the images under each.
         public var rows: [Row]
+        /// The score at or above which an image counts as in-distribution; nil when no threshold was asked for
+        /// (or the validation scores had no finite value).
         public var threshold: Double?
+        /// The calibrator applied to the probabilities, if any.
         public var calibrator: StoredCalibrator?
     }
 
@@ -114,6 +123,8 @@ public struct ImageScoring {
 
 /// Input `ImageScoring` cannot score; the message names it.
 public struct ScoringError: Error, CustomStringConvertible {
+    /// The message, naming the input and what is wrong with it.
     public let description: String
+    /// An error with the message `description`.
     public init(_ description: String) { self.description = description }
 }

@@ -27,21 +27,31 @@ public struct RunCalibration {
 
     /// What `joule calibrate` prints with `--json`.
     public struct Outcome: Codable, Sendable {
+        /// The identifier of the run the checkpoint belongs to.
         public var runID: String
         /// The checkpoint file calibrated, and the training step its weights are from.
         public var checkpoint: String
+        /// The optimiser step at which the checkpoint was written.
         public var checkpointStep: Int
+        /// The calibration method fitted: `temperature`, `histogram` or `isotonic`.
         public var method: String
         /// The calibrator, described with its file once written (`StoredCalibrator.description`).
         public var calibrator: String
         /// The file it was written to (set by whoever writes it).
         public var calibratorFile: String?
+        /// The set the calibrator was fitted on: "validation", the run's hold-out.
         public var fittedOn: String
+        /// The number of images the calibrator was fitted on.
         public var fittedCount: Int
+        /// The set measured before and after calibration: "test", or "validation" when the dataset has no test split.
         public var measuredOn: String
+        /// The number of images measured.
         public var measuredCount: Int
+        /// How confidences were binned for ECE, MCE and RMS-CE, e.g. "15 equal-width bins".
         public var binning: String
+        /// The measured set's numbers under the model's own softmax probabilities.
         public var before: Measures
+        /// The measured set's numbers under the calibrated probabilities.
         public var after: Measures
         /// Measures the calibrator made worse (ECE or NLL higher after than before).
         public var warnings: [String]
@@ -78,10 +88,14 @@ public struct RunCalibration {
         }
     }
 
+    /// The calibration method to fit on the validation logits.
     public var method: CalibrationMethod
+    /// Reliability-diagram binning for ECE, MCE and RMS-CE (15 equal-width bins by default).
     public var binning: CalibrationBinning = .standard
+    /// Images per forward pass.
     public var batchSize = 256
 
+    /// A calibration fitting `method`, with the default binning and batch size.
     public init(method: CalibrationMethod) { self.method = method }
 
     /// Fits on validation logits, measures on the test set (on validation itself when the

@@ -10,8 +10,10 @@ import Uncertainty
 /// without one). Every OOD set is scored with every score; detection treats in-distribution
 /// as positive and scores as higher = more in-distribution.
 public struct RunEvaluation {
+    /// What to measure and how: OOD sets, scores, binning, limits and seeds.
     public var settings: EvaluationSettings
 
+    /// An evaluation that measures what `settings` asks for.
     public init(settings: EvaluationSettings) { self.settings = settings }
 
     /// The scored sets (in-distribution first) and the measured result.
@@ -166,6 +168,7 @@ public struct RunEvaluation {
 /// Evaluation requests that cannot be carried out.
 public enum EvaluationError: Error, CustomStringConvertible {
     case invalid(String)
+    /// The problem, in words for the terminal.
     public var description: String {
         switch self {
         case .invalid(let problem): return problem

@@ -11,13 +11,18 @@ import Tensors
 /// class, or one row per class. A score-matching energy samples as its training did
 /// (annealed Langevin for mdsm).
 public struct SampleGeneration {
+    /// Where SGLD chains start: the run's replay buffer (JEM runs), Uniform(−1, 1) noise, or the learned
+    /// sampler's generator.
     public enum Start: String, CaseIterable, Sendable { case buffer, noise, generator }
 
     /// Where chains start; nil: the run's own start (`origin(for:)`).
     public var start: Start?
     /// SGLD steps (nil: the run's own count from the buffer; 100 from noise; none after the generator).
     public var steps: Int?
+    /// SGLD step size η (nil: the run's own; JEM's `sgldStepSize`, or a score-matching run's sample step size).
     public var stepSize: Float?
+    /// SGLD noise standard deviation (nil: the run's `sgldNoise`); an unconditional energy's Langevin noise is
+    /// fixed at √(2η), so setting this for one is an error.
     public var noise: Float?
     /// Samples in all (unconditional or one class).
     public var count = 64
@@ -25,9 +30,12 @@ public struct SampleGeneration {
     public var label: Int?
     /// One row of `columns` samples per class.
     public var perClass = false
+    /// Samples per row of the picture, and per class with `perClass`.
     public var columns = 8
+    /// Seeds the starting noise, the buffer and generator draws, and the SGLD noise.
     public var seed: UInt64 = 0
 
+    /// Settings that sample 64 images unconditionally from the run's own start, with the run's own SGLD settings.
     public init() {}
 
     /// Where chains start for a run: `start`, else the generator (learned samplers), the replay

@@ -7,18 +7,22 @@ import Metrics
 /// written before versions existed: version 0). `joule evaluate` and `joule score` apply
 /// the newest version fitted on the weights the checkpoint holds, or the one asked for.
 public struct StoredCalibrator: Codable, Sendable, Equatable {
+    /// The fitted calibrator itself (its method and parameters).
     public var calibrator: Calibrator
     /// The set it was fitted on ("validation") and its size.
     public var fittedOn: String
+    /// The number of images it was fitted on.
     public var count: Int
     /// The checkpoint file it belongs to, and the training step that file held.
     public var checkpoint: String
+    /// The optimiser step the checkpoint held when the calibrator was fitted (nil when not recorded).
     public var step: Int?
     /// Its version among the checkpoint's calibrators (0: written before versions existed).
     public var version: Int
     /// When it was fitted (nil for files written before versions existed).
     public var fittedAt: Date?
 
+    /// A stored calibrator from its parts; `version` 0 and no `fittedAt` describe a file from before versions.
     public init(
         calibrator: Calibrator, fittedOn: String, count: Int, checkpoint: String, step: Int?, version: Int = 0,
         fittedAt: Date? = nil
@@ -39,6 +43,7 @@ public struct StoredCalibrator: Codable, Sendable, Equatable {
         case fittedAt = "fitted_at"
     }
 
+    /// Decodes the JSON form (`fitted_at` in seconds since 1970); a file without `version` is version 0.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         calibrator = try c.decode(Calibrator.self, forKey: .calibrator)
@@ -50,6 +55,7 @@ public struct StoredCalibrator: Codable, Sendable, Equatable {
         fittedAt = try c.decodeIfPresent(Double.self, forKey: .fittedAt).map(Date.init(timeIntervalSince1970:))
     }
 
+    /// Encodes the JSON form: snake_case keys, `fitted_at` as seconds since 1970, nil fields left out.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(calibrator, forKey: .calibrator)

@@ -19,10 +19,14 @@ import Tensors
 /// sampler: Langevin cannot move mass between separated modes (rings), so it can miss a
 /// density the energy has right.
 public struct ToyEvaluation: Codable, Sendable {
+    /// The identifier of the run the checkpoint belongs to.
     public var runID: String
+    /// The checkpoint file evaluated, as its path was given.
     public var checkpoint: String
+    /// The toy density the run was trained on (`8gaussians`, `moons`, `rings`, ...).
     public var density: String
-    /// Points on each side of every comparison.
+    /// Samples drawn for every comparison (the held-out side has at most as many: all the
+    /// validation points when there are fewer).
     public var count: Int
     /// The kernel's bandwidth h in k(a, b) = exp(−‖a − b‖²/(2h²)).
     public var bandwidth: Double
@@ -32,13 +36,19 @@ public struct ToyEvaluation: Codable, Sendable {
     /// nil for multi-scale DSM's noise-scaled form, whose single energy stands for no one
     /// density (its gradient matches the noise averaged over the levels).
     public var mmd2: Double?
+    /// MMD² of exact samples from the untrained network's energy (same initialisation seed); nil as for `mmd2`.
     public var mmd2Untrained: Double?
+    /// MMD² of the run's own sampler's samples from the trained model (or of the trained generator's samples).
     public var mmd2Sampler: Double
+    /// MMD² of the same sampler's samples from the untrained network (or of the untrained generator's samples).
     public var mmd2SamplerUntrained: Double
+    /// MMD² of a fresh sample from the true density: the noise floor the other estimates are judged against.
     public var mmd2Data: Double
+    /// The sampler behind `mmd2Sampler`: "Langevin", "annealed Langevin" (mdsm) or "<objective> generator".
     public var sampler: String
     /// The density sampled exactly: exp(−scale · E) on a grid of `grid`² cells.
     public var densityScale: Double?
+    /// Grid cells along each axis of [−4.5, 4.5]² for the exact samples (300).
     public var grid: Int
 
     enum CodingKeys: String, CodingKey {

@@ -24,8 +24,11 @@ public struct BenchmarkResult: Codable, Sendable {
 
 /// A benchmark: a name, its work per repetition in FLOP (if any), and a body to time.
 public struct Benchmark: Sendable {
+    /// Stable name, e.g. `cnn-s.forward_input_gradient.b64`, reported as `BenchmarkResult.name`.
     public var name: String
+    /// Floating-point operations per repetition, for the GFLOP/s figure; nil when the work has no FLOP count.
     public var flops: Double?
+    /// Free-form detail carried into the result (e.g. the oneDNN implementation used).
     public var note: String?
     /// Divides each timing (e.g. per-op figures from a chain of many ops).
     public var unitsPerRepetition: Double = 1
@@ -35,8 +38,10 @@ public struct Benchmark: Sendable {
     /// runs one repetition and reports the part of it that counts (milliseconds, and the
     /// FLOP done in that part), for figures such as "the convolutions inside a JEM iteration".
     public var setUpPart: (@Sendable () -> PartBody)?
+    /// One timed repetition of a part benchmark: the milliseconds of the part that counts and the FLOP done in it.
     public typealias PartBody = () -> (milliseconds: Double, flops: Double)
 
+    /// A benchmark that times `setUp`'s returned closure whole, each repetition doing `flops` FLOP.
     public init(name: String, flops: Double?, note: String? = nil, setUp: @escaping @Sendable () -> (() -> Void)) {
         self.name = name
         self.flops = flops
@@ -65,16 +70,21 @@ public struct Benchmark: Sendable {
 /// least `minimumRepetitions` were taken; reports medians, which resist the noise of a
 /// shared machine better than means.
 public struct BenchmarkRunner: Sendable {
+    /// The least wall time, in seconds, of the timed repetitions: they go on until it has passed.
     public var minimumSeconds: Double
+    /// The least number of timed repetitions, however long they take (at most 10,000 are taken in all).
     public var minimumRepetitions: Int
+    /// Untimed repetitions before timing starts; warm-up also lasts at least 0.3 s.
     public var warmUpRepetitions: Int
 
+    /// A runner with the given minimums (by default 2 s, 10 timed and 3 warm-up repetitions).
     public init(minimumSeconds: Double = 2, minimumRepetitions: Int = 10, warmUpRepetitions: Int = 3) {
         self.minimumSeconds = minimumSeconds
         self.minimumRepetitions = minimumRepetitions
         self.warmUpRepetitions = warmUpRepetitions
     }
 
+    /// Warms `benchmark` up, times its repetitions and returns the median, minimum and GFLOP/s at the median.
     public func run(_ benchmark: Benchmark) -> BenchmarkResult {
         let body: () -> (milliseconds: Double, flops: Double?) =
             benchmark.setUpPart?()
@@ -134,12 +144,13 @@ public enum BenchmarkReport {
         return String(decoding: try encoder.encode(Document(metadata: metadata, results: results)), as: UTF8.self)
     }
 
-    /// One line per benchmark.
+    /// The table's header line (the columns `tableRow` fills).
     public static func tableHeader() -> String {
         pad("benchmark", 40) + pad("median ms", 12, right: true) + pad("min ms", 12, right: true)
             + pad("GFLOP/s", 10, right: true) + pad("reps", 7, right: true) + "  note"
     }
 
+    /// `r` as one line aligned under `tableHeader()`: name, median and minimum ms, GFLOP/s, repetitions, note.
     public static func tableRow(_ r: BenchmarkResult) -> String {
         pad(r.name, 40) + pad(format(r.medianMilliseconds), 12, right: true)
             + pad(format(r.minimumMilliseconds), 12, right: true)

@@ -14,6 +14,8 @@ public enum CostGrowthBenchmarks {
     static let bufferSizes = [1_000, 10_000, 50_000, 100_000]
     static let memoryBatches = [16, 64, 256]
 
+    /// The JEM iterations of every growth row: mlp, cnn-s and cnn-s with bfloat16 SGLD against batch size
+    /// and SGLD steps, wrn-16-1/2/4 against width, and cnn-s's resident memory against buffer size and batch.
     public static func all() -> [Benchmark] {
         var list: [Benchmark] = []
         for model in ["mlp", "cnn-s", "cnn-s" + bfloat16Suffix] {

@@ -9,6 +9,8 @@ import Tensors
 /// one Adam update on cross-entropy plus E(data) − E(samples) over the concatenated batch,
 /// then the chains written back.
 public enum JEMBenchmarks {
+    /// The JEM iteration for mlp and cnn-s at batch 64 (cnn-s also with bfloat16 SGLD), and the time cnn-s's
+    /// iteration spends in its convolutions (all, and the direct ones only).
     public static func all() -> [Benchmark] {
         [
             iteration("mlp", batch: 64), iteration("cnn-s", batch: 64),

@@ -8,9 +8,10 @@ import Tensors
 /// `jem_iteration.*`, and at weights 1 and 1; neither changes the work for mlp and cnn-s):
 /// generator samples, one Adam update of the classifier on cross-entropy + E(data) −
 /// E(samples) + the gradient penalty (γ 0.1), then one generator step against the updated
-/// energy (VERA: 20 importance samples and the posterior step). Beside `jem_iteration.*` this is the per-iteration price of each
-/// sampler; the generator is VERA's MLP (3 × 500, latent 128), MEG's statistics network 128 wide.
+/// energy (VERA: 20 importance samples and the posterior step). Beside `jem_iteration.*` this
+/// is the per-iteration price of each sampler; the generator is VERA's MLP (3 × 500, latent 128), MEG's statistics network 128 wide.
 public enum LearnedSamplerBenchmarks {
+    /// The learned-sampler iteration at batch 64: VERA on mlp and cnn-s, MEG and Kim & Bengio on cnn-s.
     public static func all() -> [Benchmark] {
         [
             iteration(.vera, model: "mlp"), iteration(.vera, model: "cnn-s"), iteration(.meg, model: "cnn-s"),

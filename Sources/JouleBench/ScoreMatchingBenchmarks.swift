@@ -8,6 +8,7 @@ import Tensors
 /// (σ = 0.1), the loss ½‖−∇ₓE(x̃) − (x − x̃)/σ²‖² averaged over the batch, its weight
 /// gradient (a gradient of a gradient), one Adam update.
 public enum ScoreMatchingBenchmarks {
+    /// The denoising-score-matching step (Vincent 2011) for mlp and cnn-s at batch 64.
     public static func all() -> [Benchmark] {
         [step("mlp", batch: 64), step("cnn-s", batch: 64)]
     }

@@ -5,6 +5,8 @@ import Tensors
 /// One optimiser step of plain classifier training — forward, cross-entropy, backward,
 /// Adam — on the library's layers (what `joule train --objective ce` runs per batch).
 public enum TrainingBenchmarks {
+    /// The classifier training step for mlp and cnn-s at batch 64, with its FLOP count (3 × the forward
+    /// pass's) where the model's forward count is known.
     public static func all() -> [Benchmark] {
         [trainStep("mlp", batch: 64), trainStep("cnn-s", batch: 64)]
     }

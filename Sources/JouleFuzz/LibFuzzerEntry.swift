@@ -7,6 +7,8 @@
     nonisolated(unsafe) private var target: FuzzTarget = .idx
     nonisolated(unsafe) private var scratch: FuzzScratch!
 
+    /// libFuzzer's set-up hook, called once before any input: reads the target from `JOULE_FUZZ_TARGET` and makes
+    /// the scratch folder (removed on a clean exit), exiting with status 2 when either fails; returns 0.
     @_cdecl("LLVMFuzzerInitialize")
     public func fuzzerInitialize(
         _ argc: UnsafeMutablePointer<CInt>,
@@ -46,6 +48,9 @@
         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
     ) -> CInt
 
+    /// libFuzzer's hook for one input: runs the chosen target on the `size` bytes at `data` in the scratch folder.
+    /// Always returns 0: refusing bad input is the right answer; a crash, a hang or an unbounded allocation is a
+    /// finding.
     @_cdecl("LLVMFuzzerTestOneInput")
     public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         target.run(UnsafeRawBufferPointer(start: data, count: size), in: scratch)

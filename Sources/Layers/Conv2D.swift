@@ -4,9 +4,13 @@ import Tensors
 /// layout and names); square stride, symmetric padding. `Sequential` fuses a following
 /// `LeakyReLU` into the convolution kernel.
 public struct Conv2D: Layer {
+    /// The kernel, shaped [outputChannels, inputChannels, k, k] (PyTorch name `weight`).
     public var weight: Tensor
+    /// The per-output-channel bias [outputChannels], or nil for a convolution without bias.
     public var bias: Tensor?
+    /// The step between kernel positions, the same along height and width.
     public let stride: Int
+    /// Zero rows and columns added on every side of the input before convolving.
     public let padding: Int
 
     /// PyTorch's default initialisation: uniform in ±1/√(in·k²).
@@ -22,6 +26,7 @@ public struct Conv2D: Layer {
         self.padding = padding
     }
 
+    /// A convolution with the given tensors (e.g. loaded from a checkpoint); `bias` nil means none.
     public init(weight: Tensor, bias: Tensor?, stride: Int, padding: Int) {
         self.weight = weight
         self.bias = bias
@@ -29,6 +34,8 @@ public struct Conv2D: Layer {
         self.padding = padding
     }
 
+    /// `input` [N, inputChannels, H, W] convolved to [N, outputChannels, H′, W′], with
+    /// H′ = ⌊(H + 2·padding − k) / stride⌋ + 1 (and likewise W′).
     public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
         conv2d(input, weight, bias: bias, stride: stride, padding: padding)
     }
@@ -38,6 +45,7 @@ public struct Conv2D: Layer {
         conv2d(input, weight, bias: bias, stride: stride, padding: padding, activation: activation)
     }
 
+    /// The layer with `weight` and `bias` (if any) transformed, named `prefix.weight` and `prefix.bias`.
     public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows -> Conv2D {
         Conv2D(
             weight: try transform(.named("weight", in: prefix), weight),

@@ -11,6 +11,7 @@ public final class ForwardState {
     /// New values for buffers, by `state_dict` name.
     public var bufferUpdates: [String: Tensor] = [:]
 
+    /// State for one pass: `isTraining` picks the mode; `generator` feeds dropout (seed 0 unless given).
     public init(isTraining: Bool, generator: SeededGenerator = SeededGenerator(seed: 0)) {
         self.isTraining = isTraining
         self.generator = generator
@@ -20,9 +21,12 @@ public final class ForwardState {
 /// Where a layer is called from: the shared state plus the layer's own dotted name, so a
 /// layer can address its buffers.
 public struct ForwardContext {
+    /// The state shared by every layer of the pass.
     public let state: ForwardState
+    /// This layer's dotted name in the model (e.g. `layer1.0.bn1`); empty at the top level.
     public let path: String
 
+    /// A context at `path` (the top level by default) sharing `state`.
     public init(state: ForwardState, path: String = "") {
         self.state = state
         self.path = path

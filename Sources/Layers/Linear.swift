@@ -2,7 +2,9 @@ import Tensors
 
 /// y = x Wᵀ + b, with W [out, in] and b [out] (PyTorch's `nn.Linear` layout and names).
 public struct Linear: Layer {
+    /// The weight matrix W, shaped [outputSize, inputSize].
     public var weight: Tensor
+    /// The bias b, shaped [outputSize], or nil for a layer without bias.
     public var bias: Tensor?
 
     /// PyTorch's default initialisation: W and b uniform in ±1/√in.
@@ -11,11 +13,13 @@ public struct Linear: Layer {
         self.bias = bias ? Initialization.uniformFanIn([outputSize], fanIn: inputSize, using: &generator) : nil
     }
 
+    /// A layer with the given tensors (e.g. loaded from a checkpoint); `bias` nil means none.
     public init(weight: Tensor, bias: Tensor?) {
         self.weight = weight
         self.bias = bias
     }
 
+    /// x Wᵀ + b for `input` [N, inputSize], giving [N, outputSize]; traps on any other shape.
     public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
         precondition(
             input.rank == 2 && input.shape[1] == weight.shape[1],
@@ -24,6 +28,7 @@ public struct Linear: Layer {
         return bias.map { y + $0 } ?? y
     }
 
+    /// The layer with `weight` and `bias` (if any) transformed, named `prefix.weight` and `prefix.bias`.
     public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows -> Linear {
         Linear(
             weight: try transform(.named("weight", in: prefix), weight),

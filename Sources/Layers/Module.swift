@@ -9,6 +9,7 @@ public struct TensorSlot: Sendable, Hashable {
     /// True for parameters, false for buffers.
     public let isTrainable: Bool
 
+    /// A slot with the full dotted name `name`; `isTrainable` is false for buffers.
     public init(name: String, isTrainable: Bool) {
         self.name = name
         self.isTrainable = isTrainable
@@ -82,6 +83,7 @@ public enum ModuleError: Error, CustomStringConvertible, Equatable {
     case shapeMismatch(name: String, expected: [Int], found: [Int])
     case unexpectedTensors([String])
 
+    /// The problem in words, for error messages.
     public var description: String {
         switch self {
         case .missingTensor(let name): return "no tensor named '\(name)' for this model"

@@ -4,11 +4,16 @@ import Tensors
 /// y = (x − mean) / √(var + ε) · γ + β, statistics per example and group. With one group
 /// this is the layer normalisation JEM's wide ResNet uses (`norm="layer"`).
 public struct GroupNorm: Layer {
+    /// γ: the per-channel scale, shaped [channels], initially ones.
     public var weight: Tensor
+    /// β: the per-channel shift, shaped [channels], initially zeros.
     public var bias: Tensor
+    /// The number of channel groups that share statistics; it divides the channel count.
     public let groups: Int
+    /// ε added to the variance before the square root (1e-5 by default, as PyTorch).
     public let epsilon: Float
 
+    /// Group normalisation of `channels` channels in `groups` groups (which must divide them), with γ = 1, β = 0.
     public init(groups: Int, channels: Int, epsilon: Float = 1e-5) {
         precondition(
             groups >= 1 && channels % groups == 0, "GroupNorm: \(channels) channels do not split into \(groups) groups")
@@ -22,6 +27,7 @@ public struct GroupNorm: Layer {
         (self.weight, self.bias, self.groups, self.epsilon) = (weight, bias, groups, epsilon)
     }
 
+    /// `input` [N, C, …] normalised per example and group, then scaled and shifted per channel; same shape.
     public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
         let n = input.shape[0]
         let c = input.shape[1]
@@ -33,6 +39,7 @@ public struct GroupNorm: Layer {
         return normalized * weight.reshaped(to: affineShape) + bias.reshaped(to: affineShape)
     }
 
+    /// The layer with `weight` and `bias` transformed, named `prefix.weight` and `prefix.bias`.
     public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows
         -> GroupNorm
     {
@@ -44,10 +51,14 @@ public struct GroupNorm: Layer {
 
 /// Normalises over the last axis (PyTorch's `nn.LayerNorm(features)`), with γ and β.
 public struct LayerNorm: Layer {
+    /// γ: the scale per feature, shaped [features], initially ones.
     public var weight: Tensor
+    /// β: the shift per feature, shaped [features], initially zeros.
     public var bias: Tensor
+    /// ε added to the variance before the square root (1e-5 by default, as PyTorch).
     public let epsilon: Float
 
+    /// Layer normalisation over a last axis of `features` values, with γ = 1, β = 0.
     public init(features: Int, epsilon: Float = 1e-5) {
         weight = .ones([features])
         bias = .zeros([features])
@@ -58,10 +69,12 @@ public struct LayerNorm: Layer {
         (self.weight, self.bias, self.epsilon) = (weight, bias, epsilon)
     }
 
+    /// `input` […, features] standardised over its last axis, then scaled by γ and shifted by β; same shape.
     public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
         Normalization.standardize(input, axes: [input.rank - 1], epsilon: epsilon) * weight + bias
     }
 
+    /// The layer with `weight` and `bias` transformed, named `prefix.weight` and `prefix.bias`.
     public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows
         -> LayerNorm
     {
@@ -76,14 +89,23 @@ public struct LayerNorm: Layer {
 /// averages updated with `momentum`, the unbiased variance as PyTorch keeps it), running
 /// statistics in evaluation.
 public struct BatchNorm: Layer {
+    /// γ: the per-channel scale, shaped [C], initially ones.
     public var weight: Tensor
+    /// β: the per-channel shift, shaped [C], initially zeros.
     public var bias: Tensor
+    /// Running average of the batch means, shaped [C] (PyTorch's `running_mean`), used in evaluation; starts at 0.
     public var runningMean: Tensor
+    /// Running average of the unbiased batch variances, shaped [C] (`running_var`), used in evaluation; starts at 1.
     public var runningVariance: Tensor
+    /// Training batches seen, as a scalar tensor (`num_batches_tracked`); kept so state dicts match PyTorch's.
     public var batchesTracked: Tensor
+    /// m: the new batch's weight in the running averages, r ← (1 − m)·r + m·batch (PyTorch's convention; 0.1 by
+    /// default).
     public let momentum: Float
+    /// ε added to the variance before the square root (1e-5 by default, as PyTorch).
     public let epsilon: Float
 
+    /// Batch normalisation of `channels` channels: γ = 1, β = 0, running mean 0, running variance 1.
     public init(channels: Int, momentum: Float = 0.1, epsilon: Float = 1e-5) {
         weight = .ones([channels])
         bias = .zeros([channels])
@@ -94,6 +116,9 @@ public struct BatchNorm: Layer {
         self.epsilon = epsilon
     }
 
+    /// `input` [N, C, H, W] or [N, C] normalised per channel, then scaled and shifted; same shape. Training uses the
+    /// batch statistics and records the running-average updates in `context.state.bufferUpdates`; evaluation uses
+    /// the running statistics.
     public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
         let c = weight.shape[0]
         precondition(
@@ -125,6 +150,8 @@ public struct BatchNorm: Layer {
         return normalized * weight.reshaped(to: perChannel) + bias.reshaped(to: perChannel)
     }
 
+    /// The layer with its tensors transformed under `prefix`: `weight` and `bias` as parameters, `running_mean`,
+    /// `running_var` and `num_batches_tracked` as buffers.
     public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows
         -> BatchNorm
     {

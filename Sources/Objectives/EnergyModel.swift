@@ -19,10 +19,12 @@ extension EnergyModel {
 ///     E(x, y) = −f(x)[y]        E(x) = −log Σ_y exp f(x)[y]
 ///     p(y | x) = softmax f(x)   log p(x) = logsumexp f(x) − log Z
 public struct JointEnergyModel<Classifier: Layer>: EnergyModel {
+    /// The network whose logits f(x), [N, classes], define the energies.
     public var classifier: Classifier
     /// The forward context for evaluation (no dropout, running statistics).
     public var context: ForwardContext
 
+    /// The JEM reading of `classifier`, run in `context` (evaluation mode unless told otherwise).
     public init(_ classifier: Classifier, context: ForwardContext = .inference()) {
         self.classifier = classifier
         self.context = context

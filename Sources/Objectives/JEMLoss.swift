@@ -12,6 +12,7 @@ public struct JEMWeights: Sendable, Equatable, Codable {
     /// L2 penalty on the energies of data and samples (keeps them near 0; IGEBM, JEM++).
     public var energySquared: Float
 
+    /// Weights for the terms; the defaults are the reference's: classification and p(x) 1, the others 0.
     public init(classification: Float = 1, marginal: Float = 1, conditional: Float = 0, energySquared: Float = 0) {
         self.classification = classification
         self.marginal = marginal
@@ -22,8 +23,11 @@ public struct JEMWeights: Sendable, Equatable, Codable {
 
 /// The terms of one JEM loss, as numbers for logging.
 public struct JEMTerms: Sendable, Equatable {
+    /// The whole weighted loss L whose gradient the step takes.
     public var loss: Float
+    /// The mean cross-entropy −log p(y | x) over the labelled data, before weighting.
     public var crossEntropy: Float
+    /// The fraction of the labelled data whose arg-max class is its label.
     public var accuracy: Float
     /// Mean E(x) over the data of the p(x) term (the unlabelled batch when there is one).
     public var dataEnergy: Float
@@ -32,6 +36,7 @@ public struct JEMTerms: Sendable, Equatable {
     /// dataEnergy − sampleEnergy: negative while samples look worse than data.
     public var energyGap: Float { dataEnergy - sampleEnergy }
 
+    /// The terms from their values; `sampleEnergy` is NaN when the step drew no samples.
     public init(loss: Float, crossEntropy: Float, accuracy: Float, dataEnergy: Float, sampleEnergy: Float) {
         self.loss = loss
         self.crossEntropy = crossEntropy

@@ -6,9 +6,12 @@ import Tensors
 /// chains, runs SGLD on the model's energy with its parameters held constant, and the
 /// finished chains are written back with `commit` (after the update, as the reference does).
 public struct PersistentChains: Sendable {
+    /// The replay buffer the chains start from and are written back to (per-class segments when it has classes).
     public var buffer: ReplayBuffer
+    /// The SGLD sampler run on each draw: steps, step size η and noise σ.
     public var sgld: SGLD
 
+    /// Chains over `buffer`, advanced by `sgld`.
     public init(buffer: ReplayBuffer, sgld: SGLD) {
         self.buffer = buffer
         self.sgld = sgld

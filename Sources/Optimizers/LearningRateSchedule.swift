@@ -14,11 +14,14 @@ public struct LearningRateSchedule: Sendable, Equatable, Codable {
         case cosine(totalSteps: Int, minimum: Float)
     }
 
+    /// η: the peak learning rate, before decay and warm-up.
     public var base: Float
+    /// How the rate falls with the step (counted from step 0; warm-up scales it on top).
     public var decay: Decay
     /// Steps of linear warm-up from η/warmupSteps to η (JEM: 1,000).
     public var warmupSteps: Int
 
+    /// A schedule from `base` with `decay` (constant by default) and `warmupSteps` steps of warm-up (none by default).
     public init(base: Float, decay: Decay = .constant, warmupSteps: Int = 0) {
         self.base = base
         self.decay = decay

@@ -23,7 +23,9 @@ extension Optimizer {
 
 /// A problem restoring optimiser state from a checkpoint.
 public struct OptimizerStateError: Error, CustomStringConvertible, Equatable {
+    /// The problem in words.
     public let description: String
+    /// An error described by `description`.
     public init(_ description: String) { self.description = description }
 }
 

@@ -23,6 +23,10 @@ enum UpdateKernels {
         let n = p.scalarCount
         var moment1 = m.take() ?? .zeros(shape)
         var moment2 = v.take() ?? .zeros(shape)
+        // The C loop runs over the parameter's length: moments of another shape would overrun.
+        precondition(
+            moment1.shape == shape && moment2.shape == shape,
+            "Adam: moments shaped \(moment1.shape) and \(moment2.shape) for a parameter shaped \(shape)")
         let stepSize = s.learningRate / s.correction1
         let decay: Float = s.decoupled ? 1 - s.learningRate * s.weightDecay : 1
         let l2: Float = s.decoupled ? 0 : s.weightDecay

@@ -17,6 +17,8 @@ public struct ReportEvaluationSamples: Sendable {
     /// newest may be another measurement), for the histograms' legends.
     public var measurements: [String: [String: Int]]
 
+    /// Creates the samples; `confidences` and `correct` must have the same length (one entry per in-distribution
+    /// sample), else it traps.
     public init(
         inDistribution: String, confidences: [Double], correct: [Bool], scores: [String: [String: [Double]]],
         binning: CalibrationBinning = .standard, measurements: [String: [String: Int]] = [:]

@@ -26,16 +26,20 @@ public struct ReportEvaluation: Sendable {
     /// The metric's value.
     public var value: Double
     /// How far the dataset lies from the training data: `near`, `far` or `user` for OOD
-    /// sets; nil for the in-distribution set.
+    /// sets, `in-distribution` for the run's own test set (as evaluate and calibrate write it);
+    /// nil for values recorded before groups were kept.
     public var group: String?
     /// The images the value was measured on: the in-distribution set's count, and for an
     /// OOD value the OOD set's.
     public var inCount: Int?
+    /// The OOD set's count, for an OOD value; nil for an in-distribution value or when not recorded.
     public var outCount: Int?
     /// Where it was measured: the measurement's id, the checkpoint file's name
     /// (`best.safetensors`) and the training step its weights are from.
     public var measurement: Int?
+    /// The checkpoint file's name, e.g. `best.safetensors`; nil when not recorded.
     public var checkpoint: String?
+    /// The training step the checkpoint's weights are from; nil when unknown.
     public var checkpointStep: Int?
 
     /// Creates an evaluation.
@@ -73,15 +77,19 @@ public struct ReportEvaluation: Sendable {
 
 /// One `joule evaluate` or `joule calibrate` of a run, for the report's list of measurements.
 public struct ReportMeasurement: Sendable {
+    /// The measurement's id in the run store; a higher id is a newer measurement.
     public var id: Int
     /// `evaluation` or `calibration`.
     public var kind: String
+    /// When the measurement was recorded.
     public var createdAt: Date
     /// "best.safetensors @ step 860".
     public var checkpoint: String
     /// The calibrator applied (evaluation) or fitted (calibration), when there was one.
     public var calibrator: String?
+    /// The in-distribution set measured, e.g. `test`; nil when not recorded.
     public var inDataset: String?
+    /// How many of its images were measured; nil when not recorded.
     public var inCount: Int?
     /// Rebuilt from a store written before measurements were kept apart.
     public var migrated: Bool

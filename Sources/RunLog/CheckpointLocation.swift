@@ -1,5 +1,4 @@
 import Foundation
-import RunLog
 
 /// Where a command's RUN_OR_CHECKPOINT argument points: a `.safetensors` file, or a run (its
 /// id or a unique prefix) whose folder the run store records, or a run folder under the
@@ -41,5 +40,6 @@ public enum CheckpointLocation {
 
 /// A run or checkpoint file that is not there; the message says where it was looked for.
 public struct MissingCheckpoint: Error, CustomStringConvertible {
+    /// "no checkpoint at PATH", naming the run and the store when the store knew the run.
     public let description: String
 }

@@ -3,7 +3,9 @@ import Foundation
 /// Buffers a run's metrics in memory and writes them in batched transactions — one commit
 /// per few seconds rather than per value — so logging costs a small share of training.
 public final class MetricLogger {
+    /// The store the values are written to.
     public let store: RunStore
+    /// The run the values belong to.
     public let runID: String
     /// Pending values are written once this many seconds passed since the last write...
     public var flushInterval: TimeInterval
@@ -17,6 +19,8 @@ public final class MetricLogger {
     private var pending: [MetricRecord] = []
     private var lastFlush = Date()
 
+    /// A logger for run `runID` in `store` that writes once `flushInterval` seconds (default 5) have passed or
+    /// `maximumPending` values (default 10,000) are waiting, checked as each value is logged.
     public init(store: RunStore, runID: String, flushInterval: TimeInterval = 5, maximumPending: Int = 10_000) {
         self.store = store
         self.runID = runID

@@ -3,9 +3,11 @@ import Foundation
 /// What deleting a run touches: its folder's files (which `--delete-files` removes) and the
 /// files it recorded elsewhere (which stay).
 public struct RunDeletionPlan {
+    /// The run to delete, as stored.
     public let record: RunRecord
     /// The run's own folder, when known and safe to remove (absolute, named by the run id).
     public let folder: URL?
+    /// Whether `folder` is on disk as a folder; false when there is no `folder`.
     public let folderExists: Bool
     /// Why the folder may not be removed, when it may not (not the run's own, a link, or
     /// holding another run's folder or the store).
@@ -14,9 +16,14 @@ public struct RunDeletionPlan {
     public let files: [(path: String, bytes: Int)]
     /// Recorded files outside the folder.
     public let outside: [ArtifactRecord]
+    /// How many measurements (evaluations and calibrations) the run has; deleting its record deletes them.
     public let measurementCount: Int
+    /// How many metric rows the run has logged; deleting its record deletes them.
     public let metricRows: Int
 
+    /// Works out, changing nothing, what deleting `record` from `store` touches: its folder (the recorded one, else
+    /// the one its last checkpoint is in) and whether it is safe to remove, the files under it, and the recorded
+    /// files outside it.
     public init(_ record: RunRecord, in store: RunStore) throws {
         self.record = record
         let artifacts = try store.artifacts(of: record.id)
@@ -117,6 +124,7 @@ public struct RunDeletionPlan {
     /// Deletes the run's record and, when `deletingFiles`, its folder first (a folder that
     /// cannot be deleted leaves the record in place).
     public func perform(deletingFiles: Bool, in store: RunStore) throws {
+        if deletingFiles, let problem { throw RunDeletionError(description: "not deleted: \(problem)") }
         if deletingFiles, let folder, !files.isEmpty || folderExists {
             do {
                 try FileManager.default.removeItem(at: folder)
@@ -147,5 +155,6 @@ public struct RunDeletionPlan {
 
 /// A run whose files could not be deleted.
 public struct RunDeletionError: Error, CustomStringConvertible {
+    /// What could not be deleted and why, and that the run stays in the store.
     public let description: String
 }

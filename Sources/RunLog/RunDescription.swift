@@ -1,19 +1,25 @@
 import Foundation
-import RunLog
 
 /// A stored run as one flat record of strings for tables, and as JSON.
 public struct RunDescription {
+    /// The run as stored.
     public let record: RunRecord
+    /// The run's params by key.
     public let params: [String: String]
+    /// The run's tags by key.
     public let tags: [String: String]
+    /// The latest value of each of the run's metrics, by key.
     public let metrics: [String: MetricPointRecord]
     /// The evaluation values shown (the newest per dataset and score unless one measurement
     /// was selected), and every measurement of the run by id.
     public let evaluations: [EvaluationRecord]
+    /// Every measurement of the run by id; empty unless `evaluations` was asked for.
     public let measurements: [Int: MeasurementRecord]
     /// The attribute values by name, as text, in display order.
     public let attributes: [(String, String)]
 
+    /// Reads what `store` holds for `record`: params, tags, latest metrics and, when `evaluations` is set, its
+    /// evaluation values (`selection`: the newest per dataset and score, or one measurement's) and measurements.
     public init(
         _ record: RunRecord, in store: RunStore, evaluations: Bool = false, selection: MeasurementSelection = .latest
     ) throws {
@@ -28,6 +34,8 @@ public struct RunDescription {
         attributes = Self.attributes(of: record)
     }
 
+    /// Seconds from the run's start to its end, or to its last write to the store when it has not ended; nil when
+    /// neither is known.
     public var duration: Double? { Self.duration(of: record) }
 
     /// The attribute's text ("" when the run has none).
@@ -88,6 +96,9 @@ public struct RunDescription {
         return (number("in_count") ?? measurement?.inCount, number("out_count"))
     }
 
+    /// The run as a JSON object for `joule runs list` and `joule runs show`: the non-empty attributes, the seed as a
+    /// number, `duration_seconds`, the parsed configuration, params, tags, latest metrics and their steps, and any
+    /// evaluations (with counts and checkpoint) and measurements.
     public var json: [String: Any] {
         var object: [String: Any] = [:]
         for (key, value) in attributes where !value.isEmpty { object[key] = value }
@@ -121,6 +132,8 @@ public struct RunDescription {
         return object
     }
 
+    /// One measurement as a JSON object: id, kind, time, checkpoint and step, calibrator, in-distribution set and
+    /// count (`n`), the parsed settings, and whether it was migrated.
     public static func json(_ m: MeasurementRecord) -> [String: Any] {
         var row: [String: Any] = [
             "id": m.id, "kind": m.kind.rawValue, "measured_at": RunTime.format(m.createdAt), "migrated": m.migrated,

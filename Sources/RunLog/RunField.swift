@@ -1,6 +1,7 @@
 /// A property of a run that filters and orderings name: `metrics.KEY` (latest value),
 /// `params.KEY`, `tags.KEY` or `attributes.NAME` (a column of the run itself).
-public struct RunField: Sendable, Equatable {
+public struct RunField: Sendable, Equatable, CustomStringConvertible {
+    /// Which kind of run property a field names: a metric's latest value, a param, a tag or an attribute.
     public enum Namespace: String, Sendable, CaseIterable {
         case metrics, params, tags, attributes
     }
@@ -26,9 +27,12 @@ public struct RunField: Sendable, Equatable {
         }
     }
 
+    /// Where `key` is looked up.
     public var namespace: Namespace
+    /// The metric, param or tag name, or for `.attributes` an `Attribute`'s name such as `start_time`.
     public var key: String
 
+    /// A field naming `key` in `namespace`, unchecked (the parsers reject unknown attribute names; this does not).
     public init(namespace: Namespace, key: String) {
         self.namespace = namespace
         self.key = key
@@ -45,5 +49,6 @@ public struct RunField: Sendable, Equatable {
         }
     }
 
+    /// The field as filters write it: `namespace.key`, e.g. `params.lr`.
     public var description: String { "\(namespace.rawValue).\(key)" }
 }

@@ -1,7 +1,7 @@
 /// A `--where` expression over runs, parsed into a syntax tree: comparisons of run fields
 /// with literals, joined by `and` / `or`, grouped with parentheses (`and` binds tighter).
 ///
-///     metrics.val_accuracy > 0.9 and (params.optimizer = 'adam' or tags.note != "old")
+///     metrics.validation/accuracy > 0.9 and (params.optimizer = 'adam' or tags.note != "old")
 ///
 /// The tree is turned into SQL whose literals are bound parameters, never spliced into text.
 public indirect enum RunFilter: Sendable, Equatable {
@@ -9,6 +9,8 @@ public indirect enum RunFilter: Sendable, Equatable {
     case and(RunFilter, RunFilter)
     case or(RunFilter, RunFilter)
 
+    /// How a comparison compares a field with its literal, spelled as in SQL; `LIKE` is SQLite's (`%` and `_` are
+    /// wildcards, ASCII case is ignored).
     public enum ComparisonOperator: String, Sendable, Equatable, CaseIterable {
         case equal = "="
         case notEqual = "!="
@@ -19,6 +21,7 @@ public indirect enum RunFilter: Sendable, Equatable {
         case like = "LIKE"
     }
 
+    /// The value a field is compared with: a number, or quoted text (also a time for `start_time` and `end_time`).
     public enum Literal: Sendable, Equatable {
         case number(Double)
         case string(String)
@@ -34,16 +37,21 @@ public indirect enum RunFilter: Sendable, Equatable {
 /// A filter or ordering that does not parse, with the position (0-based character offset)
 /// of the problem and a caret under it.
 public struct RunFilterError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// What is wrong, in words.
     public let message: String
+    /// Where the problem is: a 0-based character offset into `expression`.
     public let position: Int
+    /// The whole filter or ordering text, as given.
     public let expression: String
 
+    /// An error saying `message` about the character at `position` of `expression`.
     public init(_ message: String, at position: Int, in expression: String) {
         self.message = message
         self.position = position
         self.expression = expression
     }
 
+    /// The message with the 1-based position, then the expression with a caret under the problem.
     public var description: String {
         "invalid expression at position \(position + 1): \(message)\n  \(expression)\n  "
             + String(repeating: " ", count: position) + "^"

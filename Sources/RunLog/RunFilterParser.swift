@@ -248,7 +248,8 @@ func parseField(_ index: inout Int, tokens: [RunFilterToken], text: String) thro
     let token = tokens[index]
     guard case .word(let word) = token.kind else {
         throw RunFilterError(
-            "expected a field such as metrics.loss or params.lr, found '\(token.text)'", at: token.position, in: text)
+            "expected a field such as metrics.train/loss or params.lr, found '\(token.text)'", at: token.position,
+            in: text)
     }
     guard let dot = word.firstIndex(of: "."), let namespace = RunField.namespace(named: String(word[..<dot])) else {
         throw RunFilterError(

@@ -1,11 +1,15 @@
 /// An `--order-by` list: fields, each optionally followed by `asc` or `desc` (default
 /// `desc` for metrics, `asc` otherwise), separated by commas. Runs lacking the field sort last.
 public struct RunOrdering: Sendable, Equatable {
+    /// One field to sort by, and in which direction.
     public struct Term: Sendable, Equatable {
+        /// The field sorted on; runs lacking it sort last whichever the direction.
         public var field: RunField
+        /// Whether larger values come first (`desc`).
         public var descending: Bool
     }
 
+    /// The fields to sort by, most significant first; runs still tied after the last are ordered by id.
     public var terms: [Term]
 
     /// Newest first.
@@ -13,7 +17,7 @@ public struct RunOrdering: Sendable, Equatable {
         Term(field: RunField(namespace: .attributes, key: "start_time"), descending: true)
     ])
 
-    /// Parses `metrics.val_accuracy desc, attributes.start_time`.
+    /// Parses `metrics.validation/accuracy desc, attributes.start_time`.
     public static func parse(_ text: String) throws -> RunOrdering {
         let tokens = try RunFilterLexer.tokens(of: text)
         var index = 0

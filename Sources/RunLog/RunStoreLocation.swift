@@ -19,6 +19,7 @@ public struct RunStoreLocation: Sendable, Equatable {
 
     /// The store's path, absolute.
     public let path: String
+    /// Which rule chose `path`: the `--runs-db` option, `$JOULE_RUNS_DB`, or the default.
     public let source: Source
 
     /// The store `option` (a `--runs-db` value) names, by the rule.

@@ -28,8 +28,11 @@ public enum SQLiteValue: Sendable, Equatable, Hashable {
 }
 
 extension SQLiteValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral {
+    /// Text, from a string literal.
     public init(stringLiteral value: String) { self = .text(value) }
+    /// An integer, from an integer literal.
     public init(integerLiteral value: Int64) { self = .integer(value) }
+    /// A real, from a floating-point literal.
     public init(floatLiteral value: Double) { self = .real(value) }
 }
 

@@ -9,7 +9,9 @@ import Training
 /// and its resolved configuration at the start, metrics in batched transactions,
 /// checkpoints as artifacts, and how it ended.
 public final class StoreRecorder: RunRecorder {
+    /// The run store the run is recorded in.
     public let store: RunStore
+    /// The id of the run recorded (a new one, or the resumed run's).
     public let runID: String
     private let logger: MetricLogger
     private var secondsRecordingFiles = 0.0
@@ -47,10 +49,10 @@ public final class StoreRecorder: RunRecorder {
             try store.createRun(
                 NewRun(
                     id: runID, name: name ?? runID, experiment: experiment,
+                    // Seeds are UInt64; the store keeps the same 64 bits as a signed integer.
                     seed: Int(Int64(bitPattern: configuration.core.seed)),
                     objective: configuration.core.objective.rawValue, model: configuration.core.model.settingText,
                     dataset: configuration.core.dataset.settingText,
-                    // Seeds are UInt64; the store keeps the same 64 bits as a signed integer.
                     config: configuration.jsonText, codeVersion: JouleVersion.code, folder: folder?.path,
                     params: configuration.params, tags: tags))
         }

@@ -20,8 +20,11 @@ public struct TrainingSession {
     public var store: RunStoreLocation
     /// Where run folders are when a resumed run is not in the store.
     public var checkpointDirectory: String?
+    /// The run's name in the store (default: its id); a resumed run keeps the name it has.
     public var name: String?
+    /// The experiment a new run is filed under; nil for none (a resumed run keeps its own).
     public var experiment: String?
+    /// Tags (key → value) recorded with the run; a resumed run gains them, each replacing one of the same key.
     public var tags: [String: String] = [:]
     /// A few batches to check the set-up; nothing is written or recorded.
     public var dryRun = false
@@ -30,13 +33,16 @@ public struct TrainingSession {
     /// Where the session's lines go (standard error for the command line).
     public var log: (String) -> Void = { _ in }
 
+    /// A session recording in `store`: a new run with the default settings unless the properties say otherwise.
     public init(store: RunStoreLocation) {
         self.store = store
     }
 
     /// How a session that trained ended.
     public struct Outcome {
+        /// What the training reports: steps, time, accuracies and checkpoints.
         public var summary: TrainingSummary
+        /// The run's id: a new one, or the resumed run's.
         public var runID: String
     }
 
@@ -162,6 +168,7 @@ public enum TrainingSessionError: Error, CustomStringConvertible {
     /// Failed once recorded; the reason is logged and the run recorded as FAILED.
     case failed(runID: String)
 
+    /// The message for the user.
     public var description: String {
         switch self {
         case .resumeConflicts(let conflicts):

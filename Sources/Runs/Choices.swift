@@ -58,11 +58,13 @@ public enum DatasetName: SettingValue, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Reads a YAML scalar spelled as on the command line; nil for anything else.
     public init?(yaml node: YAMLNode) {
         guard let text = String(yaml: node) else { return nil }
         self.init(argument: text)
     }
 
+    /// Decodes the name as `settingText` writes it; other text is `DecodingError.dataCorrupted`.
     public init(from decoder: any Decoder) throws {
         let text = try String(from: decoder)
         guard let value = Self(argument: text) else {
@@ -72,13 +74,16 @@ public enum DatasetName: SettingValue, Hashable, CustomStringConvertible {
         self = value
     }
 
+    /// Encodes the name as text (`fashion-mnist`, `png:FOLDER`, `toy:NAME`).
     public func encode(to encoder: any Encoder) throws { try settingText.encode(to: encoder) }
 
+    /// What a dataset must look like, for errors, listing every toy density.
     public static var expected: String {
         "fashion-mnist, png:FOLDER or toy:NAME (" + ToyDensity.allCases.map { "toy:" + $0.name }.joined(separator: ", ")
             + ")"
     }
 
+    /// The name as the command line spells it (`fashion-mnist`, `png:FOLDER`, `toy:NAME`).
     public var settingText: String {
         switch self {
         case .fashionMNIST: "fashion-mnist"
@@ -87,7 +92,9 @@ public enum DatasetName: SettingValue, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The name as the command line spells it (`settingText`).
     public var description: String { settingText }
+    /// Shell completion for the option: ArgumentParser's default kind (no fixed list of values).
     public static var defaultCompletionKind: CompletionKind { .default }
 
     /// The toy density, for a toy run.
@@ -102,8 +109,10 @@ public enum DatasetName: SettingValue, Hashable, CustomStringConvertible {
 
 /// A model by name: `mlp`, `cnn-s`, `wrn-D-W` or `energy-mlp[-W]`.
 public struct ModelName: SettingValue, Hashable, CustomStringConvertible {
+    /// Which network it is, with its depth and width where the name gives them (`wrn-16-4`, `energy-mlp-256`).
     public var architecture: ModelSpecification.Architecture
 
+    /// The model of `architecture`.
     public init(_ architecture: ModelSpecification.Architecture) { self.architecture = architecture }
 
     /// The small fully connected classifier.
@@ -114,16 +123,19 @@ public struct ModelName: SettingValue, Hashable, CustomStringConvertible {
     /// A single-output energy MLP `width` units wide (`energy-mlp` is 128).
     public static func energyMLP(width: Int = 128) -> ModelName { ModelName(.energyMLP(width: width)) }
 
+    /// Reads a model name (`mlp`, `cnn-s`, `wrn-16-4`, `energy-mlp-256`); nil for any other.
     public init?(argument: String) {
         guard let specification = ModelSpecification(name: argument) else { return nil }
         architecture = specification.architecture
     }
 
+    /// Reads a YAML scalar spelled as on the command line; nil for anything else.
     public init?(yaml node: YAMLNode) {
         guard let text = String(yaml: node) else { return nil }
         self.init(argument: text)
     }
 
+    /// Decodes the name as `settingText` writes it; other text is `DecodingError.dataCorrupted`.
     public init(from decoder: any Decoder) throws {
         let text = try String(from: decoder)
         guard let value = Self(argument: text) else {
@@ -133,12 +145,16 @@ public struct ModelName: SettingValue, Hashable, CustomStringConvertible {
         self = value
     }
 
+    /// Encodes the model's canonical name (`wrn-16-4`).
     public func encode(to encoder: any Encoder) throws { try settingText.encode(to: encoder) }
 
+    /// What a model name must look like, for errors.
     public static var expected: String {
         "a model: mlp, cnn-s, wrn-D-W with D = 6n+4 (e.g. wrn-16-4), or energy-mlp[-W]"
     }
+    /// The model's canonical name (`cnn-s`, `wrn-16-4`; `energy-mlp` for width 128).
     public var settingText: String { ModelSpecification(architecture: architecture).name }
+    /// The model's canonical name (`settingText`).
     public var description: String { settingText }
 
     /// Whether the model is a single-output energy (no classifier head).

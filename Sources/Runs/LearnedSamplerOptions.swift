@@ -8,43 +8,55 @@ import Settings
 /// chosen and what was left to the defaults.
 @SettingsGroup(title: "Learned samplers (vera, meg, kim-bengio)")
 public struct LearnedSamplerOptions: Sendable, Equatable {
+    /// The generator, `mlp[-W]` or `deconv[-F]`; nil: `mlp`. A resumed run keeps it.
     @Setting(
         "The generator: mlp[-W] (width W, default 500) or deconv[-F] (28×28 images, F base features, default 64).",
         resume: .fixed, for: .learnedSamplers)
     public var generator: String?
+    /// The generator's latent size; nil picks by the data: 2 for points, 128 for images.
     @Setting("Latent size (default: 2 for points, 128 for images).", resume: .fixed, for: .learnedSamplers)
     public var latentSize: Int?
+    /// Weight of the entropy term in the generator's loss; nil: 1e-4 for JEM, 1 for an unconditional energy.
     @Setting(
         "Weight of the entropy term in the generator's loss (default: 1e-4 for JEM, 1 for an unconditional energy).",
         for: .learnedSamplers)
     public var entropyWeight: Float?
+    /// Weight γ of the energy's gradient penalty (γ/2)·mean ‖∇ₓE(data)‖²; nil: 0.1.
     @Setting("Weight γ of the gradient penalty (γ/2)·mean ‖∇ₓE(data)‖² (default: 0.1).", for: .learnedSamplers)
     public var gradientPenalty: Float?
+    /// The generator's learning rate (`generator-lr`); nil: twice `lr` for JEM, `lr` for an unconditional energy.
     @Setting(
         "The generator's learning rate (default: twice --lr for JEM, --lr for an unconditional energy).",
         key: "generator-lr",
         for: .learnedSamplers)
     public var generatorLearningRate: Float?
+    /// VERA: the posterior's learning rate (`posterior-lr`); nil: `lr` for JEM, 0.02 for an unconditional energy.
     @Setting(
         "VERA: the posterior's learning rate (default: --lr for JEM, 0.02 for an unconditional energy).",
         key: "posterior-lr",
         for: .learnedSamplers)
     public var posteriorLearningRate: Float?
+    /// VERA: importance samples per generated point in the entropy gradient's estimate; nil: 20.
     @Setting("VERA: importance samples per generated point (default: 20).", for: .learnedSamplers)
     public var importanceSamples: Int?
     /// VERA's σ bounds, checked together in `validate`.
     @Setting(
         "VERA: smallest output noise σ, also its start (default: 0.01).", key: "vera-sigma-min", for: .learnedSamplers)
     public var sigmaMinimum: Float?
+    /// VERA: the largest output noise σ (`vera-sigma-max`); nil: 0.3.
     @Setting("VERA: largest output noise σ (default: 0.3).", key: "vera-sigma-max", for: .learnedSamplers)
     public var sigmaMaximum: Float?
+    /// MEG: width of the statistics network; nil: 128. A resumed run keeps it.
     @Setting("MEG: width of the statistics network (default: 128).", resume: .fixed, for: .learnedSamplers)
     public var statisticsWidth: Int?
+    /// Adam's β₁ for the generator (`generator-beta1`); nil: 0, VERA's.
     @Setting("The generator's Adam β₁ (default: 0).", key: "generator-beta1", for: .learnedSamplers)
     public var beta1: Float?
+    /// Adam's β₂ for the generator (`generator-beta2`); nil: 0.9, VERA's.
     @Setting("The generator's Adam β₂ (default: 0.9).", key: "generator-beta2", for: .learnedSamplers)
     public var beta2: Float?
 
+    /// Nothing given: every setting takes the default for the kind of run.
     public init() {}
 
     /// Checks what `resolved` cannot: that the σ bounds, set in either order, form a range.

@@ -20,6 +20,7 @@ extension RunConfiguration: Codable {
         case learnedSampler = "learned-sampler"
     }
 
+    /// Reads the current layout (with `format`) or, without `format`, a legacy flat configuration.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         guard try container.decodeIfPresent(Int.self, forKey: .format) != nil else {
@@ -40,6 +41,7 @@ extension RunConfiguration: Codable {
             try container.decodeIfPresent(LearnedSamplerOptions.self, forKey: .learnedSampler) ?? learnedSampler
     }
 
+    /// Writes the current layout: `format` and each group under its key.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(Self.format, forKey: .format)

@@ -62,6 +62,16 @@ extension RunConfiguration {
                 "must not be negative")
         }
         if let clipNorm = d.clipNorm, !(clipNorm > 0) { throw fail("clip-norm", "must be positive") }
+        guard data.noise.isFinite else { throw fail("noise", "must be a finite number") }
+        if let every = d.stepEvery, every < 1 { throw fail("step-every", "must be at least 1 (epochs)") }
+        guard d.milestones.values.allSatisfy({ $0 >= 1 }) else {
+            throw fail("milestones", "must be epochs of at least 1")
+        }
+        guard d.gamma > 0, d.gamma.isFinite else { throw fail("gamma", "must be a positive number") }
+        guard (0..<1).contains(d.momentum) else { throw fail("momentum", "must lie in [0, 1)") }
+        guard d.weightDecay >= 0, d.weightDecay.isFinite else {
+            throw fail("weight-decay", "must be a non-negative number")
+        }
         if let every = output.checkpointEvery, every < 1 { throw fail("checkpoint-every", "must be at least 1") }
         if let channels = data.channels, channels != 1 && channels != 3 {
             throw fail("channels", "must be 1 (grey) or 3 (RGB), not \(channels)")

@@ -10,15 +10,24 @@ import Tensors
 /// line; stored with every checkpoint (and in the run store) so a run can be resumed and
 /// reproduced exactly.
 public struct RunConfiguration: Sendable, Equatable {
+    /// What trains on what, for how long, how fast, and the seed.
     public var core = CoreSettings()
+    /// Where the data is, how images are read, the validation hold-out and augmentation.
     public var data = DataSettings()
+    /// The model's and the optimiser's finer settings.
     public var details = TrainingDetails()
+    /// Where the run's files go and how often it checkpoints.
     public var output = OutputSettings()
+    /// JEM's sampler and loss weights (the weights, energy penalty and labelled subset serve learned samplers too).
     public var jem = JEMSettings()
+    /// When a step counts as diverged, and the remedies applied when it rolls back.
     public var divergenceGuard = DivergenceGuardSettings()
+    /// The score-matching objectives' noise levels, projections and sampler.
     public var scoreMatching = ScoreMatchingSettings()
+    /// The learned samplers' settings as given (each nil takes the default for the kind of run).
     public var learnedSampler = LearnedSamplerOptions()
 
+    /// Every group's defaults.
     public init() {}
 
     /// Every name a YAML configuration may set.
@@ -94,7 +103,8 @@ public struct RunConfiguration: Sendable, Equatable {
 
     /// The settings `new` changes from this configuration, as "lr 0.001 → 0.0005" (a setting
     /// left out is "unset"), in name order. Not counted: where the run's folder is written
-    /// from (`checkpoint-dir`, which a resume from another folder spells out), and the
+    /// from (`checkpoint-dir`, which a resume from another folder spells out), the sampler
+    /// precision a CPU falls back to (the setting is compared, not what runs), and the
     /// channels a run recorded before the setting existed read its images with.
     public func changes(to new: RunConfiguration) -> [String] {
         var before = params
@@ -102,6 +112,10 @@ public struct RunConfiguration: Sendable, Equatable {
         before["checkpoint-dir"] = nil
         after["checkpoint-dir"] = nil
         if before["channels"] == nil { after["channels"] = nil }
+        // The precision asked for, not the one this CPU runs: a run resumed on another machine
+        // changed no setting.
+        if before["sampler-precision"] != nil { before["sampler-precision"] = jem.samplerPrecision.rawValue }
+        if after["sampler-precision"] != nil { after["sampler-precision"] = new.jem.samplerPrecision.rawValue }
         return Set(before.keys).union(after.keys).sorted().compactMap { key in
             before[key] == after[key] ? nil : "\(key) \(before[key] ?? "unset") → \(after[key] ?? "unset")"
         }

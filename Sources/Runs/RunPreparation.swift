@@ -17,7 +17,9 @@ public struct RunPreparation {
         case energy(EnergyData)
     }
 
+    /// The configuration to run with: the one requested, with the caps the data imposed.
     public var configuration: RunConfiguration
+    /// The run's data, loaded, checked and split.
     public var data: Data
     /// What was adjusted, one sentence each, for the terminal.
     public var warnings: [String] = []

@@ -5,6 +5,7 @@ import Tensors
 /// Images in [−1, 1] laid out as one PNG grid: `columns` per row, 2-pixel gaps, written to
 /// a temporary file and renamed so a reader never sees half a grid.
 public enum SampleGrid {
+    /// White pixels between the images and around the grid.
     public static let gap = 2
 
     /// The grid's pixels (rows top down, channels interleaved) and its size.

@@ -6,23 +6,32 @@ import Tensors
 /// The settings of the score-matching objectives (`--objective esm|ssm|ssm-vr|dsm|mdsm`).
 @SettingsGroup(title: "Score matching (esm, ssm, ssm-vr, dsm, mdsm)")
 public struct ScoreMatchingSettings: Sendable, Equatable {
+    /// DSM: the noise level σ, data perturbed by N(0, σ²I) (Vincent 2011; default: 0.1).
     @Setting("DSM: noise level σ.", for: .scoreMatching)
     public var sigma: Float = 0.1
+    /// MDSM: the largest noise level σ_max (`sigma-max`, default: 1).
     @Setting("MDSM: largest noise level.", key: "sigma-max", for: .scoreMatching)
     public var sigmaLargest: Float = 1
+    /// MDSM: the smallest noise level σ_min (`sigma-min`, default: 0.01).
     @Setting("MDSM: smallest noise level.", key: "sigma-min", for: .scoreMatching)
     public var sigmaSmallest: Float = 0.01
+    /// MDSM: noise levels from σ_max down to σ_min, 1…1000 (`sigma-levels`, default: 10).
     @Setting("MDSM: noise levels.", key: "sigma-levels", for: .scoreMatching)
     public var levels: Int = 10
+    /// MDSM: how the levels are spaced between σ_min and σ_max (`sigma-spacing`, default: geometric).
     @Setting("MDSM: geometric or linear levels.", key: "sigma-spacing", for: .scoreMatching)
     public var spacing: NoiseSpacing = .geometric
+    /// MDSM: noise-scaled scores (Song & Ermon; default) or one energy at σ_min (after Li et al.) (`sm-form`).
     @Setting(
         "MDSM: noise-scaled (Song & Ermon) or single-energy (after Li et al.).", key: "sm-form", for: .scoreMatching)
     public var form: MultiscaleFormName = .noiseScaled
+    /// SSM: random projections v per sample (default: 1).
     @Setting("SSM: projections per sample.", for: .scoreMatching)
     public var projections: Int = 1
+    /// SSM: the projections' distribution, Rademacher (default) or Gaussian.
     @Setting("SSM: rademacher or gaussian projections.", for: .scoreMatching)
     public var projection: ScoreMatching.Projection = .rademacher
+    /// ESM: the most input dimensions it accepts, as its Hessian trace costs a backward pass each (default: 64).
     @Setting("ESM: refuse inputs of more dimensions than this.", for: .scoreMatching)
     public var exactLimit: Int = 64
     /// Sampling (grids, scatter plots): annealed Langevin steps per level and ε for
@@ -30,9 +39,11 @@ public struct ScoreMatchingSettings: Sendable, Equatable {
     /// and step size η (noise √(2η)) for the others (defaults 300 and 0.005).
     @Setting("Sampler steps (per level for mdsm) for each epoch's pictures.", for: .scoreMatching)
     public var sampleSteps: Int?
+    /// Sampler step size (ε for mdsm, η for Langevin); nil: 0.2·σ_min² for mdsm, 0.005 otherwise.
     @Setting("Sampler step size (ε for mdsm, η for Langevin).", for: .scoreMatching)
     public var sampleStepSize: Float?
 
+    /// The defaults, as each setting declares them.
     public init() {}
 
     var schedule: NoiseSchedule {

@@ -6,6 +6,7 @@ import Tensors
 
 /// Where a run stands: enough, with the model and optimiser state, to continue it exactly.
 public struct TrainingProgress: Codable, Sendable, Equatable {
+    /// The id of the run.
     public var runID: String
     /// Optimiser steps taken.
     public var step = 0
@@ -13,21 +14,26 @@ public struct TrainingProgress: Codable, Sendable, Equatable {
     public var sampler: BatchSampler
     /// Randomness for augmentation and dropout.
     public var generator: SeededGenerator
+    /// Classifiers: the highest validation accuracy so far, as a fraction (best = highest).
     public var bestValidationAccuracy: Double?
     /// Score matching: the lowest validation loss so far (best = lowest).
     public var bestValidationLoss: Double?
+    /// The epoch (counted from 0) whose validation was the best so far; nil before any.
     public var bestEpoch: Int?
     /// Training seconds so far (across resumes).
     public var seconds: Double = 0
     /// The model's input shape (channels, height, width) and class count, so tools can
     /// rebuild the model without the dataset (absent in checkpoints from before JEM).
     public var inputShape: [Int]?
+    /// The model's outputs: its class count, or 1 for an energy.
     public var classes: Int?
     /// Deals the labelled batches of semi-supervised JEM.
     public var labeledSampler: BatchSampler?
     /// Recoveries from divergence and the remedies in force.
     public var guardState: DivergenceGuardState?
 
+    /// A run at step 0: its `trainingCount` examples dealt in batches of `batchSize`, shuffled by
+    /// `seed`; augmentation and dropout randomness seeded with `seed + 1`.
     public init(runID: String, trainingCount: Int, batchSize: Int, seed: UInt64) {
         self.runID = runID
         sampler = BatchSampler(count: trainingCount, batchSize: batchSize, seed: seed)
@@ -43,17 +49,25 @@ public struct TrainingProgress: Codable, Sendable, Equatable {
 /// state (a replay buffer, a sampler's chains) under `state.`, and the configuration and
 /// progress as JSON in the metadata. Written atomically.
 public struct TrainingCheckpoint {
+    /// The metadata `format` of a Joule checkpoint; `read` refuses a file without it.
     public static let format = "joule-checkpoint-1"
+    /// The prefix of the optimiser's tensor names in the file.
     public static let optimizerPrefix = "optimizer."
+    /// The prefix of the other training state's tensor names (`extraState`) in the file.
     public static let statePrefix = "state."
 
+    /// The model's tensors under their PyTorch `state_dict` names, in the model's order.
     public var modelTensors: [(name: String, tensor: Tensor)]
+    /// The optimiser's state by name, without the `optimizer.` prefix.
     public var optimizerState: [String: Tensor]
     /// Objective-specific state, e.g. `replay_buffer` for JEM.
     public var extraState: [String: Tensor] = [:]
+    /// The run's configuration (validated when read).
     public var configuration: RunConfiguration
+    /// Where the run stands.
     public var progress: TrainingProgress
 
+    /// A checkpoint of `model`'s tensors with the optimiser's state, the configuration and the progress.
     public init(
         model: some Module, optimizerState: [String: Tensor], configuration: RunConfiguration,
         progress: TrainingProgress
@@ -159,6 +173,7 @@ public enum TrainingError: Error, CustomStringConvertible {
     case stopped(signal: String, step: Int)
     case unrecoverable(step: Int, problem: String, recoveries: Int)
 
+    /// The message for the user.
     public var description: String {
         switch self {
         case .badCheckpoint(let path, let problem): return "\(path): \(problem)"

@@ -5,10 +5,14 @@ import Tensors
 
 /// The images a run trains, validates and tests on.
 public struct TrainingData: Sendable {
+    /// The training images: the set less the validation hold-out.
     public var train: ImageDataset
+    /// The validation hold-out; nil when none is held out (`validation-size` 0, or a set of under five images).
     public var validation: ImageDataset?
+    /// The test images (Fashion-MNIST's test split); nil for a PNG folder.
     public var test: ImageDataset?
 
+    /// The three sets as given.
     public init(train: ImageDataset, validation: ImageDataset?, test: ImageDataset?) {
         self.train = train
         self.validation = validation

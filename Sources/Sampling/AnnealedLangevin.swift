@@ -12,6 +12,7 @@ public typealias NoiseConditionalScore = (_ x: Tensor, _ sigma: Float) -> Tensor
 /// then, optionally, one noise-free denoising step x ← x + σ_L² s(x, σ_L) (Tweedie's formula;
 /// Jolicoeur-Martineau et al. 2020, Song & Ermon 2020), which removes the last level's noise.
 public struct AnnealedLangevin: Sendable, Equatable, Codable {
+    /// The noise levels σ₁ > … > σ_L, visited largest first.
     public var schedule: NoiseSchedule
     /// Langevin steps T at each level.
     public var stepsPerLevel: Int
@@ -22,6 +23,8 @@ public struct AnnealedLangevin: Sendable, Equatable, Codable {
     /// When set, each step's result is clamped to this range.
     public var clampRange: ClosedRange<Float>?
 
+    /// A sampler over `schedule`, by default with Song & Ermon's T = 100 steps per level and ε = 2e-5, denoising
+    /// at the end and no clamping.
     public init(
         schedule: NoiseSchedule, stepsPerLevel: Int = 100, stepSize: Float = 2e-5, denoiseAtEnd: Bool = true,
         clampRange: ClosedRange<Float>? = nil

@@ -5,11 +5,13 @@ import Tensors
 /// chains (Yang & Ji 2021): x ~ N(μ_y, Σ_y), clamped to the data range. Σ_y is the full
 /// sample covariance plus a small ridge, sampled through its Cholesky factor.
 public struct ClassGaussians: Sendable {
+    /// d: the values per sample, the product of the data's per-example shape.
     public let dimension: Int
     /// Per class: the mean (dimension values).
     public let means: [[Double]]
     /// Per class: the lower Cholesky factor of the covariance, row-major (dimension²).
     public let choleskyFactors: [[Double]]
+    /// When set, each sampled value is clamped to this range (−1…1 by default, the data range); nil for none.
     public let clampRange: ClosedRange<Float>?
 
     /// Fits the Gaussians: `data` [N, …] with `labels`, `classes` classes.

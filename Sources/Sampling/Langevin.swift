@@ -6,8 +6,11 @@ import Tensors
 /// reference uses η = 1, σ = 0.01). The step size may decay geometrically to
 /// `finalStepSize` over the chain; samples may be clamped to a range after each step.
 public struct SGLD: Sendable, Equatable, Codable {
+    /// The number of Langevin steps per chain (20 by default, as JEM).
     public var steps: Int
+    /// η: the gradient step size (1 by default, as JEM); the starting value when `finalStepSize` is set.
     public var stepSize: Float
+    /// σ: the standard deviation of the Gaussian noise added at each step (0.01 by default, as JEM).
     public var noise: Float
     /// When set, ηₜ decays geometrically from `stepSize` (t = 0) to this value (last step).
     public var finalStepSize: Float?
@@ -19,6 +22,8 @@ public struct SGLD: Sendable, Equatable, Codable {
     /// `withConvolutionPrecision` says.
     public var precision: ConvolutionPrecision
 
+    /// SGLD (Welling & Teh 2011) with JEM's settings by default (20 steps, η = 1, σ = 0.01), no decay, no
+    /// clamping and float32 convolutions; traps on a negative count, step size or noise.
     public init(
         steps: Int = 20, stepSize: Float = 1, noise: Float = 0.01, finalStepSize: Float? = nil,
         clampRange: ClosedRange<Float>? = nil, precision: ConvolutionPrecision = .float32

@@ -6,9 +6,12 @@ import Tensors
 /// min(1, exp(E(x) − E(x′) + log q(x | x′) − log q(x′ | x))), q(· | x) = N(x − η∇E(x), 2η I).
 /// Exact for any η; reports its acceptance rate.
 public struct MALA: Sendable, Equatable, Codable {
+    /// The number of proposals per chain.
     public var steps: Int
+    /// η: the Langevin step size; the proposal's noise has standard deviation √(2η).
     public var stepSize: Float
 
+    /// MALA (Roberts & Tweedie 1996) with `steps` proposals of step size η > 0; traps otherwise.
     public init(steps: Int, stepSize: Float) {
         precondition(steps >= 0 && stepSize > 0, "MALA: steps must not be negative and the step size must be positive")
         self.steps = steps
@@ -53,9 +56,12 @@ public struct MALA: Sendable, Equatable, Codable {
 /// Random-walk Metropolis: x′ = x + s ε, accepted with probability min(1, exp(E(x) − E(x′))).
 /// Needs no gradient.
 public struct RandomWalkMetropolis: Sendable, Equatable, Codable {
+    /// The number of proposals per chain.
     public var steps: Int
+    /// s: the standard deviation of the Gaussian proposal step.
     public var proposalScale: Float
 
+    /// Random-walk Metropolis (Metropolis et al. 1953) with `steps` proposals of scale s > 0; traps otherwise.
     public init(steps: Int, proposalScale: Float) {
         precondition(
             steps >= 0 && proposalScale > 0,

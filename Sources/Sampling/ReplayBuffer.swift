@@ -7,8 +7,11 @@ import Tensors
 public struct ReplayBuffer: Sendable {
     /// The stored samples, [size, …sample shape].
     public private(set) var samples: Tensor
+    /// The number of class segments of a class-conditional buffer; nil for an unconditional one.
     public let classes: Int?
+    /// The probability that a drawn chain restarts from `start` instead of its stored sample (JEM: 0.05).
     public var reinitializationRate: Float
+    /// The distribution new chains start from, when the buffer is filled and on each restart.
     public var start: StartDistribution
 
     /// Where new chains start.
@@ -19,6 +22,8 @@ public struct ReplayBuffer: Sendable {
         case classGaussians(ClassGaussians)
     }
 
+    /// A buffer of `size` samples of `sampleShape` drawn from `start` (uniform in −1…1 by default); `size` must be
+    /// positive and split evenly into `classes` segments, and the restart rate lie in 0…1 (default 0.05).
     public init(
         size: Int, sampleShape: [Int], classes: Int? = nil, reinitializationRate: Float = 0.05,
         start: StartDistribution = .uniform(lower: -1, upper: 1), using generator: inout some RandomNumberGenerator
@@ -44,7 +49,9 @@ public struct ReplayBuffer: Sendable {
         self.start = start
     }
 
+    /// The number of stored chains (the samples' first axis).
     public var size: Int { samples.shape[0] }
+    /// The shape of one sample, e.g. [C, H, W].
     public var sampleShape: [Int] { Array(samples.shape.dropFirst()) }
 
     /// Chain starts for a batch: `count` entries (for `labels`, one per label from its

@@ -5,6 +5,7 @@ public enum ConfigurationError: Error, CustomStringConvertible, Equatable {
     case wrongType(key: String, expected: String, file: String, given: String? = nil)
     case unreadable(file: String, problem: String)
 
+    /// The message for the user: the file, the setting and the problem; an unknown name suggests close ones.
     public var description: String {
         switch self {
         case .invalid(let key, let problem): return "setting '\(key)': \(problem)"

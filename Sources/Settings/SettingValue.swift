@@ -21,47 +21,68 @@ extension SettingValue {
 }
 
 extension Int: SettingValue {
+    /// Reads a YAML whole number; nil for anything else.
     public init?(yaml node: Node) {
         guard let value = node.int else { return nil }
         self = value
     }
+    /// What errors say is expected: "a whole number".
     public static var expected: String { "a whole number" }
+    /// The number in decimal.
     public var settingText: String { String(self) }
 }
 
 extension UInt64: SettingValue {
+    /// Reads a non-negative YAML whole number (up to 2⁶⁴ − 1, as the command line does); nil
+    /// for anything else.
     public init?(yaml node: Node) {
-        guard let value = node.int, value >= 0 else { return nil }
-        self = UInt64(value)
+        if case .scalar(let scalar) = node, let value = UInt64(scalar.string) {
+            self = value
+        } else if let value = node.int, value >= 0 {
+            self = UInt64(value)
+        } else {
+            return nil
+        }
     }
+    /// What errors say is expected: "a non-negative whole number".
     public static var expected: String { "a non-negative whole number" }
+    /// The number in decimal.
     public var settingText: String { String(self) }
 }
 
 extension Float: SettingValue {
+    /// Reads an unquoted YAML number, whole or not (`.inf` and `.nan` too); nil for anything else.
     public init?(yaml node: Node) {
         guard let value = node.float else { return nil }
         self = Float(value)
     }
+    /// What errors say is expected: "a number".
     public static var expected: String { "a number" }
+    /// The number as Swift prints it (`0.001`).
     public var settingText: String { "\(self)" }
 }
 
 extension Bool: SettingValue {
+    /// Reads a YAML boolean (true/false, yes/no or on/off); nil for anything else.
     public init?(yaml node: Node) {
         guard let value = node.bool else { return nil }
         self = value
     }
+    /// What errors say is expected: "true or false".
     public static var expected: String { "true or false" }
+    /// `true` or `false`.
     public var settingText: String { self ? "true" : "false" }
 }
 
 extension String: SettingValue {
+    /// Reads any YAML scalar as its text; nil for a list or a mapping.
     public init?(yaml node: Node) {
         guard case .scalar = node, let value = node.string else { return nil }
         self = value
     }
+    /// What errors say is expected: "text".
     public static var expected: String { "text" }
+    /// The text itself.
     public var settingText: String { self }
 }
 
@@ -72,24 +93,33 @@ public protocol SettingChoice: SettingValue, CaseIterable, RawRepresentable, Cus
 where RawValue == String {}
 
 extension SettingChoice {
+    /// Reads a YAML scalar naming a choice (`kim-bengio`); nil for anything else.
     public init?(yaml node: Node) {
         guard case .scalar = node, let text = node.string, let value = Self(rawValue: text) else { return nil }
         self = value
     }
+    /// Reads a choice by its name; nil for any other text.
     public init?(argument: String) { self.init(rawValue: argument) }
+    /// What errors say is expected: every choice's name ("one of adam, adamw, sgd").
     public static var expected: String { "one of " + allCases.map(\.rawValue).joined(separator: ", ") }
+    /// The choice's name.
     public var settingText: String { rawValue }
+    /// The choice's name, as the user spells it.
     public var description: String { rawValue }
+    /// Every choice's name, for `--help` and shell completion.
     public static var allValueStrings: [String] { allCases.map(\.rawValue) }
 }
 
 /// A list of whole numbers (the step schedule's milestones): `3,6,9` on the command line, a
 /// YAML list or one number in a file.
 public struct WholeNumbers: SettingValue, Hashable {
+    /// The numbers, in the order given (empty for none).
     public var values: [Int]
 
+    /// The list `values`.
     public init(_ values: [Int]) { self.values = values }
 
+    /// Reads comma-separated whole numbers (`3,6,9`, spaces allowed); nil when any part is not one.
     public init?(argument: String) {
         let parts = argument.split(separator: ",", omittingEmptySubsequences: false).map {
             Int($0.trimmingCharacters(in: .whitespaces))
@@ -98,6 +128,7 @@ public struct WholeNumbers: SettingValue, Hashable {
         values = parts.compactMap { $0 }
     }
 
+    /// Reads a YAML list of whole numbers, or one number as a list of one; nil for anything else.
     public init?(yaml node: Node) {
         switch node {
         case .sequence(let items):
@@ -110,10 +141,14 @@ public struct WholeNumbers: SettingValue, Hashable {
         }
     }
 
+    /// Decodes a plain array of whole numbers.
     public init(from decoder: any Decoder) throws { values = try [Int](from: decoder) }
+    /// Encodes a plain array of whole numbers.
     public func encode(to encoder: any Encoder) throws { try values.encode(to: encoder) }
 
+    /// What errors say is expected: "a list of whole numbers".
     public static var expected: String { "a list of whole numbers" }
+    /// The numbers joined by commas, as the command line takes them (empty for none).
     public var settingText: String { values.map(String.init).joined(separator: ",") }
 }
 

@@ -20,7 +20,9 @@ public protocol SettingsGroup: Codable, Sendable, Equatable {
 /// Which objectives use a setting: a set of bits that a client names (`Runs` defines one per
 /// objective, and sets such as `.classifiers`).
 public struct SettingScope: OptionSet, Sendable, Hashable {
+    /// One bit per objective, as the client numbers them.
     public let rawValue: UInt32
+    /// The scope of the objectives whose bits `rawValue` sets.
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 
     /// Every objective.

@@ -7,6 +7,7 @@ import SwiftSyntaxMacros
 /// a value given can be told from none), applying those options, reading YAML values,
 /// Codable under the settings' keys, the run store's params, and the resume check.
 public struct SettingsGroupMacro: MemberMacro, ExtensionMacro {
+    /// Writes the group's `Options` (an optional option or flag per setting) and `apply(_ options:)`.
     public static func expansion(
         of node: AttributeSyntax, providingMembersOf declaration: some DeclGroupSyntax,
         conformingTo protocols: [TypeSyntax], in context: some MacroExpansionContext
@@ -41,6 +42,7 @@ public struct SettingsGroupMacro: MemberMacro, ExtensionMacro {
         ]
     }
 
+    /// Writes the `SettingsGroup` conformance: title, keys, scopes, YAML reading, Codable, params, resume check.
     public static func expansion(
         of node: AttributeSyntax, attachedTo declaration: some DeclGroupSyntax,
         providingExtensionsOf type: some TypeSyntaxProtocol, conformingTo protocols: [TypeSyntax],
@@ -100,15 +102,11 @@ public struct SettingsGroupMacro: MemberMacro, ExtensionMacro {
             }
             /// The settings the objectives in `scope` use, by key, as the run store records them.
             public func params(in scope: SettingScope) -> [(key: String, value: String)] {
-            var result: [(key: String, value: String)] = []
-            \(raw: params)
-            return result
+            \(raw: params.isEmpty ? "[]" : "var result: [(key: String, value: String)] = []\n" + params + "\nreturn result")
             }
             /// The settings a resumed run must keep that `given` changes, as "--key (run: a, given: b)".
             public func resumeConflicts(with given: Self) -> [String] {
-            var result: [String] = []
-            \(raw: conflicts)
-            return result
+            \(raw: conflicts.isEmpty ? "[]" : "var result: [String] = []\n" + conflicts + "\nreturn result")
             }
             }
             """
@@ -133,6 +131,7 @@ public struct SettingsGroupMacro: MemberMacro, ExtensionMacro {
 
 /// `@Setting(...)`: marks a property of a settings group; `@SettingsGroup` reads it.
 public struct SettingMacro: PeerMacro {
+    /// Writes nothing: `@Setting` only marks a property for `@SettingsGroup` to read.
     public static func expansion(
         of node: AttributeSyntax, providingPeersOf declaration: some DeclSyntaxProtocol,
         in context: some MacroExpansionContext

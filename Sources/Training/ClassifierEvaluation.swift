@@ -5,11 +5,15 @@ import Tensors
 
 /// Accuracy and mean cross-entropy of a classifier on a dataset, in evaluation mode.
 public struct ClassifierScore: Sendable, Codable, Equatable {
+    /// The fraction of scored images whose arg-max class is the label (0 when none were scored).
     public var accuracy: Double
+    /// The mean cross-entropy −log softmax(f(x))_y per image, in nats (0 when none were scored).
     public var loss: Double
+    /// The number of images scored: the dataset's count, or `limit` when that is smaller.
     public var count: Int
 }
 
+/// Measures a classifier without training it: its score on a dataset, and the predictions of logits.
 public enum ClassifierEvaluation {
     /// Scores `model` on `dataset` in batches, recording nothing.
     public static func score(_ model: some Layer, on dataset: ImageDataset, batchSize: Int, limit: Int? = nil)

@@ -9,6 +9,7 @@ import Foundation
 /// in order of need — the rate, then the learning rate, then the bar's width, then the
 /// accuracy — and what still does not fit is cut.
 public final class ProgressReporter {
+    /// How progress is written: a redrawn bar (terminals), plain periodic lines (logs, CI), or nothing.
     public enum Style { case bar, lines, silent }
 
     private let style: Style
@@ -19,6 +20,8 @@ public final class ProgressReporter {
     /// The width to fit when standard error is not a terminal that says its own (tests).
     private let fixedWidth: Int?
 
+    /// A reporter for a run of `totalSteps` steps: `style` nil picks the bar on a terminal and lines otherwise;
+    /// `lineInterval` is the seconds between plain lines, and `width` fixes the bar's width (tests).
     public init(style: Style? = nil, totalSteps: Int, lineInterval: TimeInterval = 10, width: Int? = nil) {
         self.style = style ?? (isatty(STDERR_FILENO) == 1 ? .bar : .lines)
         self.total = totalSteps

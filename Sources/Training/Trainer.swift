@@ -13,14 +13,18 @@ import Tensors
 /// recording, and the test at the end. What a step computes is the objective's
 /// (`TrainingObjective`); the loop knows none by name.
 public struct Trainer {
+    /// The run's settings: objective, model, data, optimiser, schedule, length and outputs.
     public var configuration: RunConfiguration
+    /// The prepared data the objective trains on: images for a classifier, or an energy's examples.
     public var data: RunPreparation.Data
+    /// Where progress goes while the run trains; nil reports nothing.
     public var reporter: ProgressReporter?
     /// Where `RUN_ID/last.safetensors` and `best.safetensors` go; nil writes nothing (dry run).
     public var checkpointDirectory: URL?
     /// Where metrics, checkpoints and the outcome are recorded as the run goes; nil records nothing.
     public var recorder: (any RunRecorder)?
 
+    /// A trainer of `configuration` on `data` that neither reports nor records until those are set.
     public init(configuration: RunConfiguration, data: RunPreparation.Data, checkpointDirectory: URL?) {
         self.configuration = configuration
         self.data = data
@@ -37,7 +41,9 @@ public struct Trainer {
         self.init(configuration: configuration, data: .energy(data), checkpointDirectory: checkpointDirectory)
     }
 
+    /// Optimiser steps in one epoch: the training count divided by the batch size, rounded up.
     public var stepsPerEpoch: Int { (trainingCount + configuration.core.batchSize - 1) / configuration.core.batchSize }
+    /// The run's length in optimiser steps: the configured `steps`, else `epochs` × `stepsPerEpoch`.
     public var totalSteps: Int { configuration.core.steps ?? configuration.core.epochs * stepsPerEpoch }
 
     private var trainingCount: Int {
@@ -91,6 +97,8 @@ public struct Trainer {
         if let resume {
             model = try model.loading(resume.modelStateDict)
             try optimizer.restore(resume.optimizerState)
+            try Self.checkOptimizerState(
+                resume.optimizerState, parameters: model.tensors, path: "checkpoint of \(runID)")
             progress = resume.progress
             try objective.restore(from: resume, path: "checkpoint of \(runID)")
         }
@@ -217,6 +225,28 @@ public struct Trainer {
         progress.seconds = secondsAtStart + Date().timeIntervalSince(clock)
         if progress.sampler.position > 0 || progress.step < totalSteps { try save(best: false) }
         return try summarize(objective, model: model, progress: progress, lastValidation: lastValidation)
+    }
+
+    /// Checks that every per-parameter tensor of an optimiser's saved state (`exp_avg.3`,
+    /// `momentum_buffer.0`: PyTorch's names, ending in the parameter's index) has its
+    /// parameter's shape: a checkpoint from elsewhere must not steer the update loops past
+    /// their buffers.
+    static func checkOptimizerState(_ state: [String: Tensor], parameters: [Tensor], path: String) throws {
+        for (name, tensor) in state.sorted(by: { $0.key < $1.key }) {
+            guard let dot = name.lastIndex(of: "."), let index = Int(name[name.index(after: dot)...]) else { continue }
+            guard parameters.indices.contains(index) else {
+                throw TrainingError.badCheckpoint(
+                    path: path,
+                    problem: "optimizer.\(name) names parameter \(index), but the model has \(parameters.count)")
+            }
+            guard tensor.shape == parameters[index].shape else {
+                throw TrainingError.badCheckpoint(
+                    path: path,
+                    problem:
+                        "optimizer.\(name) has shape \(tensor.shape), but parameter \(index) has \(parameters[index].shape)"
+                )
+            }
+        }
     }
 
     func checkpointURL(_ runID: String, _ name: String) -> URL? {

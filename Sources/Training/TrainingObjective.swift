@@ -54,24 +54,35 @@ public protocol TrainingObjective {
 }
 
 extension TrainingObjective {
+    /// By default, no state beyond the model and the optimiser.
     public var extraState: [String: Tensor] { [:] }
+    /// By default, nothing to set up.
     public func prepare(_ progress: inout TrainingProgress) throws {}
+    /// By default, nothing to restore: the objective keeps no state of its own.
     public mutating func restore(from checkpoint: TrainingCheckpoint, path: String) throws {}
+    /// By default, the remedies change nothing (the loop scales the learning rate itself).
     public mutating func apply(_ remedies: DivergenceGuardState) {}
+    /// By default, nothing follows the update and nothing is logged.
     public mutating func afterUpdate(
         _ model: AnyLayer, batch: TrainingBatch, step: Int, rateScale: Float,
         using generator: inout SeededGenerator
     ) -> [(String, Double)] { [] }
+    /// By default, no pictures.
     public func pictures(_ model: AnyLayer, step: Int, folder: URL) throws -> [(url: URL, kind: String)] { [] }
 }
 
 /// One step's examples: inputs, labels for classifiers, and a semi-supervised run's unlabelled
 /// inputs (which feed p(x) while the labelled ones feed the rest).
 public struct TrainingBatch {
+    /// The step's examples, [N, C, H, W] images or [N, 2] points, augmented; the labelled ones in a
+    /// semi-supervised run.
     public var inputs: Tensor
+    /// The class of each input, for classifiers; nil for an energy.
     public var labels: [Int]?
+    /// A semi-supervised run's unlabelled batch, which feeds the p(x) term; nil otherwise.
     public var unlabeled: Tensor?
 
+    /// A batch of `inputs`, with labels for classifiers and unlabelled inputs for semi-supervised runs.
     public init(inputs: Tensor, labels: [Int]? = nil, unlabeled: Tensor? = nil) {
         self.inputs = inputs
         self.labels = labels
@@ -84,7 +95,9 @@ public struct TrainingBatch {
 
 /// What one step computed.
 public struct StepResult {
+    /// The mini-batch loss (a scalar tensor) whose gradient the step takes; the divergence guard checks it.
     public var loss: Tensor
+    /// The loss's gradient with respect to every parameter, laid out as the model itself.
     public var gradient: AnyLayer
     /// Correct predictions in the batch, for classifiers.
     public var correct: Int?
@@ -93,6 +106,7 @@ public struct StepResult {
     /// What else to log at this step.
     public var metrics: [(String, Double)]
 
+    /// The result of one step; `correct`, `energyGap` and `metrics` only where the objective has them.
     public init(
         loss: Tensor, gradient: AnyLayer, correct: Int? = nil, energyGap: Float? = nil, metrics: [(String, Double)] = []
     ) {
@@ -114,10 +128,14 @@ public enum ValidationGoal: Sendable {
 
 /// A validation result: the value the goal compares, what to log, and how the epoch's line says it.
 public struct Validation {
+    /// The number the goal compares to pick the best checkpoint: accuracy, or a loss or MMD².
     public var value: Double
+    /// What to log under their metric names, e.g. `validation/loss`.
     public var metrics: [(String, Double)]
+    /// The validation's part of the epoch's progress line, e.g. "validation loss 0.3120 acc 0.9100".
     public var text: String
 
+    /// A validation result from its parts.
     public init(value: Double, metrics: [(String, Double)], text: String) {
         self.value = value
         self.metrics = metrics
@@ -127,12 +145,18 @@ public struct Validation {
 
 /// A test result: the summary's test figures, what to log, and the line that reports them.
 public struct TestResult {
+    /// Test accuracy of the best-on-validation model (the final model without one); nil for energies.
     public var accuracy: Double?
+    /// Test accuracy of the final model; nil for energies.
     public var finalAccuracy: Double?
+    /// An energy's test value (its objective, or MMD² for a learned sampler); nil for classifiers.
     public var loss: Double?
+    /// What to log under their metric names, e.g. `test/accuracy`.
     public var metrics: [(String, Double)]
+    /// The line the progress reporter writes with the test figures.
     public var note: String
 
+    /// A test result from its parts; each figure nil where the objective does not measure it.
     public init(
         accuracy: Double? = nil, finalAccuracy: Double? = nil, loss: Double? = nil, metrics: [(String, Double)],
         note: String

@@ -2,26 +2,40 @@ import Foundation
 
 /// What a finished (or stopped) run reports.
 public struct TrainingSummary: Codable, Sendable {
+    /// The identifier of the run.
     public var runID: String
+    /// The optimiser steps taken in all, including any before a resume.
     public var steps: Int
+    /// The epochs taken in all, as steps divided by steps per epoch (fractional for a run stopped mid-epoch).
     public var epochs: Double
+    /// The wall-clock seconds spent training, summed over every session of the run.
     public var seconds: Double
+    /// `seconds` divided by `epochs`; nil when no step was taken.
     public var secondsPerEpoch: Double?
+    /// The highest validation accuracy of any epoch; nil for energies, or without a validation set.
     public var bestValidationAccuracy: Double?
+    /// The validation accuracy after the last epoch; nil for energies, or without a validation set.
     public var finalValidationAccuracy: Double?
     /// Test accuracy of the best-on-validation model (the final model without validation).
     public var testAccuracy: Double?
+    /// Test accuracy of the final model; nil without a test set, for energies, or for a run that stopped early.
     public var finalTestAccuracy: Double?
+    /// The path of the run's `last.safetensors`; nil for a dry run, which writes no checkpoints.
     public var lastCheckpoint: String?
+    /// The path of the run's `best.safetensors`, once the run is complete and the file exists; nil otherwise.
     public var bestCheckpoint: String?
     /// Seconds spent writing to the run store (its share of `seconds` is the logging cost).
     public var runStoreSeconds: Double?
     /// Times the divergence guard rolled the run back.
     public var recoveries = 0
-    /// Score matching: the objective on the validation set (best = lowest) and on the test
-    /// set (best-on-validation model); nil for classifiers.
+    /// Energies: the objective (score matching) or the generator's MMD² (a learned sampler's
+    /// unconditional energy) on the validation set, best = lowest; nil for classifiers.
     public var bestValidationLoss: Double?
+    /// The validation value after the last epoch (the objective, or MMD² for a learned sampler's energy; lower
+    /// is better); nil for classifiers.
     public var finalValidationLoss: Double?
+    /// The same value on the test set, for the best-on-validation checkpoint; nil for classifiers, without a
+    /// test set or best checkpoint, or for a run that stopped early.
     public var testLoss: Double?
 
     enum CodingKeys: String, CodingKey {

@@ -13,6 +13,7 @@ public struct DatasetScoring {
     /// do not depend on anything but the set and the seed.
     public var seed: UInt64 = 0
 
+    /// A scoring that computes `scores`, with the default batch size (256) and seed (0).
     public init(scores: [OODScore]) { self.scores = scores }
 
     /// Scores `dataset` under `model`; `progress(done, total)` is called after each batch.

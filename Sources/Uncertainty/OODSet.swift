@@ -35,6 +35,8 @@ public enum OODSet: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// How far the set lies from the training data: near (`mnist-5k`, `interp`), far (`uniform`, `gaussian`,
+    /// `constant`) or user (a user's PNG images).
     public var group: Group {
         switch self {
         case .mnist5k, .interpolation: return .near
@@ -59,6 +61,7 @@ public enum OODSet: Hashable, Sendable, CustomStringConvertible {
 
     /// The sets `joule evaluate` uses when not told otherwise.
     public static let defaults: [OODSet] = [.mnist5k, .uniform, .gaussian, .constant, .interpolation]
+    /// Every name `init(name:)` accepts, for help and error messages (`FOLDER` stands for any path).
     public static let nameHelp = "mnist-5k, uniform, gaussian, constant, interp, png:FOLDER"
 
     /// The set's images, shaped like `reference` (the in-distribution test set).

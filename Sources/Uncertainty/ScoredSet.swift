@@ -15,6 +15,8 @@ public struct ScoredSet: Sendable {
     /// Each score's values, one per sample (higher = more in-distribution).
     public var scores: [OODScore: [Double]]
 
+    /// Creates a scored set; `labels`, `logits`, `probabilities` and each score's values hold one entry per sample,
+    /// in the dataset's order (not checked).
     public init(
         name: String, labels: [Int], logits: [[Double]]?, probabilities: [[Double]]?, scores: [OODScore: [Double]]
     ) {

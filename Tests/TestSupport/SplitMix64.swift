@@ -3,10 +3,13 @@ import Foundation
 /// A small deterministic generator (SplitMix64), so randomized checks and fixtures are the
 /// same on every run.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
+    /// The generator's whole state: it advances by a fixed odd constant on each draw.
     public var state: UInt64
 
+    /// A generator starting from `seed`; the same seed gives the same draws.
     public init(seed: UInt64) { state = seed }
 
+    /// The next 64 random bits.
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

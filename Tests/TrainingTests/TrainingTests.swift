@@ -83,6 +83,28 @@ import Testing
         #expect(summary.lastCheckpoint == nil && summary.bestCheckpoint == nil)
     }
 
+    /// Found while documenting the optimisers: Adam's C loop runs over the parameter's length,
+    /// so a checkpoint whose saved moments are smaller made it write past their buffers. A
+    /// resume now checks every per-parameter tensor of the optimiser's state first.
+    @Test func aResumeRefusesOptimizerStateOfTheWrongShape() throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var c = Self.configuration()
+        c.core.steps = 4
+        let trainer = Trainer(configuration: c, data: Self.tinyData(), checkpointDirectory: directory)
+        _ = try trainer.run(runID: "s", stopAfterSteps: 2)
+        let url = directory.appendingPathComponent("s/last.safetensors")
+        for (name, value) in [("exp_avg.0", Tensor.zeros([3])), ("exp_avg_sq.99", Tensor.zeros([3]))] {
+            var checkpoint = try TrainingCheckpoint.read(from: url)
+            checkpoint.optimizerState[name] = value
+            let hostile = directory.appendingPathComponent("hostile.safetensors")
+            try checkpoint.write(to: hostile)
+            #expect { try trainer.run(runID: "s", resume: TrainingCheckpoint.read(from: hostile)) } throws: {
+                "\($0)".contains("optimizer.\(name)")
+            }
+        }
+    }
+
     @Test func checkpointsHoldModelOptimizerAndProgress() throws {
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -260,4 +282,45 @@ import Testing
             .map { String($0.dropFirst().dropLast()) })
     let keys = RunConfiguration.settingKeys
     #expect(keys.isSubset(of: names), "missing \(keys.subtracting(names).sorted())")
+}
+
+/// Out-of-range settings are refused under their own key.
+@Test func rangesAreRefusedUnderTheirOwnKey() throws {
+    let cases: [(String, (inout RunConfiguration) -> Void)] = [
+        ("step-every", { $0.details.stepEvery = 0 }),
+        ("milestones", { $0.details.milestones = WholeNumbers([0, 3]) }),
+        ("gamma", { $0.details.gamma = 0 }),
+        ("momentum", { $0.details.momentum = 1 }),
+        ("weight-decay", { $0.details.weightDecay = -1 }),
+        ("noise", { $0.data.noise = .infinity }),
+        ("guard-energy-l2", { $0.divergenceGuard.addedEnergyL2 = -1 }),
+        ("guard-sgld-steps", { $0.divergenceGuard.addedSGLDSteps = -1 }),
+    ]
+    for (key, change) in cases {
+        var c = RunConfiguration()
+        change(&c)
+        #expect { try c.validated() } throws: { "\($0)".hasPrefix("setting '\(key)':") }
+    }
+    var jem = RunConfiguration()
+    jem.core.objective = .jem
+    jem.jem.sgldStepSize = .nan
+    #expect { try jem.validated() } throws: { "\($0)" == "setting 'sgld-step-size': must be a non-negative number" }
+}
+
+/// A seed takes all 64 bits in a file as on the command line.
+@Test func aYAMLSeedTakesSixtyFourBits() throws {
+    var c = RunConfiguration()
+    try c.apply(SettingValues(["seed": YAMLNode("18446744073709551615")], file: "test"))
+    #expect(c.core.seed == UInt64.max)
+}
+
+/// Resumed where the CPU runs another precision, a JEM run changed no setting.
+@Test func theSamplerPrecisionInUseIsNoChange() {
+    var c = RunConfiguration()
+    c.core.objective = .jem
+    var other = c
+    other.core.steps = 50
+    #expect(c.changes(to: other) == ["steps unset → 50"])
+    other.jem.samplerPrecision = c.jem.samplerPrecision == .float32 ? .bfloat16 : .float32
+    #expect(c.changes(to: other).contains { $0.hasPrefix("sampler-precision ") })
 }

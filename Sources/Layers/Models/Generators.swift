@@ -5,12 +5,15 @@ import Tensors
 /// DCGAN and MEG for 28×28 images, F base features, 64 by default), with the size of its
 /// Gaussian latent. Its tensors carry PyTorch `nn.Sequential` names.
 public struct GeneratorSpecification: Sendable, Equatable, Codable {
+    /// Which network: VERA's MLP with hidden `width`, or the deconvolutional generator with `features` base channels.
     public enum Architecture: Sendable, Equatable, Codable {
         case mlp(width: Int)
         case deconv(features: Int)
     }
 
+    /// The network and its width or base feature count.
     public var architecture: Architecture
+    /// The length of the Gaussian latent z that each sample is generated from (1…65,536).
     public var latentSize: Int
 
     /// Parses `mlp`, `mlp-W`, `deconv` or `deconv-F`; nil for anything else or a latent size below 1.

@@ -76,6 +76,7 @@ extension ModelSpecification {
 
 /// A model too large (or malformed) to build, in words.
 public struct ModelSizeError: Error, CustomStringConvertible, Equatable {
+    /// The reason, in words, for error messages.
     public let description: String
 }
 

@@ -4,6 +4,8 @@ import Tensors
 /// `energy-mlp[-W]` (a smooth single-output energy for score matching), plus the options
 /// that shape it.
 public struct ModelSpecification: Sendable, Equatable, Codable {
+    /// The network family: the MLP, the small CNN `cnn-s`, a wide ResNet of `depth` and widen factor `widen`, or
+    /// the smooth energy MLP of hidden `width`.
     public enum Architecture: Sendable, Hashable, Codable {
         case mlp
         case cnnS
@@ -11,6 +13,7 @@ public struct ModelSpecification: Sendable, Equatable, Codable {
         case energyMLP(width: Int)
     }
 
+    /// The network, with its depth and width where it has them.
     public var architecture: Architecture
     /// Normalisation for the wide ResNet.
     public var normalization: NormalizationKind

@@ -27,15 +27,23 @@ public enum NormalizationKind: String, Sendable, CaseIterable, Codable {
 /// One pre-activation block of JEM's wide ResNet (`wide_basic`):
 /// out = conv2(lrelu(bn2(dropout(conv1(lrelu(bn1(x))))))) + shortcut(x).
 public struct WideBasicBlock: Layer {
+    /// The normalisation before the first convolution (identity, GroupNorm or BatchNorm, from `NormalizationKind`).
     public var bn1: any Layer
+    /// 3×3 convolution from the input to the output channels, stride 1, padding 1.
     public var conv1: Conv2D
+    /// Dropout between the two convolutions; nil when the probability is 0.
     public var dropout: Dropout?
+    /// The normalisation before the second convolution.
     public var bn2: any Layer
+    /// 3×3 convolution carrying the block's stride (2 at the first block of stages 2 and 3, else 1), padding 1.
     public var conv2: Conv2D
     /// A 1×1 convolution when the shape changes (PyTorch name `shortcut.0`).
     public var shortcut: Conv2D?
+    /// α of the LeakyReLU after each normalisation (0.2 in JEM).
     public let negativeSlope: Float
 
+    /// A block from `inputChannels` to `outputChannels` at `stride`, with `normalization`, dropout probability
+    /// `dropout` (0 for none) and LeakyReLU slope `negativeSlope`; convolutions get PyTorch's initialisation.
     public init(
         inputChannels: Int, outputChannels: Int, stride: Int, normalization: NormalizationKind,
         dropout: Float, negativeSlope: Float, using generator: inout some RandomNumberGenerator
@@ -57,6 +65,7 @@ public struct WideBasicBlock: Layer {
         self.negativeSlope = negativeSlope
     }
 
+    /// The block applied to `input` [N, inputChannels, H, W], giving [N, outputChannels, ⌈H/stride⌉, ⌈W/stride⌉].
     public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
         var out = bn1(input, context: context.child("bn1")).leakyReLU(negativeSlope: negativeSlope)
         out = conv1(out, context: context)
@@ -66,6 +75,8 @@ public struct WideBasicBlock: Layer {
         return out + (shortcut.map { $0(input, context: context) } ?? input)
     }
 
+    /// The block with its tensors transformed, named as PyTorch names them under `prefix`: `bn1`, `conv1`,
+    /// `bn2`, `conv2` and `shortcut.0`.
     public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows
         -> WideBasicBlock
     {
@@ -86,12 +97,19 @@ public struct WideBasicBlock: Layer {
 /// `avg_pool2d(·, 8)` on 32×32 inputs), linear to the classes. Names follow the PyTorch
 /// module: `conv1`, `layer1.0.conv1`, …, `bn1`, `linear`.
 public struct WideResNet: Layer {
+    /// The stem: 3×3 convolution from the input channels to 16, padding 1.
     public var conv1: Conv2D
+    /// The three stages (PyTorch's `layer1`…`layer3`), each (D − 4)/6 blocks with 16W, 32W and 64W channels.
     public var stages: [[WideBasicBlock]]
+    /// The normalisation after the last stage (identity, GroupNorm or BatchNorm, from `NormalizationKind`).
     public var bn1: any Layer
+    /// The classifier head: 64W pooled features to one logit per class.
     public var linear: Linear
+    /// α of every LeakyReLU (0.2 by default, as in JEM).
     public let negativeSlope: Float
 
+    /// A `wrn-depth-widen` network for `inputChannels`-channel images and `classes` outputs; `depth` must be 6n + 4
+    /// (n ≥ 1) and `widen` ≥ 1. By default, as JEM's: no normalisation, no dropout, LeakyReLU slope 0.2.
     public init(
         depth: Int, widen: Int, inputChannels: Int = 1, classes: Int = 10,
         normalization: NormalizationKind = .none, dropout: Float = 0, negativeSlope: Float = 0.2,
@@ -123,6 +141,7 @@ public struct WideResNet: Layer {
         self.negativeSlope = negativeSlope
     }
 
+    /// Logits [N, classes] for images [N, inputChannels, H, W] (any H and W: the pooling is global).
     public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
         var out = conv1(input, context: context)
         for (s, blocks) in stages.enumerated() {
@@ -132,6 +151,7 @@ public struct WideResNet: Layer {
         return linear(out.globalAveragePooled(), context: context)
     }
 
+    /// The network with its tensors transformed, named as JEM's PyTorch module names them under `prefix`.
     public func mapNamedTensors(prefix: String, _ transform: (TensorSlot, Tensor) throws -> Tensor) rethrows
         -> WideResNet
     {

@@ -12,10 +12,15 @@ import Tensors
 /// exactly: the module's tensors (batch-norm running statistics included), both optimisers'
 /// moments and VERA's posterior scale.
 public struct LearnedSampler {
+    /// The sampler's settings, with `latentSize` resolved from the sample size (never 0).
     public var settings: LearnedSamplerSettings
+    /// The trained parameters: the generator, VERA's log σ and MEG's statistics network.
     public var module: GeneratorModule
+    /// Adam over the whole `module`, at the settings' β₁ and β₂ (VERA's (0, 0.9) by default).
     public var generatorOptimizer: Adam
+    /// Adam over VERA's posterior log-scales, at Adam's default β (0.9, 0.999); unused for the other estimates.
     public var posteriorOptimizer: Adam
+    /// VERA's entropy estimator with its posterior scale (Grathwohl et al. 2021); nil for MEG and Kim & Bengio.
     public var vera: VariationalEntropy?
 
     /// A fresh sampler: `generator` maps [N, latentSize] to samples of `sampleSize` values

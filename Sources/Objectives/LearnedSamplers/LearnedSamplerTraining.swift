@@ -11,28 +11,38 @@ public struct LearnedSamplerSettings: Sendable, Equatable, Codable {
     /// The objectives these settings serve, by their command-line names.
     public static let objectives = EntropyEstimate.allCases.map(\.rawValue)
 
+    /// How the generator's entropy is estimated: VERA (the default), MEG or Kim & Bengio.
     public var estimate = EntropyEstimate.vera
     /// The generator by name (`GeneratorSpecification`: mlp[-W] or deconv[-F]).
     public var generator = "mlp"
     /// The generator's latent size; 0 picks by the samples' size: 2 for points of up to 16
     /// values (VERA's toy setting), 128 for images (its JEM setting).
     public var latentSize = 0
+    /// Weight λ of the entropy term in the generator's loss mean E(x̂) − λ·Ĥ, Ĥ the estimate's entropy term
+    /// (VERA's surrogate, MEG's mutual-information bound, Kim & Bengio's batch-norm entropy).
     public var entropyWeight: Float = 1
     /// Weight γ of the zero-centred gradient penalty (γ/2)·mean ‖∇ₓE(data)‖².
     public var gradientPenalty: Float = 0.1
     /// Weight of mean E(data)² + mean E(samples)².
     public var energySquared: Float = 0
+    /// Adam's learning rate for the energy in `LearnedSamplerTraining`; `joule train` sets it to the run's own.
     public var energyLearningRate: Float = 1e-3
+    /// The generator's Adam learning rate (scaled by the run's schedule in `joule train`).
     public var generatorLearningRate: Float = 1e-3
+    /// The learning rate of VERA's posterior-scale step (VERA: 0.02).
     public var posteriorLearningRate: Float = 0.02
+    /// Importance samples per data point in VERA's entropy-gradient estimate (VERA: 20).
     public var importanceSamples = 20
+    /// The range VERA's output noise σ is clamped to after every step (VERA: 0.01…0.3).
     public var sigmaRange: ClosedRange<Float> = 0.01...0.3
     /// Width of MEG's statistics network.
     public var statisticsWidth = 128
     /// Adam's β for the generator (and, in `LearnedSamplerTraining`, the energy): VERA's (0, 0.9).
     public var beta1: Float = 0
+    /// Adam's β₂ (see `beta1`).
     public var beta2: Float = 0.9
 
+    /// VERA's reference settings (see the type's summary).
     public init() {}
 
     /// Checks ranges and names; the message names the setting by its command-line name.
@@ -90,8 +100,11 @@ public struct LearnedSamplerSettings: Sendable, Equatable, Codable {
 
 /// A learned-sampler setting out of range, by its command-line name.
 public struct LearnedSamplerSettingsError: Error, CustomStringConvertible, Equatable {
+    /// The setting's command-line name, e.g. `generator-lr`.
     public let key: String
+    /// What is wrong with its value.
     public let problem: String
+    /// The message as `joule` prints it: "setting 'KEY': PROBLEM".
     public var description: String { "setting '\(key)': \(problem)" }
 }
 
@@ -103,12 +116,15 @@ public struct LearnedSamplerSettingsError: Error, CustomStringConvertible, Equat
 /// posterior step follows the generator update on fresh samples (VERA's runs inside its
 /// entropy term on the same ones); MEG and Kim & Bengio update the generator first, and MEG
 /// takes 5 energy steps per generator step at β (0.5, 0.9) — one each here. The energy runs
-/// in evaluation mode. `joule train` runs the same steps through `EnergyTrainer`
-/// (unconditional energies, evaluation mode too) and `ClassifierTrainer` (JEM, whose energy
-/// runs in training mode in both steps), with the run's own optimiser and schedule.
+/// in evaluation mode. `joule train` runs the same steps through the training loop's
+/// `LearnedSamplerObjective` (unconditional energies in evaluation mode too; JEM's energy in
+/// training mode in both steps), with the run's own optimiser and schedule.
 public struct LearnedSamplerTraining {
+    /// The energy E(x): a layer with one output per sample, trained by `energyOptimizer`.
     public var energy: AnyLayer
+    /// Adam over the energy's parameters, at the settings' β₁ and β₂ and `energyLearningRate`.
     public var energyOptimizer: Adam
+    /// The generator side: the generator module, its optimisers and VERA's posterior.
     public var sampler: LearnedSampler
 
     /// A fresh state: `generator` maps [N, latentSize] to samples shaped like the data.
@@ -121,6 +137,7 @@ public struct LearnedSamplerTraining {
         energyOptimizer = Adam(beta1: settings.beta1, beta2: settings.beta2)
     }
 
+    /// The sampler's settings, with the latent size resolved.
     public var settings: LearnedSamplerSettings { sampler.settings }
 
     /// E(x) per sample from the energy layer's single output.

@@ -3,7 +3,7 @@ import Layers
 import Optimizers
 import Tensors
 
-/// VERA's entropy-gradient estimator (Grathwohl et al. 2020, "No MCMC for me"; reference
+/// VERA's entropy-gradient estimator (Grathwohl et al. 2021, "No MCMC for me"; reference
 /// code wgrathwohl/VERA, `models/generator.py`; docs/research/learned-samplers.md §3).
 ///
 /// The generator is a latent-variable model with Gaussian output noise:
@@ -33,6 +33,7 @@ public struct VariationalEntropy: Sendable {
     /// σ's range after each update (VERA: 0.01…0.3).
     public var sigmaRange: ClosedRange<Float>
 
+    /// An estimator for `latentSize`-dimensional latents, starting at σ = `sigma` and s = `posteriorSigma`.
     public init(
         latentSize: Int, sigma: Float = 0.01, posteriorSigma: Float = 0.1, importanceSamples: Int = 20,
         sigmaRange: ClosedRange<Float> = 0.01...0.3

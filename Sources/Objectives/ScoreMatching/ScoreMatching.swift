@@ -93,6 +93,7 @@ public enum ScoreMatching {
 public enum ScoreMatchingError: Error, Equatable, CustomStringConvertible {
     case dimensionTooLarge(dimension: Int, limit: Int)
 
+    /// The problem, in words for the terminal.
     public var description: String {
         switch self {
         case .dimensionTooLarge(let d, let limit):

@@ -7,12 +7,14 @@ public protocol TensorTree {
 }
 
 extension Tensor: TensorTree {
+    /// `transform` applied to the tensor itself: a lone tensor is a tree with one leaf.
     public func mapTensors(_ transform: (Tensor) throws -> Tensor) rethrows -> Tensor {
         try transform(self)
     }
 }
 
 extension Array: TensorTree where Element: TensorTree {
+    /// Each element's tensors transformed in turn, in array order.
     public func mapTensors(_ transform: (Tensor) throws -> Tensor) rethrows -> [Element] {
         try map { try $0.mapTensors(transform) }
     }

@@ -20,6 +20,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Codable, Equatab
         state = [splitMix(), splitMix(), splitMix(), splitMix()]
     }
 
+    /// The next 64 random bits (one xoshiro256** step).
     public mutating func next() -> UInt64 {
         let result = rotl(state[1] &* 5, 7) &* 9
         let t = state[1] << 17

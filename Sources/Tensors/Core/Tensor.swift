@@ -115,6 +115,7 @@ extension Tensor {
 }
 
 extension Tensor: CustomStringConvertible {
+    /// The shape and up to the first 16 values, for debugging.
     public var description: String {
         let shown = scalars.prefix(16).map { "\($0)" }.joined(separator: ", ")
         return "Tensor(shape: \(shape), [\(shown)\(scalarCount > 16 ? ", …" : "")])"

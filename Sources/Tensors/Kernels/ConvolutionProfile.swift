@@ -18,6 +18,7 @@ public enum ConvolutionProfile {
         public var flops: Double = 0
         /// The part that ran oneDNN's direct (not Winograd) kernels.
         public var directSeconds: Double = 0
+        /// Direct-algorithm FLOP of the direct convolutions alone (part of `flops`).
         public var directFLOPs: Double = 0
         /// Convolution calls.
         public var calls = 0

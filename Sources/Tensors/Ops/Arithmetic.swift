@@ -52,15 +52,25 @@ extension Tensor {
         record(ElementwiseKernel.map(x) { $0 + c }, operation: "shift", input: x) { g in g }
     }
 
+    /// `x` scaled by a constant.
     public static func * (c: Float, x: Tensor) -> Tensor { x * c }
+    /// `x` shifted by a constant.
     public static func + (c: Float, x: Tensor) -> Tensor { x + c }
+    /// `x` minus a constant.
     public static func - (x: Tensor, c: Float) -> Tensor { x + (-c) }
+    /// A constant minus each element of `x`.
     public static func - (c: Float, x: Tensor) -> Tensor { -x + c }
+    /// `x` divided by a constant (multiplied by 1/c).
     public static func / (x: Tensor, c: Float) -> Tensor { x * (1 / c) }
+    /// A constant divided by each element of `x` (broadcast as a scalar tensor).
     public static func / (c: Float, x: Tensor) -> Tensor { Tensor(c) / x }
 
+    /// Replaces `a` with `a + b` (broadcasting: `a` takes the broadcast shape).
     public static func += (a: inout Tensor, b: Tensor) { a = a + b }
+    /// Replaces `a` with `a − b` (broadcasting: `a` takes the broadcast shape).
     public static func -= (a: inout Tensor, b: Tensor) { a = a - b }
+    /// Replaces `a` with `a * b` (broadcasting: `a` takes the broadcast shape).
     public static func *= (a: inout Tensor, b: Tensor) { a = a * b }
+    /// Replaces `a` with `a / b` (broadcasting: `a` takes the broadcast shape).
     public static func /= (a: inout Tensor, b: Tensor) { a = a / b }
 }
