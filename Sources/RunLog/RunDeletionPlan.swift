@@ -130,20 +130,10 @@ public struct RunDeletionPlan {
                 try FileManager.default.removeItem(at: folder)
             } catch {
                 throw RunDeletionError(
-                    description: "cannot delete \(folder.path): \(Self.reason(error)); the run stays in the store")
+                    description: "cannot delete \(folder.path): \(FileError.reason(error)); the run stays in the store")
             }
         }
         try store.deleteRun(id: record.id)
-    }
-
-    /// The system's reason for a file error ("Permission denied"), without Foundation's wrapping.
-    static func reason(_ error: Error) -> String {
-        let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
-        return ns.localizedDescription
     }
 
     static func size(_ bytes: Int) -> String {

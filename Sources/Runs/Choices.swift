@@ -40,7 +40,7 @@ extension SettingScope {
 
 /// The data a run learns from: Fashion-MNIST (the Debian package), a folder of PNG images with
 /// one subfolder per class, or a 2-D toy density's points.
-public enum DatasetName: SettingValue, Hashable, CustomStringConvertible {
+public enum DatasetName: TextSettingValue, Hashable {
     case fashionMNIST
     case pngFolder(String)
     case toy(ToyDensity)
@@ -58,25 +58,6 @@ public enum DatasetName: SettingValue, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Reads a YAML scalar spelled as on the command line; nil for anything else.
-    public init?(yaml node: YAMLNode) {
-        guard let text = String(yaml: node) else { return nil }
-        self.init(argument: text)
-    }
-
-    /// Decodes the name as `settingText` writes it; other text is `DecodingError.dataCorrupted`.
-    public init(from decoder: any Decoder) throws {
-        let text = try String(from: decoder)
-        guard let value = Self(argument: text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not \(Self.expected)"))
-        }
-        self = value
-    }
-
-    /// Encodes the name as text (`fashion-mnist`, `png:FOLDER`, `toy:NAME`).
-    public func encode(to encoder: any Encoder) throws { try settingText.encode(to: encoder) }
-
     /// What a dataset must look like, for errors, listing every toy density.
     public static var expected: String {
         "fashion-mnist, png:FOLDER or toy:NAME (" + ToyDensity.allCases.map { "toy:" + $0.name }.joined(separator: ", ")
@@ -92,8 +73,6 @@ public enum DatasetName: SettingValue, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The name as the command line spells it (`settingText`).
-    public var description: String { settingText }
     /// Shell completion for the option: ArgumentParser's default kind (no fixed list of values).
     public static var defaultCompletionKind: CompletionKind { .default }
 
@@ -108,7 +87,7 @@ public enum DatasetName: SettingValue, Hashable, CustomStringConvertible {
 }
 
 /// A model by name: `mlp`, `cnn-s`, `wrn-D-W` or `energy-mlp[-W]`.
-public struct ModelName: SettingValue, Hashable, CustomStringConvertible {
+public struct ModelName: TextSettingValue, Hashable {
     /// Which network it is, with its depth and width where the name gives them (`wrn-16-4`, `energy-mlp-256`).
     public var architecture: ModelSpecification.Architecture
 
@@ -129,33 +108,12 @@ public struct ModelName: SettingValue, Hashable, CustomStringConvertible {
         architecture = specification.architecture
     }
 
-    /// Reads a YAML scalar spelled as on the command line; nil for anything else.
-    public init?(yaml node: YAMLNode) {
-        guard let text = String(yaml: node) else { return nil }
-        self.init(argument: text)
-    }
-
-    /// Decodes the name as `settingText` writes it; other text is `DecodingError.dataCorrupted`.
-    public init(from decoder: any Decoder) throws {
-        let text = try String(from: decoder)
-        guard let value = Self(argument: text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not \(Self.expected)"))
-        }
-        self = value
-    }
-
-    /// Encodes the model's canonical name (`wrn-16-4`).
-    public func encode(to encoder: any Encoder) throws { try settingText.encode(to: encoder) }
-
     /// What a model name must look like, for errors.
     public static var expected: String {
         "a model: mlp, cnn-s, wrn-D-W with D = 6n+4 (e.g. wrn-16-4), or energy-mlp[-W]"
     }
     /// The model's canonical name (`cnn-s`, `wrn-16-4`; `energy-mlp` for width 128).
     public var settingText: String { ModelSpecification(architecture: architecture).name }
-    /// The model's canonical name (`settingText`).
-    public var description: String { settingText }
 
     /// Whether the model is a single-output energy (no classifier head).
     public var isEnergy: Bool {

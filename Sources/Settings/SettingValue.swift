@@ -154,3 +154,32 @@ public struct WholeNumbers: SettingValue, Hashable {
 
 /// A node of a parsed YAML file, as `SettingValue.init(yaml:)` reads it.
 public typealias YAMLNode = Node
+
+/// A setting written as one piece of text with a structure of its own (`png:FOLDER`,
+/// `wrn-16-4`): read from the command line, YAML and JSON by `init?(argument:)`, written back
+/// as `settingText`.
+public protocol TextSettingValue: SettingValue, CustomStringConvertible {}
+
+extension TextSettingValue {
+    /// Reads a YAML scalar spelled as on the command line; nil for anything else.
+    public init?(yaml node: YAMLNode) {
+        guard let text = String(yaml: node) else { return nil }
+        self.init(argument: text)
+    }
+
+    /// Decodes the text as `settingText` writes it; other text is `DecodingError.dataCorrupted`.
+    public init(from decoder: any Decoder) throws {
+        let text = try String(from: decoder)
+        guard let value = Self(argument: text) else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not \(Self.expected)"))
+        }
+        self = value
+    }
+
+    /// Encodes the value as its text.
+    public func encode(to encoder: any Encoder) throws { try settingText.encode(to: encoder) }
+
+    /// The value as the command line spells it (`settingText`).
+    public var description: String { settingText }
+}

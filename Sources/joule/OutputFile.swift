@@ -1,4 +1,5 @@
 import Foundation
+import RunLog
 
 /// How every command writes a file the user named (`--out`): missing folders are created,
 /// the file is written whole or not at all (a temporary file renamed over it), and a
@@ -10,7 +11,7 @@ enum OutputFile {
         do {
             try data.write(to: url, options: .atomic)
         } catch {
-            throw ValidationErrorText("cannot write \(path): \(reason(error))")
+            throw ValidationErrorText("cannot write \(path): \(FileError.reason(error))")
         }
     }
 
@@ -28,17 +29,7 @@ enum OutputFile {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
             throw ValidationErrorText(
-                "cannot write \(url.path): cannot create the folder \(folder.path) (\(reason(error)))")
+                "cannot write \(url.path): cannot create the folder \(folder.path) (\(FileError.reason(error)))")
         }
-    }
-
-    /// The operating system's reason, not Foundation's wrapper ("NSCocoaErrorDomain error 512").
-    static func reason(_ error: Error) -> String {
-        let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
-        return ns.localizedDescription
     }
 }
