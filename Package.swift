@@ -117,7 +117,7 @@ let package = Package(
             name: "Evaluation",
             dependencies: [
                 "Runs", "Objectives", "Uncertainty", "Metrics", "RunLog", "Datasets", "Layers", "Sampling",
-                "Tensors",
+                "Tensors", "Checkpoints", .product(name: "Crypto", package: "swift-crypto"),
             ]),
 
         // Benchmarks behind `joule bench`.
@@ -165,7 +165,10 @@ let package = Package(
             dependencies: ["Objectives", "Sampling", "Layers", "Optimizers", "Datasets", "Metrics", "Tensors"]),
         .testTarget(
             name: "UncertaintyTests",
-            dependencies: ["Uncertainty", "Evaluation", "Runs", "Datasets", "Layers", "Sampling", "Tensors"]),
+            dependencies: [
+                "Uncertainty", "Evaluation", "Runs", "Datasets", "Layers", "Sampling", "Tensors", "Checkpoints",
+                "TestSupport",
+            ]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "Tensors", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "RunLog", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TestSupport"]),

@@ -17,6 +17,29 @@ extension SafeTensors {
         try write(to: url, fault: nil)
     }
 
+    /// The whole file's bytes, as `write(to:)` writes them, for writers that place the file themselves
+    /// (versioned files linked into place without replacing one).
+    public func serialized() -> Data {
+        let header = encodedHeader()
+        var data = Data(capacity: 8 + header.count + entries.reduce(0) { $0 + 4 * $1.tensor.scalarCount })
+        var length = UInt64(header.count).littleEndian
+        withUnsafeBytes(of: &length) { data.append(contentsOf: $0) }
+        data.append(contentsOf: header)
+        for (_, tensor) in entries {
+            tensor.withUnsafeBufferPointer { values in
+                #if _endian(little)
+                    data.append(UnsafeRawBufferPointer(values).bindMemory(to: UInt8.self))
+                #else
+                    for value in values {
+                        var bits = value.bitPattern.littleEndian
+                        withUnsafeBytes(of: &bits) { data.append(contentsOf: $0) }
+                    }
+                #endif
+            }
+        }
+        return data
+    }
+
     /// `write(to:)`, with a failure injected at one step (for tests).
     func write(to url: URL, fault: AtomicFile.Fault?) throws {
         let header = encodedHeader()

@@ -15,6 +15,23 @@ public enum Augmentation {
         return images + Tensor(randomNormal: images.shape, standardDeviation: standardDeviation, using: &generator)
     }
 
+    /// Ren et al.'s (2019) perturbation for background models: each value replaced, with probability `rate`, by
+    /// one of the 256 byte values drawn uniformly (mapped to [−1, 1] as the datasets map bytes). A model trained on
+    /// such inputs learns the population's background statistics, not its semantic content.
+    public static func mutating(_ images: Tensor, rate: Float, using generator: inout some RandomNumberGenerator)
+        -> Tensor
+    {
+        precondition(rate >= 0 && rate <= 1, "mutating: rate \(rate) outside [0, 1]")
+        precondition(!images.isRecorded, "mutating: the input carries a derivative; augmentations are for data")
+        guard rate > 0 else { return images }
+        return images.withUnsafeBufferPointer { p in
+            Tensor(shape: images.shape) { i in
+                Float.random(in: 0..<1, using: &generator) < rate
+                    ? Float(generator.nextIndex(below: 256)) / 127.5 - 1 : p[i]
+            }
+        }
+    }
+
     /// Each image zero-padded by `padding` pixels on every side, then cropped back to H×W at
     /// an offset drawn uniformly per image (the CIFAR "pad 4, random crop" augmentation).
     ///

@@ -15,6 +15,6 @@ extension TrainingCheckpoint {
         }
         let (model, _, _) = try makeModel(path: path)
         guard configuration.core.objective.isScoreMatching else { return ScoringModel(classifier: model) }
-        return ScoringModel(energy: { x in model(x, context: .inference()).reshaped(to: [x.shape[0]]) })
+        return ScoringModel(energy: { x in model(x, context: .inference()).reshaped(to: [x.shape[0]]) }, network: model)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import RunLog
 import Uncertainty
 
@@ -25,12 +26,15 @@ extension EvaluationResult {
                     dataset: inDistribution, score: Self.classifierScore, metric: metric,
                     value: value, settings: calibrationSettings))
         }
-        for row in ood {
-            let settings = jsonText([
+        rows += conformal.flatMap { $0.records(dataset: inDistribution, checkpoint: checkpoint) }
+        for row in ood + typicality {
+            var fields = [
                 "group": row.group, "in_dataset": inDistribution, "in_count": String(row.inCount),
                 "out_count": String(row.outCount), "checkpoint": checkpoint,
                 "direction": "higher = in-distribution; in-distribution positive",
-            ])
+            ]
+            if row.score.hasPrefix("typicality@") { fields["unit"] = "batches of \(row.score.dropFirst(11)) inputs" }
+            let settings = jsonText(fields)
             for (metric, value) in [
                 ("auroc", row.auroc), ("aupr_in", row.auprIn), ("aupr_out", row.auprOut),
                 ("fpr95", row.fpr95), ("detection_error", row.detectionError),
@@ -59,6 +63,8 @@ extension EvaluationSettings {
             "ood_sets": oodSets.map(\.name).joined(separator: ","), "scores": scores.map(\.name).joined(separator: ","),
             "binning": RunEvaluation.describe(binning), "synthetic_count": String(syntheticCount),
             "limit": limit.map(String.init) ?? "none", "seed": String(seed), "batch_size": String(batchSize),
+            "typicality_batch_sizes": typicalityBatchSizes.map(String.init).joined(separator: ","),
+            "background": background ?? "none",
         ]
     }
 }
@@ -82,6 +88,7 @@ extension RunCalibration.Outcome {
                         dataset: measuredOn, score: score, metric: metric, value: value, settings: settings))
             }
         }
+        rows += conformal.flatMap { $0.records(dataset: measuredOn, checkpoint: checkpoint) }
         return rows
     }
 
@@ -94,6 +101,21 @@ extension RunCalibration.Outcome {
                 "method": method, "fitted_on": fittedOn, "fitted_count": String(fittedCount),
                 "binning": binning,
             ]))
+    }
+}
+
+extension ConformalMeasure {
+    /// Rows (dataset, "conformal:METHOD", coverage / mean_set_size / target_coverage), the size counts in the
+    /// settings.
+    func records(dataset: String, checkpoint: String) -> [EvaluationRecord] {
+        let settings = jsonText([
+            "group": "in-distribution", "checkpoint": checkpoint, "calibration_count": String(calibrationCount),
+            "in_count": String(count), "size_counts": sizeCounts.map(String.init).joined(separator: ","),
+            "threshold": String(threshold),
+        ])
+        return [("coverage", coverage), ("mean_set_size", meanSize), ("target_coverage", targetCoverage)].map {
+            EvaluationRecord(dataset: dataset, score: "conformal:\(method)", metric: $0, value: $1, settings: settings)
+        }
     }
 }
 
@@ -133,14 +155,15 @@ extension ScoredSet {
         let confidences = self.confidences
         var rows: [SampleScoreRecord] = []
         rows.reserveCapacity(count * scores.count)
-        let ordered = scores.sorted { $0.key.name < $1.key.name }
+        let ordered = (scores.map { ($0.key.name, $0.value) } + sampleValues.map { ($0.key, $0.value) })
+            .sorted { $0.0 < $1.0 }
         for i in 0..<count {
             for (score, values) in ordered {
                 rows.append(
                     SampleScoreRecord(
                         dataset: name, index: i, label: labels[i] >= 0 ? labels[i] : nil,
                         prediction: predictions?[i], confidence: confidences?[i],
-                        score: score.name, value: values[i]))
+                        score: score, value: values[i]))
             }
         }
         return rows

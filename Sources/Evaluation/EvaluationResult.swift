@@ -68,8 +68,15 @@ public struct EvaluationResult: Codable, Sendable {
     public var binning: String
     /// The calibrator applied before measuring, when the run has one.
     public var calibrator: String?
+    /// The score fit in use (`StoredScoreFit.description`): statistics, thresholds' validation values.
+    public var scoreFit: String?
     /// One detection result for each pair of OOD set and score, in set order, then score order.
     public var ood: [OODResult]
+    /// The typicality test (Nalisnick et al. 2019), which scores batches, not inputs: one result for each OOD
+    /// set and batch size M (score `typicality@M`; counts are batches).
+    public var typicality: [OODResult] = []
+    /// The calibrator's conformal prediction sets on the in-distribution set: coverage and set sizes.
+    public var conformal: [ConformalMeasure] = []
     /// Each score's definition and direction.
     public var scores: [String: String]
     /// How the metrics are defined (positive class, FPR@95 rule, Brier normalisation, bins).
@@ -87,7 +94,8 @@ public struct EvaluationResult: Codable, Sendable {
         case count, accuracy
         case nll, brier, ece, mce
         case rmsCalibrationError = "rms_calibration_error"
-        case reliability, binning, calibrator, ood, scores
+        case reliability, binning, calibrator, ood, scores, typicality, conformal
+        case scoreFit = "score_fit"
         case conventions, warnings
         case measurementID = "measurement_id"
     }

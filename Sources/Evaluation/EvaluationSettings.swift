@@ -21,8 +21,14 @@ public struct EvaluationSettings: Sendable {
     public var limit: Int?
     /// Images per forward pass.
     public var batchSize = 256
-    /// Seeds the synthetic sets and the SGLD-refinement noise.
+    /// Seeds the synthetic sets, the SGLD-refinement noise and the typicality test's batches.
     public var seed: UInt64 = 0
+    /// The likelihood ratio's background model, a checkpoint file; nil to use the stored fit's.
+    public var background: String?
+    /// Fit the scores' statistics and thresholds again even when a stored fit covers them.
+    public var refitScores = false
+    /// Batch sizes M of the typicality test (scored when log-px is among the scores).
+    public var typicalityBatchSizes = [5, 25]
 
     /// The default settings: the default OOD sets and scores, 15 equal-width bins, 5,000 synthetic images each.
     public init() {}

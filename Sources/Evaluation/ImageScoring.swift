@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import Metrics
 import Runs
 import Uncertainty
 
@@ -7,7 +8,8 @@ import Uncertainty
 /// of them, IDX image files) for being in distribution — each with the predicted class and
 /// its probability (calibrated when a calibrator applies), the score (higher = more
 /// in-distribution), and a decision at the threshold that keeps a share of the run's
-/// validation images in.
+/// validation images in (the calibration half of the hold-out, scored once and stored with
+/// the score fit).
 public struct ImageScoring {
     /// The score.
     public var score: OODScore
@@ -15,6 +17,12 @@ public struct ImageScoring {
     public var truePositiveRate: Double?
     /// Images per forward pass.
     public var batchSize = 256
+    /// The likelihood ratio's background model, a checkpoint file; nil to use the stored fit's.
+    public var background: String?
+    /// Which of the calibrator's conformal predictors gives the prediction sets.
+    public var setMethod = ConformalPredictor.Method.lac
+    /// Fit the score's statistics and validation values again even when a stored fit covers them.
+    public var refit = false
 
     /// A scoring of `score` that fits a threshold keeping `truePositiveRate` of the validation images in
     /// (no threshold, and no in/out decision, when it is nil).
@@ -33,6 +41,8 @@ public struct ImageScoring {
         public var className: String?
         /// The predicted class's probability, calibrated when a calibrator was applied; nil without a classifier head.
         public var confidence: Double?
+        /// The conformal prediction set's class names, most probable first, when the calibrator has conformal sets.
+        public var predictionSet: [String]?
         /// The image's value of the score, higher meaning more in-distribution.
         public var score: Double
         /// Whether the score is at or above the threshold; nil without one.
@@ -48,57 +58,64 @@ public struct ImageScoring {
         public var threshold: Double?
         /// The calibrator applied to the probabilities, if any.
         public var calibrator: StoredCalibrator?
+        /// The score fit the threshold (and the score's statistics) came from.
+        public var scoreFit: String
     }
 
     /// Scores every image under `paths` with `saved`'s model (read from `url`), applying
     /// `calibrator` to the probabilities.
-    public func run(_ saved: TrainingCheckpoint, url: URL, paths: [String], calibrator: StoredCalibrator?) throws
-        -> Result
-    {
+    public func run(
+        _ saved: TrainingCheckpoint, url: URL, paths: [String], calibrator: StoredCalibrator?,
+        log: (String) -> Void = { _ in }
+    ) throws -> Result {
         guard !paths.isEmpty else { throw ScoringError("give at least one PNG file, folder or IDX file") }
         if let rate = truePositiveRate, !(rate > 0 && rate <= 1) { throw ScoringError("--tpr must be in (0, 1]") }
         guard (1...65_536).contains(batchSize) else { throw ScoringError("--batch-size must be between 1 and 65536") }
         let shape = try saved.inputShape(path: url.path)
-        let model = try saved.scoringModel(path: url.path)
-        guard model.supports(score) else {
+        let bare = try saved.scoringModel(path: url.path)
+        guard bare.canFit(score) else {
             throw ScoringError(
-                "score \(score.name) needs a classifier head, which this \(saved.configuration.core.objective) energy does not have"
-            )
+                "score \(score.name) needs "
+                    + (score.needsFeatures
+                        ? "penultimate features, which this model does not expose"
+                        : "a classifier head, which this \(saved.configuration.core.objective) energy does not have")
+                    + " (available: \(RunEvaluation.availableScores(bare)))")
         }
+        // The threshold comes from the stored fit's validation scores: fitted once, on request or first use.
+        let fitted = try FittedScoring.prepare(
+            saved, url: url, scores: [score], background: background.map { URL(fileURLWithPath: $0) }, refit: refit,
+            batchSize: batchSize, log: log)
+        let model = fitted.model
         var scoring = DatasetScoring(scores: [score])
         scoring.batchSize = batchSize
-        var threshold: Double?
-        var classNames = saved.configuration.core.dataset == .fashionMNIST ? FashionMNIST.classNames : []
-        if let rate = truePositiveRate {
-            let data = try TrainingData.load(saved.configuration)
-            classNames = data.train.classNames
-            guard let validation = data.validation else {
-                throw ScoringError("the run has no validation hold-out to fit a threshold on; add --no-threshold")
-            }
-            threshold = ScoreThreshold.fit(
-                inDistribution: scoring.run(validation, name: "validation", model: model).scores[score] ?? [],
-                truePositiveRate: rate)
-        }
+        let threshold = truePositiveRate.flatMap { fitted.fit.threshold(score, truePositiveRate: $0) }
+        let classNames =
+            saved.configuration.core.dataset == .fashionMNIST
+            ? FashionMNIST.classNames : try TrainingData.load(saved.configuration).train.classNames
         var rows: [Row] = []
         for path in paths {
-            let set = try Self.load(path, shape: shape)
-            var scored = scoring.run(set, name: path, model: model)
+            let images = try Self.load(path, shape: shape)
+            var scored = scoring.run(images, name: path, model: model)
             if let calibrator, let logits = scored.logits {
                 scored.probabilities = calibrator.calibrator.calibrated(logits: logits)
             }
             let predictions = scored.predictions
             let confidences = scored.confidences
             let values = scored.scores[score] ?? []
+            let conformal = calibrator?.conformal(setMethod)
+            func name(_ k: Int) -> String { classNames.indices.contains(k) ? classNames[k] : String(k) }
             for i in 0..<scored.count {
                 let prediction = predictions?[i]
+                let set = conformal.flatMap { predictor in scored.probabilities.map { predictor.predictionSet($0[i]) } }
                 rows.append(
                     Row(
-                        source: set.sources.isEmpty ? "\(path)#\(i)" : set.sources[i], prediction: prediction,
-                        className: prediction.map { classNames.indices.contains($0) ? classNames[$0] : String($0) },
-                        confidence: confidences?[i], score: values[i], isIn: threshold.map { values[i] >= $0 }))
+                        source: images.sources.isEmpty ? "\(path)#\(i)" : images.sources[i], prediction: prediction,
+                        className: prediction.map(name),
+                        confidence: confidences?[i], predictionSet: set?.map(name), score: values[i],
+                        isIn: threshold.map { values[i] >= $0 }))
             }
         }
-        return Result(rows: rows, threshold: threshold, calibrator: calibrator)
+        return Result(rows: rows, threshold: threshold, calibrator: calibrator, scoreFit: fitted.fit.description)
     }
 
     /// PNG files and folders, or an IDX image file; shapes must be the model's.

@@ -4,7 +4,8 @@ import Metrics
 import Runs
 import Uncertainty
 
-/// `joule calibrate`: fits a calibrator on the run's validation hold-out and measures the
+/// `joule calibrate`: fits a calibrator on the calibration half of the run's validation
+/// hold-out (and, when asked, conformal prediction sets on its other half) and measures the
 /// test set before and after it.
 public struct RunCalibration {
     /// Classification and calibration numbers of one set under one set of probabilities.
@@ -57,6 +58,8 @@ public struct RunCalibration {
         public var warnings: [String]
         /// The measurement the store recorded this as (nil when not stored).
         public var measurementID: Int?
+        /// The conformal predictors (when fitted) on the measured set: coverage and set sizes.
+        public var conformal: [ConformalMeasure] = []
 
         enum CodingKeys: String, CodingKey {
             case runID = "run_id"
@@ -68,7 +71,7 @@ public struct RunCalibration {
             case fittedCount = "fitted_count"
             case measuredOn = "measured_on"
             case measuredCount = "measured_count"
-            case binning, before, after, warnings
+            case binning, before, after, warnings, conformal
             case measurementID = "measurement_id"
         }
 
@@ -94,12 +97,19 @@ public struct RunCalibration {
     public var binning: CalibrationBinning = .standard
     /// Images per forward pass.
     public var batchSize = 256
+    /// The coverage of the conformal prediction sets to fit (LAC, APS and RAPS); nil for none.
+    public var conformalCoverage: Double?
+    /// RAPS's λ and k_reg.
+    public var rapsPenalty = ConformalPredictor.defaultPenalty
+    /// See `rapsPenalty`.
+    public var rapsFreeRanks = ConformalPredictor.defaultFreeRanks
 
     /// A calibration fitting `method`, with the default binning and batch size.
     public init(method: CalibrationMethod) { self.method = method }
 
-    /// Fits on validation logits, measures on the test set (on validation itself when the
-    /// dataset has no test split, and says so).
+    /// Fits on the calibration half's logits, measures on the test set (on the hold-out's other half when the
+    /// dataset has no test split, and says so; that half also fits the conformal sets, so their coverage is then
+    /// measured on the data they were fitted on).
     public func run(_ checkpoint: TrainingCheckpoint, url: URL, log: (String) -> Void = { _ in })
         throws -> (stored: StoredCalibrator, outcome: Outcome)
     {
@@ -114,30 +124,50 @@ public struct RunCalibration {
             throw EvaluationError.invalid(
                 "the run has no validation hold-out to fit a calibrator on (validation-size 0?)")
         }
+        // The hold-out's calibration half fits the calibrator; its conformal half, disjoint from it, the sets.
+        let halves = HoldOutPartition.split(count: validation.count)
         var scoring = DatasetScoring(scores: [])
         scoring.batchSize = batchSize
         let scoringModel = ScoringModel(classifier: model)
-        let fitted = scoring.run(validation, name: "validation", model: scoringModel)
-        let measured = data.test.map { scoring.run($0, name: "test", model: scoringModel) } ?? fitted
-        if data.test == nil { log("no test split: measuring on the validation hold-out the calibrator was fitted on") }
+        let fitted = scoring.run(validation.subset(halves.calibration), name: "validation", model: scoringModel)
+        let otherHalf = validation.subset(halves.conformal)
+        let measured =
+            data.test.map { scoring.run($0, name: "test", model: scoringModel) }
+            ?? scoring.run(otherHalf, name: "validation (other half)", model: scoringModel)
+        if data.test == nil {
+            log("no test split: measuring on the hold-out's other half, which the calibrator did not see")
+        }
         guard let fitLogits = fitted.logits, let testLogits = measured.logits,
             let rawProbabilities = measured.probabilities
         else {
             throw EvaluationError.invalid("the model has no classifier head to calibrate")
         }
         let calibrator = try Calibrator.fit(method: method, logits: fitLogits, labels: fitted.labels)
-        let stored = StoredCalibrator(
-            calibrator: calibrator, fittedOn: "validation", count: fitted.count,
+        let fittedOn = "validation (calibration half)"
+        var stored = StoredCalibrator(
+            calibrator: calibrator, fittedOn: fittedOn, count: fitted.count,
             checkpoint: url.lastPathComponent, step: checkpoint.progress.step, fittedAt: Date())
+        let calibrated = calibrator.calibrated(logits: testLogits)
         var outcome = Outcome(
             runID: checkpoint.progress.runID, checkpoint: url.path, checkpointStep: checkpoint.progress.step,
             method: method.rawValue,
-            calibrator: stored.summary, fittedOn: "validation", fittedCount: fitted.count, measuredOn: measured.name,
+            calibrator: stored.summary, fittedOn: fittedOn, fittedCount: fitted.count, measuredOn: measured.name,
             measuredCount: measured.count, binning: RunEvaluation.describe(binning),
             before: try Measures(probabilities: rawProbabilities, labels: measured.labels, binning: binning),
-            after: try Measures(
-                probabilities: calibrator.calibrated(logits: testLogits), labels: measured.labels, binning: binning),
+            after: try Measures(probabilities: calibrated, labels: measured.labels, binning: binning),
             warnings: [])
+        if let coverage = conformalCoverage {
+            let conformalSet = scoring.run(otherHalf, name: "validation", model: scoringModel)
+            let probabilities = calibrator.calibrated(logits: conformalSet.logits ?? [])
+            stored.conformal = try ConformalPredictor.Method.allCases.map {
+                try ConformalPredictor.fit(
+                    method: $0, probabilities: probabilities, labels: conformalSet.labels, coverage: coverage,
+                    penalty: rapsPenalty, freeRanks: rapsFreeRanks)
+            }
+            outcome.conformal = stored.conformal.map {
+                ConformalMeasure($0, probabilities: calibrated, labels: measured.labels)
+            }
+        }
         outcome.judge()
         return (stored, outcome)
     }

@@ -27,18 +27,26 @@ public struct RunEvaluation {
         _ checkpoint: TrainingCheckpoint, path: String, calibrator: StoredCalibrator? = nil, mnist5k: URL,
         log: (String) -> Void = { _ in }
     ) throws -> (result: EvaluationResult, sets: [ScoredSet]) {
-        let scoringModel = try checkpoint.scoringModel(path: path)
+        let bareModel = try checkpoint.scoringModel(path: path)
         var settings = settings
         if !settings.scoresExplicit {
-            // An energy without a classifier head gets the default scores it supports.
-            settings.scores = settings.scores.filter(scoringModel.supports)
+            // An energy without a classifier head (or features) gets the default scores it supports.
+            settings.scores = settings.scores.filter(bareModel.canFit)
         }
         guard !settings.scores.isEmpty else { throw EvaluationError.invalid("no scores to compute") }
-        for score in settings.scores where !scoringModel.supports(score) {
+        for score in settings.scores where !bareModel.canFit(score) {
             throw EvaluationError.invalid(
-                "score \(score.name) needs a classifier head, which this \(checkpoint.configuration.core.objective) "
-                    + "energy does not have (available: log-px, energy, grad-norm, sgld-delta)")
+                "score \(score.name) needs "
+                    + (score.needsFeatures
+                        ? "penultimate features, which this model does not expose"
+                        : "a classifier head, which this \(checkpoint.configuration.core.objective) energy does not have")
+                    + " (available: \(Self.availableScores(bareModel)))")
         }
+        let fitted = try FittedScoring.prepare(
+            checkpoint, url: URL(fileURLWithPath: path), scores: settings.scores,
+            background: settings.background.map { URL(fileURLWithPath: $0) }, refit: settings.refitScores,
+            batchSize: settings.batchSize, log: log)
+        let scoringModel = fitted.model
         let data = try TrainingData.load(checkpoint.configuration)
         guard let (inName, fullInSet) = data.test.map({ ("test", $0) }) ?? data.validation.map({ ("validation", $0) })
         else {
@@ -76,6 +84,7 @@ public struct RunEvaluation {
             }
         }
         let inScored = try Self.checkedFinite(score(inSet, as: inName))
+        var conformalValues: [String: [Double]] = [:]
         var sets = [inScored]
         var ood: [OODResult] = []
         for (oodSet, images) in oodImages {
@@ -93,6 +102,9 @@ public struct RunEvaluation {
                         inCount: detection.inCount, outCount: detection.outCount))
             }
         }
+        let typicality = fitted.fit.typicality.map { test in
+            Self.typicality(test, sets: sets, batchSizes: settings.typicalityBatchSizes, seed: settings.seed)
+        }
         var result = EvaluationResult(
             runID: checkpoint.progress.runID, checkpoint: path, checkpointStep: checkpoint.progress.step,
             inDistribution: inName,
@@ -101,6 +113,8 @@ public struct RunEvaluation {
             scores: Dictionary(uniqueKeysWithValues: settings.scores.map { ($0.name, $0.meaning) }),
             conventions: Self.conventions(settings.binning))
         result.calibrator = calibrator?.description
+        result.scoreFit = fitted.fit.description
+        result.typicality = typicality ?? []
         result.warnings = MeasurementWarnings.inverted(
             ood.filter { MeasurementWarnings.isInverted(auroc: $0.auroc, inCount: $0.inCount, outCount: $0.outCount) }
                 .map { ($0.score, $0.dataset, $0.auroc) }, inDataset: inName)
@@ -117,7 +131,19 @@ public struct RunEvaluation {
             result.mce = calibration.mce
             result.rmsCalibrationError = calibration.rmsCalibrationError
             result.reliability = calibration.bins
+            if let calibrator, inScored.labels.allSatisfy({ $0 >= 0 }) {
+                result.conformal = calibrator.conformal.map {
+                    ConformalMeasure($0, probabilities: probabilities, labels: inScored.labels)
+                }
+                for predictor in calibrator.conformal {
+                    let sets = probabilities.map(predictor.predictionSet)
+                    let key = "conformal:\(predictor.method.rawValue)"
+                    conformalValues[key + ":size"] = sets.map { Double($0.count) }
+                    conformalValues[key + ":covered"] = zip(sets, inScored.labels).map { $0.contains($1) ? 1 : 0 }
+                }
+            }
         }
+        sets[0].sampleValues = conformalValues
         return (result, sets)
     }
 

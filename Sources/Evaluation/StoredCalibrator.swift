@@ -21,6 +21,9 @@ public struct StoredCalibrator: Codable, Sendable, Equatable {
     public var version: Int
     /// When it was fitted (nil for files written before versions existed).
     public var fittedAt: Date?
+    /// Split-conformal predictors on the calibrated probabilities (LAC, APS, RAPS), fitted on the conformal half
+    /// of the hold-out; empty when none were asked for.
+    public var conformal: [ConformalPredictor] = []
 
     /// A stored calibrator from its parts; `version` 0 and no `fittedAt` describe a file from before versions.
     public init(
@@ -41,6 +44,7 @@ public struct StoredCalibrator: Codable, Sendable, Equatable {
         case fittedOn = "fitted_on"
         case count, checkpoint, step, version
         case fittedAt = "fitted_at"
+        case conformal
     }
 
     /// Decodes the JSON form (`fitted_at` in seconds since 1970); a file without `version` is version 0.
@@ -53,6 +57,7 @@ public struct StoredCalibrator: Codable, Sendable, Equatable {
         step = try c.decodeIfPresent(Int.self, forKey: .step)
         version = try c.decodeIfPresent(Int.self, forKey: .version) ?? 0
         fittedAt = try c.decodeIfPresent(Double.self, forKey: .fittedAt).map(Date.init(timeIntervalSince1970:))
+        conformal = try c.decodeIfPresent([ConformalPredictor].self, forKey: .conformal) ?? []
     }
 
     /// Encodes the JSON form: snake_case keys, `fitted_at` as seconds since 1970, nil fields left out.
@@ -65,6 +70,12 @@ public struct StoredCalibrator: Codable, Sendable, Equatable {
         try c.encodeIfPresent(step, forKey: .step)
         try c.encode(version, forKey: .version)
         try c.encodeIfPresent(fittedAt?.timeIntervalSince1970, forKey: .fittedAt)
+        if !conformal.isEmpty { try c.encode(conformal, forKey: .conformal) }
+    }
+
+    /// The conformal predictor of `method`, when one was fitted.
+    public func conformal(_ method: ConformalPredictor.Method) -> ConformalPredictor? {
+        conformal.first { $0.method == method }
     }
 
     /// A short description for outputs: "temperature (T = 1.532)", "isotonic", "histogram".
@@ -80,42 +91,31 @@ public struct StoredCalibrator: Codable, Sendable, Equatable {
     public var description: String {
         "\(Self.fileName(forCheckpoint: checkpoint, version: version)): \(summary), fitted on \(fittedOn) (\(count) images)"
             + (step.map { " at step \($0)" } ?? "")
+            + (conformal.first.map {
+                ", conformal sets at \(String(format: "%g", $0.coverage * 100))% coverage (\($0.count) images)"
+            } ?? "")
     }
+
+    /// Where the versions live: `STEM.calibrator.vN.json`, and `STEM.calibrator.json` as version 0.
+    static let sidecar = CheckpointSidecar(kind: "calibrator", fileExtension: "json", unversionedIsZero: true)
 
     /// The file of `version` of the calibrators of the checkpoint named `checkpoint`.
     static func fileName(forCheckpoint checkpoint: String, version: Int) -> String {
-        let stem = (checkpoint as NSString).deletingPathExtension
-        return stem + (version == 0 ? ".calibrator.json" : ".calibrator.v\(version).json")
+        sidecar.fileName(forCheckpoint: checkpoint, version: version)
     }
 
     /// Where version `version` of the calibrators of `checkpoint` lives.
     public static func url(forCheckpoint checkpoint: URL, version: Int) -> URL {
-        checkpoint.deletingLastPathComponent().appendingPathComponent(
-            fileName(
-                forCheckpoint: checkpoint.lastPathComponent,
-                version: version))
+        sidecar.url(forCheckpoint: checkpoint, version: version)
     }
 
     /// The versions stored for `checkpoint`, oldest first.
-    public static func versions(forCheckpoint checkpoint: URL) -> [Int] {
-        let stem = checkpoint.deletingPathExtension().lastPathComponent
-        let names =
-            (try? FileManager.default.contentsOfDirectory(atPath: checkpoint.deletingLastPathComponent().path)) ?? []
-        return names.compactMap { version(ofFileNamed: $0, stem: stem) }.sorted()
-    }
+    public static func versions(forCheckpoint checkpoint: URL) -> [Int] { sidecar.versions(forCheckpoint: checkpoint) }
 
     /// The version a file name gives: `STEM.calibrator.json` is 0, `STEM.calibrator.vN.json`
     /// is N; any other name is none.
     static func version(ofFileNamed name: String, stem: String) -> Int? {
-        if name == "\(stem).calibrator.json" { return 0 }
-        let prefix = "\(stem).calibrator.v"
-        let suffix = ".json"
-        guard name.hasPrefix(prefix), name.hasSuffix(suffix), name.count > prefix.count + suffix.count else {
-            return nil
-        }
-        let digits = String(name.dropFirst(prefix.count).dropLast(suffix.count))
-        guard let version = Int(digits), version > 0, String(version) == digits else { return nil }
-        return version
+        sidecar.version(ofFileNamed: name, stem: stem)
     }
 
     /// Reads a calibrator file.
@@ -123,16 +123,8 @@ public struct StoredCalibrator: Codable, Sendable, Equatable {
     /// - Throws: `EvaluationError` naming the file when it is missing, too large or not a
     ///   Joule calibrator.
     public static func read(_ url: URL) throws -> StoredCalibrator {
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw EvaluationError.invalid("\(url.path): no such calibrator")
-        }
-        let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
         // A calibrator is a few kilobytes; refuse to read anything absurd.
-        guard let size = attributes?[.size] as? Int, size <= 16 << 20,
-            let data = FileManager.default.contents(atPath: url.path)
-        else {
-            throw EvaluationError.invalid("\(url.path): unreadable or larger than 16 MiB")
-        }
+        let data = try CheckpointSidecar.contents(of: url, maximumBytes: 16 << 20, what: "calibrator")
         do {
             var stored = try JSONDecoder().decode(StoredCalibrator.self, from: data)
             // A file from before versions existed carries none; its name may (renamed by hand).
@@ -226,28 +218,12 @@ public struct StoredCalibrator: Codable, Sendable, Equatable {
     public mutating func write(forCheckpoint checkpoint: URL) throws -> URL {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let folder = checkpoint.deletingLastPathComponent()
-        let temporary = folder.appendingPathComponent(
-            ".calibrator.tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        defer { unlink(temporary.path) }
-        while true {
-            version = (Self.versions(forCheckpoint: checkpoint).last ?? 0) + 1
-            let data = try encoder.encode(self)
-            let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            guard descriptor >= 0 else {
-                throw EvaluationError.invalid("\(temporary.path): cannot create (\(String(cString: strerror(errno))))")
-            }
-            let written = data.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
-            let synced = fsync(descriptor) == 0
-            close(descriptor)
-            guard written == data.count, synced else {
-                throw EvaluationError.invalid("\(temporary.path): write failed")
-            }
-            let url = Self.url(forCheckpoint: checkpoint, version: version)
-            if link(temporary.path, url.path) == 0 { return url }
-            guard errno == EEXIST else {
-                throw EvaluationError.invalid("\(url.path): cannot create (\(String(cString: strerror(errno))))")
-            }
+        var copy = self
+        let (version, url) = try Self.sidecar.writeNextVersion(forCheckpoint: checkpoint) { version in
+            copy.version = version
+            return try encoder.encode(copy)
         }
+        self.version = version
+        return url
     }
 }

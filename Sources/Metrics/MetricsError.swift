@@ -9,6 +9,8 @@ public enum MetricsError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Element `index` of the input named `values` is finite but outside `range`
     /// (written as text, for example "[0, 1]").
     case outOfRange(values: String, index: Int, value: Double, range: String)
+    /// A request that cannot be met, in words (a coverage outside (0, 1), mismatched counts).
+    case invalid(String)
 
     /// One line naming the input, the element and what is wrong with it.
     public var description: String {
@@ -19,6 +21,8 @@ public enum MetricsError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(values): element \(index) is not finite (NaN or infinite)"
         case .outOfRange(let values, let index, let value, let range):
             return "\(values): element \(index) is \(value), outside \(range)"
+        case .invalid(let problem):
+            return problem
         }
     }
 }

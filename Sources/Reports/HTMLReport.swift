@@ -46,6 +46,7 @@ public enum HTMLReport {
             EvaluationsSection.render(runs),
             MeasurementsSection.render(runs),
             ScoreHistogramsSection.render(runs),
+            ConformalSection.render(runs),
             ConfigurationSection.render(runs),
             ImagesSection.render(runs),
             RunDetailsSection.render(runs),

@@ -8,7 +8,8 @@ enum ScoreHistogramsSection {
         var charts = ""
         for run in runs {
             guard let samples = run.evaluationSamples else { continue }
-            for score in samples.scores.keys.sorted() {
+            // Conformal set sizes and coverage are stored beside the scores; ConformalSection draws them.
+            for score in samples.scores.keys.sorted() where !score.hasPrefix("conformal:") {
                 guard let sets = samples.scores[score],
                     let chart = chart(
                         run: run, score: score, sets: sets,

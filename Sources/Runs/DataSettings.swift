@@ -19,6 +19,10 @@ public struct DataSettings: Sendable, Equatable {
     /// Standard deviation σ of the Gaussian noise added to training inputs (default: 0, none).
     @Setting("Gaussian noise σ added to training inputs.")
     public var noise: Float = 0
+    /// Replace each training input value, with this probability, by a uniform random byte value (Ren et al. 2019's
+    /// perturbation, which trains the likelihood ratio's background model); default 0, none.
+    @Setting("Replace each training input value with a random one with this probability (a background model).")
+    public var mutationRate: Float = 0
     /// Classifiers: pad by this many pixels, then crop back at a random offset (default: 0, no cropping).
     @Setting("Pad by N pixels, then crop back at random.", for: .classifiers)
     public var cropPadding: Int = 0

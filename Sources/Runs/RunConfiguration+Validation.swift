@@ -63,6 +63,7 @@ extension RunConfiguration {
         }
         if let clipNorm = d.clipNorm, !(clipNorm > 0) { throw fail("clip-norm", "must be positive") }
         guard data.noise.isFinite else { throw fail("noise", "must be a finite number") }
+        guard (0..<1).contains(data.mutationRate) else { throw fail("mutation-rate", "must be in [0, 1)") }
         if let every = d.stepEvery, every < 1 { throw fail("step-every", "must be at least 1 (epochs)") }
         guard d.milestones.values.allSatisfy({ $0 >= 1 }) else {
             throw fail("milestones", "must be epochs of at least 1")

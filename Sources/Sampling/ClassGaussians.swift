@@ -45,7 +45,8 @@ public struct ClassGaussians: Sendable {
                 for j in 0...i { covariance[i * d + j] /= Double(rows.count - 1) }
                 covariance[i * d + i] += ridge
             }
-            factors.append(Self.cholesky(covariance, d))
+            // The ridge keeps every pivot positive; `Cholesky` guards anyway against rounding on flat pixels.
+            factors.append(Cholesky.factor(covariance, dimension: d))
         }
         dimension = d
         self.means = means
@@ -72,23 +73,5 @@ public struct ClassGaussians: Sendable {
                 }
             }
         }
-    }
-
-    /// Lower Cholesky factor of a symmetric positive-definite matrix given by its lower triangle.
-    static func cholesky(_ a: [Double], _ d: Int) -> [Double] {
-        var l = [Double](repeating: 0, count: d * d)
-        for j in 0..<d {
-            var diagonal = a[j * d + j]
-            for k in 0..<j { diagonal -= l[j * d + k] * l[j * d + k] }
-            // The ridge keeps this positive; guard anyway against rounding on flat pixels.
-            let root = max(diagonal, 1e-12).squareRoot()
-            l[j * d + j] = root
-            for i in (j + 1)..<max(j + 1, d) {
-                var value = a[i * d + j]
-                for k in 0..<j { value -= l[i * d + k] * l[j * d + k] }
-                l[i * d + j] = value / root
-            }
-        }
-        return l
     }
 }

@@ -47,6 +47,7 @@ struct ClassifierExamples {
     func augment(_ images: Tensor, using generator: inout SeededGenerator) -> Tensor {
         var x = images
         let d = configuration.data
+        if d.mutationRate > 0 { x = Augmentation.mutating(x, rate: d.mutationRate, using: &generator) }
         if d.cropPadding > 0 { x = Augmentation.randomCrop(x, padding: d.cropPadding, using: &generator) }
         if d.flip { x = Augmentation.randomHorizontalFlip(x, using: &generator) }
         if d.noise > 0 { x = Augmentation.addingGaussianNoise(x, standardDeviation: d.noise, using: &generator) }

@@ -12,10 +12,12 @@ struct EnergyExamples {
     let data: EnergyData
     let configuration: RunConfiguration
 
-    /// The batch at `indices`, with Gaussian noise when the run adds it.
+    /// The batch at `indices`, mutated and with Gaussian noise when the run asks for them.
     func batch(_ indices: [Int], progress: inout TrainingProgress) -> TrainingBatch {
         var x = data.trainingBatch(indices)
         let noise = configuration.data.noise
+        let rate = configuration.data.mutationRate
+        if rate > 0 { x = Augmentation.mutating(x, rate: rate, using: &progress.generator) }
         if noise > 0 { x = Augmentation.addingGaussianNoise(x, standardDeviation: noise, using: &progress.generator) }
         return TrainingBatch(inputs: x)
     }

@@ -1,4 +1,5 @@
 import Datasets
+import Foundation
 import Metrics
 import Sampling
 import Tensors
@@ -75,6 +76,7 @@ public struct DatasetScoring {
                     }
                 }
             }
+            scoreFitted(x, model: model, into: &result)
         }
         for score in scores {
             switch score {
@@ -88,10 +90,52 @@ public struct DatasetScoring {
                     .run(from: x, energy: model.energy, using: &generator).samples
                 let (before, after) = withoutRecording { (column(model.energy(x)), column(model.energy(refined))) }
                 result[score] = zip(after, before).map { $0 - $1 }
+            case .mahalanobis(let epsilon) where epsilon > 0:
+                guard let gaussians = model.gaussians, let features = model.features else { break }
+                // Lee et al.'s pre-processing: a step of ε against the gradient of the distance to
+                // the nearest class, which brings in-distribution inputs closer than OOD ones.
+                let (_, gradient) = energyAndGradient({ gaussians.minimumDistance(features($0)) }, at: x)
+                let moved = x - gradient.sign() * epsilon
+                result[score] = gaussians.scores(withoutRecording { features(moved) })
             default: break
             }
         }
         return (logitRows, probabilities, result)
+    }
+
+    /// The scores that read what was fitted for the model (features, a background model) or the image's
+    /// complexity, into `result`.
+    private func scoreFitted(_ x: Tensor, model: ScoringModel, into result: inout [OODScore: [Double]]) {
+        var logDensity: [Double]?
+        func density() -> [Double] {
+            if let logDensity { return logDensity }
+            let values = result[.logDensity] ?? column(-model.energy(x))
+            logDensity = values
+            return values
+        }
+        var features: Tensor?
+        func featureValues() -> Tensor? {
+            if features == nil { features = model.features.map { $0(x) } }
+            return features
+        }
+        for score in scores {
+            switch score {
+            case .complexity(let given):
+                guard let weight = given.map(Double.init) ?? model.complexityWeight else { break }
+                let bits = InputComplexity.bits(x)
+                result[score] = zip(density(), bits).map { $0 + weight * $1 * M_LN2 }
+            case .likelihoodRatio:
+                guard let background = model.backgroundEnergy else { break }
+                result[score] = zip(density(), column(background(x))).map { $0 + $1 }
+            case .mahalanobis(let epsilon) where epsilon == 0:
+                guard let gaussians = model.gaussians, let f = featureValues() else { break }
+                result[score] = gaussians.scores(f)
+            case .knn(let k):
+                guard let bank = model.bank, let f = featureValues() else { break }
+                result[score] = bank.scores(f, k: k)
+            default: break
+            }
+        }
     }
 
     private func column(_ t: Tensor) -> [Double] { t.withUnsafeBufferPointer { $0.map(Double.init) } }

@@ -13,7 +13,24 @@
 ///   is often flatter off the data (AUROC 0.06–0.31 for cnn-s on every OOD set), which
 ///   `joule evaluate` and the report flag as an inverted score;
 /// - `sgldRefinement` — E(x_K) − E(x) after K SGLD steps from x (η, σ): inputs on the data
-///   manifold are near energy minima and change little; OOD inputs fall far (score ≪ 0).
+///   manifold are near energy minima and change little; OOD inputs fall far (score ≪ 0);
+/// - `complexity(weight: w)` — log p(x) + w · L(x) · ln 2, L(x) the image's PNG length in bits
+///   (Serrà et al. 2020): a likelihood ratio against a universal compressor, which takes
+///   back the credit density models give simple images. Serrà's w is 1, for a density in
+///   nats; an energy's scale is its own (short-run SGLD does not make it a normalised density),
+///   so without a given w (nil) it is fitted on validation data alone, as the ratio of the two
+///   terms' spreads, σ(log p) / σ(L ln 2), so that neither drowns the other;
+/// - `likelihoodRatio` — E_bg(x) − E(x) = log p(x) − log p_bg(x), against a background model
+///   trained on perturbed inputs (Ren et al. 2019): what both models share (background
+///   statistics, complexity) cancels;
+/// - `mahalanobis(preprocessing: ε)` — −min_c (φ − μ_c)ᵀ Σ⁻¹ (φ − μ_c) on penultimate
+///   features φ(x), class means and a tied covariance fitted on the training split (Lee et al.
+///   2018), after the input moves ε · sign of the gradient that brings it closer (ε = 0: none);
+/// - `knn(neighbours: k)` — minus the distance from the unit-length feature to its k-th nearest
+///   unit-length training feature (Sun et al. 2022).
+///
+/// Mahalanobis and k-NN read features and likelihood-ratio a second model: they need what
+/// `ScoringModel` holds as fitted (`needsFit`).
 ///
 /// A pure energy model (no classifier head) has `logDensity`, `energy` (with E given), the
 /// gradient norm and the refinement score, but not `maxSoftmax` or `maxLogit`.
@@ -24,25 +41,13 @@ public enum OODScore: Hashable, Sendable, Codable, CustomStringConvertible {
     case energy(temperature: Float)
     case inputGradientNorm
     case sgldRefinement(steps: Int, stepSize: Float, noise: Float)
+    case complexity(weight: Float?)
+    case likelihoodRatio
+    case mahalanobis(preprocessing: Float)
+    case knn(neighbours: Int)
 
     /// The scores `joule evaluate` computes when not told otherwise (cheap ones only).
     public static let defaults: [OODScore] = [.logDensity, .maxSoftmax, .maxLogit, .inputGradientNorm]
-
-    /// The name used on the command line, in the store and in reports: `log-px`,
-    /// `max-softmax`, `max-logit`, `energy` (T = 1) or `energy@T`, `grad-norm`,
-    /// `sgld-delta` (10 steps, η 1, σ 0.01), `sgld-delta@K` or `sgld-delta@K:η:σ`.
-    public var name: String {
-        switch self {
-        case .logDensity: return "log-px"
-        case .maxSoftmax: return "max-softmax"
-        case .maxLogit: return "max-logit"
-        case .energy(let t): return t == 1 ? "energy" : "energy@\(Self.format(t))"
-        case .inputGradientNorm: return "grad-norm"
-        case .sgldRefinement(let steps, let stepSize, let noise):
-            if stepSize == 1 && noise == 0.01 { return steps == 10 ? "sgld-delta" : "sgld-delta@\(steps)" }
-            return "sgld-delta@\(steps):\(Self.format(stepSize)):\(Self.format(noise))"
-        }
-    }
 
     /// Whether the score needs the classifier's head (class logits), not just an energy.
     public var needsClassifier: Bool {
@@ -56,9 +61,22 @@ public enum OODScore: Hashable, Sendable, Codable, CustomStringConvertible {
     public var needsGradients: Bool {
         switch self {
         case .inputGradientNorm, .sgldRefinement: return true
+        case .mahalanobis(let epsilon): return epsilon > 0
         default: return false
         }
     }
+
+    /// Whether the score reads the model's penultimate features.
+    public var needsFeatures: Bool {
+        switch self {
+        case .mahalanobis, .knn: return true
+        default: return false
+        }
+    }
+
+    /// Whether the score needs something fitted before it can be computed: feature statistics from the
+    /// training split, or a background model.
+    public var needsFit: Bool { needsFeatures || self == .likelihoodRatio || self == .complexity(weight: nil) }
 
     /// A one-line statement of what the score is and its direction, for reports.
     public var meaning: String {
@@ -73,53 +91,21 @@ public enum OODScore: Hashable, Sendable, Codable, CustomStringConvertible {
         case .sgldRefinement(let steps, let stepSize, let noise):
             return
                 "E(x_K) − E(x) after K = \(steps) SGLD steps (η \(Self.format(stepSize)), σ \(Self.format(noise))); higher = in-distribution"
+        case .complexity(let weight):
+            return
+                "log p(x) + \(weight.map(Self.format) ?? "w")·L(x)·ln 2, L the PNG length in bits (Serrà et al. 2020)"
+                + (weight == nil ? ", w = σ(log p)/σ(L ln 2) on validation" : "") + "; higher = in-distribution"
+        case .likelihoodRatio:
+            return "E_bg(x) − E(x): log p(x) against a background model's (Ren et al. 2019); higher = in-distribution"
+        case .mahalanobis(let epsilon):
+            return
+                "−min_c Mahalanobis distance of penultimate features, tied covariance (Lee et al. 2018)"
+                + (epsilon > 0 ? ", input pre-processing ε = \(Self.format(epsilon))" : "")
+                + "; higher = in-distribution"
+        case .knn(let k):
+            return
+                "−distance to the \(k)-th nearest normalised training feature (Sun et al. 2022); higher = in-distribution"
         }
-    }
-
-    /// Parses a name as `name` writes it.
-    public init?(name: String) {
-        let parts = name.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-        switch parts[0] {
-        case "log-px" where parts.count == 1: self = .logDensity
-        case "max-softmax" where parts.count == 1: self = .maxSoftmax
-        case "max-logit" where parts.count == 1: self = .maxLogit
-        case "grad-norm" where parts.count == 1: self = .inputGradientNorm
-        case "energy":
-            guard parts.count == 2 else {
-                self = .energy(temperature: 1)
-                return
-            }
-            guard let t = Float(parts[1]), t > 0, t.isFinite else { return nil }
-            self = .energy(temperature: t)
-        case "sgld-delta":
-            guard parts.count == 2 else {
-                self = .sgldRefinement(steps: 10, stepSize: 1, noise: 0.01)
-                return
-            }
-            let fields = parts[1].split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-            guard fields.count == 1 || fields.count == 3, let steps = Int(fields[0]), steps >= 1, steps <= 10_000 else {
-                return nil
-            }
-            var stepSize: Float = 1
-            var noise: Float = 0.01
-            if fields.count == 3 {
-                guard let s = Float(fields[1]), let n = Float(fields[2]), s > 0, s.isFinite, n >= 0, n.isFinite else {
-                    return nil
-                }
-                stepSize = s
-                noise = n
-            }
-            self = .sgldRefinement(steps: steps, stepSize: stepSize, noise: noise)
-        default: return nil
-        }
-    }
-
-    /// Every name `init(name:)` accepts, for help and error messages.
-    public static let nameHelp =
-        "log-px, max-softmax, max-logit, energy or energy@T, grad-norm, sgld-delta or sgld-delta@K[:η:σ]"
-
-    private static func format(_ value: Float) -> String {
-        value == value.rounded() && abs(value) < 1e6 ? String(Int(value)) : String(value)
     }
 }
 

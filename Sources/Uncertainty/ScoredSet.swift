@@ -14,6 +14,9 @@ public struct ScoredSet: Sendable {
     public var probabilities: [[Double]]?
     /// Each score's values, one per sample (higher = more in-distribution).
     public var scores: [OODScore: [Double]]
+    /// Other per-sample values stored beside the scores, by name: `conformal:METHOD:size` and
+    /// `conformal:METHOD:covered` (1 when the set holds the label), so coverage can be recomputed from an export.
+    public var sampleValues: [String: [Double]] = [:]
 
     /// Creates a scored set; `labels`, `logits`, `probabilities` and each score's values hold one entry per sample,
     /// in the dataset's order (not checked).

@@ -15,7 +15,13 @@ struct EvaluateCommand: ParsableCommand {
             AUPR-in, AUPR-out, FPR at 95% TPR and detection error, with in-distribution as the positive class \
             and every score oriented so that higher means more in-distribution; a score clearly below chance is \
             flagged as inverted. The results and every sample's scores are stored with the run as a new \
-            measurement, beside every earlier one (see `joule runs show`, `joule runs export-scores`, `joule report`).
+            measurement, beside every earlier one (see `joule runs show`, `joule runs export-scores`, `joule report`). \
+            What the scores fit — mahalanobis's class Gaussians and knn's feature bank from the training split, \
+            likelihood-ratio's background model (--background), each score's values on half of the validation \
+            hold-out — is stored beside the checkpoint (best.scores.vN.safetensors), reused while the weights are \
+            the same, and fitted again with --refit-scores. The typicality test scores batches of M inputs by \
+            their mean energy's distance from the training set's and is reported apart. When the calibrator has \
+            conformal sets (calibrate --conformal), their coverage and sizes on the test set are reported.
             OOD sets: \(OODSet.nameHelp). Scores: \(OODScore.nameHelp).
             """
     )
@@ -39,7 +45,16 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Seed of the synthetic sets and of SGLD-refinement noise.") var seed: UInt64 = 0
     @Option(help: "MNIST-5k file (default: $JOULE_MNIST5K, datasets/mnist_5k.csv.gz, or the installed copy).")
     var mnist5k: String?
+    @Option(
+        help: "Comma-separated batch sizes of the typicality test, 'none' for none.",
+        transform: {
+            try NameList.parse($0, what: "batch size", help: "whole numbers from 2 to 10000") {
+                Int($0).flatMap { (2...10_000).contains($0) ? $0 : nil }
+            }
+        })
+    var typicality: [Int] = [5, 25]
     @OptionGroup var calibration: CalibratorOptions
+    @OptionGroup var fitting: ScoreFitOptions
     @Flag(help: "Print one JSON object instead of tables.") var json = false
 
     func validate() throws {
@@ -66,6 +81,8 @@ struct EvaluateCommand: ParsableCommand {
         settings.limit = limit
         settings.batchSize = batchSize
         settings.seed = seed
+        settings.typicalityBatchSizes = typicality
+        settings.refitScores = fitting.refitScores
         return settings
     }
 
@@ -88,7 +105,8 @@ struct EvaluateCommand: ParsableCommand {
                 calibration.choice, forCheckpoint: url, step: saved.progress.step,
                 refit: source.calibrateHint, log: log)
             if let applied { log("applying \(applied.description) (--calibrator none to skip)") }
-            let settings = settings
+            var settings = settings
+            settings.background = try fitting.backgroundPath(like: source)
             var (result, sets) = try RunEvaluation(settings: settings)
                 .run(saved, path: url.path, calibrator: applied, mnist5k: MNIST5kLocation.resolve(mnist5k), log: log)
             if let runs = source.storeHolding(runID, log: log) {

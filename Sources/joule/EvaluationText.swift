@@ -32,24 +32,48 @@ enum EvaluationText {
             lines.append("")
             lines.append(OutputTable(columns: ["bin", "count", "confidence", "accuracy", "gap"], rows: rows).text())
         }
-        if !r.ood.isEmpty {
-            let rows = r.ood.map { o in
+        if !r.conformal.isEmpty {
+            lines.append("")
+            lines.append("conformal prediction sets (the calibrator's), on \(r.inDistribution):")
+            lines.append(conformalTable(r.conformal))
+        }
+        for (title, results) in [
+            ("", r.ood), ("typicality test (scores batches of M inputs; counts are batches):", r.typicality),
+        ]
+        where !results.isEmpty {
+            let rows = results.map { o in
                 [o.dataset, o.group, o.score]
                     + [o.auroc, o.auprIn, o.auprOut, o.fpr95, o.detectionError].map { String(format: "%.4f", $0) }
             }
             lines.append("")
+            if !title.isEmpty { lines.append(title) }
             lines.append(
                 OutputTable(
                     columns: ["ood set", "group", "score", "auroc", "aupr-in", "aupr-out", "fpr95", "det-error"],
                     rows: rows
                 ).text(maximumWidth: 40))
         }
+        if let fit = r.scoreFit { lines.append("score fit: \(fit)") }
         lines.append("")
         lines.append("conventions:")
         for key in r.conventions.keys.sorted() { lines.append("  \(key): \(r.conventions[key] ?? "")") }
         lines.append("scores:")
         for key in r.scores.keys.sorted() { lines.append("  \(key): \(r.scores[key] ?? "")") }
         return lines.joined(separator: "\n")
+    }
+
+    /// One row per conformal method: target and empirical coverage, mean set size, sets of each size.
+    static func conformalTable(_ measures: [ConformalMeasure]) -> String {
+        let rows = measures.map { m in
+            [
+                m.method, String(format: "%.3f", m.targetCoverage), String(format: "%.4f", m.coverage),
+                String(format: "%.3f", m.meanSize), m.sizeCounts.map(String.init).joined(separator: " "),
+                String(m.calibrationCount),
+            ]
+        }
+        return OutputTable(
+            columns: ["method", "target", "coverage", "mean size", "sets of size 0, 1, 2, …", "fitted on"], rows: rows
+        ).text()
     }
 
     /// A toy-density run's evaluation: its samples' MMD² beside the untrained network's and a

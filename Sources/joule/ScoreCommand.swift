@@ -1,6 +1,7 @@
 import ArgumentParser
 import Evaluation
 import Foundation
+import Metrics
 import Uncertainty
 
 /// `joule score RUN PATH…`: scores a user's images for being in or out of distribution.
@@ -11,7 +12,9 @@ struct ScoreCommand: ParsableCommand {
         discussion: """
             For each image: the predicted class and its probability, the score (higher = more in-distribution) \
             and a decision, in or out, at the threshold that keeps --tpr of the run's validation images \
-            (the largest t with at least that share of validation scores ≥ t). Scores: \(OODScore.nameHelp).
+            (the largest t with at least that share of validation scores ≥ t). The validation scores, and what a \
+            score fits (feature statistics, a background model), are fitted once and stored beside the checkpoint \
+            (best.scores.vN.safetensors); --refit-scores fits them again. Scores: \(OODScore.nameHelp).
             """
     )
 
@@ -26,6 +29,9 @@ struct ScoreCommand: ParsableCommand {
     var tpr = 0.95
     @Flag(help: "Skip the validation threshold (no decision column).") var noThreshold = false
     @OptionGroup var calibration: CalibratorOptions
+    @OptionGroup var fitting: ScoreFitOptions
+    @Option(help: "Which conformal sets to print (the calibrator's, from calibrate --conformal): lac, aps or raps.")
+    var setMethod = ConformalPredictor.Method.lac
     @Option(help: "How to print the rows.") var format = Format.csv
     @Option(parsing: .unconditional, help: "Images per forward pass.") var batchSize = 256
 
@@ -41,11 +47,16 @@ struct ScoreCommand: ParsableCommand {
             }
             var scoring = ImageScoring(score: score, truePositiveRate: noThreshold ? nil : tpr)
             scoring.batchSize = batchSize
-            let result = try scoring.run(saved, url: url, paths: paths, calibrator: calibrator)
+            scoring.background = try fitting.backgroundPath(like: source)
+            scoring.refit = fitting.refitScores
+            scoring.setMethod = setMethod
+            let result = try scoring.run(saved, url: url, paths: paths, calibrator: calibrator, log: log)
             switch format {
             case .json: try printJSON(json(result))
             case .csv: printCSV(result)
             }
+            log("score fit: \(result.scoreFit)")
+            log(Self.summary(result))
             if let threshold = result.threshold {
                 log("threshold \(threshold) keeps \(Int(tpr * 100))% of validation images in (score \(score.name))")
             }
@@ -60,6 +71,7 @@ struct ScoreCommand: ParsableCommand {
                 object["class"] = name
                 object["confidence"] = Self.number(confidence)
             }
+            if let set = row.predictionSet { object["prediction_set"] = set }
             if let isIn = row.isIn { object["decision"] = isIn ? "in" : "out" }
             return object
         }
@@ -76,17 +88,38 @@ struct ScoreCommand: ParsableCommand {
     private func printCSV(_ result: ImageScoring.Result) {
         let decisions = result.threshold != nil
         print(
-            (["source", "prediction", "class", "confidence", "score"] + (decisions ? ["decision"] : [])).joined(
-                separator: ","))
+            (["source", "prediction", "class", "confidence", "prediction_set", "score"]
+                + (decisions ? ["decision"] : []))
+                .joined(separator: ","))
         for row in result.rows {
             let prediction: String = row.prediction.map { String($0) } ?? ""
             let confidence: String = row.confidence.map { "\(Self.number($0))" } ?? ""
             var fields: [String] = [
-                row.source, prediction, row.className ?? "", confidence, "\(Self.number(row.score))",
+                row.source, prediction, row.className ?? "", confidence,
+                row.predictionSet?.joined(separator: "|") ?? "",
+                "\(Self.number(row.score))",
             ]
             if decisions { fields.append(row.isIn.map { $0 ? "in" : "out" } ?? "") }
             print(fields.map(OutputTable.csvField).joined(separator: ","))
         }
+    }
+
+    /// One line: images scored, how many judged in and out, and how large the prediction sets were.
+    static func summary(_ result: ImageScoring.Result) -> String {
+        let n = result.rows.count
+        var text = "\(n) images scored"
+        if result.threshold != nil {
+            let inside = result.rows.filter { $0.isIn == true }.count
+            text += String(
+                format: ": %d in, %d out (%.1f%% out)", inside, n - inside, 100 * Double(n - inside) / Double(max(n, 1))
+            )
+        }
+        let sets = result.rows.compactMap(\.predictionSet)
+        if !sets.isEmpty {
+            text += String(
+                format: "; mean prediction-set size %.2f", Double(sets.map(\.count).reduce(0, +)) / Double(sets.count))
+        }
+        return text
     }
 
     /// A finite value as a number; NaN and infinities as text (JSON has no such numbers).

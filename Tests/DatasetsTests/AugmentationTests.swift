@@ -25,6 +25,27 @@ import Testing
         #expect(abs(mean) < 0.02 && abs(sd - 0.5) < 0.02, "mean \(mean), sd \(sd)")
     }
 
+    @Test func mutationReplacesTheRequestedShareWithByteValues() {
+        var g = SeededGenerator(seed: 5)
+        let zeros = Tensor.zeros([20, 1, 50, 50])
+        #expect(Augmentation.mutating(zeros, rate: 0, using: &g).scalars == zeros.scalars)
+        let mutated = Augmentation.mutating(zeros, rate: 0.3, using: &g).scalars
+        // A replaced value is one of the 256 byte values mapped to [−1, 1]; 0 itself is not one of them.
+        let changed = mutated.filter { $0 != 0 }
+        #expect(
+            changed.allSatisfy { v in
+                let b = (v + 1) * 127.5
+                return abs(b - b.rounded()) < 1e-3 && b >= 0 && b <= 255
+            })
+        let share = Double(changed.count) / Double(mutated.count)
+        #expect(abs(share - 0.3) < 0.01, "share \(share)")
+        var g1 = SeededGenerator(seed: 8)
+        var g2 = SeededGenerator(seed: 8)
+        #expect(
+            Augmentation.mutating(images, rate: 0.5, using: &g1).scalars
+                == Augmentation.mutating(images, rate: 0.5, using: &g2).scalars)
+    }
+
     @Test func cropIsSeededAndAShiftOfEachImage() {
         var g1 = SeededGenerator(seed: 11)
         var g2 = SeededGenerator(seed: 11)

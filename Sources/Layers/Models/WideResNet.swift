@@ -96,7 +96,7 @@ public struct WideBasicBlock: Layer {
 /// channels (strides 1, 2, 2), final norm and LeakyReLU, global average pooling (JEM's
 /// `avg_pool2d(·, 8)` on 32×32 inputs), linear to the classes. Names follow the PyTorch
 /// module: `conv1`, `layer1.0.conv1`, …, `bn1`, `linear`.
-public struct WideResNet: Layer {
+public struct WideResNet: FeatureExtracting {
     /// The stem: 3×3 convolution from the input channels to 16, padding 1.
     public var conv1: Conv2D
     /// The three stages (PyTorch's `layer1`…`layer3`), each (D − 4)/6 blocks with 16W, 32W and 64W channels.
@@ -143,12 +143,17 @@ public struct WideResNet: Layer {
 
     /// Logits [N, classes] for images [N, inputChannels, H, W] (any H and W: the pooling is global).
     public func callAsFunction(_ input: Tensor, context: ForwardContext) -> Tensor {
+        linear(features(input, context: context), context: context)
+    }
+
+    /// The globally pooled output of the last stage [N, channels]: what the linear read-out sees.
+    public func features(_ input: Tensor, context: ForwardContext) -> Tensor {
         var out = conv1(input, context: context)
         for (s, blocks) in stages.enumerated() {
             for (b, block) in blocks.enumerated() { out = block(out, context: context.child("layer\(s + 1).\(b)")) }
         }
         out = bn1(out, context: context.child("bn1")).leakyReLU(negativeSlope: negativeSlope)
-        return linear(out.globalAveragePooled(), context: context)
+        return out.globalAveragePooled()
     }
 
     /// The network with its tensors transformed, named as JEM's PyTorch module names them under `prefix`.

@@ -1,0 +1,41 @@
+import Datasets
+import Foundation
+import Tensors
+
+/// An image's complexity as Serrà et al. (2020) measure it: the length in bits of the image
+/// losslessly compressed, here as a PNG file by libpng. Simple images (a constant, a
+/// digit on black) compress to few bits, noise to many; a density model's log-likelihood
+/// mostly tracks that, which is why it rates simple images as likely.
+public enum InputComplexity {
+    /// The weight w of `complexity` that gives its two terms equal spread on in-distribution data:
+    /// σ(log p) / σ(L ln 2) (population standard deviations); 1, Serrà's, when either term does not vary.
+    public static func balancingWeight(logDensity: [Double], bits: [Double]) -> Double {
+        func spread(_ v: [Double]) -> Double {
+            let mean = v.reduce(0, +) / Double(max(v.count, 1))
+            return (v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(v.count, 1))).squareRoot()
+        }
+        let (a, b) = (spread(logDensity), spread(bits.map { $0 * M_LN2 }))
+        return a > 0 && b > 0 && a.isFinite && b.isFinite ? a / b : 1
+    }
+
+    /// L(x) in bits for each image of `x` [N, C, H, W] (C 1 or 3), read back to bytes as x ↦ (x + 1) · 127.5
+    /// rounded (the inverse of the datasets' byte mapping, exact for images read from files).
+    public static func bits(_ x: Tensor) -> [Double] {
+        precondition(x.rank == 4 && (x.shape[1] == 1 || x.shape[1] == 3), "InputComplexity: images \(x.shape)")
+        let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let size = c * h * w
+        return x.withUnsafeBufferPointer { p in
+            (0..<n).map { image in
+                var bytes = [UInt8](repeating: 0, count: size)
+                // PNG interleaves channels per pixel; the tensor holds them as planes.
+                for channel in 0..<c {
+                    for pixel in 0..<(h * w) {
+                        let v = (p[image * size + channel * h * w + pixel] + 1) * 127.5
+                        bytes[pixel * c + channel] = UInt8(min(max(v.rounded(), 0), 255))
+                    }
+                }
+                return Double(8 * PNGWriter.encodedSize(bytes, width: w, height: h, channels: c))
+            }
+        }
+    }
+}
