@@ -9,13 +9,27 @@ public enum PNGWriter {
     ///
     /// - Throws: `DatasetError.unwritable` naming the file when libpng cannot write it.
     public static func write(_ pixels: [UInt8], width: Int, height: Int, channels: Int, to url: URL) throws {
-        precondition(channels == 1 || channels == 3, "PNGWriter.write: \(channels) channels (1 or 3)")
+        let ok = withImage(pixels, width: width, height: height, channels: channels, caller: "write") { image in
+            pixels.withUnsafeBytes { buffer in png_image_write_to_file(image, url.path, 0, buffer.baseAddress, 0, nil) }
+        }
+        guard ok.result != 0 else {
+            throw DatasetError.unwritable(path: url.path, reason: "libpng: \(ok.message)")
+        }
+    }
+
+    /// Runs `body` with a libpng image described for `pixels` (checked against the size and channels), and
+    /// returns its result with libpng's message, read before the image is freed.
+    static func withImage(
+        _ pixels: [UInt8], width: Int, height: Int, channels: Int, caller: String,
+        _ body: (UnsafeMutablePointer<png_image>) -> Int32
+    ) -> (result: Int32, message: String) {
+        precondition(channels == 1 || channels == 3, "PNGWriter.\(caller): \(channels) channels (1 or 3)")
         precondition(
             width >= 1 && height >= 1 && width <= Int(Int32.max) / channels && height <= Int(Int32.max),
-            "PNGWriter.write: image size \(width)×\(height)")
+            "PNGWriter.\(caller): image size \(width)×\(height)")
         precondition(
             pixels.count == width * height * channels,
-            "PNGWriter.write: \(pixels.count) bytes for \(width)×\(height)×\(channels)")
+            "PNGWriter.\(caller): \(pixels.count) bytes for \(width)×\(height)×\(channels)")
         // On the heap: libpng keeps the struct's address to report errors into it.
         let image = UnsafeMutablePointer<png_image>.allocate(capacity: 1)
         image.initialize(to: png_image())
@@ -27,11 +41,7 @@ public enum PNGWriter {
         image.pointee.width = UInt32(width)
         image.pointee.height = UInt32(height)
         image.pointee.format = channels == 1 ? UInt32(PNG_FORMAT_GRAY) : UInt32(PNG_FORMAT_RGB)
-        let ok = pixels.withUnsafeBytes { buffer in
-            png_image_write_to_file(image, url.path, 0, buffer.baseAddress, 0, nil)
-        }
-        guard ok != 0 else {
-            throw DatasetError.unwritable(path: url.path, reason: "libpng: \(PNGMessage.text(of: image))")
-        }
+        let result = body(image)
+        return (result, result != 0 ? "" : PNGMessage.text(of: image))
     }
 }
