@@ -64,7 +64,7 @@ extension EvaluationSettings {
             "binning": RunEvaluation.describe(binning), "synthetic_count": String(syntheticCount),
             "limit": limit.map(String.init) ?? "none", "seed": String(seed), "batch_size": String(batchSize),
             "typicality_batch_sizes": typicalityBatchSizes.map(String.init).joined(separator: ","),
-            "background": background ?? "none",
+            "background": background ?? "none", "in_distribution": onValidation ? "validation" : "test",
         ]
     }
 }

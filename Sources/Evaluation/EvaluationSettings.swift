@@ -17,6 +17,9 @@ public struct EvaluationSettings: Sendable {
     public var binning: CalibrationBinning = .standard
     /// Images in each synthetic OOD set.
     public var syntheticCount = 5_000
+    /// Measure on the validation hold-out instead of the test set: for choosing scores and settings without
+    /// looking at the test set.
+    public var onValidation = false
     /// Evaluate on at most this many in-distribution images (all when nil); for quick checks.
     public var limit: Int?
     /// Images per forward pass.

@@ -48,9 +48,12 @@ public struct RunEvaluation {
             batchSize: settings.batchSize, log: log)
         let scoringModel = fitted.model
         let data = try TrainingData.load(checkpoint.configuration)
-        guard let (inName, fullInSet) = data.test.map({ ("test", $0) }) ?? data.validation.map({ ("validation", $0) })
-        else {
-            throw EvaluationError.invalid("the run's dataset has neither a test split nor a validation hold-out")
+        let testSet = settings.onValidation ? nil : data.test.map { ("test", $0) }
+        guard let (inName, fullInSet) = testSet ?? data.validation.map({ ("validation", $0) }) else {
+            throw EvaluationError.invalid(
+                settings.onValidation
+                    ? "the run has no validation hold-out to evaluate on"
+                    : "the run's dataset has neither a test split nor a validation hold-out")
         }
         let inSet = settings.limit.map { fullInSet.subset(Array(0..<min($0, fullInSet.count))) } ?? fullInSet
 

@@ -41,6 +41,8 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(help: "Equal-mass calibration bins instead of equal-width.") var equalMass = false
     @Option(parsing: .unconditional, help: "Images per synthetic OOD set.") var syntheticCount = 5_000
     @Option(parsing: .unconditional, help: "Evaluate on at most this many in-distribution images.") var limit: Int?
+    @Flag(help: "Measure on the validation hold-out, not the test set (to choose scores without the test set).")
+    var onValidation = false
     @Option(parsing: .unconditional, help: "Images per forward pass.") var batchSize = 256
     @Option(help: "Seed of the synthetic sets and of SGLD-refinement noise.") var seed: UInt64 = 0
     @Option(help: "MNIST-5k file (default: $JOULE_MNIST5K, datasets/mnist_5k.csv.gz, or the installed copy).")
@@ -56,35 +58,6 @@ struct EvaluateCommand: ParsableCommand {
     @OptionGroup var calibration: CalibratorOptions
     @OptionGroup var fitting: ScoreFitOptions
     @Flag(help: "Print one JSON object instead of tables.") var json = false
-
-    func validate() throws {
-        guard scores?.isEmpty != true else { throw ValidationError("--scores: give at least one score") }
-        guard (1...1_000).contains(bins) else { throw ValidationError("--bins must be between 1 and 1000") }
-        guard (1...1_000_000).contains(syntheticCount) else {
-            throw ValidationError("--synthetic-count must be between 1 and 1000000")
-        }
-        guard (1...65_536).contains(batchSize) else {
-            throw ValidationError("--batch-size must be between 1 and 65536")
-        }
-        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
-    }
-
-    /// What to measure. Named sets and scores must all work; from the defaults, what cannot is skipped with a note.
-    var settings: EvaluationSettings {
-        var settings = EvaluationSettings()
-        settings.oodSets = ood ?? OODSet.defaults
-        settings.oodSetsExplicit = ood != nil
-        settings.scores = scores ?? OODScore.defaults
-        settings.scoresExplicit = scores != nil
-        settings.binning = equalMass ? .equalMass(bins: bins) : .equalWidth(bins: bins)
-        settings.syntheticCount = syntheticCount
-        settings.limit = limit
-        settings.batchSize = batchSize
-        settings.seed = seed
-        settings.typicalityBatchSizes = typicality
-        settings.refitScores = fitting.refitScores
-        return settings
-    }
 
     func run() throws {
         try reportingErrors("evaluate") {
