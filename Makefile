@@ -30,9 +30,11 @@ install: release
 
 # Three short runs recorded in checkpoints/runs.sqlite — cnn-s and mlp with cross-entropy,
 # and a JEM mlp whose class-conditional samples go to checkpoints/demo-jem-samples.png.
-# The three get a temperature calibrator and are evaluated (calibration, OOD detection
-# against MNIST-5k and synthetic sets), so the report sets cross-entropy and JEM side by
-# side on the same mlp; the JEM run scores the Fashion-MNIST test images
+# The three get a temperature calibrator and conformal prediction sets and are evaluated
+# (calibration, set coverage and sizes, OOD detection against MNIST-5k and synthetic sets
+# under every score, the likelihood ratio against a background mlp trained on mutated
+# pixels), so the report sets cross-entropy and JEM side by side on the same mlp; the JEM
+# run scores the Fashion-MNIST test images with their prediction sets
 # (checkpoints/demo-scores.csv); a denoising-score-matching energy learns the
 # eight-Gaussians density (its heatmap and samples are pictures of the run), is measured
 # by MMD and draws 1,000 points (checkpoints/demo-dsm-samples.png); a JEM mlp with VERA's
@@ -51,13 +53,14 @@ demo: release demo-deps
 	.build/release/joule train --objective jem --model mlp --steps 1000 --lr 1e-4 --noise 0.03 --checkpoint-every 250 --checkpoint-dir checkpoints --experiment demo --json > checkpoints/demo-jem.json
 	@cat checkpoints/demo-cnn-s.json checkpoints/demo-mlp.json checkpoints/demo-jem.json
 	.build/release/joule sample $(call RUN_ID,jem) --per-class --from noise --steps 100 --out checkpoints/demo-jem-samples.png
-	.build/release/joule calibrate $(call RUN_ID,cnn-s) --method temperature
+	.build/release/joule train --model mlp --epochs 1 --lr 1e-3 --mutation-rate 0.2 --checkpoint-dir checkpoints --experiment demo-background --json > checkpoints/demo-background.json
+	.build/release/joule calibrate $(call RUN_ID,cnn-s) --method temperature --conformal
 	.build/release/joule evaluate $(call RUN_ID,cnn-s)
-	.build/release/joule calibrate $(call RUN_ID,mlp) --method temperature
-	.build/release/joule evaluate $(call RUN_ID,mlp)
-	.build/release/joule calibrate $(call RUN_ID,jem) --method temperature
-	.build/release/joule evaluate $(call RUN_ID,jem) --scores log-px,max-softmax,max-logit,grad-norm,sgld-delta
-	.build/release/joule score $(call RUN_ID,jem) $(FASHION_TEST_IMAGES) --score log-px > checkpoints/demo-scores.csv
+	.build/release/joule calibrate $(call RUN_ID,mlp) --method temperature --conformal
+	.build/release/joule evaluate $(call RUN_ID,mlp) --scores log-px,max-softmax,max-logit,grad-norm,complexity,mahalanobis,knn,likelihood-ratio --background $(call RUN_ID,background)
+	.build/release/joule calibrate $(call RUN_ID,jem) --method temperature --conformal
+	.build/release/joule evaluate $(call RUN_ID,jem) --scores log-px,max-softmax,max-logit,grad-norm,sgld-delta,complexity,mahalanobis,knn,likelihood-ratio --background $(call RUN_ID,background)
+	.build/release/joule score $(call RUN_ID,jem) $(FASHION_TEST_IMAGES) --score knn > checkpoints/demo-scores.csv
 	.build/release/joule train --objective dsm --dataset toy:8gaussians --model energy-mlp-64 --steps 1500 --batch-size 128 --lr 3e-3 --schedule cosine --checkpoint-dir checkpoints --experiment demo --json > checkpoints/demo-dsm.json
 	.build/release/joule evaluate $(call RUN_ID,dsm) --checkpoint last
 	.build/release/joule sample $(call RUN_ID,dsm) --checkpoint last --count 1000 --out checkpoints/demo-dsm-samples.png

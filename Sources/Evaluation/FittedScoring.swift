@@ -42,7 +42,8 @@ public struct FittedScoring {
             var model = try checkpoint.scoringModel(path: url.path)
             let file = StoredScoreFit.url(forCheckpoint: url, version: existing.version)
             try existing.attach(
-                to: &model, inputShape: try checkpoint.inputShape(path: url.path), classes: checkpoint.progress.classes,
+                to: &model, inputShape: try checkpoint.inputShape(path: url.path),  // An energy's single output is no class count; its Gaussians are over the dataset's labels.
+                classes: checkpoint.configuration.core.objective.isScoreMatching ? nil : checkpoint.progress.classes,
                 file: file)
             model.backgroundEnergy = loadedBackground?.energy
             return FittedScoring(model: model, fit: existing, file: file, isNew: false)

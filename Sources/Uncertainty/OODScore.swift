@@ -46,8 +46,13 @@ public enum OODScore: Hashable, Sendable, Codable, CustomStringConvertible {
     case mahalanobis(preprocessing: Float)
     case knn(neighbours: Int)
 
-    /// The scores `joule evaluate` computes when not told otherwise (cheap ones only).
-    public static let defaults: [OODScore] = [.logDensity, .maxSoftmax, .maxLogit, .inputGradientNorm]
+    /// The scores `joule evaluate` computes when not told otherwise: the cheap ones (one forward pass, or one
+    /// backward, per batch), with what they fit — the likelihood ratio needs a background model, the SGLD
+    /// refinement several passes, so they are asked for by name.
+    public static let defaults: [OODScore] = [
+        .logDensity, .maxSoftmax, .maxLogit, .inputGradientNorm, .complexity(weight: nil),
+        .mahalanobis(preprocessing: 0), .knn(neighbours: defaultNeighbours),
+    ]
 
     /// Whether the score needs the classifier's head (class logits), not just an energy.
     public var needsClassifier: Bool {

@@ -105,3 +105,23 @@ struct SectionTests {
         #expect(document.all("figure").count == 1)
     }
 }
+
+/// Conformal set sizes and coverage get their own folded section, and stay out of the score histograms.
+@Suite("Conformal section")
+struct ConformalSectionTests {
+    @Test func coverageAndSetSizesAreDrawnPerMethod() throws {
+        var run = Fixtures.bare("sets")
+        // Four test images: LAC sets of sizes 1, 1, 2, 0, holding the label three times.
+        run.evaluationSamples = ReportEvaluationSamples(
+            inDistribution: "test", confidences: [0.9, 0.8, 0.6, 0.4], correct: [true, true, false, false],
+            scores: [
+                "conformal:lac:size": ["test": [1, 1, 2, 0]], "conformal:lac:covered": ["test": [1, 1, 1, 0]],
+                "log-px": ["test": [1, 2, 3, 4], "uniform": [0, 0, 1, 1]],
+            ])
+        let html = Fixtures.render([run])
+        #expect(try SectionTests.headings([run]).contains("Conformal prediction sets"))
+        #expect(html.contains("lac: coverage 0.75") && html.contains("mean size 1"))
+        #expect(!html.contains("sets: conformal:lac:size"), "set sizes are not drawn as a score histogram")
+        #expect(html.contains("sets: log-px"))
+    }
+}

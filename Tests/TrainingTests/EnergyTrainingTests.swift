@@ -109,7 +109,9 @@ import Testing
         let json = try Self.summary(evaluated.output)
         #expect(json["accuracy"] == nil && json["ece"] == nil)
         let scores = Set((json["ood"] as? [[String: Any]] ?? []).compactMap { $0["score"] as? String })
-        #expect(scores == ["log-px", "grad-norm"])
+        // The default scores it can give without a classifier head: its energy, its gradient, the complexity
+        // correction and the scores on its network's penultimate features.
+        #expect(scores == ["log-px", "grad-norm", "complexity", "mahalanobis", "knn"])
         let text = try CLI.joule([
             "evaluate", runID, "--checkpoint-dir", checkpoints, "--ood", "uniform", "--synthetic-count", "20",
         ])
