@@ -41,8 +41,9 @@ public struct FittedScoring {
         if let existing, sameBackground, scores.allSatisfy(existing.covers) {
             var model = try checkpoint.scoringModel(path: url.path)
             let file = StoredScoreFit.url(forCheckpoint: url, version: existing.version)
+            // An energy's single output is no class count; its Gaussians are over the dataset's labels.
             try existing.attach(
-                to: &model, inputShape: try checkpoint.inputShape(path: url.path),  // An energy's single output is no class count; its Gaussians are over the dataset's labels.
+                to: &model, inputShape: try checkpoint.inputShape(path: url.path),
                 classes: checkpoint.configuration.core.objective.isScoreMatching ? nil : checkpoint.progress.classes,
                 file: file)
             model.backgroundEnergy = loadedBackground?.energy
