@@ -96,11 +96,17 @@ enum SummarySection {
 /// wrong for the model, calibrators that made calibration worse.
 enum WarningsSection {
     static func render(_ runs: [ReportRun], digests: [RunDigest]) -> String? {
-        let items = zip(runs, digests).enumerated().flatMap { index, pair in
-            pair.1.warnings.map {
-                "<li>\(Palette.swatch(index))<strong>\(escapeHTML(pair.0.label))</strong>: \(escapeHTML($0))</li>"
+        let all = zip(runs, digests).enumerated().flatMap { index, pair in
+            pair.1.warnings.map { warning in
+                (
+                    isStatus: warning.hasPrefix("the run is "),
+                    item: "<li>\(Palette.swatch(index))<strong>\(escapeHTML(pair.0.label))</strong>: "
+                        + "\(escapeHTML(warning))</li>"
+                )
             }
         }
+        // A failed or interrupted run first, whichever run it is: it decides more than any one measure.
+        let items = all.filter(\.isStatus).map(\.item) + all.filter { !$0.isStatus }.map(\.item)
         guard !items.isEmpty else { return nil }
         return reportSection(
             id: "warnings", title: "Warnings",
