@@ -11,8 +11,10 @@ import Uncertainty
 /// validation images in (the calibration half of the hold-out, scored once and stored with
 /// the score fit).
 public struct ImageScoring {
-    /// The score.
+    /// The score that decides in or out.
     public var score: OODScore
+    /// More scores to report beside it (no decision rests on them).
+    public var alsoReported: [OODScore] = []
     /// The share of validation images the threshold keeps in; nil for no threshold (and no decision).
     public var truePositiveRate: Double?
     /// Images per forward pass.
@@ -45,6 +47,8 @@ public struct ImageScoring {
         public var predictionSet: [String]?
         /// The image's value of the score, higher meaning more in-distribution.
         public var score: Double
+        /// The image's values of the other reported scores, in `alsoReported`'s order.
+        public var otherScores: [Double] = []
         /// Whether the score is at or above the threshold; nil without one.
         public var isIn: Bool?
     }
@@ -73,7 +77,7 @@ public struct ImageScoring {
         guard (1...65_536).contains(batchSize) else { throw ScoringError("--batch-size must be between 1 and 65536") }
         let shape = try saved.inputShape(path: url.path)
         let bare = try saved.scoringModel(path: url.path)
-        guard bare.canFit(score) else {
+        for score in [score] + alsoReported where !bare.canFit(score) {
             throw ScoringError(
                 "score \(score.name) needs "
                     + (score.needsFeatures
@@ -83,10 +87,11 @@ public struct ImageScoring {
         }
         // The threshold comes from the stored fit's validation scores: fitted once, on request or first use.
         let fitted = try FittedScoring.prepare(
-            saved, url: url, scores: [score], background: background.map { URL(fileURLWithPath: $0) }, refit: refit,
+            saved, url: url, scores: [score] + alsoReported, background: background.map { URL(fileURLWithPath: $0) },
+            refit: refit,
             batchSize: batchSize, log: log)
         let model = fitted.model
-        var scoring = DatasetScoring(scores: [score])
+        var scoring = DatasetScoring(scores: [score] + alsoReported)
         scoring.batchSize = batchSize
         let threshold = truePositiveRate.flatMap { fitted.fit.threshold(score, truePositiveRate: $0) }
         let classNames =
@@ -112,6 +117,7 @@ public struct ImageScoring {
                         source: images.sources.isEmpty ? "\(path)#\(i)" : images.sources[i], prediction: prediction,
                         className: prediction.map(name),
                         confidence: confidences?[i], predictionSet: set?.map(name), score: values[i],
+                        otherScores: alsoReported.map { scored.scores[$0]?[i] ?? .nan },
                         isIn: threshold.map { values[i] >= $0 }))
             }
         }

@@ -12,6 +12,11 @@ extension ScoreCommand {
                 object["confidence"] = Self.number(confidence)
             }
             if let set = row.predictionSet { object["prediction_set"] = set }
+            if !row.otherScores.isEmpty {
+                object["also"] = Dictionary(
+                    uniqueKeysWithValues: zip(also.filter { $0 != score }.map(\.name), row.otherScores.map(Self.number))
+                )
+            }
             if let isIn = row.isIn { object["decision"] = isIn ? "in" : "out" }
             return object
         }
@@ -29,16 +34,17 @@ extension ScoreCommand {
         let decisions = result.threshold != nil
         print(
             (["source", "prediction", "class", "confidence", "prediction_set", "score"]
-                + (decisions ? ["decision"] : []))
+                + also.filter { $0 != score }.map(\.name) + (decisions ? ["decision"] : []))
                 .joined(separator: ","))
         for row in result.rows {
             let prediction: String = row.prediction.map { String($0) } ?? ""
             let confidence: String = row.confidence.map { "\(Self.number($0))" } ?? ""
-            var fields: [String] = [
-                row.source, prediction, row.className ?? "", confidence,
-                row.predictionSet?.joined(separator: "|") ?? "",
-                "\(Self.number(row.score))",
-            ]
+            var fields: [String] =
+                [
+                    row.source, prediction, row.className ?? "", confidence,
+                    row.predictionSet?.joined(separator: "|") ?? "",
+                    "\(Self.number(row.score))",
+                ] + row.otherScores.map { "\(Self.number($0))" }
             if decisions { fields.append(row.isIn.map { $0 ? "in" : "out" } ?? "") }
             print(fields.map(OutputTable.csvField).joined(separator: ","))
         }

@@ -23,7 +23,12 @@ struct ScoreCommand: ParsableCommand {
 
     @OptionGroup var source: CheckpointOptions<BestCheckpoint>
     @Argument(help: "PNG files, folders of PNG files, or IDX image files.") var paths: [String]
-    @Option(help: "The score.", transform: { try OODScore.parsed($0) }) var score = OODScore(name: "log-px")!
+    @Option(help: "The score that decides in or out.", transform: { try OODScore.parsed($0) }) var score = OODScore(
+        name: "log-px")!
+    @Option(
+        help: ArgumentHelp("Comma-separated scores to report beside it (a column each).", valueName: "scores"),
+        transform: { try NameList.parse($0, what: "score", help: OODScore.nameHelp, parse: OODScore.init(name:)) })
+    var also: [OODScore] = []
     @Option(
         parsing: .unconditional, help: "Share of validation images to call in-distribution when fitting the threshold.")
     var tpr = 0.95
@@ -46,6 +51,7 @@ struct ScoreCommand: ParsableCommand {
                 log("applying \(calibrator.description) to the probabilities (--calibrator none to skip)")
             }
             var scoring = ImageScoring(score: score, truePositiveRate: noThreshold ? nil : tpr)
+            scoring.alsoReported = also.filter { $0 != score }
             scoring.batchSize = batchSize
             scoring.background = try fitting.backgroundPath(like: source)
             scoring.refit = fitting.refitScores
