@@ -57,10 +57,10 @@ demo: release demo-deps
 	.build/release/joule calibrate $(call RUN_ID,cnn-s) --method temperature --conformal
 	.build/release/joule evaluate $(call RUN_ID,cnn-s)
 	.build/release/joule calibrate $(call RUN_ID,mlp) --method temperature --conformal
-	.build/release/joule evaluate $(call RUN_ID,mlp) --scores log-px,max-softmax,max-logit,grad-norm,complexity,mahalanobis,knn,likelihood-ratio --background $(call RUN_ID,background)
+	.build/release/joule evaluate $(call RUN_ID,mlp) --scores log-px,max-softmax,max-logit,grad-norm,complexity,mahalanobis,knn,ensemble,likelihood-ratio --background $(call RUN_ID,background)
 	.build/release/joule calibrate $(call RUN_ID,jem) --method temperature --conformal
-	.build/release/joule evaluate $(call RUN_ID,jem) --scores log-px,max-softmax,max-logit,grad-norm,sgld-delta,complexity,mahalanobis,knn,likelihood-ratio --background $(call RUN_ID,background)
-	.build/release/joule score $(call RUN_ID,jem) $(FASHION_TEST_IMAGES) --score knn > checkpoints/demo-scores.csv
+	.build/release/joule evaluate $(call RUN_ID,jem) --scores log-px,max-softmax,max-logit,grad-norm,sgld-delta,complexity,mahalanobis,knn,ensemble,likelihood-ratio --background $(call RUN_ID,background)
+	.build/release/joule score $(call RUN_ID,jem) $(FASHION_TEST_IMAGES) --also log-px,max-softmax > checkpoints/demo-scores.csv
 	.build/release/joule train --objective dsm --dataset toy:8gaussians --model energy-mlp-64 --steps 1500 --batch-size 128 --lr 3e-3 --schedule cosine --checkpoint-dir checkpoints --experiment demo --json > checkpoints/demo-dsm.json
 	.build/release/joule evaluate $(call RUN_ID,dsm) --checkpoint last
 	.build/release/joule sample $(call RUN_ID,dsm) --checkpoint last --count 1000 --out checkpoints/demo-dsm-samples.png

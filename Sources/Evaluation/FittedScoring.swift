@@ -83,5 +83,6 @@ extension StoredScoreFit {
         model.gaussians = gaussians
         model.bank = bank
         model.complexityWeight = complexityWeight
+        model.standardisation = standardisation
     }
 }

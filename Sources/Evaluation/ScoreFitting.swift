@@ -24,9 +24,12 @@ public struct ScoreFitting {
     /// - Throws: `EvaluationError` when the run has no validation hold-out, a score needs features the model
     ///   does not expose, or the likelihood ratio has no background model.
     public func fit(
-        _ checkpoint: TrainingCheckpoint, url: URL, scores: [OODScore], existing: StoredScoreFit?,
+        _ checkpoint: TrainingCheckpoint, url: URL, scores requested: [OODScore], existing: StoredScoreFit?,
         log: (String) -> Void
     ) throws -> (fit: StoredScoreFit, model: ScoringModel) {
+        // The ensemble is fitted through its members: their statistics, then their spread on validation.
+        let members = requested.contains(.ensemble) ? OODScore.ensembleMembers : []
+        let scores = requested.filter { $0 != .ensemble } + members.filter { !requested.contains($0) }
         var model = try checkpoint.scoringModel(path: url.path)
         for score in scores where !model.canFit(score) {
             throw EvaluationError.invalid(
@@ -91,8 +94,33 @@ public struct ScoreFitting {
             let scored = scoring.run(calibration, name: "validation", model: model)
             for score in missing { fit.validationScores[score.name] = scored.scores[score] }
         }
+        if !members.isEmpty {
+            let standardisation = Self.standardisation(of: members, in: fit.validationScores)
+            fit.standardisation = standardisation
+            model.standardisation = standardisation
+            fit.validationScores[OODScore.ensemble.name] = (0..<calibration.count).map { i in
+                members.map { member in
+                    let (mean, deviation) = standardisation[member] ?? (0, 1)
+                    return ((fit.validationScores[member.name]?[i] ?? .nan) - mean) / deviation
+                }.min() ?? .nan
+            }
+        }
         fit.validationCount = calibration.count
         return (fit, model)
+    }
+
+    /// Each member's mean and standard deviation (population; 1 when it does not vary) over its validation values.
+    static func standardisation(of members: [OODScore], in values: [String: [Double]]) -> [OODScore: (
+        mean: Double, deviation: Double
+    )] {
+        var result: [OODScore: (mean: Double, deviation: Double)] = [:]
+        for member in members {
+            let v = (values[member.name] ?? []).filter(\.isFinite)
+            let mean = v.reduce(0, +) / Double(max(v.count, 1))
+            let deviation = (v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(v.count, 1))).squareRoot()
+            result[member] = (mean, deviation > 0 ? deviation : 1)
+        }
+        return result
     }
 
     /// σ(log p) / σ(L ln 2) over `set`.

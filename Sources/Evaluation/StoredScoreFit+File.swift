@@ -26,6 +26,11 @@ extension StoredScoreFit {
         ]
         if let typicality { metadata["typicality_entropy"] = String(typicality.entropy) }
         if let complexityWeight { metadata["complexity_weight"] = String(complexityWeight) }
+        if let standardisation {
+            let table = Dictionary(
+                uniqueKeysWithValues: standardisation.map { ($0.key.name, [$0.value.mean, $0.value.deviation]) })
+            metadata["ensemble_standardisation"] = String(decoding: try JSONEncoder().encode(table), as: UTF8.self)
+        }
         if let background {
             metadata["background"] = String(decoding: try JSONEncoder().encode(background), as: UTF8.self)
         }
@@ -91,6 +96,23 @@ extension StoredScoreFit {
                     throw FittedScoreError("complexity_weight is not a non-negative number")
                 }
                 fit.complexityWeight = value
+            }
+            if let text = m["ensemble_standardisation"] {
+                let table = try JSONDecoder().decode([String: [Double]].self, from: Data(text.utf8))
+                var standardisation: [OODScore: (mean: Double, deviation: Double)] = [:]
+                for (name, pair) in table {
+                    guard let score = OODScore(name: name), pair.count == 2, pair[0].isFinite, pair[1].isFinite,
+                        pair[1] > 0
+                    else {
+                        throw FittedScoreError(
+                            "ensemble_standardisation of \(name) is not a mean and a positive spread")
+                    }
+                    standardisation[score] = (pair[0], pair[1])
+                }
+                guard OODScore.ensembleMembers.allSatisfy({ standardisation[$0] != nil }) else {
+                    throw FittedScoreError("ensemble_standardisation lacks a member")
+                }
+                fit.standardisation = standardisation
             }
             if let background = m["background"] {
                 fit.background = try JSONDecoder().decode(BackgroundReference.self, from: Data(background.utf8))

@@ -45,6 +45,8 @@ public struct StoredScoreFit: Sendable {
     public var background: BackgroundReference?
     /// The complexity score's weight, σ(log p) / σ(L ln 2) on the calibration half.
     public var complexityWeight: Double?
+    /// The ensemble's standardisation: each member's mean and standard deviation on the calibration half.
+    public var standardisation: [OODScore: (mean: Double, deviation: Double)]?
     /// Each score's values on the calibration half of the validation hold-out, by score name.
     public var validationScores: [String: [Double]]
 
@@ -79,6 +81,7 @@ public struct StoredScoreFit: Sendable {
         case .knn: return bank != nil
         case .likelihoodRatio: return background != nil
         case .complexity(let weight): return weight != nil || complexityWeight != nil
+        case .ensemble: return standardisation != nil && OODScore.ensembleMembers.allSatisfy(covers)
         default: return true
         }
     }

@@ -45,8 +45,28 @@ public struct DatasetScoring {
             name: name, labels: dataset.labels, logits: logits, probabilities: probabilities, scores: values)
     }
 
-    /// One batch's logits, probabilities and scores.
+    /// One batch's logits, probabilities and scores; `ensemble` from its members, computed alongside.
     func scoreBatch(_ x: Tensor, model: ScoringModel, seed: UInt64)
+        -> (logits: [[Double]]?, probabilities: [[Double]]?, scores: [OODScore: [Double]])
+    {
+        guard scores.contains(.ensemble), let standardisation = model.standardisation else {
+            return scoreMembers(x, model: model, seed: seed)
+        }
+        var expanded = self
+        expanded.scores = scores.filter { $0 != .ensemble }
+        expanded.scores += OODScore.ensembleMembers.filter { !expanded.scores.contains($0) }
+        var batch = expanded.scoreMembers(x, model: model, seed: seed)
+        let columns = OODScore.ensembleMembers.map { member -> [Double] in
+            let (mean, deviation) = standardisation[member] ?? (0, 1)
+            return (batch.scores[member] ?? []).map { ($0 - mean) / deviation }
+        }
+        batch.scores[.ensemble] = (0..<x.shape[0]).map { i in columns.map { $0[i] }.min() ?? .nan }
+        for member in OODScore.ensembleMembers where !scores.contains(member) { batch.scores[member] = nil }
+        return batch
+    }
+
+    /// `scoreBatch` for scores other than `ensemble`.
+    private func scoreMembers(_ x: Tensor, model: ScoringModel, seed: UInt64)
         -> (logits: [[Double]]?, probabilities: [[Double]]?, scores: [OODScore: [Double]])
     {
         var result: [OODScore: [Double]] = [:]

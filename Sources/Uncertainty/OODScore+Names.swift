@@ -18,6 +18,7 @@ extension OODScore {
         case .likelihoodRatio: return "likelihood-ratio"
         case .mahalanobis(let epsilon): return epsilon == 0 ? "mahalanobis" : "mahalanobis@\(Self.format(epsilon))"
         case .knn(let k): return k == Self.defaultNeighbours ? "knn" : "knn@\(k)"
+        case .ensemble: return "ensemble"
         }
     }
 
@@ -40,6 +41,7 @@ extension OODScore {
         case "max-logit" where parameter == nil: self = .maxLogit
         case "grad-norm" where parameter == nil: self = .inputGradientNorm
         case "likelihood-ratio" where parameter == nil: self = .likelihoodRatio
+        case "ensemble" where parameter == nil: self = .ensemble
         case "energy":
             guard let t = number(1) else { return nil }
             self = .energy(temperature: t)
@@ -92,7 +94,7 @@ extension OODScore {
     /// Every name `init(name:)` accepts, for help and error messages.
     public static let nameHelp =
         "log-px, max-softmax, max-logit, energy or energy@T, grad-norm, sgld-delta or sgld-delta@K[:η:σ], "
-        + "complexity or complexity@W, likelihood-ratio, mahalanobis or mahalanobis@ε, knn or knn@K"
+        + "complexity or complexity@W, likelihood-ratio, mahalanobis or mahalanobis@ε, knn or knn@K, ensemble"
 
     static func format(_ value: Float) -> String {
         value == value.rounded() && abs(value) < 1e6 ? String(Int(value)) : String(value)

@@ -29,6 +29,11 @@
 /// - `knn(neighbours: k)` — minus the distance from the unit-length feature to its k-th nearest
 ///   unit-length training feature (Sun et al. 2022).
 ///
+/// - `ensemble` — min over `ensembleMembers` (log-px, complexity, Mahalanobis, k-NN) of each
+///   score standardised on validation data, (s − μ)/σ: an input is as in-distribution as its
+///   most doubtful detector says. Each member catches what another misses (complexity the
+///   simple images, the feature scores noise, which complexity rates as rich).
+///
 /// Mahalanobis and k-NN read features and likelihood-ratio a second model: they need what
 /// `ScoringModel` holds as fitted (`needsFit`).
 ///
@@ -45,13 +50,14 @@ public enum OODScore: Hashable, Sendable, Codable, CustomStringConvertible {
     case likelihoodRatio
     case mahalanobis(preprocessing: Float)
     case knn(neighbours: Int)
+    case ensemble
 
     /// The scores `joule evaluate` computes when not told otherwise: the cheap ones (one forward pass, or one
     /// backward, per batch), with what they fit — the likelihood ratio needs a background model, the SGLD
     /// refinement several passes, so they are asked for by name.
     public static let defaults: [OODScore] = [
         .logDensity, .maxSoftmax, .maxLogit, .inputGradientNorm, .complexity(weight: nil),
-        .mahalanobis(preprocessing: 0), .knn(neighbours: defaultNeighbours),
+        .mahalanobis(preprocessing: 0), .knn(neighbours: defaultNeighbours), .ensemble,
     ]
 
     /// Whether the score needs the classifier's head (class logits), not just an energy.
@@ -74,14 +80,21 @@ public enum OODScore: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Whether the score reads the model's penultimate features.
     public var needsFeatures: Bool {
         switch self {
-        case .mahalanobis, .knn: return true
+        case .mahalanobis, .knn, .ensemble: return true
         default: return false
         }
     }
 
     /// Whether the score needs something fitted before it can be computed: feature statistics from the
     /// training split, or a background model.
-    public var needsFit: Bool { needsFeatures || self == .likelihoodRatio || self == .complexity(weight: nil) }
+    public var needsFit: Bool {
+        needsFeatures || self == .likelihoodRatio || self == .complexity(weight: nil) || self == .ensemble
+    }
+
+    /// The scores `ensemble` combines.
+    public static let ensembleMembers: [OODScore] = [
+        .logDensity, .complexity(weight: nil), .mahalanobis(preprocessing: 0), .knn(neighbours: defaultNeighbours),
+    ]
 
     /// A one-line statement of what the score is and its direction, for reports.
     public var meaning: String {
@@ -110,6 +123,9 @@ public enum OODScore: Hashable, Sendable, Codable, CustomStringConvertible {
         case .knn(let k):
             return
                 "−distance to the \(k)-th nearest normalised training feature (Sun et al. 2022); higher = in-distribution"
+        case .ensemble:
+            return
+                "min over log-px, complexity, mahalanobis and knn of (s − μ)/σ, μ and σ on validation; higher = in-distribution"
         }
     }
 }

@@ -22,6 +22,8 @@ public struct ScoringModel {
     public var backgroundEnergy: EnergyFunction?
     /// The complexity score's fitted weight w (for `complexity` without `@W`); nil until fitted.
     public var complexityWeight: Double?
+    /// The ensemble's standardisation: each member's mean and standard deviation on validation; nil until fitted.
+    public var standardisation: [OODScore: (mean: Double, deviation: Double)]?
 
     /// A classifier read as JEM reads it: E(x) = −logsumexp f(x); its features when it exposes them.
     public init(classifier: some Layer, context: ForwardContext = .inference()) {
@@ -48,6 +50,8 @@ public struct ScoringModel {
         case .knn: return features != nil && bank != nil
         case .likelihoodRatio: return backgroundEnergy != nil
         case .complexity(let weight): return weight != nil || complexityWeight != nil
+        case .ensemble:
+            return standardisation != nil && OODScore.ensembleMembers.allSatisfy { supports($0) }
         default: return true
         }
     }
@@ -57,6 +61,7 @@ public struct ScoringModel {
         switch score {
         case .mahalanobis, .knn: return features != nil
         case .likelihoodRatio, .complexity: return true
+        case .ensemble: return OODScore.ensembleMembers.allSatisfy(canFit)
         default: return supports(score)
         }
     }

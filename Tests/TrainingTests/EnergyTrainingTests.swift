@@ -111,7 +111,7 @@ import Testing
         let scores = Set((json["ood"] as? [[String: Any]] ?? []).compactMap { $0["score"] as? String })
         // The default scores it can give without a classifier head: its energy, its gradient, the complexity
         // correction and the scores on its network's penultimate features.
-        #expect(scores == ["log-px", "grad-norm", "complexity", "mahalanobis", "knn"])
+        #expect(scores == ["log-px", "grad-norm", "complexity", "mahalanobis", "knn", "ensemble"])
         let text = try CLI.joule([
             "evaluate", runID, "--checkpoint-dir", checkpoints, "--ood", "uniform", "--synthetic-count", "20",
         ])

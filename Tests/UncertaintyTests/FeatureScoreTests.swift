@@ -125,6 +125,38 @@ import Testing
         #expect(scores[.complexity(weight: nil)] == scores[.complexity(weight: 0.5)])
     }
 
+    @Test func theEnsembleIsTheMostDoubtfulStandardisedMember() throws {
+        // An identity feature layer before the read-out, so the Gaussians and the bank see the input itself.
+        let network = Sequential([
+            Flatten(), Linear(weight: Tensor([1, 0, 0, 1], shape: [2, 2]), bias: Tensor([0, 0])),
+            Linear(weight: Tensor([1, 0, 0, 1, 1, 1], shape: [3, 2]), bias: Tensor([0, 0, 0])),
+        ])
+        var model = ScoringModel(classifier: network)
+        model.gaussians = try Self.gaussians()
+        model.bank = try FeatureBank(normalising: Tensor(Self.points, shape: [8, 2]))
+        model.complexityWeight = 0
+        let standardisation: [OODScore: (mean: Double, deviation: Double)] = [
+            .logDensity: (1, 2), .complexity(weight: nil): (0, 1), .mahalanobis(preprocessing: 0): (-2, 4),
+            .knn(neighbours: 50): (-0.5, 0.25),
+        ]
+        model.standardisation = standardisation
+        // Three 1×1×2 images (the complexity member reads images).
+        let x = Tensor([1, 2, 10, -1, 30, 30], shape: [3, 1, 1, 2])
+        let members = DatasetScoring(scores: OODScore.ensembleMembers).scoreBatch(x, model: model, seed: 0).scores
+        let ensemble = DatasetScoring(scores: [.ensemble]).scoreBatch(x, model: model, seed: 0).scores
+        #expect(Set(ensemble.keys) == [.ensemble], "members asked for only by the ensemble are not returned")
+        for i in 0..<3 {
+            let expected =
+                OODScore.ensembleMembers.map { member in
+                    ((members[member]?[i] ?? .nan) - (standardisation[member]?.mean ?? 0))
+                        / (standardisation[member]?.deviation ?? 1)
+                }.min() ?? .nan
+            #expect(abs((ensemble[.ensemble]?[i] ?? .nan) - expected) < 1e-9)
+        }
+        // (30, 30) is far from both classes: its Mahalanobis member decides.
+        #expect((ensemble[.ensemble]?[2] ?? 0) < (ensemble[.ensemble]?[0] ?? 0))
+    }
+
     @Test func likelihoodRatioSubtractsTheBackgroundLogDensity() {
         let x = Tensor((0..<32).map { Float($0 % 7) / 7 - 0.5 }, shape: [2, 1, 4, 4])
         var model = ScoringModel(classifier: Self.imageClassifier)
@@ -151,7 +183,7 @@ import Testing
         let all: [OODScore] = [
             .complexity(weight: nil), .complexity(weight: 1), .complexity(weight: 0.25), .likelihoodRatio,
             .mahalanobis(preprocessing: 0),
-            .mahalanobis(preprocessing: 0.002), .knn(neighbours: 50), .knn(neighbours: 1),
+            .mahalanobis(preprocessing: 0.002), .knn(neighbours: 50), .knn(neighbours: 1), .ensemble,
         ]
         for score in all { #expect(OODScore(name: score.name) == score, "\(score.name)") }
         #expect(OODScore(name: "knn")?.name == "knn")

@@ -20,6 +20,8 @@ import Testing
         fit.bank = try FeatureBank(normalising: Tensor(FeatureScoreTests.points, shape: [8, 2]))
         fit.typicality = try TypicalityTest(entropy: -2.75)
         fit.complexityWeight = 0.0125
+        fit.standardisation = Dictionary(
+            uniqueKeysWithValues: OODScore.ensembleMembers.enumerated().map { ($1, (Double($0), 0.5 + Double($0))) })
         fit.background = BackgroundReference(path: "/runs/bg/best.safetensors", runID: "bg", modelDigest: "d2")
         return fit
     }
@@ -38,6 +40,8 @@ import Testing
             #expect(back.validationScores == fit.validationScores)
             #expect(back.typicality == fit.typicality && back.background == fit.background)
             #expect(back.complexityWeight == 0.0125 && back.covers(.complexity(weight: nil)))
+            #expect(back.standardisation?[.knn(neighbours: 50)]?.deviation == 3.5)
+            #expect(!back.covers(.ensemble), "the ensemble needs each member's validation values")
             #expect(back.gaussians?.whitening.scalars == fit.gaussians?.whitening.scalars)
             #expect(back.bank?.features.scalars == fit.bank?.features.scalars)
             #expect(back.threshold(.logDensity, truePositiveRate: 2.0 / 3) == 1.5)
