@@ -24,18 +24,35 @@ public enum InputComplexity {
         precondition(x.rank == 4 && (x.shape[1] == 1 || x.shape[1] == 3), "InputComplexity: images \(x.shape)")
         let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let size = c * h * w
-        return x.withUnsafeBufferPointer { p in
-            (0..<n).map { image in
-                var bytes = [UInt8](repeating: 0, count: size)
-                // PNG interleaves channels per pixel; the tensor holds them as planes.
-                for channel in 0..<c {
-                    for pixel in 0..<(h * w) {
-                        let v = (p[image * size + channel * h * w + pixel] + 1) * 127.5
-                        bytes[pixel * c + channel] = UInt8(min(max(v.rounded(), 0), 255))
+        var result = [Double](repeating: 0, count: n)
+        x.withUnsafeBufferPointer { p in
+            result.withUnsafeMutableBufferPointer { out in
+                let (input, output) = (Shared(p.baseAddress), Shared(out.baseAddress))
+                // Images compress independently, each with its own libpng struct: one chunk per core.
+                Kernels.forEachChunk(of: n, minimumPerChunk: 8) { images in
+                    var bytes = [UInt8](repeating: 0, count: size)
+                    for image in images {
+                        // PNG interleaves channels per pixel; the tensor holds them as planes.
+                        for channel in 0..<c {
+                            for pixel in 0..<(h * w) {
+                                let v = (input.at(image * size + channel * h * w + pixel) + 1) * 127.5
+                                bytes[pixel * c + channel] = UInt8(min(max(v.rounded(), 0), 255))
+                            }
+                        }
+                        output.set(image, Double(8 * PNGWriter.encodedSize(bytes, width: w, height: h, channels: c)))
                     }
                 }
-                return Double(8 * PNGWriter.encodedSize(bytes, width: w, height: h, channels: c))
             }
         }
+        return result
     }
+}
+
+/// A buffer address handed to the worker threads of one call; each worker touches its own images.
+private struct Shared<T>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<T>?
+    init(_ base: UnsafePointer<T>?) { self.base = base.map { UnsafeMutablePointer(mutating: $0) } }
+    init(_ base: UnsafeMutablePointer<T>?) { self.base = base }
+    func at(_ i: Int) -> T { base![i] }
+    func set(_ i: Int, _ value: T) { base![i] = value }
 }
