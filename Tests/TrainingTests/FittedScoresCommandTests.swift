@@ -102,7 +102,8 @@ import Testing
         #expect(scored.status == 0, "stderr: \(scored.error)")
         let samples = try #require(try Self.json(scored.output)["samples"] as? [[String: Any]])
         #expect(!samples.isEmpty && samples.allSatisfy { $0["prediction_set"] is [String] && $0["decision"] != nil })
-        #expect(samples.allSatisfy { ($0["also"] as? [String: Any]).map { Set($0.keys) == ["log-px", "knn@2"] } == true })
+        #expect(
+            samples.allSatisfy { ($0["also"] as? [String: Any]).map { Set($0.keys) == ["log-px", "knn@2"] } == true })
         #expect(scored.error.contains("images scored") && scored.error.contains("mean prediction-set size"))
     }
 }
