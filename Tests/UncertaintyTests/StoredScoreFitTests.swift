@@ -1,5 +1,6 @@
 import Checkpoints
 import Foundation
+import Layers
 import Tensors
 import TestSupport
 import Testing
@@ -90,6 +91,33 @@ import Testing
             try wrongBank.write(to: notUnit)
             expectRefusal(notUnit, saying: "not of unit length")
         }
+    }
+
+    @Test func aFitForAnotherFeatureSizeOrClassCountIsRefusedNamingTheFile() throws {
+        // The fit's statistics are 2 features wide over 2 classes; this model gives 3 features and 4 classes.
+        let network = Sequential([
+            Flatten(), Linear(weight: Tensor(repeating: 0.1, shape: [3, 4]), bias: nil),
+            Linear(weight: Tensor(repeating: 0.2, shape: [4, 3]), bias: nil),
+        ])
+        let fit = try Self.fit()
+        let file = URL(fileURLWithPath: "/runs/x/best.scores.v1.safetensors")
+        var model = ScoringModel(classifier: network)
+        do {
+            try fit.attach(to: &model, inputShape: [1, 2, 2], classes: 4, file: file)
+            Issue.record("a 2-feature fit was attached to a 3-feature model")
+        } catch {
+            #expect("\(error)".contains(file.path) && "\(error)".contains("2 features, the model gives 3"), "\(error)")
+        }
+        var narrow = ScoringModel(
+            classifier: Sequential([
+                Flatten(), Linear(weight: Tensor(repeating: 0.1, shape: [2, 4]), bias: nil),
+                Linear(weight: Tensor(repeating: 0.2, shape: [4, 2]), bias: nil),
+            ]))
+        #expect(throws: EvaluationError.self) {
+            try fit.attach(to: &narrow, inputShape: [1, 2, 2], classes: 4, file: file)
+        }
+        try fit.attach(to: &narrow, inputShape: [1, 2, 2], classes: 2, file: file)
+        #expect(narrow.gaussians != nil && narrow.bank != nil && narrow.complexityWeight == 0.0125)
     }
 
     @Test func theHoldOutHalvesAreDisjointFixedAndCoverIt() {
