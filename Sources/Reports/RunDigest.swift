@@ -47,7 +47,9 @@ struct RunDigest {
             ece = find("classifier", "ece")
             nll = find("classifier", "nll")
         }
-        for value in values where value.metric == "auroc" && value.group != "in-distribution" {
+        // The best score of a single input: the typicality test judges batches, so it is not one of them.
+        for value in values
+        where value.metric == "auroc" && value.group != "in-distribution" && !value.score.hasPrefix("typicality@") {
             if value.value > bestAUROC[value.dataset]?.value ?? -1 { bestAUROC[value.dataset] = value }
         }
         mmd = values.first { $0.score == "samples" && $0.metric == "mmd2_sampler" }

@@ -92,6 +92,15 @@ import Testing
         #expect(!digest.warnings.contains { $0.contains("calibration made") })
     }
 
+    @Test func theSummarysBestScoreIsOneOfASingleInputNotTheBatchTest() throws {
+        var run = Fixtures.bare("scores")
+        run.evaluations = [
+            ReportEvaluation(dataset: "mnist-5k", score: "knn", metric: "auroc", value: 0.9, group: "near"),
+            ReportEvaluation(dataset: "mnist-5k", score: "typicality@25", metric: "auroc", value: 1, group: "near"),
+        ]
+        #expect(RunDigest(run).bestAUROC["mnist-5k"]?.score == "knn")
+    }
+
     @Test func summaryNumbersCarryTheirCountAndCheckpoint() throws {
         let document = try parseXML(Fixtures.render([Self.evaluated("a"), Self.evaluated("b", objective: "jem")]))
         let summary = try #require(document.all("section").first { $0.attributes["id"] == "summary" })
