@@ -47,9 +47,15 @@ struct RunDigest {
             ece = find("classifier", "ece")
             nll = find("classifier", "nll")
         }
-        // The best score of a single input: the typicality test judges batches, so it is not one of them.
+        // The best score of a single input: the typicality test judges batches, so it is not one of them. A run
+        // measured on its test set is summarised by those measurements, not by ones on its validation hold-out
+        // (`evaluate --on-validation`, made to choose scores).
+        let onTest = run.measurements.contains { $0.inDataset == "test" }
+        let onValidation = Set(run.measurements.filter { $0.inDataset == "validation" }.map(\.id))
         for value in values
-        where value.metric == "auroc" && value.group != "in-distribution" && !value.score.hasPrefix("typicality@") {
+        where value.metric == "auroc" && value.group != "in-distribution" && !value.score.hasPrefix("typicality@")
+            && !(onTest && value.measurement.map(onValidation.contains) == true)
+        {
             if value.value > bestAUROC[value.dataset]?.value ?? -1 { bestAUROC[value.dataset] = value }
         }
         mmd = values.first { $0.score == "samples" && $0.metric == "mmd2_sampler" }

@@ -99,6 +99,20 @@ import Testing
             ReportEvaluation(dataset: "mnist-5k", score: "typicality@25", metric: "auroc", value: 1, group: "near"),
         ]
         #expect(RunDigest(run).bestAUROC["mnist-5k"]?.score == "knn")
+        // A measurement on the validation hold-out does not stand in for the test set's.
+        run.measurements = [
+            ReportMeasurement(
+                id: 1, kind: "evaluation", createdAt: Fixtures.start, checkpoint: "best", inDataset: "test"),
+            ReportMeasurement(
+                id: 2, kind: "evaluation", createdAt: Fixtures.start, checkpoint: "best", inDataset: "validation"),
+        ]
+        run.evaluations = [
+            ReportEvaluation(
+                dataset: "interp", score: "knn", metric: "auroc", value: 0.7, group: "near", measurement: 1),
+            ReportEvaluation(
+                dataset: "interp", score: "log-px", metric: "auroc", value: 0.8, group: "near", measurement: 2),
+        ]
+        #expect(RunDigest(run).bestAUROC["interp"]?.score == "knn")
     }
 
     @Test func summaryNumbersCarryTheirCountAndCheckpoint() throws {
