@@ -17,13 +17,15 @@ public struct FittedScoring {
     /// Whether this call fitted (and wrote) it.
     public var isNew: Bool
 
-    /// Prepares `scores` for `checkpoint` (the file at `url`).
+    /// Prepares `scores` for `checkpoint` (the file at `url`), whose model the caller has built as `model` (no fit
+    /// attached yet).
     ///
     /// - Parameters:
     ///   - background: the likelihood ratio's background model, a checkpoint file; nil to keep the stored fit's.
     ///   - refit: fit everything again even when a stored fit covers it.
     public static func prepare(
-        _ checkpoint: TrainingCheckpoint, url: URL, scores: [OODScore], background: URL?, refit: Bool,
+        _ checkpoint: TrainingCheckpoint, url: URL, model bare: ScoringModel, scores: [OODScore], background: URL?,
+        refit: Bool,
         batchSize: Int, log: (String) -> Void
     ) throws -> FittedScoring {
         let digest = checkpoint.modelDigest
@@ -39,7 +41,7 @@ public struct FittedScoring {
         }
         let sameBackground = loadedBackground.map { $0.reference == existing?.background } ?? true
         if let existing, sameBackground, scores.allSatisfy(existing.covers) {
-            var model = try checkpoint.scoringModel(path: url.path)
+            var model = bare
             let file = StoredScoreFit.url(forCheckpoint: url, version: existing.version)
             // An energy's single output is no class count; its Gaussians are over the dataset's labels.
             try existing.attach(
@@ -52,7 +54,8 @@ public struct FittedScoring {
         var fitting = ScoreFitting()
         fitting.batchSize = batchSize
         fitting.background = loadedBackground
-        var (fit, model) = try fitting.fit(checkpoint, url: url, scores: scores, existing: existing, log: log)
+        var (fit, model) = try fitting.fit(
+            checkpoint, url: url, model: bare, scores: scores, existing: existing, log: log)
         let file = try fit.write(forCheckpoint: url)
         log("stored the score fit as \(file.path)")
         return FittedScoring(model: model, fit: fit, file: file, isNew: true)

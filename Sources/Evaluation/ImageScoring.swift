@@ -79,15 +79,12 @@ public struct ImageScoring {
         let bare = try saved.scoringModel(path: url.path)
         for score in [score] + alsoReported where !bare.canFit(score) {
             throw ScoringError(
-                "score \(score.name) needs "
-                    + (score.needsFeatures
-                        ? "penultimate features, which this model does not expose"
-                        : "a classifier head, which this \(saved.configuration.core.objective) energy does not have")
-                    + " (available: \(RunEvaluation.availableScores(bare)))")
+                RunEvaluation.cannotGive(score, model: bare, objective: saved.configuration.core.objective))
         }
         // The threshold comes from the stored fit's validation scores: fitted once, on request or first use.
         let fitted = try FittedScoring.prepare(
-            saved, url: url, scores: [score] + alsoReported, background: background.map { URL(fileURLWithPath: $0) },
+            saved, url: url, model: bare, scores: [score] + alsoReported,
+            background: background.map { URL(fileURLWithPath: $0) },
             refit: refit,
             batchSize: batchSize, log: log)
         let model = fitted.model

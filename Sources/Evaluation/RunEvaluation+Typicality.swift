@@ -2,6 +2,15 @@ import Metrics
 import Uncertainty
 
 extension RunEvaluation {
+    /// Why `model`, of a run trained with `objective`, cannot give `score`, naming the scores it can give.
+    static func cannotGive(_ score: OODScore, model: ScoringModel, objective: some CustomStringConvertible) -> String {
+        "score \(score.name) needs "
+            + (score.needsFeatures
+                ? "penultimate features, which this model does not expose"
+                : "a classifier head, which this \(objective) energy does not have")
+            + " (available: \(availableScores(model)))"
+    }
+
     /// The names of the scores `model` could compute, for error messages.
     static func availableScores(_ model: ScoringModel) -> String {
         let all: [OODScore] = [

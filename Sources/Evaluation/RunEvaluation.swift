@@ -36,14 +36,10 @@ public struct RunEvaluation {
         guard !settings.scores.isEmpty else { throw EvaluationError.invalid("no scores to compute") }
         for score in settings.scores where !bareModel.canFit(score) {
             throw EvaluationError.invalid(
-                "score \(score.name) needs "
-                    + (score.needsFeatures
-                        ? "penultimate features, which this model does not expose"
-                        : "a classifier head, which this \(checkpoint.configuration.core.objective) energy does not have")
-                    + " (available: \(Self.availableScores(bareModel)))")
+                Self.cannotGive(score, model: bareModel, objective: checkpoint.configuration.core.objective))
         }
         let fitted = try FittedScoring.prepare(
-            checkpoint, url: URL(fileURLWithPath: path), scores: settings.scores,
+            checkpoint, url: URL(fileURLWithPath: path), model: bareModel, scores: settings.scores,
             background: settings.background.map { URL(fileURLWithPath: $0) }, refit: settings.refitScores,
             batchSize: settings.batchSize, log: log)
         let scoringModel = fitted.model

@@ -24,17 +24,16 @@ public struct ScoreFitting {
     /// - Throws: `EvaluationError` when the run has no validation hold-out, a score needs features the model
     ///   does not expose, or the likelihood ratio has no background model.
     public func fit(
-        _ checkpoint: TrainingCheckpoint, url: URL, scores requested: [OODScore], existing: StoredScoreFit?,
-        log: (String) -> Void
+        _ checkpoint: TrainingCheckpoint, url: URL, model bare: ScoringModel, scores requested: [OODScore],
+        existing: StoredScoreFit?, log: (String) -> Void
     ) throws -> (fit: StoredScoreFit, model: ScoringModel) {
         // The ensemble is fitted through its members: their statistics, then their spread on validation.
         let members = requested.contains(.ensemble) ? OODScore.ensembleMembers : []
         let scores = requested.filter { $0 != .ensemble } + members.filter { !requested.contains($0) }
-        var model = try checkpoint.scoringModel(path: url.path)
+        var model = bare
         for score in scores where !model.canFit(score) {
             throw EvaluationError.invalid(
-                "score \(score.name) needs \(score.needsFeatures ? "penultimate features, which this model does not expose" : "a classifier head")"
-            )
+                RunEvaluation.cannotGive(score, model: model, objective: checkpoint.configuration.core.objective))
         }
         let data = try TrainingData.load(checkpoint.configuration)
         guard let validation = data.validation else {
@@ -81,8 +80,17 @@ public struct ScoreFitting {
             model.backgroundEnergy = background.energy
         }
         if scores.contains(.complexity(weight: nil)) && fit.complexityWeight == nil {
-            fit.complexityWeight = complexityWeight(calibration, model: model)
-            log("complexity weight w = σ(log p)/σ(L ln 2) on the validation half: \(fit.complexityWeight ?? 1)")
+            let (density, bits) = densityAndBits(calibration, model: model)
+            let weight = InputComplexity.balancingWeight(logDensity: density, bits: bits)
+            fit.complexityWeight = weight
+            // The pass that fitted the weight gives the validation values too; no second pass for them.
+            fit.validationScores[OODScore.complexity(weight: nil).name] = zip(density, bits).map {
+                $0 + weight * $1 * M_LN2
+            }
+            if scores.contains(.logDensity) && fit.validationScores[OODScore.logDensity.name] == nil {
+                fit.validationScores[OODScore.logDensity.name] = density
+            }
+            log("complexity weight w = σ(log p)/σ(L ln 2) on the validation half: \(weight)")
         }
         model.gaussians = fit.gaussians
         model.bank = fit.bank
@@ -95,36 +103,19 @@ public struct ScoreFitting {
             for score in missing { fit.validationScores[score.name] = scored.scores[score] }
         }
         if !members.isEmpty {
-            let standardisation = Self.standardisation(of: members, in: fit.validationScores)
+            let values = Dictionary(uniqueKeysWithValues: members.map { ($0, fit.validationScores[$0.name] ?? []) })
+            let standardisation = values.mapValues(Standardisation.of)
             fit.standardisation = standardisation
             model.standardisation = standardisation
-            fit.validationScores[OODScore.ensemble.name] = (0..<calibration.count).map { i in
-                members.map { member in
-                    let (mean, deviation) = standardisation[member] ?? (0, 1)
-                    return ((fit.validationScores[member.name]?[i] ?? .nan) - mean) / deviation
-                }.min() ?? .nan
-            }
+            fit.validationScores[OODScore.ensemble.name] = Standardisation.ensemble(
+                values, members: members, standardisations: standardisation, count: calibration.count)
         }
         fit.validationCount = calibration.count
         return (fit, model)
     }
 
-    /// Each member's mean and standard deviation (population; 1 when it does not vary) over its validation values.
-    static func standardisation(of members: [OODScore], in values: [String: [Double]]) -> [OODScore: (
-        mean: Double, deviation: Double
-    )] {
-        var result: [OODScore: (mean: Double, deviation: Double)] = [:]
-        for member in members {
-            let v = (values[member.name] ?? []).filter(\.isFinite)
-            let mean = v.reduce(0, +) / Double(max(v.count, 1))
-            let deviation = (v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(v.count, 1))).squareRoot()
-            result[member] = (mean, deviation > 0 ? deviation : 1)
-        }
-        return result
-    }
-
-    /// σ(log p) / σ(L ln 2) over `set`.
-    func complexityWeight(_ set: ImageDataset, model: ScoringModel) -> Double {
+    /// log p(x) and L(x) in bits of every image of `set`, from which the complexity weight is fitted.
+    func densityAndBits(_ set: ImageDataset, model: ScoringModel) -> (density: [Double], bits: [Double]) {
         var scoring = DatasetScoring(scores: [.logDensity])
         scoring.batchSize = batchSize
         let density = scoring.run(set, name: "validation", model: model).scores[.logDensity] ?? []
@@ -135,7 +126,7 @@ public struct ScoreFitting {
             bits += InputComplexity.bits(set.batch(indices).images)
             start += indices.count
         }
-        return InputComplexity.balancingWeight(logDensity: density, bits: bits)
+        return (density, bits)
     }
 
     /// One pass over the training split: energies, and the penultimate features when asked.

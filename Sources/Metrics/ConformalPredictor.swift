@@ -115,7 +115,7 @@ public struct ConformalPredictor: Codable, Sendable, Equatable {
             let order = Self.ranking(p)
             let rank = order.firstIndex(of: label) ?? 0
             let above = order[..<rank].reduce(0.0) { $0 + p[$1] }
-            return above + Self.tieBreak(p) * p[label] + penalty * Double(max(0, rank + 1 - freeRanks))
+            return adaptiveScore(massAbove: above, share: Self.tieBreak(p) * p[label], rank: rank)
         }
     }
 
@@ -130,13 +130,19 @@ public struct ConformalPredictor: Codable, Sendable, Equatable {
             var set: [Int] = []
             var above = 0.0
             for (rank, label) in order.enumerated() {
-                let s = above + u * p[label] + penalty * Double(max(0, rank + 1 - freeRanks))
+                let s = adaptiveScore(massAbove: above, share: u * p[label], rank: rank)
                 guard s <= threshold else { break }
                 set.append(label)
                 above += p[label]
             }
             return set
         }
+    }
+
+    /// APS's and RAPS's score of the class at 0-based `rank`: the mass ranked above it, its randomised share,
+    /// and RAPS's penalty past the free ranks (λ = 0 for APS).
+    private func adaptiveScore(massAbove: Double, share: Double, rank: Int) -> Double {
+        massAbove + share + penalty * Double(max(0, rank + 1 - freeRanks))
     }
 
     /// Classes from the most probable down (ties: the lower class first).

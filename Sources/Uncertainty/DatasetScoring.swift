@@ -56,11 +56,8 @@ public struct DatasetScoring {
         expanded.scores = scores.filter { $0 != .ensemble }
         expanded.scores += OODScore.ensembleMembers.filter { !expanded.scores.contains($0) }
         var batch = expanded.scoreMembers(x, model: model, seed: seed)
-        let columns = OODScore.ensembleMembers.map { member -> [Double] in
-            let (mean, deviation) = standardisation[member] ?? (0, 1)
-            return (batch.scores[member] ?? []).map { ($0 - mean) / deviation }
-        }
-        batch.scores[.ensemble] = (0..<x.shape[0]).map { i in columns.map { $0[i] }.min() ?? .nan }
+        batch.scores[.ensemble] = Standardisation.ensemble(
+            batch.scores, members: OODScore.ensembleMembers, standardisations: standardisation, count: x.shape[0])
         for member in OODScore.ensembleMembers where !scores.contains(member) { batch.scores[member] = nil }
         return batch
     }

@@ -10,12 +10,10 @@ public enum InputComplexity {
     /// The weight w of `complexity` that gives its two terms equal spread on in-distribution data:
     /// σ(log p) / σ(L ln 2) (population standard deviations); 1, Serrà's, when either term does not vary.
     public static func balancingWeight(logDensity: [Double], bits: [Double]) -> Double {
-        func spread(_ v: [Double]) -> Double {
-            let mean = v.reduce(0, +) / Double(max(v.count, 1))
-            return (v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(v.count, 1))).squareRoot()
-        }
-        let (a, b) = (spread(logDensity), spread(bits.map { $0 * M_LN2 }))
-        return a > 0 && b > 0 && a.isFinite && b.isFinite ? a / b : 1
+        // `Standardisation` reports a spread that does not vary as 1; here that case keeps Serrà's weight.
+        let (a, b) = (Standardisation.of(logDensity), Standardisation.of(bits.map { $0 * M_LN2 }))
+        let varies = Set(logDensity.filter(\.isFinite)).count > 1 && Set(bits.filter(\.isFinite)).count > 1
+        return varies ? a.deviation / b.deviation : 1
     }
 
     /// L(x) in bits for each image of `x` [N, C, H, W] (C 1 or 3), read back to bytes as x ↦ (x + 1) · 127.5
