@@ -130,6 +130,7 @@ public struct DatasetScoring {
             logDensity = values
             return values
         }
+        var complexity: [Double]?
         var features: Tensor?
         func featureValues() -> Tensor? {
             if features == nil { features = model.features.map { $0(x) } }
@@ -139,7 +140,9 @@ public struct DatasetScoring {
             switch score {
             case .complexity(let given):
                 guard let weight = given.map(Double.init) ?? model.complexityWeight else { break }
-                let bits = InputComplexity.bits(x)
+                // Compressed once per batch, however many complexity weights are asked for.
+                let bits = complexity ?? InputComplexity.bits(x)
+                complexity = bits
                 result[score] = zip(density(), bits).map { $0 + weight * $1 * M_LN2 }
             case .likelihoodRatio:
                 guard let background = model.backgroundEnergy else { break }
