@@ -123,7 +123,10 @@ let package = Package(
         // Benchmarks behind `joule bench`.
         .target(
             name: "JouleBench",
-            dependencies: ["Tensors", "Layers", "Optimizers", "Sampling", "Objectives", "COpenBLAS", "CJouleKernels"]),
+            dependencies: [
+                "Tensors", "Layers", "Optimizers", "Sampling", "Objectives", "Datasets", "Uncertainty", "COpenBLAS",
+                "CJouleKernels",
+            ]),
 
         .executableTarget(
             name: "joule",

@@ -3,7 +3,7 @@ import Foundation
 import Tensors
 
 /// An image's complexity as Serrà et al. (2020) measure it: the length in bits of the image
-/// losslessly compressed, here as a PNG file by libpng. Simple images (a constant, a
+/// losslessly compressed, here as the PNG file libpng would write (`PNGLengthCounter`). Simple images (a constant, a
 /// digit on black) compress to few bits, noise to many; a density model's log-likelihood
 /// mostly tracks that, which is why it rates simple images as likely.
 public enum InputComplexity {
@@ -26,8 +26,9 @@ public enum InputComplexity {
         x.withUnsafeBufferPointer { p in
             result.withUnsafeMutableBufferPointer { out in
                 let (input, output) = (Shared(p.baseAddress), Shared(out.baseAddress))
-                // Images compress independently, each with its own libpng struct: one chunk per core.
+                // Images compress independently: one chunk per core, each with its own counter (zlib stream).
                 Kernels.forEachChunk(of: n, minimumPerChunk: 8) { images in
+                    let counter = PNGLengthCounter()
                     var bytes = [UInt8](repeating: 0, count: size)
                     for image in images {
                         // PNG interleaves channels per pixel; the tensor holds them as planes.
@@ -37,7 +38,10 @@ public enum InputComplexity {
                                 bytes[pixel * c + channel] = UInt8(min(max(v.rounded(), 0), 255))
                             }
                         }
-                        output.set(image, Double(8 * PNGWriter.encodedSize(bytes, width: w, height: h, channels: c)))
+                        let length = bytes.withUnsafeBufferPointer {
+                            counter.encodedSize($0, width: w, height: h, channels: c)
+                        }
+                        output.set(image, Double(8 * length))
                     }
                 }
             }

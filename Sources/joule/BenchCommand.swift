@@ -34,7 +34,7 @@ struct BenchCommand: ParsableCommand {
         } else {
             candidates =
                 [MachinePeak.benchmark()] + EngineBenchmarks.all() + TrainingBenchmarks.all() + JEMBenchmarks.all()
-                + LearnedSamplerBenchmarks.all() + ScoreMatchingBenchmarks.all()
+                + LearnedSamplerBenchmarks.all() + ScoreMatchingBenchmarks.all() + ScoringBenchmarks.all()
         }
         let selected = candidates.filter { filter == nil || $0.name.contains(filter!) }
         if selected.isEmpty { throw ValidationError("no benchmark name contains '\(filter ?? "")'") }
