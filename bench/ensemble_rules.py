@@ -6,7 +6,8 @@ AUROC) and the shipped rule, with the test measurement's AUROCs beside them.
 
 Usage: python bench/ensemble_rules.py RUNS.sqlite NAME=RUN_ID [NAME=RUN_ID ...]
 Each run needs an `evaluate` measurement on the test set with mnist-5k, uniform, gaussian,
-constant and interp, and one `--on-validation`. Needs numpy and scikit-learn.
+constant and interp, and one `--on-validation` with the four synthetic sets (the newest such are used).
+Prints the 8 best rules; `--top N` prints N. Needs numpy and scikit-learn.
 """
 import itertools
 import sqlite3
@@ -36,11 +37,19 @@ def auroc(inside, outside):
 
 
 def main():
-    db = sqlite3.connect(sys.argv[1])
-    for pair in sys.argv[2:]:
+    arguments = sys.argv[1:]
+    top = 8
+    if "--top" in arguments:
+        at = arguments.index("--top")
+        top = int(arguments[at + 1])
+        del arguments[at:at + 2]
+    db = sqlite3.connect(arguments[0])
+    for pair in arguments[1:]:
         name, run = pair.split("=", 1)
         query = "select id from measurements where run_id=? and kind='evaluation' and in_dataset=? order by id desc"
-        validation = samples(db, db.execute(query, (run, "validation")).fetchone()[0])
+        # The newest measurements that hold every set (a later, narrower one is skipped).
+        validation = next(m for m in (samples(db, i) for (i,) in db.execute(query, (run, "validation")))
+                          if all(d in m for d in SYNTHETIC))
         test = next(m for m in (samples(db, i) for (i,) in db.execute(query, (run, "test")))
                     if all(d in m for d in TEST_SETS))
         members = [s for s in MEMBERS if s in validation["validation"] and s in test["test"]]
@@ -64,7 +73,7 @@ def main():
             return (f"{label:50s} validation " + " ".join(f"{v[d]:.3f}" for d in SYNTHETIC)
                     + " | test " + " ".join(f"{d} {t[d]:.3f}" for d in TEST_SETS))
 
-        for rule, subset, v, t in sorted(results, key=lambda r: -min(r[2].values()))[:8]:
+        for rule, subset, v, t in sorted(results, key=lambda r: -min(r[2].values()))[:top]:
             print(line(f"{rule} {'+'.join(subset)}", v, t))
         for rule, subset, v, t in results:
             if rule == "min" and list(subset) == [s for s in SHIPPED if s in members]:
