@@ -58,7 +58,7 @@ public final class PNGLengthCounter {
         if filtered.count < dataBytes { filtered = [UInt8](repeating: 0, count: dataBytes) }
         if candidate.count < rowBytes {
             candidate = [UInt8](repeating: 0, count: rowBytes)
-            zeroRow = candidate
+            zeroRow = [UInt8](repeating: 0, count: rowBytes)
         }
         filtered.withUnsafeMutableBufferPointer { out in
             candidate.withUnsafeMutableBufferPointer { scratch in

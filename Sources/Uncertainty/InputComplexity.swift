@@ -22,10 +22,11 @@ public enum InputComplexity {
         precondition(x.rank == 4 && (x.shape[1] == 1 || x.shape[1] == 3), "InputComplexity: images \(x.shape)")
         let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let size = c * h * w
+        guard n > 0 else { return [] }
         var result = [Double](repeating: 0, count: n)
         x.withUnsafeBufferPointer { p in
             result.withUnsafeMutableBufferPointer { out in
-                let (input, output) = (Shared(p.baseAddress), Shared(out.baseAddress))
+                let (input, output) = (SharedPointer(p.baseAddress!), SharedPointer(out.baseAddress!))
                 // Images compress independently: one chunk per core, each with its own counter (zlib stream).
                 Kernels.forEachChunk(of: n, minimumPerChunk: 8) { images in
                     let counter = PNGLengthCounter()
@@ -34,27 +35,18 @@ public enum InputComplexity {
                         // PNG interleaves channels per pixel; the tensor holds them as planes.
                         for channel in 0..<c {
                             for pixel in 0..<(h * w) {
-                                let v = (input.at(image * size + channel * h * w + pixel) + 1) * 127.5
+                                let v = (input.base[image * size + channel * h * w + pixel] + 1) * 127.5
                                 bytes[pixel * c + channel] = UInt8(min(max(v.rounded(), 0), 255))
                             }
                         }
                         let length = bytes.withUnsafeBufferPointer {
                             counter.encodedSize($0, width: w, height: h, channels: c)
                         }
-                        output.set(image, Double(8 * length))
+                        output.base[image] = Double(8 * length)
                     }
                 }
             }
         }
         return result
     }
-}
-
-/// A buffer address handed to the worker threads of one call; each worker touches its own images.
-private struct Shared<T>: @unchecked Sendable {
-    let base: UnsafeMutablePointer<T>?
-    init(_ base: UnsafePointer<T>?) { self.base = base.map { UnsafeMutablePointer(mutating: $0) } }
-    init(_ base: UnsafeMutablePointer<T>?) { self.base = base }
-    func at(_ i: Int) -> T { base![i] }
-    func set(_ i: Int, _ value: T) { base![i] = value }
 }

@@ -1,9 +1,12 @@
-/// A pointer that may cross into the worker threads of `parallelChunks`; each worker
-/// touches a disjoint range.
-struct SharedPointer<T>: @unchecked Sendable {
-    let base: UnsafeMutablePointer<T>
-    init(_ base: UnsafeMutablePointer<T>) { self.base = base }
-    init(_ base: UnsafePointer<T>) { self.base = UnsafeMutablePointer(mutating: base) }
+/// A pointer that may cross into the worker threads of `parallelChunks` or `Kernels.forEachChunk`; each
+/// worker touches a disjoint range.
+public struct SharedPointer<T>: @unchecked Sendable {
+    /// The shared address.
+    public let base: UnsafeMutablePointer<T>
+    /// Shares a mutable address.
+    public init(_ base: UnsafeMutablePointer<T>) { self.base = base }
+    /// Shares a read-only address (the workers only read through it).
+    public init(_ base: UnsafePointer<T>) { self.base = UnsafeMutablePointer(mutating: base) }
 }
 
 /// Elementwise loops. Pure functions from input storage to new output storage.
