@@ -92,10 +92,12 @@ public struct SampleGeneration {
             starts = chains.draw(count: n, labels: conditional ? labels : nil, using: &generator).starts
         }
         let settings = c.jem
+        // The run's own chain (its proximal clip and clamp too), with the steps asked for.
+        let trained = settings.sgld
         let sgld = SGLD(
             steps: steps ?? (origin == .buffer ? settings.sgldSteps : origin == .generator ? 0 : 100),
             stepSize: stepSize ?? settings.sgldStepSize, noise: noise ?? settings.sgldNoise,
-            precision: settings.samplerPrecision)
+            proximal: trained.proximal, clampRange: trained.clampRange, precision: settings.samplerPrecision)
         let jem = JointEnergyModel(model)
         let energy = labels.map { jem.conditionalEnergyFunction(labels: $0) } ?? jem.energyFunction
         return (sgld.run(from: starts, energy: energy, using: &generator).samples, labels)

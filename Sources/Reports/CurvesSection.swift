@@ -1,5 +1,5 @@
-/// The training curves. In view: the metrics that compare runs — loss, accuracy and their
-/// validation counterparts — drawn for the runs that share them (classifiers apart from
+/// The training curves. In view: validation accuracy against wall time, then the metrics that
+/// compare runs — loss, accuracy and their validation counterparts — drawn for the runs that share them (classifiers apart from
 /// energies, whose losses live on another scale), each with at least two points. Every
 /// metric any run logged, timers and memory included, is behind a fold.
 enum CurvesSection {
@@ -9,7 +9,8 @@ enum CurvesSection {
     /// The section, or `nil` when no run has a history with any point in it.
     static func render(_ runs: [ReportRun]) -> String? {
         let indexed = Array(runs.enumerated())
-        var inView: [String] = []
+        // Time to accuracy first: the chart that weighs a recipe's cost against its gain.
+        var inView: [String] = TimeToAccuracyChart.render(runs).map { [$0] } ?? []
         // Runs of one family on one chart; a report of a single run shows its own curves.
         for family in [false, true] {
             let members = indexed.filter { $0.element.isEnergy == family }

@@ -138,6 +138,16 @@ public enum BufferStart: String, SettingChoice {
     case classGaussian = "class-gaussian"
 }
 
+/// Sharpness-aware minimisation: off, SAM's Euclidean ball, or ASAM's scale-invariant one.
+public enum SharpnessAwareness: String, SettingChoice {
+    case none, sam, asam
+}
+
+/// The norm a proximal SGLD step is clipped in: each value (L∞) or each sample's whole step (L2).
+public enum StepNorm: String, SettingChoice {
+    case linf, l2
+}
+
 /// How multi-scale DSM spaces its noise levels.
 public enum NoiseSpacing: String, SettingChoice {
     case geometric, linear

@@ -18,6 +18,18 @@ public struct JEMSettings: Sendable, Equatable {
     /// SGLD noise σ in xₜ₊₁ = xₜ − η∇E(xₜ) + σε, ε ~ N(0, I) (default: 0.01, JEM's).
     @Setting("SGLD noise σ.", for: .jem)
     public var sgldNoise: Float = 0.01
+    /// Proximal SGLD (JEM++, Yang & Ji 2021): each step's change, gradient step and noise
+    /// together, is clipped to this radius in `sgldRadiusNorm` (nil: no clipping).
+    @Setting(
+        "Proximal SGLD (JEM++): clip each step's change (gradient step and noise) to this radius (default: none).",
+        for: .jem)
+    public var sgldRadius: Float?
+    /// The norm of `sgldRadius`: linf (each value moves at most δ; JEM++'s) or l2 (each sample's step).
+    @Setting("Norm of --sgld-radius: linf (each value, JEM++'s) or l2 (each sample's whole step).", for: .jem)
+    public var sgldRadiusNorm: StepNorm = .linf
+    /// Clamp the chains to the data's range −1…1 after each step (JEM++ does; default: off).
+    @Setting("Clamp SGLD chains to the data range −1…1 after each step (JEM++).", for: .jem)
+    public var sgldClamp: Bool = false
     /// Samples in the replay buffer (default: 10,000); a resumed run keeps it.
     @Setting("Replay buffer size.", resume: .fixed, for: .jem)
     public var bufferSize: Int = 10_000
@@ -33,6 +45,17 @@ public struct JEMSettings: Sendable, Equatable {
     /// Weight of the p(x) term, mean E(data) − mean E(samples) (`px-weight`); nil: 1.
     @Setting("Weight of the p(x) term (default: 1).", key: "px-weight", for: .jemAndSamplers)
     public var marginalWeight: Float?
+    /// Steps over which the p(x) and p(x|y) weights rise linearly from 0 to their values
+    /// (`px-warmup`, default: 0, none): the classifier learns first, as a pretrained start would.
+    @Setting("Steps over which the p(x) weights rise linearly from 0.", key: "px-warmup", for: .jem)
+    public var marginalWarmupSteps: Int = 0
+    /// Whether the p(x) term sees the augmented images (default: on). Off, augmentation feeds
+    /// the cross-entropy term only and p(x) learns the clean images (SADA-JEM, Yang et al.
+    /// 2023); the step then passes both through the model (64 more images at batch 64).
+    @Setting(
+        "Augment the images of the p(x) term too; --no-px-augmentation: augmentation feeds cross-entropy only (SADA-JEM).",
+        key: "px-augmentation", for: .jem)
+    public var marginalAugmentation: Bool = true
     /// Weight of the cross-entropy p(y|x) term (`pyx-weight`); nil: 1 with SGLD, 100 with a learned sampler.
     @Setting(
         "Weight of the p(y|x) term (default: 1; 100 with a learned sampler, VERA's).", key: "pyx-weight",
@@ -44,9 +67,12 @@ public struct JEMSettings: Sendable, Equatable {
     /// Weight of the L2 penalty on the energies of data and samples (`energy-l2`, default: 0).
     @Setting("Weight of the energies' L2 penalty.", key: "energy-l2", for: .jemAndSamplers)
     public var energySquaredWeight: Float = 0
-    /// Semi-supervised: labelled training images per class; nil uses every label.
+    /// Semi-supervised: labelled training images per class; nil uses every label. Cross-entropy
+    /// trains on those alone (for as many steps as the epochs of the whole set take); JEM and
+    /// the learned samplers learn p(x) from every image.
     @Setting(
-        "Semi-supervised: this many labelled images per class (default: all).", resume: .fixed, for: .jemAndSamplers)
+        "Semi-supervised: this many labelled images per class (default: all); cross-entropy trains on them alone.",
+        resume: .fixed, for: .classifiers)
     public var labelsPerClass: Int?
     /// Number format of the SGLD gradient's convolutions (default: bfloat16, float32 where that is not native).
     @Setting(
@@ -69,7 +95,17 @@ public struct JEMSettings: Sendable, Equatable {
 
     /// The sampler these settings give.
     public var sgld: SGLD {
-        SGLD(steps: sgldSteps, stepSize: sgldStepSize, noise: sgldNoise, precision: samplerPrecision)
+        SGLD(
+            steps: sgldSteps, stepSize: sgldStepSize, noise: sgldNoise,
+            proximal: sgldRadius.map { ProximalStep(radius: $0, norm: sgldRadiusNorm == .l2 ? .l2 : .linf) },
+            clampRange: sgldClamp ? -1...1 : nil, precision: samplerPrecision)
+    }
+
+    /// The share of the p(x) and p(x|y) weights in force at optimiser step `step` (0-based):
+    /// step/`px-warmup` during the warm-up, 1 after it.
+    public func marginalShare(atStep step: Int) -> Float {
+        guard marginalWarmupSteps > 0, step < marginalWarmupSteps else { return 1 }
+        return Float(max(step, 0)) / Float(marginalWarmupSteps)
     }
 
     /// What the sampler's convolutions really multiply in on this CPU (the params table's
@@ -86,6 +122,10 @@ public struct JEMSettings: Sendable, Equatable {
             throw fail("sgld-step-size", "must be a non-negative number")
         }
         guard sgldNoise >= 0, sgldNoise.isFinite else { throw fail("sgld-noise", "must be a non-negative number") }
+        if let sgldRadius, !(sgldRadius > 0 && sgldRadius.isFinite) {
+            throw fail("sgld-radius", "must be a positive number")
+        }
+        guard marginalWarmupSteps >= 0 else { throw fail("px-warmup", "must not be negative") }
         guard bufferSize >= 1 else { throw fail("buffer-size", "must be at least 1") }
         guard (0...1).contains(reinitializationRate) else { throw fail("reinit-rate", "must lie in 0…1") }
         guard conditionalWeight == 0 || classConditional else {

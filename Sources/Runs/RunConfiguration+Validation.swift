@@ -62,6 +62,13 @@ extension RunConfiguration {
                 "must not be negative")
         }
         if let clipNorm = d.clipNorm, !(clipNorm > 0) { throw fail("clip-norm", "must be positive") }
+        if let rho = d.samRho, !(rho > 0 && rho.isFinite) { throw fail("sam-rho", "must be a positive number") }
+        if d.sam != .none, objective != .ce, objective != .jem {
+            throw fail("sam", "sharpness-aware minimisation trains ce and jem, not \(objective.rawValue)")
+        }
+        if objective == .ce, let perClass = jem.labelsPerClass, perClass < 1 {
+            throw fail("labels-per-class", "must be at least 1")
+        }
         guard data.noise.isFinite else { throw fail("noise", "must be a finite number") }
         guard (0..<1).contains(data.mutationRate) else { throw fail("mutation-rate", "must be in [0, 1)") }
         if let every = d.stepEvery, every < 1 { throw fail("step-every", "must be at least 1 (epochs)") }

@@ -28,7 +28,7 @@ public struct RunPreparation {
     /// earlier reads its data as that run did.
     public init(_ requested: RunConfiguration, resuming: Bool = false) throws {
         var c = requested
-        var warnings: [String] = []
+        var warnings = requested.ignoredSettingWarnings
         let trainingCount: Int
         if c.isUnconditionalEnergy {
             let energy = try EnergyData.load(c, newRun: !resuming)
@@ -58,12 +58,10 @@ public struct RunPreparation {
             try Self.checkModel(
                 c, channels: images.train.channels, height: images.train.height, width: images.train.width,
                 classes: classes)
-            if c.core.objective == .jem || c.core.objective.isLearnedSampler {
-                try c.jem.validate(classes: classes)
-                if let perClass = c.jem.labelsPerClass {
-                    _ = try TrainingData.labeledIndices(
-                        images.train, perClass: perClass, classes: classes, seed: c.core.seed &+ 3)
-                }
+            if c.core.objective == .jem || c.core.objective.isLearnedSampler { try c.jem.validate(classes: classes) }
+            if let perClass = c.jem.labelsPerClass {
+                _ = try TrainingData.labeledIndices(
+                    images.train, perClass: perClass, classes: classes, seed: c.core.seed &+ 3)
             }
             Self.note(images, requested: c.data.validationSize, in: &c, warnings: &warnings)
             trainingCount = images.train.count

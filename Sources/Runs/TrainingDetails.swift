@@ -1,4 +1,5 @@
 import Layers
+import Optimizers
 import Settings
 
 /// The model's and the optimiser's finer settings.
@@ -39,10 +40,31 @@ public struct TrainingDetails: Sendable, Equatable {
     /// The most the gradients' global L2 norm may be (larger ones are scaled down to it); nil: no clipping.
     @Setting("Clip the global gradient norm to this value (default: no clipping).")
     public var clipNorm: Float?
+    /// Sharpness-aware minimisation of the classifier's loss (the joint loss for JEM): none
+    /// (default), sam (Foret et al. 2021) or asam (Kwon et al. 2021); either costs one more
+    /// forward and backward pass of the loss per step.
+    @Setting(
+        """
+        Sharpness-aware minimisation of the loss (JEM: the joint loss): none, sam (Foret et al. 2021) or asam \
+        (adaptive, Kwon et al. 2021); one more forward and backward pass per step.
+        """, for: SettingScope.ce.union(.jem))
+    public var sam: SharpnessAwareness = .none
+    /// SAM's radius ρ; nil: 0.05 for sam, 0.5 for asam (the papers' values).
+    @Setting("SAM's radius ρ (default: 0.05 for sam, 0.5 for asam).", for: SettingScope.ce.union(.jem))
+    public var samRho: Float?
     /// Examples per batch when validating and testing (default: 1000).
     @Setting("Images per pass when validating and testing.")
     public var evaluationBatchSize: Int = 1000
 
     /// The defaults, as each setting declares them.
     public init() {}
+
+    /// The ascent step these settings ask for; nil without SAM.
+    public var sharpnessAwareAscent: SharpnessAwareAscent? {
+        switch sam {
+        case .none: nil
+        case .sam: SharpnessAwareAscent(radius: samRho ?? 0.05, adaptive: false)
+        case .asam: SharpnessAwareAscent(radius: samRho ?? 0.5, adaptive: true)
+        }
+    }
 }

@@ -4,7 +4,8 @@ import Tensors
 /// Stochastic gradient Langevin dynamics: xₜ₊₁ = xₜ − ηₜ ∇E(xₜ) + σ εₜ, ε ~ N(0, I), with
 /// step size η and noise σ as separate settings (exact Langevin is σ = √(2η); JEM's
 /// reference uses η = 1, σ = 0.01). The step size may decay geometrically to
-/// `finalStepSize` over the chain; samples may be clamped to a range after each step.
+/// `finalStepSize` over the chain; each step's change may be clipped to a neighbourhood
+/// (`proximal`, JEM++) and samples clamped to a range after each step.
 public struct SGLD: Sendable, Equatable, Codable {
     /// The number of Langevin steps per chain (20 by default, as JEM).
     public var steps: Int
@@ -14,6 +15,9 @@ public struct SGLD: Sendable, Equatable, Codable {
     public var noise: Float
     /// When set, ηₜ decays geometrically from `stepSize` (t = 0) to this value (last step).
     public var finalStepSize: Float?
+    /// When set, each step's change (gradient step and noise) is clipped to this
+    /// neighbourhood before it is applied: JEM++'s proximal SGLD.
+    public var proximal: ProximalStep?
     /// When set, each step's result is clamped to this range (e.g. −1…1 for images).
     public var clampRange: ClosedRange<Float>?
     /// The number format of the energy gradient's convolutions (`ConvolutionPrecision`):
@@ -26,13 +30,15 @@ public struct SGLD: Sendable, Equatable, Codable {
     /// clamping and float32 convolutions; traps on a negative count, step size or noise.
     public init(
         steps: Int = 20, stepSize: Float = 1, noise: Float = 0.01, finalStepSize: Float? = nil,
-        clampRange: ClosedRange<Float>? = nil, precision: ConvolutionPrecision = .float32
+        proximal: ProximalStep? = nil, clampRange: ClosedRange<Float>? = nil,
+        precision: ConvolutionPrecision = .float32
     ) {
         precondition(steps >= 0 && stepSize >= 0 && noise >= 0, "SGLD: steps, step size and noise must not be negative")
         self.steps = steps
         self.stepSize = stepSize
         self.noise = noise
         self.finalStepSize = finalStepSize
+        self.proximal = proximal
         self.clampRange = clampRange
         self.precision = precision
     }
@@ -61,8 +67,16 @@ public struct SGLD: Sendable, Equatable, Codable {
             normSum += norms.reduce(0, +) / Float(max(norms.count, 1))
             let eta = stepSize(at: t)
             current = withoutRecording {
-                var next = current - eta * g
-                if noise > 0 { next = next + noise * Tensor(randomNormal: current.shape, using: &generator) }
+                var next: Tensor
+                if let proximal {
+                    var change = -eta * g
+                    if noise > 0 { change = change + noise * Tensor(randomNormal: current.shape, using: &generator) }
+                    next = current + proximal.clipped(change)
+                } else {
+                    // The unclipped chain, summed as it always was (runs repeat bit for bit).
+                    next = current - eta * g
+                    if noise > 0 { next = next + noise * Tensor(randomNormal: current.shape, using: &generator) }
+                }
                 if let range = clampRange {
                     next = minimum(maximum(next, Tensor(range.lowerBound)), Tensor(range.upperBound))
                 }

@@ -31,13 +31,32 @@ struct ClassifierExamples {
         progress.labeledSampler = BatchSampler(indices: labeled, batchSize: c.core.batchSize, seed: c.core.seed &+ 4)
     }
 
-    /// The images at `indices`, augmented; in a semi-supervised run they feed p(x) as the
-    /// unlabelled batch, and a labelled batch feeds the rest.
-    func batch(_ indices: [Int], progress: inout TrainingProgress) -> TrainingBatch {
+    /// What the p(x) term of a step sees, besides the labelled images.
+    enum LikelihoodImages {
+        /// Nothing: cross-entropy alone (a semi-supervised run then takes only the labelled batch).
+        case none
+        /// The step's images as augmented for cross-entropy (JEM's default).
+        case augmented
+        /// The step's images before augmentation (SADA-JEM: augmentation feeds cross-entropy only).
+        case clean
+    }
+
+    /// The images at `indices`, augmented. In a semi-supervised run they feed p(x) as the
+    /// unlabelled batch (augmented or not as `likelihood` says), and a labelled batch feeds the
+    /// rest; with `.clean` a supervised run's images also come unaugmented for p(x).
+    func batch(_ indices: [Int], progress: inout TrainingProgress, likelihood: LikelihoodImages) -> TrainingBatch {
         var (images, labels) = data.train.batch(indices)
-        images = augment(images, using: &progress.generator)
-        guard var labeledSampler = progress.labeledSampler else { return TrainingBatch(inputs: images, labels: labels) }
-        let unlabeled = images
+        guard var labeledSampler = progress.labeledSampler else {
+            let clean = images
+            images = augment(images, using: &progress.generator)
+            return TrainingBatch(inputs: images, labels: labels, unlabeled: likelihood == .clean ? clean : nil)
+        }
+        var unlabeled: Tensor?
+        switch likelihood {
+        case .none: unlabeled = nil
+        case .augmented: unlabeled = augment(images, using: &progress.generator)
+        case .clean: unlabeled = images
+        }
         (images, labels) = data.train.batch(labeledSampler.nextBatch())
         images = augment(images, using: &progress.generator)
         progress.labeledSampler = labeledSampler

@@ -71,15 +71,17 @@ extension TrainingObjective {
     public func pictures(_ model: AnyLayer, step: Int, folder: URL) throws -> [(url: URL, kind: String)] { [] }
 }
 
-/// One step's examples: inputs, labels for classifiers, and a semi-supervised run's unlabelled
-/// inputs (which feed p(x) while the labelled ones feed the rest).
+/// One step's examples: inputs, labels for classifiers, and the p(x) term's own images where
+/// they differ (a semi-supervised run's unlabelled inputs, or clean images when augmentation
+/// feeds cross-entropy only).
 public struct TrainingBatch {
     /// The step's examples, [N, C, H, W] images or [N, 2] points, augmented; the labelled ones in a
     /// semi-supervised run.
     public var inputs: Tensor
     /// The class of each input, for classifiers; nil for an energy.
     public var labels: [Int]?
-    /// A semi-supervised run's unlabelled batch, which feeds the p(x) term; nil otherwise.
+    /// The images of the p(x) term when they are not `inputs`: a semi-supervised run's unlabelled
+    /// batch, or the unaugmented images (`--no-px-augmentation`); nil otherwise.
     public var unlabeled: Tensor?
 
     /// A batch of `inputs`, with labels for classifiers and unlabelled inputs for semi-supervised runs.

@@ -71,7 +71,8 @@ struct JEMObjective: TrainingObjective {
     }
 
     func batch(_ indices: [Int], progress: inout TrainingProgress) -> TrainingBatch {
-        examples.batch(indices, progress: &progress)
+        examples.batch(
+            indices, progress: &progress, likelihood: settings.marginalAugmentation ? .augmented : .clean)
     }
 
     /// SGLD draws from the step's stream (`state.generator`), as augmentation did, so a
@@ -81,7 +82,7 @@ struct JEMObjective: TrainingObjective {
         var generator = state.generator
         let result = jemStep(
             model, images: batch.inputs, labels: labels, unlabeled: batch.unlabeled, state: state,
-            generator: &generator)
+            likelihoodShare: settings.marginalShare(atStep: step), generator: &generator)
         state.generator = generator
         var metrics = result.metrics
         if step % 100 == 0 { metrics += bufferMetrics }
@@ -101,11 +102,14 @@ struct JEMObjective: TrainingObjective {
     /// One step's loss and gradient, and what to log.
     mutating func jemStep(
         _ model: AnyLayer, images: Tensor, labels: [Int], unlabeled: Tensor?, state: ForwardState,
-        generator: inout SeededGenerator
+        likelihoodShare: Float = 1, generator: inout SeededGenerator
     )
         -> (loss: Tensor, gradient: AnyLayer, terms: JEMTerms, energyGap: Float?, metrics: [(String, Double)])
     {
         let start = DispatchTime.now().uptimeNanoseconds
+        var weights = self.weights
+        weights.marginal *= likelihoodShare
+        weights.conditional *= likelihoodShare
         let needsSamples = weights.marginal != 0 || weights.conditional != 0 || weights.energySquared != 0
         let sampleLabels = settings.classConditional ? labels : nil
         var samples: Tensor?
@@ -117,12 +121,12 @@ struct JEMObjective: TrainingObjective {
         }
         let sampled = DispatchTime.now().uptimeNanoseconds
         var terms: JEMTerms?
-        let weights = self.weights
-        let (loss, gradient) = valueWithGradient(at: model) { m -> Tensor in
+        let sam = SharpnessAwareGradient(ascent: examples.configuration.details.sharpnessAwareAscent)
+        let (loss, gradient, ascended) = sam.valueWithGradient(at: model, state: state) { m, context -> Tensor in
             let result = jemLoss(
                 m, data: images, labels: labels, unlabeledData: unlabeled, samples: samples, sampleLabels: sampleLabels,
-                weights: weights, context: ForwardContext(state: state))
-            terms = result.terms
+                weights: weights, context: context)
+            if terms == nil { terms = result.terms }  // the terms at w, not at SAM's ascended weights
             return result.loss
         }
         if let samples { chains.commit(samples, at: indices) }
@@ -130,13 +134,15 @@ struct JEMObjective: TrainingObjective {
         let t =
             terms
             ?? JEMTerms(loss: loss.scalar, crossEntropy: .nan, accuracy: .nan, dataEnergy: .nan, sampleEnergy: .nan)
-        let metrics: [(String, Double)] = [
-            ("train/cross_entropy", Double(t.crossEntropy)), ("jem/data_energy", Double(t.dataEnergy)),
-            ("jem/sample_energy", Double(t.sampleEnergy)), ("jem/energy_gap", Double(t.energyGap)),
-            ("jem/sgld_gradient_norm", Double(gradientNorm)),
-            ("time/sampling_seconds", Double(sampled - start) / 1e9),
-            ("time/update_seconds", Double(finished - sampled) / 1e9),
-        ]
+        let metrics: [(String, Double)] =
+            [
+                ("train/cross_entropy", Double(t.crossEntropy)), ("jem/data_energy", Double(t.dataEnergy)),
+                ("jem/sample_energy", Double(t.sampleEnergy)), ("jem/energy_gap", Double(t.energyGap)),
+                ("jem/sgld_gradient_norm", Double(gradientNorm)),
+                ("time/sampling_seconds", Double(sampled - start) / 1e9),
+                ("time/update_seconds", Double(finished - sampled) / 1e9),
+            ] + SharpnessAwareGradient.metrics(loss: loss, ascendedLoss: ascended)
+            + (likelihoodShare < 1 ? [("jem/px_weight", Double(weights.marginal))] : [])
         return (loss, gradient, t, needsSamples ? t.energyGap : nil, metrics)
     }
 

@@ -83,7 +83,7 @@ struct LearnedSamplerObjective: TrainingObjective {
 
     func batch(_ indices: [Int], progress: inout TrainingProgress) -> TrainingBatch {
         switch examples {
-        case .classifier(let images): images.batch(indices, progress: &progress)
+        case .classifier(let images): images.batch(indices, progress: &progress, likelihood: .augmented)
         case .energy(let energy): energy.batch(indices, progress: &progress)
         }
     }
