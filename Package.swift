@@ -110,7 +110,8 @@ let package = Package(
         // Scores for OOD detection (log p(x), max softmax, energy, gradient norm, SGLD
         // refinement) over any classifier or energy, and the OOD sets.
         .target(
-            name: "Uncertainty", dependencies: ["Tensors", "Layers", "Sampling", "Objectives", "Datasets", "Metrics"]),
+            name: "Uncertainty",
+            dependencies: ["Tensors", "Layers", "Sampling", "Objectives", "Datasets", "Metrics", "COpenBLAS"]),
 
         // `joule evaluate`: a run's calibration and OOD report, and its rows for the store.
         .target(

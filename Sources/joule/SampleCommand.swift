@@ -1,6 +1,8 @@
 import ArgumentParser
 import Evaluation
 import Foundation
+import RunLog
+import Runs
 
 /// `joule sample RUN --out grid.png`: SGLD samples of a trained model as a PNG grid.
 struct SampleCommand: ParsableCommand {
@@ -14,7 +16,14 @@ struct SampleCommand: ParsableCommand {
             A score-matching energy (esm, ssm, ssm-vr, dsm, mdsm) samples from noise as its training \
             did: annealed Langevin over its σ schedule for mdsm (--steps per level), Langevin with \
             noise √(2η) otherwise; 2-D runs get a scatter plot over held-out points. \
-            The grid is recorded as an artifact of the run when the run is in the store.
+            The grid is recorded as an artifact of the run when the run is in the store. \
+            --evaluate CLASSIFIER measures sample quality instead: --chains-per-class fresh chains per class \
+            from noise (default 100, 100 SGLD steps unless --steps says otherwise), judged by CLASSIFIER — a \
+            cross-entropy run (its best checkpoint) or checkpoint file, the same one for every run compared: \
+            the share it puts in the class each sample was drawn for, and the Fréchet distance and \
+            precision/recall (k = 3) of its penultimate features against the test set's (a Fashion-MNIST \
+            feature space, not Inception's). The numbers are stored with the run as a measurement, and the \
+            grid (one row per class, --columns samples each) as its artifact.
             """
     )
 
@@ -38,6 +47,13 @@ struct SampleCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Grid columns.") var columns = 8
     @Option(help: "Random seed.") var seed: UInt64 = 0
     @Option(help: "Where to write the PNG grid (missing folders are created).") var out: String
+    @Option(
+        help: ArgumentHelp(
+            "Measure sample quality with this cross-entropy run (its best checkpoint) or checkpoint file.",
+            valueName: "classifier"))
+    var evaluate: String?
+    @Option(parsing: .unconditional, help: "With --evaluate: fresh chains per class.") var chainsPerClass = 100
+    @Flag(help: "With --evaluate: print the numbers as JSON.") var json = false
 
     func run() throws {
         try reportingErrors("sample") {
@@ -51,6 +67,7 @@ struct SampleCommand: ParsableCommand {
                 }
             }
             let (url, saved) = try source.read()
+            if let evaluate { return try measureQuality(saved, url: url, classifier: evaluate) }
             var generation = SampleGeneration()
             generation.start = from
             generation.steps = steps
@@ -73,6 +90,57 @@ struct SampleCommand: ParsableCommand {
             print(
                 "wrote \(out): \(samples.shape[0]) samples, "
                     + (origin == .noise ? "from noise" : "from the \(origin.rawValue)"))
+        }
+    }
+}
+
+extension SampleCommand {
+    /// `--evaluate`: fresh class-conditional chains from noise, judged by the classifier.
+    private func measureQuality(_ saved: TrainingCheckpoint, url: URL, classifier: String) throws {
+        guard chainsPerClass >= 2 else { throw ValidationErrorText("--chains-per-class must be at least 2") }
+        guard from == nil || from == .noise else {
+            throw ValidationErrorText("--evaluate draws fresh chains from noise; leave out --from \(from!.rawValue)")
+        }
+        let classifierURL = try CheckpointLocation.resolve(
+            classifier, checkpointDirectory: source.checkpointDir, which: .best, store: source.store.location)
+        let judge = try TrainingCheckpoint.read(from: classifierURL)
+        var quality = SampleQualityEvaluation()
+        quality.chainsPerClass = chainsPerClass
+        quality.steps = steps ?? 100
+        quality.stepSize = stepSize
+        quality.noise = noise
+        quality.seed = seed
+        let (result, samples, _) = try quality.run(
+            saved, path: url.path, classifier: judge, classifierPath: classifierURL.path)
+        // The grid: the first --columns samples of each class, one row per class.
+        let classes = samples.shape[0] / chainsPerClass
+        let shown = min(columns, chainsPerClass)
+        let rows = (0..<classes).flatMap { c in (0..<shown).map { c * chainsPerClass + $0 } }
+        let output = URL(fileURLWithPath: out)
+        try OutputFile.prepare(output)
+        try SampleGeneration.writePicture(
+            samples.gathering(atIndices: rows, alongAxis: 0), columns: shown, checkpoint: saved, to: output)
+        let runID = saved.progress.runID
+        let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        if let runs = source.storeHolding(runID, log: log) {
+            let id = try runs.recordMeasurement(
+                result.measurement, values: result.records, artifacts: [("image-samples", output.path)], for: runID)
+            log("stored as measurement #\(id) of run \(runID) in \(runs.path)")
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        } else {
+            let f = { (value: Double, digits: Int) in String(format: "%.\(digits)f", value) }
+            print(
+                "\(result.sampleCount) samples (\(chainsPerClass) per class, \(result.steps) SGLD steps from noise, "
+                    + "η \(result.stepSize), σ \(result.noise)), judged by \(result.classifierRun):\n"
+                    + "  conditional-sample accuracy \(f(result.conditionalAccuracy, 4))\n"
+                    + "  Fréchet distance \(f(result.frechetDistance, 2))\n"
+                    + "  precision \(f(result.precision, 4))  recall \(f(result.recall, 4))\n"
+                    + "  features: \(result.featureSpace)\nwrote \(out)")
         }
     }
 }
