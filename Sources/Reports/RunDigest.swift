@@ -11,6 +11,12 @@ struct RunDigest {
     var ece: ReportEvaluation?
     var calibratedNLL: ReportEvaluation?
     var calibratedECE: ReportEvaluation?
+    /// The Brier score, before and after the calibrator.
+    var brier: ReportEvaluation?
+    var calibratedBrier: ReportEvaluation?
+    /// Sample quality (`joule sample --evaluate`), by metric: conditional_accuracy,
+    /// frechet_distance, precision, recall.
+    var sampleQuality: [String: ReportEvaluation] = [:]
     /// The calibration method behind `calibrated…` ("temperature").
     var calibrationMethod: String?
     /// For each OOD set, the AUROC of the score that separates it best.
@@ -32,6 +38,7 @@ struct RunDigest {
         if let uncalibrated = find("uncalibrated", "ece") {
             ece = uncalibrated
             nll = find("uncalibrated", "nll")
+            brier = find("uncalibrated", "brier")
             // The calibrator measured beside those numbers (one calibration measures one), else the newest.
             let fitted = values.filter { $0.score.hasPrefix("calibrated:") && $0.metric == "ece" }
             if let calibrated = fitted.first(where: {
@@ -42,10 +49,15 @@ struct RunDigest {
                 calibrationMethod = String(calibrated.score.dropFirst("calibrated:".count))
                 calibratedECE = calibrated
                 calibratedNLL = values.first { $0.score == calibrated.score && $0.metric == "nll" }
+                calibratedBrier = values.first { $0.score == calibrated.score && $0.metric == "brier" }
             }
         } else {
             ece = find("classifier", "ece")
             nll = find("classifier", "nll")
+            brier = find("classifier", "brier")
+        }
+        for value in values where value.dataset == "class-samples" && value.score == "sample-quality" {
+            if sampleQuality[value.metric] == nil { sampleQuality[value.metric] = value }
         }
         // The best score of a single input: the typicality test judges batches, so it is not one of them. A run
         // measured on its test set is summarised by those measurements, not by ones on its validation hold-out

@@ -1,5 +1,6 @@
 /// The decision table: one column per run, one row per number that decides between runs —
-/// accuracy, NLL and ECE before and after calibration, a toy density's MMD², and the best
+/// accuracy, NLL, ECE and Brier before and after calibration, sample quality where measured,
+/// a toy density's MMD², and the best
 /// OOD AUROC against each set (with the score that reached it). Every number carries the
 /// images it was measured on and the checkpoint; the best value of each row is marked.
 enum SummarySection {
@@ -19,6 +20,9 @@ enum SummarySection {
             Row(label: "NLL", value: { $0.nll }, higherIsBetter: false),
             Row(label: "ECE", value: { $0.ece }, higherIsBetter: false),
         ]
+        if digests.contains(where: { $0.brier != nil }) {
+            rows.append(Row(label: "Brier", value: { $0.brier }, higherIsBetter: false))
+        }
         if digests.contains(where: { $0.calibratedECE != nil }) {
             rows += [
                 Row(
@@ -27,7 +31,18 @@ enum SummarySection {
                 Row(
                     label: "ECE after calibration", value: { $0.calibratedECE }, note: { $0.calibrationMethod },
                     higherIsBetter: false),
+                Row(
+                    label: "Brier after calibration", value: { $0.calibratedBrier }, note: { $0.calibrationMethod },
+                    higherIsBetter: false),
             ]
+        }
+        // Sample quality, judged by a cross-entropy classifier (joule sample --evaluate).
+        for (metric, label, higher) in [
+            ("conditional_accuracy", "Conditional-sample accuracy", true),
+            ("frechet_distance", "Fréchet distance of samples", false), ("precision", "Sample precision", true),
+            ("recall", "Sample recall", true),
+        ] where digests.contains(where: { $0.sampleQuality[metric] != nil }) {
+            rows.append(Row(label: label, value: { $0.sampleQuality[metric] }, higherIsBetter: higher))
         }
         if digests.contains(where: { $0.mmd != nil }) {
             rows.append(

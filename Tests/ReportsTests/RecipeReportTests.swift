@@ -3,8 +3,9 @@ import Testing
 
 @testable import Reports
 
-/// Validation accuracy against wall time: one point per epoch, at the run's time then.
-@Suite struct TimeToAccuracyTests {
+/// What the report adds to compare recipes: validation accuracy against wall time (one point
+/// per epoch, at the run's time then), Brier scores and sample quality in the summary.
+@Suite struct RecipeReportTests {
     @Test func eachValidationIsPlacedAtItsWallTime() {
         var run = DecisionPageTests.evaluated("20261207-1-aaaa")
         run.metricHistory["validation/accuracy"] = [
@@ -31,5 +32,26 @@ import Testing
         var bare = DecisionPageTests.evaluated("c-3-cccc")
         bare.metricHistory["time/seconds"] = nil
         #expect(!Fixtures.render([bare]).contains("Time to accuracy"))
+    }
+
+    @Test func theSummaryHasBrierAndSampleQuality() {
+        var run = DecisionPageTests.evaluated("a-1-aaaa")
+        let sample = { (metric: String, value: Double) in
+            ReportEvaluation(
+                dataset: "class-samples", score: "sample-quality", metric: metric, value: value, inCount: 10_000,
+                measurement: 9, checkpoint: "best.safetensors", checkpointStep: 860)
+        }
+        run.evaluations += [
+            ReportEvaluation(
+                dataset: "test", score: "uncalibrated", metric: "brier", value: 0.1337, group: "in-distribution",
+                inCount: 10_000, measurement: 4),
+            sample("conditional_accuracy", 0.612), sample("frechet_distance", 41.5), sample("precision", 0.7),
+            sample("recall", 0.2),
+        ]
+        let html = Fixtures.render([run, DecisionPageTests.evaluated("b-2-bbbb", objective: "jem")])
+        let summary = html[html.range(of: "<section id=\"summary\">")!.lowerBound...]
+        for text in ["Brier", "0.1337", "Conditional-sample accuracy", "0.612", "Fréchet distance of samples", "41.5"] {
+            #expect(summary.contains(text), "summary lacks \(text)")
+        }
     }
 }
