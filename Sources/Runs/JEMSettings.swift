@@ -56,6 +56,14 @@ public struct JEMSettings: Sendable, Equatable {
         "Augment the images of the p(x) term too; --no-px-augmentation: augmentation feeds cross-entropy only (SADA-JEM).",
         key: "px-augmentation", for: .jem)
     public var marginalAugmentation: Bool = true
+    /// Data images and SGLD samples in the p(x) term per step (`px-batch-size`); nil: the batch
+    /// size. Fewer chains per step make the sampler cheaper (its cost is chains × steps) and the
+    /// update's pass smaller, at the price of a noisier estimate of the p(x) gradient; the
+    /// cross-entropy term keeps the whole batch.
+    @Setting(
+        "Data images and SGLD chains in the p(x) term per step (default: the batch size); cross-entropy keeps the batch.",
+        key: "px-batch-size", for: .jem)
+    public var marginalBatchSize: Int?
     /// Weight of the cross-entropy p(y|x) term (`pyx-weight`); nil: 1 with SGLD, 100 with a learned sampler.
     @Setting(
         "Weight of the p(y|x) term (default: 1; 100 with a learned sampler, VERA's).", key: "pyx-weight",
@@ -126,6 +134,7 @@ public struct JEMSettings: Sendable, Equatable {
             throw fail("sgld-radius", "must be a positive number")
         }
         guard marginalWarmupSteps >= 0 else { throw fail("px-warmup", "must not be negative") }
+        if let marginalBatchSize, marginalBatchSize < 1 { throw fail("px-batch-size", "must be at least 1") }
         guard bufferSize >= 1 else { throw fail("buffer-size", "must be at least 1") }
         guard (0...1).contains(reinitializationRate) else { throw fail("reinit-rate", "must lie in 0…1") }
         guard conditionalWeight == 0 || classConditional else {

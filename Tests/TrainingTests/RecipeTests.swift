@@ -83,6 +83,32 @@ import Testing
         #expect(plain.unlabeled == nil)
     }
 
+    /// `--px-batch-size 4`: four chains move per step (the buffer changes in at most four rows)
+    /// while cross-entropy still takes the whole batch of 16.
+    @Test func aSmallerPxBatchRunsFewerChains() throws {
+        let data = TrainingTests.tinyData()
+        let (images, labels) = data.train.batch(Array(0..<16))
+        let batch = TrainingBatch(inputs: images, labels: labels)
+        for (size, most) in [(4, 4), (nil, 16)] as [(Int?, Int)] {
+            var c = JEMTrainingTests.configuration()
+            c.jem.marginalBatchSize = size
+            c.jem.reinitializationRate = 0
+            var objective = try JEMObjective(ClassifierExamples(data, configuration: c))
+            let before = objective.chains.buffer.samples.scalars
+            let result = try objective.step(
+                Self.model(c), batch: batch, state: ForwardState(isTraining: true), step: 0)
+            let after = objective.chains.buffer.samples.scalars
+            let changed = (0..<30).filter { r in before[(r * 16)..<(r * 16 + 16)] != after[(r * 16)..<(r * 16 + 16)] }
+            #expect(!changed.isEmpty && changed.count <= most, "\(String(describing: size)): \(changed.count) rows")
+            #expect(result.correct != nil && result.energyGap != nil)
+        }
+        var bad = JEMTrainingTests.configuration()
+        bad.jem.marginalBatchSize = 0
+        #expect(throws: ConfigurationError.invalid(key: "px-batch-size", problem: "must be at least 1")) {
+            try bad.validated()
+        }
+    }
+
     /// Cross-entropy with `--labels-per-class` trains on the labelled images alone.
     @Test func crossEntropyWithFewLabelsTrainsOnThemAlone() throws {
         var c = TrainingTests.configuration()

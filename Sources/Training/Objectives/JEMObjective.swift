@@ -111,20 +111,28 @@ struct JEMObjective: TrainingObjective {
         weights.marginal *= likelihoodShare
         weights.conditional *= likelihoodShare
         let needsSamples = weights.marginal != 0 || weights.conditional != 0 || weights.energySquared != 0
-        let sampleLabels = settings.classConditional ? labels : nil
+        // The p(x) term's share of the batch (`px-batch-size`): its first rows, and as many chains.
+        let likelihoodCount = min(settings.marginalBatchSize ?? labels.count, labels.count)
+        let sampleLabels = settings.classConditional ? Array(labels.prefix(likelihoodCount)) : nil
+        var likelihoodImages = unlabeled
+        if likelihoodCount < labels.count {
+            let source = unlabeled ?? images
+            likelihoodImages = source.sliced(alongAxis: 0, range: 0..<min(likelihoodCount, source.shape[0]))
+        }
         var samples: Tensor?
         var indices: [Int] = []
         var gradientNorm: Float = 0
         if needsSamples {
             (samples, indices, gradientNorm) = chains.sample(
-                from: model, count: labels.count, labels: sampleLabels, using: &generator)
+                from: model, count: likelihoodCount, labels: sampleLabels, using: &generator)
         }
         let sampled = DispatchTime.now().uptimeNanoseconds
         var terms: JEMTerms?
         let sam = SharpnessAwareGradient(ascent: examples.configuration.details.sharpnessAwareAscent)
         let (loss, gradient, ascended) = sam.valueWithGradient(at: model, state: state) { m, context -> Tensor in
             let result = jemLoss(
-                m, data: images, labels: labels, unlabeledData: unlabeled, samples: samples, sampleLabels: sampleLabels,
+                m, data: images, labels: labels, unlabeledData: likelihoodImages, samples: samples,
+                sampleLabels: sampleLabels,
                 weights: weights, context: context)
             if terms == nil { terms = result.terms }  // the terms at w, not at SAM's ascended weights
             return result.loss
