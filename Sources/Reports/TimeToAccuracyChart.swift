@@ -14,9 +14,14 @@ enum TimeToAccuracyChart {
             legend += "<li>\(Palette.swatch(index))\(escapeHTML(run.label)) (\(minutes) min)</li>"
         }
         guard !series.isEmpty else { return nil }
+        // The accuracies that differ between recipes sit close under 1: the axis starts at the
+        // lowest one (to 0.05), not at 0, so the curves do not crowd into the top tenth.
+        let accuracies = series.flatMap(\.points).map(\.y).filter(\.isFinite)
+        let lowest = max(0, ((accuracies.min() ?? 0) * 20).rounded(.down) / 20)
+        let highest = min(1, ((accuracies.max() ?? 1) * 20).rounded(.up) / 20)
         let svg = XYChart(
             title: "validation accuracy against wall time", xTitle: "wall time (minutes)",
-            yTitle: "validation accuracy", series: series
+            yTitle: "validation accuracy", series: series, yRange: lowest...max(highest, lowest + 0.05)
         ).svg()
         return "<div class=\"chart\">\n<h3>Time to accuracy</h3>\n\(svg)\n<ul class=\"legend\">\(legend)</ul>\n</div>\n"
     }
