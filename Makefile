@@ -29,7 +29,9 @@ install: release
 	@echo "installed $(DESTDIR)$(PREFIX)/bin/joule ($$($(DESTDIR)$(PREFIX)/bin/joule --version))"
 
 # Three short runs recorded in checkpoints/runs.sqlite — cnn-s and mlp with cross-entropy,
-# and a JEM mlp whose class-conditional samples go to checkpoints/demo-jem-samples.png.
+# and a JEM mlp whose class-conditional samples go to checkpoints/demo-jem-samples.png and
+# whose sample quality the cross-entropy mlp judges (conditional-sample accuracy, Fréchet
+# distance and precision/recall on its features; grid in checkpoints/demo-jem-quality.png).
 # The three get a temperature calibrator and conformal prediction sets and are evaluated
 # (calibration, set coverage and sizes, OOD detection against MNIST-5k and synthetic sets
 # under every score, the likelihood ratio against a background mlp trained on mutated
@@ -53,6 +55,7 @@ demo: release demo-deps
 	.build/release/joule train --objective jem --model mlp --steps 1000 --lr 1e-4 --noise 0.03 --checkpoint-every 250 --checkpoint-dir checkpoints --experiment demo --json > checkpoints/demo-jem.json
 	@cat checkpoints/demo-cnn-s.json checkpoints/demo-mlp.json checkpoints/demo-jem.json
 	.build/release/joule sample $(call RUN_ID,jem) --per-class --from noise --steps 100 --out checkpoints/demo-jem-samples.png
+	.build/release/joule sample $(call RUN_ID,jem) --evaluate $(call RUN_ID,mlp) --out checkpoints/demo-jem-quality.png
 	.build/release/joule train --model mlp --epochs 1 --lr 1e-3 --mutation-rate 0.2 --checkpoint-dir checkpoints --experiment demo-background --json > checkpoints/demo-background.json
 	.build/release/joule calibrate $(call RUN_ID,cnn-s) --method temperature --conformal
 	.build/release/joule evaluate $(call RUN_ID,cnn-s)
