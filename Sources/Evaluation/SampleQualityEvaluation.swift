@@ -109,9 +109,9 @@ public struct SampleQualityEvaluation {
         guard let test = data.test ?? data.validation else {
             throw EvaluationError.invalid("the run's dataset has neither a test split nor a validation hold-out")
         }
-        let (sampleLogits, sampleFeatures) = Self.pass(judge, features, samples)
-        let (_, realFeatures) = Self.pass(judge, features, test.batch(Array(0..<test.count)).images)
-        let predictions = Self.argmax(sampleLogits)
+        let sampleFeatures = Self.inBatches(samples) { features($0, .inference()) }
+        let realFeatures = Self.inBatches(test.batch(Array(0..<test.count)).images) { features($0, .inference()) }
+        let predictions = Self.inBatches(samples) { judge($0, context: .inference()) }.rowArgmax()
         let correct = zip(predictions, labels).filter { $0 == $1 }.count
         let d = sampleFeatures.shape[1]
         let fd = FrechetDistance.squared(
@@ -133,32 +133,12 @@ public struct SampleQualityEvaluation {
         return (result, samples, labels)
     }
 
-    /// Logits and penultimate features of `images`, 500 at a time.
-    static func pass(
-        _ model: AnyLayer, _ features: (Tensor, ForwardContext) -> Tensor, _ images: Tensor
-    ) -> (logits: Tensor, features: Tensor) {
-        var logits: [Tensor] = []
-        var feature: [Tensor] = []
+    /// `body` of `images`, 500 at a time, concatenated.
+    static func inBatches(_ images: Tensor, _ body: (Tensor) -> Tensor) -> Tensor {
         let n = images.shape[0]
-        var start = 0
-        while start < n {
-            let batch = images.sliced(alongAxis: 0, range: start..<min(start + 500, n))
-            withoutRecording {
-                logits.append(model(batch, context: .inference()))
-                feature.append(features(batch, .inference()))
-            }
-            start += 500
+        let parts = stride(from: 0, to: n, by: 500).map { start in
+            withoutRecording { body(images.sliced(alongAxis: 0, range: start..<min(start + 500, n))) }
         }
-        return (concatenate(logits, alongAxis: 0), concatenate(feature, alongAxis: 0))
-    }
-
-    static func argmax(_ logits: Tensor) -> [Int] {
-        let classes = logits.shape[1]
-        let values = logits.scalars
-        return (0..<logits.shape[0]).map { r in
-            var best = 0
-            for c in 1..<classes where values[r * classes + c] > values[r * classes + best] { best = c }
-            return best
-        }
+        return concatenate(parts, alongAxis: 0)
     }
 }

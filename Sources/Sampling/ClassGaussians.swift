@@ -30,21 +30,9 @@ public struct ClassGaussians: Sendable {
             let rows = labels.indices.filter { labels[$0] == c }
             precondition(
                 rows.count >= 2, "ClassGaussians: class \(c) has \(rows.count) examples; at least 2 are needed")
-            for r in rows { for j in 0..<d { means[c][j] += Double(values[r * d + j]) } }
-            for j in 0..<d { means[c][j] /= Double(rows.count) }
-            var covariance = [Double](repeating: 0, count: d * d)
-            var centred = [Double](repeating: 0, count: d)
-            for r in rows {
-                for j in 0..<d { centred[j] = Double(values[r * d + j]) - means[c][j] }
-                for i in 0..<d where centred[i] != 0 {
-                    let ci = centred[i]
-                    for j in 0...i { covariance[i * d + j] += ci * centred[j] }
-                }
-            }
-            for i in 0..<d {
-                for j in 0...i { covariance[i * d + j] /= Double(rows.count - 1) }
-                covariance[i * d + i] += ridge
-            }
+            var covariance: [Double]
+            (means[c], covariance) = SampleMoments.meanAndCovariance(values, rows: rows, dimension: d)
+            for i in 0..<d { covariance[i * d + i] += ridge }
             // The ridge keeps every pivot positive; `Cholesky` guards anyway against rounding on flat pixels.
             factors.append(Cholesky.factor(covariance, dimension: d))
         }

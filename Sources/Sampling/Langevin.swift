@@ -67,15 +67,14 @@ public struct SGLD: Sendable, Equatable, Codable {
             normSum += norms.reduce(0, +) / Float(max(norms.count, 1))
             let eta = stepSize(at: t)
             current = withoutRecording {
+                let kick = noise > 0 ? noise * Tensor(randomNormal: current.shape, using: &generator) : nil
                 var next: Tensor
                 if let proximal {
-                    var change = -eta * g
-                    if noise > 0 { change = change + noise * Tensor(randomNormal: current.shape, using: &generator) }
-                    next = current + proximal.clipped(change)
+                    next = current + proximal.clipped(kick.map { -eta * g + $0 } ?? -eta * g)
                 } else {
                     // The unclipped chain, summed as it always was (runs repeat bit for bit).
                     next = current - eta * g
-                    if noise > 0 { next = next + noise * Tensor(randomNormal: current.shape, using: &generator) }
+                    if let kick { next = next + kick }
                 }
                 if let range = clampRange {
                     next = minimum(maximum(next, Tensor(range.lowerBound)), Tensor(range.upperBound))

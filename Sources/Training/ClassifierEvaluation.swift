@@ -38,14 +38,5 @@ public enum ClassifierEvaluation {
     }
 
     /// The arg-max class of each row of [N, K] logits.
-    public static func predictions(_ logits: Tensor) -> [Int] {
-        let k = logits.shape[1]
-        return logits.withUnsafeBufferPointer { p in
-            (0..<logits.shape[0]).map { row in
-                var best = 0
-                for j in 1..<k where p[row * k + j] > p[row * k + best] { best = j }
-                return best
-            }
-        }
-    }
+    public static func predictions(_ logits: Tensor) -> [Int] { logits.rowArgmax() }
 }

@@ -1,3 +1,5 @@
+import Tensors
+
 /// The Fréchet distance between Gaussians fitted to two sets of feature vectors (Heusel et
 /// al. 2017's FID when the features are Inception's; here whatever network the caller names):
 ///
@@ -21,25 +23,7 @@ public enum FrechetDistance {
         public init(_ features: [Float], dimension d: Int) {
             let n = d == 0 ? 0 : features.count / d
             precondition(n >= 2 && n * d == features.count, "FrechetDistance: needs two or more rows of \(d) values")
-            var mean = [Double](repeating: 0, count: d)
-            for r in 0..<n { for j in 0..<d { mean[j] += Double(features[r * d + j]) } }
-            for j in 0..<d { mean[j] /= Double(n) }
-            var covariance = [Double](repeating: 0, count: d * d)
-            var centred = [Double](repeating: 0, count: d)
-            for r in 0..<n {
-                for j in 0..<d { centred[j] = Double(features[r * d + j]) - mean[j] }
-                for i in 0..<d where centred[i] != 0 {
-                    let ci = centred[i]
-                    for j in i..<d { covariance[i * d + j] += ci * centred[j] }
-                }
-            }
-            for i in 0..<d {
-                for j in i..<d {
-                    let value = covariance[i * d + j] / Double(n - 1)
-                    covariance[i * d + j] = value
-                    covariance[j * d + i] = value
-                }
-            }
+            let (mean, covariance) = SampleMoments.meanAndCovariance(features, rows: Array(0..<n), dimension: d)
             self.init(mean: mean, covariance: covariance, dimension: d)
         }
 

@@ -56,3 +56,19 @@ extension Tensor {
     /// Largest element, as a scalar.
     public func max() -> Tensor { max(squeezingAxes: Array(0..<rank)) }
 }
+
+extension Tensor {
+    /// The index of the largest value in each row of an [N, K] matrix (the first on ties): a
+    /// classifier's predicted classes from its logits. Not differentiable.
+    public func rowArgmax() -> [Int] {
+        precondition(rank == 2, "rowArgmax: expected an [N, K] matrix, got \(shape)")
+        let k = shape[1]
+        return withUnsafeBufferPointer { p in
+            (0..<shape[0]).map { row in
+                var best = 0
+                for j in 1..<Swift.max(k, 1) where p[row * k + j] > p[row * k + best] { best = j }
+                return best
+            }
+        }
+    }
+}
